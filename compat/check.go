@@ -1,0 +1,207 @@
+package compat
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"google.golang.org/protobuf/reflect/protoreflect"
+)
+
+// Config selects the rules that Check runs. Its zero value runs buf's
+// default set, the FILE category, in both directions.
+type Config struct {
+	// Use lists categories (FILE, PACKAGE, WIRE_JSON, WIRE) and rule ids to
+	// run. Empty means FILE.
+	Use []string
+	// Except lists categories and rule ids to leave out of Use.
+	Except []string
+	// Direction keeps only findings that break these readers. Zero means
+	// Both.
+	Direction Direction
+}
+
+// Select returns the rules that c selects, in catalogue order, or an error
+// naming an unknown category or rule id.
+func (c Config) Select() ([]*Rule, error) {
+	use := c.Use
+	if len(use) == 0 {
+		use = []string{string(File)}
+	}
+	in, err := matcher(use)
+	if err != nil {
+		return nil, fmt.Errorf("use: %w", err)
+	}
+	out, err := matcher(c.Except)
+	if err != nil {
+		return nil, fmt.Errorf("except: %w", err)
+	}
+	var rules []*Rule
+	for _, r := range Rules {
+		if in(r) && !out(r) {
+			rules = append(rules, r)
+		}
+	}
+	return rules, nil
+}
+
+// matcher turns a list of categories and rule ids into a predicate.
+func matcher(names []string) (func(*Rule) bool, error) {
+	var cats []Category
+	var ids []string
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		switch {
+		case slices.Contains(Categories, Category(n)):
+			cats = append(cats, Category(n))
+		case Lookup(n) != nil:
+			ids = append(ids, n)
+		default:
+			return nil, fmt.Errorf("unknown rule or category %q", n)
+		}
+	}
+	return func(r *Rule) bool {
+		if slices.Contains(ids, r.ID) {
+			return true
+		}
+		for _, c := range cats {
+			if r.In(c) {
+				return true
+			}
+		}
+		return false
+	}, nil
+}
+
+// Check compares two versions of a schema and returns the findings of the
+// rules that cfg selects, sorted by position. old and new list the files of
+// each version that are to be checked; the files they import are consulted
+// but never reported on. The error is non-nil only when the check could not
+// run, for example because cfg names an unknown rule.
+func Check(old, new []protoreflect.FileDescriptor, cfg Config) ([]Finding, error) {
+	rules, err := cfg.Select()
+	if err != nil {
+		return nil, err
+	}
+	dir := cfg.Direction
+	if dir == 0 {
+		dir = Both
+	}
+	p := &pass{old: newIndex(old), new: newIndex(new)}
+	for _, r := range rules {
+		p.rule = r
+		r.run(p)
+	}
+	kept := p.findings[:0]
+	for _, f := range p.findings {
+		if f.Direction&dir != 0 {
+			kept = append(kept, f)
+		}
+	}
+	return sortFindings(kept), nil
+}
+
+// pass is the state of one Check: both versions' indexes and the rule
+// being run.
+type pass struct {
+	old, new *index
+	rule     *Rule
+	findings []Finding
+}
+
+// report records a finding of the current rule. at locates it in the new
+// version and was in the old one; either may be the zero Span.
+func (p *pass) report(at, was Span, format string, args ...any) {
+	p.reportDir(p.rule.Direction, at, was, format, args...)
+}
+
+// reportDir is report with a direction narrower than the rule's.
+func (p *pass) reportDir(dir Direction, at, was Span, format string, args ...any) {
+	if at.Path == "" {
+		at = was
+	}
+	p.findings = append(p.findings, Finding{
+		Rule:       p.rule.ID,
+		Categories: p.rule.Categories,
+		Severity:   p.rule.Severity,
+		Direction:  dir,
+		Message:    fmt.Sprintf(format, args...),
+		Span:       at,
+		OldSpan:    was,
+	})
+}
+
+// Source paths within descriptor.proto messages, for spans of single tokens.
+const (
+	filePackageTag     = 2  // FileDescriptorProto.package
+	fileSyntaxTag      = 12 // FileDescriptorProto.syntax
+	fileEditionTag     = 14 // FileDescriptorProto.edition
+	fileOptionsTag     = 8  // FileDescriptorProto.options
+	nameTag            = 1  // the name field of every element's proto
+	fieldNumberTag     = 3  // FieldDescriptorProto.number
+	fieldLabelTag      = 4  // FieldDescriptorProto.label
+	fieldTypeTag       = 5  // FieldDescriptorProto.type
+	fieldTypeNameTag   = 6  // FieldDescriptorProto.type_name
+	fieldExtendeeTag   = 2  // FieldDescriptorProto.extendee
+	fieldDefaultTag    = 7  // FieldDescriptorProto.default_value
+	fieldOptionsTag    = 8  // FieldDescriptorProto.options
+	fieldOneofIndexTag = 9  // FieldDescriptorProto.oneof_index
+	fieldJSONNameTag   = 10 // FieldDescriptorProto.json_name
+	methodInputTag     = 2  // MethodDescriptorProto.input_type
+	methodOutputTag    = 3  // MethodDescriptorProto.output_type
+	methodOptionsTag   = 4  // MethodDescriptorProto.options
+	methodClientStrTag = 5  // MethodDescriptorProto.client_streaming
+	methodServerStrTag = 6  // MethodDescriptorProto.server_streaming
+	enumValueNumberTag = 2  // EnumValueDescriptorProto.number
+)
+
+// spanOf locates d in its file. With sub, it locates the token at that
+// path below d (the type of a field, say), falling back to d itself when
+// the source info has no such token. A descriptor without source info gets
+// a file-level span.
+func spanOf(d protoreflect.Descriptor, sub ...int32) Span {
+	f := d.ParentFile()
+	if f == nil {
+		return Span{}
+	}
+	locs := f.SourceLocations()
+	var path protoreflect.SourcePath // empty for the file itself
+	if d != protoreflect.Descriptor(f) {
+		loc := locs.ByDescriptor(d)
+		if loc.Path == nil {
+			return Span{Path: f.Path()}
+		}
+		path = loc.Path
+	}
+	if len(sub) > 0 {
+		sp := append(slices.Clip(path), sub...)
+		if loc := locs.ByPath(sp); loc.Path != nil {
+			return toSpan(f.Path(), loc)
+		}
+	}
+	if len(path) == 0 {
+		return Span{Path: f.Path()}
+	}
+	return toSpan(f.Path(), locs.ByPath(path))
+}
+
+// fileSpan is the span of a whole file: what buf reports for a deleted or
+// added top-level element.
+func fileSpan(f protoreflect.FileDescriptor) Span {
+	return Span{Path: f.Path(), StartLine: 1, StartCol: 1, EndLine: 1, EndCol: 1}
+}
+
+// toSpan converts protobuf's 0-based source location to a 1-based Span.
+// It is the only place where positions change base.
+func toSpan(path string, loc protoreflect.SourceLocation) Span {
+	if loc.Path == nil {
+		return Span{Path: path}
+	}
+	return Span{
+		Path:      path,
+		StartLine: loc.StartLine + 1,
+		StartCol:  loc.StartColumn + 1,
+		EndLine:   loc.EndLine + 1,
+		EndCol:    loc.EndColumn + 1,
+	}
+}

@@ -1,0 +1,159 @@
+package compat
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// A Category groups rules by how strict they are. The names are buf's.
+type Category string
+
+// The categories, strictest first. FILE implies PACKAGE, which implies
+// WIRE_JSON, which implies WIRE: a change allowed under FILE is allowed under
+// all of them.
+const (
+	File     Category = "FILE"
+	Package  Category = "PACKAGE"
+	WireJSON Category = "WIRE_JSON"
+	Wire     Category = "WIRE"
+	// CSR holds the rules that Confluent Schema Registry applies; buf has it too.
+	CSR Category = "CSR"
+)
+
+// Categories lists every category, strictest first.
+var Categories = []Category{File, Package, WireJSON, Wire, CSR}
+
+// Direction says which readers a change breaks.
+type Direction uint8
+
+const (
+	// Backward: programs built from the new schema reading data written
+	// with the old one.
+	Backward Direction = 1 << iota
+	// Forward: programs built from the old schema reading data written
+	// with the new one.
+	Forward
+	// Both is Backward|Forward.
+	Both = Backward | Forward
+)
+
+// String returns "backward", "forward" or "full".
+func (d Direction) String() string {
+	switch d {
+	case Backward:
+		return "backward"
+	case Forward:
+		return "forward"
+	case Both:
+		return "full"
+	}
+	return "none"
+}
+
+// Names lists the directions in d as words, for JSON output.
+func (d Direction) Names() []string {
+	var out []string
+	if d&Backward != 0 {
+		out = append(out, "backward")
+	}
+	if d&Forward != 0 {
+		out = append(out, "forward")
+	}
+	return out
+}
+
+// ParseDirection reads "backward", "forward" or "full".
+func ParseDirection(s string) (Direction, error) {
+	switch strings.ToLower(s) {
+	case "backward":
+		return Backward, nil
+	case "forward":
+		return Forward, nil
+	case "full", "both", "":
+		return Both, nil
+	}
+	return 0, fmt.Errorf("unknown direction %q (want backward, forward or full)", s)
+}
+
+// Severity says whether a finding is a break or a hazard.
+type Severity uint8
+
+const (
+	// Error marks a change that breaks readers or writers today.
+	Error Severity = iota
+	// Warning marks a hazard: nothing breaks today, but a likely later
+	// change would (a field number freed for reuse, for example).
+	Warning
+)
+
+// String returns "error" or "warning".
+func (s Severity) String() string {
+	if s == Warning {
+		return "warning"
+	}
+	return "error"
+}
+
+// ParseSeverity reads "error" or "warning".
+func ParseSeverity(s string) (Severity, error) {
+	switch strings.ToLower(s) {
+	case "error":
+		return Error, nil
+	case "warning":
+		return Warning, nil
+	}
+	return 0, fmt.Errorf("unknown severity %q (want error or warning)", s)
+}
+
+// A Span locates an element in a file: 1-based lines and columns, the end
+// exclusive. A zero Line means the finding concerns the file as a whole.
+type Span struct {
+	Path                string
+	StartLine, StartCol int
+	EndLine, EndCol     int
+}
+
+// String formats the span as path:line:col, or path alone for a whole file.
+func (s Span) String() string {
+	if s.StartLine == 0 {
+		return s.Path
+	}
+	return fmt.Sprintf("%s:%d:%d", s.Path, s.StartLine, s.StartCol)
+}
+
+// A Finding is one change that a rule forbids.
+type Finding struct {
+	Rule       string     // the rule id, such as FIELD_NO_DELETE
+	Categories []Category // the rule's categories
+	Severity   Severity
+	Direction  Direction // who the change breaks
+	Message    string    // names the element fully; no trailing period
+	Span       Span      // where to look in the new version (the old one for a deleted file)
+	OldSpan    Span      // the element in the old version, when it existed
+	Ignored    bool      // suppressed by a protocheck:ignore comment; kept for the record
+	IgnoreWhy  string    // the reason given with the ignore comment
+}
+
+// String formats the finding as text output does: path:line:col: message (RULE).
+func (f Finding) String() string {
+	return fmt.Sprintf("%s: %s (%s)", f.Span, f.Message, f.Rule)
+}
+
+func compareFindings(a, b Finding) int {
+	return cmp.Or(
+		cmp.Compare(a.Span.Path, b.Span.Path),
+		cmp.Compare(a.Span.StartLine, b.Span.StartLine),
+		cmp.Compare(a.Span.StartCol, b.Span.StartCol),
+		cmp.Compare(a.Rule, b.Rule),
+		cmp.Compare(a.Message, b.Message),
+	)
+}
+
+// sortFindings orders findings by position, rule and message, and drops
+// exact repeats, so that output never depends on map order.
+func sortFindings(fs []Finding) []Finding {
+	slices.SortFunc(fs, compareFindings)
+	return slices.CompactFunc(fs, func(a, b Finding) bool { return compareFindings(a, b) == 0 })
+}

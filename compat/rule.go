@@ -1,0 +1,52 @@
+package compat
+
+import (
+	"slices"
+	"strings"
+)
+
+// A Rule is one compatibility requirement. Rules are values, listed once in
+// Rules; Check runs the ones a Config selects.
+type Rule struct {
+	// ID names the rule in configuration, ignore comments and output:
+	// UPPER_SNAKE, and buf's id where buf has the same rule.
+	ID string
+	// Categories are the categories that include the rule.
+	Categories []Category
+	// Severity is Error for a break and Warning for a hazard.
+	Severity Severity
+	// Direction is who the change breaks when the rule fires; a single
+	// finding may narrow it.
+	Direction Direction
+	// Doc is a one-line summary without a period, a blank line, and the
+	// text that `protocheck explain` prints: what the rule protects, an
+	// example, and how to make the change safely.
+	Doc string
+
+	run func(*pass)
+}
+
+// Summary returns the first line of the rule's Doc.
+func (r *Rule) Summary() string {
+	s, _, _ := strings.Cut(r.Doc, "\n")
+	return s
+}
+
+// Explanation returns the rule's Doc after its summary line.
+func (r *Rule) Explanation() string {
+	_, s, _ := strings.Cut(r.Doc, "\n")
+	return strings.TrimSpace(s)
+}
+
+// In reports whether the rule belongs to category c.
+func (r *Rule) In(c Category) bool { return slices.Contains(r.Categories, c) }
+
+// Lookup returns the rule with the given id, or nil.
+func Lookup(id string) *Rule {
+	for _, r := range Rules {
+		if r.ID == id {
+			return r
+		}
+	}
+	return nil
+}

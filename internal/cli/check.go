@@ -1,0 +1,142 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/protocheck/protocheck/compat"
+	"github.com/protocheck/protocheck/loader"
+	"github.com/protocheck/protocheck/report"
+)
+
+type checkFlags struct {
+	against   string
+	format    string
+	use       []string
+	except    []string
+	includes  []string
+	direction string
+	failOn    string
+}
+
+func newCheckCmd() *cobra.Command {
+	var fl checkFlags
+	cmd := &cobra.Command{
+		Use:   "check [INPUT] --against INPUT",
+		Short: "Report the breaking changes from one version of a schema to another",
+		Long: `check compares INPUT (default ".") with the version given by --against and
+reports every change that the selected rules forbid.
+
+An INPUT is a directory of .proto files, a descriptor set file (.binpb, .pb,
+.desc, .protoset), or a git revision written as buf writes it:
+  .git#branch=main   .git#tag=v1.2.0   .git#ref=HEAD~1   .git#commit=<sha>
+each with an optional ,subdir=DIR.
+
+Exit status: 0 no breaking change, 1 breaking changes, 2 could not run.`,
+		Example: `  protocheck check proto --against .git#branch=main,subdir=proto
+  protocheck check --against v1.binpb --use WIRE --format json`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			input := "."
+			if len(args) == 1 {
+				input = args[0]
+			}
+			return runCheck(cmd, input, fl)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&fl.against, "against", "", "the version to compare with (required)")
+	f.StringVar(&fl.format, "format", "text", "output format: text or json")
+	f.StringSliceVar(&fl.use, "use", nil, "categories (FILE, PACKAGE, WIRE_JSON, WIRE) or rule ids to check (default FILE)")
+	f.StringSliceVar(&fl.except, "except", nil, "categories or rule ids to leave out")
+	f.StringSliceVarP(&fl.includes, "include", "I", nil, "directories to search for imports the input does not hold")
+	f.StringVar(&fl.direction, "direction", "full", "report changes that break: backward (new readers, old data), forward (old readers, new data) or full")
+	f.StringVar(&fl.failOn, "fail-on", "warning", "lowest severity that makes the exit status 1: error or warning")
+	return cmd
+}
+
+func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
+	if fl.against == "" {
+		return fmt.Errorf("check needs --against: the version to compare with")
+	}
+	dir, err := compat.ParseDirection(fl.direction)
+	if err != nil {
+		return fmt.Errorf("--direction: %w", err)
+	}
+	failOn, err := compat.ParseSeverity(fl.failOn)
+	if err != nil {
+		return fmt.Errorf("--fail-on: %w", err)
+	}
+	cfg := compat.Config{Use: fl.use, Except: fl.except, Direction: dir}
+	if _, err := cfg.Select(); err != nil {
+		return err
+	}
+	newIn, err := loader.ParseInput(input)
+	if err != nil {
+		return err
+	}
+	oldIn, err := loader.ParseInput(fl.against)
+	if err != nil {
+		return fmt.Errorf("--against: %w", err)
+	}
+	l := &loader.Loader{IncludePaths: fl.includes}
+	schemas, err := loadAll(cmd.Context(), l, newIn, oldIn)
+	if err != nil {
+		return reportLoadError(cmd, err)
+	}
+	findings, err := compat.Check(schemas[1].Files, schemas[0].Files, cfg)
+	if err != nil {
+		return err
+	}
+	if err := report.Write(cmd.OutOrStdout(), fl.format, findings, report.Options{Color: useColor(cmd.OutOrStdout())}); err != nil {
+		return err
+	}
+	for _, f := range findings {
+		if !f.Ignored && f.Severity <= failOn {
+			return &exitStatus{exitFindings}
+		}
+	}
+	return nil
+}
+
+// loadAll loads the inputs concurrently and returns their schemas in the
+// same order, or the first error in that order.
+func loadAll(ctx context.Context, l *loader.Loader, inputs ...loader.Input) ([]*loader.Schema, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	schemas := make([]*loader.Schema, len(inputs))
+	errs := make([]error, len(inputs))
+	var wg sync.WaitGroup
+	for i, in := range inputs {
+		wg.Go(func() { schemas[i], errs[i] = l.Load(ctx, in) })
+	}
+	wg.Wait()
+	return schemas, errors.Join(errs...)
+}
+
+// reportLoadError prints compile errors one per line, as editors expect,
+// and returns the status that says the check could not run.
+func reportLoadError(cmd *cobra.Command, err error) error {
+	fmt.Fprintln(cmd.ErrOrStderr(), err)
+	return &exitStatus{exitError}
+}
+
+// useColor reports whether output to w may be coloured: only a terminal,
+// and never with NO_COLOR set.
+func useColor(w any) bool {
+	if _, ok := os.LookupEnv("NO_COLOR"); ok {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,95 @@
+// Package cli holds protocheck's commands. Each parses its flags, calls
+// the library packages, prints, and maps the outcome to an exit status:
+// 0 clean, 1 breaking findings, 2 could not run.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit statuses. Scripts and CI depend on them.
+const (
+	exitClean    = 0
+	exitFindings = 1
+	exitError    = 2
+)
+
+// Main runs protocheck with the process's arguments and returns its exit
+// status.
+func Main() int {
+	return Run(os.Args[1:], os.Stdout, os.Stderr)
+}
+
+// Run runs protocheck with args, writing to stdout and stderr, and returns
+// the exit status.
+func Run(args []string, stdout, stderr io.Writer) int {
+	root := newRoot(stdout, stderr)
+	root.SetArgs(args)
+	err := root.Execute()
+	var ex *exitStatus
+	switch {
+	case err == nil:
+		return exitClean
+	case errors.As(err, &ex):
+		return ex.code
+	}
+	fmt.Fprintf(stderr, "protocheck: %v\n", err)
+	return exitError
+}
+
+// exitStatus ends a command with a status other than 0 after the command
+// has printed what it had to say.
+type exitStatus struct{ code int }
+
+func (e *exitStatus) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "protocheck",
+		Short: "Tell whether a change to Protocol Buffers schemas breaks anyone, and prove it",
+		Long: `protocheck compares two versions of a set of .proto files and reports every
+change that breaks generated code, or readers and writers of binary or JSON
+data, with the rule that forbids it and where to look.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       version(),
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
+	})
+	root.AddCommand(
+		newCheckCmd(),
+		newRulesCmd(),
+		newExplainCmd(),
+		newVersionCmd(),
+	)
+	return root
+}
+
+// version returns the module version protocheck was built from.
+func version() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		return info.Main.Version
+	}
+	return "(devel)"
+}
+
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print protocheck's version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintf(cmd.OutOrStdout(), "protocheck %s\n", version())
+			return nil
+		},
+	}
+}

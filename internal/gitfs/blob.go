@@ -1,0 +1,184 @@
+package gitfs
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// ReadBlobs returns the contents of the blobs with the given ids, keyed by
+// id. The ids are full, lowercase object ids such as [Entry.Blob]; repeated
+// ids are read once. A single git process serves all of them, since starting
+// one per file would dominate the time to load a large tree. Every id that
+// is missing or not a blob is named in the error.
+func (r *Repo) ReadBlobs(ctx context.Context, ids []string) (map[string][]byte, error) {
+	blobs := make(map[string][]byte, len(ids))
+	err := r.catFile(ctx, ids, true, func(id string, _ int64, data []byte) {
+		blobs[id] = data
+	})
+	if err != nil {
+		return nil, err
+	}
+	return blobs, nil
+}
+
+// catFile runs one "git cat-file --batch" (or "--batch-check" when content
+// is false) for all ids and calls fn for each blob, in the order of ids.
+func (r *Repo) catFile(ctx context.Context, ids []string, content bool, fn func(id string, size int64, data []byte)) error {
+	ids, err := uniqueIDs(ids)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	mode := "--batch-check"
+	if content {
+		mode = "--batch"
+	}
+	cmd := r.command(ctx, "cat-file", mode, "--buffer")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return fmt.Errorf("git cat-file: %w", err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return fmt.Errorf("git cat-file: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		return commandError(ctx, cmd, nil, err)
+	}
+
+	// Write the requests while reading the answers: git stops reading its
+	// input once its output pipe is full, so doing one after the other
+	// deadlocks on a large tree.
+	written := make(chan error, 1)
+	go func() {
+		w := bufio.NewWriter(stdin)
+		for _, id := range ids {
+			w.WriteString(id)
+			w.WriteByte('\n')
+		}
+		err := w.Flush()
+		if cerr := stdin.Close(); err == nil {
+			err = cerr
+		}
+		written <- err
+	}()
+
+	bad, readErr := readBatch(bufio.NewReaderSize(stdout, 64<<10), ids, content, fn)
+	if readErr != nil {
+		cancel() // stop git, so the writer and Wait return
+	}
+	writeErr := <-written
+	waitErr := cmd.Wait()
+	switch {
+	case readErr != nil && waitErr != nil && !errors.As(readErr, new(protocolError)):
+		// git died, and the short read is only the symptom.
+		return commandError(ctx, cmd, stderr.Bytes(), waitErr)
+	case readErr != nil:
+		return fmt.Errorf("git cat-file in %s: %w", r.name(), readErr)
+	case waitErr != nil:
+		return commandError(ctx, cmd, stderr.Bytes(), waitErr)
+	case writeErr != nil:
+		return fmt.Errorf("git cat-file in %s: %w", r.name(), writeErr)
+	case len(bad) > 0:
+		const show = 10
+		more := ""
+		if len(bad) > show {
+			more = fmt.Sprintf("; and %d more", len(bad)-show)
+			bad = bad[:show]
+		}
+		return fmt.Errorf("cannot read from %s: %s%s", r.name(), strings.Join(bad, "; "), more)
+	}
+	return nil
+}
+
+// protocolError is output that does not follow cat-file's batch format.
+type protocolError string
+
+func (e protocolError) Error() string { return string(e) }
+
+// readBatch parses cat-file's answers, one per id in order:
+//
+//	<oid> SP <type> SP <size> LF [<contents> LF]
+//	<name> SP missing LF
+//
+// It returns a description of each object that could not be read as a blob.
+func readBatch(br *bufio.Reader, ids []string, content bool, fn func(id string, size int64, data []byte)) (bad []string, err error) {
+	for _, want := range ids {
+		header, err := br.ReadString('\n')
+		if err != nil {
+			return nil, fmt.Errorf("reading the answer for %s: %w", want, noEOF(err))
+		}
+		f := strings.Fields(header)
+		if len(f) == 2 && f[0] == want {
+			// "missing", or "ambiguous" for an abbreviated id.
+			bad = append(bad, fmt.Sprintf("object %s is %s", want, f[1]))
+			continue
+		}
+		if len(f) != 3 || f[0] != want {
+			return nil, protocolError(fmt.Sprintf("unexpected answer for %s: %q", want, header))
+		}
+		size, err := strconv.ParseInt(f[2], 10, 64)
+		if err != nil || size < 0 || size > math.MaxInt-1 {
+			return nil, protocolError(fmt.Sprintf("unexpected answer for %s: %q", want, header))
+		}
+		isBlob := f[1] == "blob"
+		if !isBlob {
+			bad = append(bad, fmt.Sprintf("object %s is a %s, not a blob", want, f[1]))
+		}
+		var data []byte
+		if content {
+			if isBlob {
+				data = make([]byte, size)
+				_, err = io.ReadFull(br, data)
+			} else {
+				_, err = br.Discard(int(size))
+			}
+			if err != nil {
+				return nil, fmt.Errorf("reading %s: %w", want, noEOF(err))
+			}
+			if c, err := br.ReadByte(); err != nil || c != '\n' {
+				return nil, protocolError("unexpected output after the contents of " + want)
+			}
+		}
+		if isBlob {
+			fn(want, size, data)
+		}
+	}
+	return bad, nil
+}
+
+// noEOF reports a clean end of output as the truncation it is here.
+func noEOF(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+// uniqueIDs checks ids and drops repeats, keeping the first of each. Only
+// full ids are accepted: cat-file would take any object name, such as
+// "HEAD:secret", and would answer an abbreviation under the full id.
+func uniqueIDs(ids []string) ([]string, error) {
+	seen := make(map[string]bool, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if (len(id) != 40 && len(id) != 64) || !isHex(id) || strings.ToLower(id) != id {
+			return nil, fmt.Errorf("invalid object id %q: want 40 or 64 lowercase hexadecimal digits", id)
+		}
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}

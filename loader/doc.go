@@ -1,0 +1,15 @@
+// Package loader turns one version of a Protocol Buffers schema into linked
+// file descriptors with source positions.
+//
+// A version comes from an Input: a directory of .proto files, a git
+// revision read without a checkout (`.git#branch=main,subdir=proto`), or a
+// FileDescriptorSet file such as `protoc -o` or `buf build -o` writes.
+// Loading happens in two steps so that a caller can skip work: Open lists
+// the input's files with a digest of each, reading as little as it can, and
+// Tree.Compile compiles all of them or a chosen subset with what they import.
+// Sources are compiled with github.com/bufbuild/protocompile; proto2, proto3
+// and edition 2023 files may be mixed in one tree.
+//
+// Every problem in the sources is reported at once, each with its file,
+// line and column, in a *CompileError.
+package loader

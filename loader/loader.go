@@ -1,0 +1,326 @@
+package loader
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/bufbuild/protocompile"
+	"github.com/bufbuild/protocompile/reporter"
+	"google.golang.org/protobuf/reflect/protoreflect"
+)
+
+// Limits that keep a hostile or broken tree from exhausting the machine.
+const (
+	// MaxFileSize is the largest .proto file read, in bytes.
+	MaxFileSize = 16 << 20
+	// MaxFiles is the most .proto files one input may hold.
+	MaxFiles = 100_000
+)
+
+// A Loader opens and compiles inputs. Its zero value works.
+type Loader struct {
+	// IncludePaths are directories searched, after the input itself, for
+	// imports that the input does not hold. Their files are never checked.
+	IncludePaths []string
+	// Dir is the directory that relative input paths start from; empty
+	// means the process's working directory.
+	Dir string
+}
+
+// A Tree is an opened input: the list of its .proto files, ready to
+// compile.
+type Tree struct {
+	// Input is the input the tree was opened from.
+	Input Input
+	// Files are the input's own files, sorted by path.
+	Files []File
+
+	loader *Loader
+	// read returns the contents of one of Files.
+	read func(ctx context.Context, path string) ([]byte, error)
+	// set holds a descriptor set's files, for DescriptorSet inputs.
+	set *descriptorSet
+	// display turns a path relative to the root into one the user can open.
+	display func(string) string
+}
+
+// A File is one file of a Tree.
+type File struct {
+	// Path is relative to the input's root, with forward slashes: the name
+	// other files import it by.
+	Path string
+	// Digest identifies the contents: equal digests, equal files. For git
+	// inputs it is the blob id.
+	Digest string
+}
+
+// Paths returns the paths of the tree's files, sorted.
+func (t *Tree) Paths() []string {
+	out := make([]string, len(t.Files))
+	for i, f := range t.Files {
+		out[i] = f.Path
+	}
+	return out
+}
+
+// A Schema is one compiled version.
+type Schema struct {
+	// Input is the input the schema was loaded from.
+	Input Input
+	// Files are the compiled files of the input, sorted by path: all of the
+	// input's files, or the subset that Compile was asked for. Files they
+	// import from elsewhere are linked but not listed.
+	Files []protoreflect.FileDescriptor
+	// Paths lists every file of the input, compiled or not.
+	Paths []string
+}
+
+// Load opens in and compiles all of its files.
+func (l *Loader) Load(ctx context.Context, in Input) (*Schema, error) {
+	t, err := l.Open(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return t.Compile(ctx, nil)
+}
+
+// Open lists the files of in without compiling them.
+func (l *Loader) Open(ctx context.Context, in Input) (*Tree, error) {
+	switch in.Kind {
+	case Dir:
+		return l.openDir(in)
+	case DescriptorSet:
+		return l.openDescriptorSet(in)
+	case Git:
+		return l.openGit(ctx, in)
+	}
+	return nil, fmt.Errorf("input %s: unknown kind", in)
+}
+
+func (l *Loader) abs(p string) string {
+	if filepath.IsAbs(p) || l.Dir == "" {
+		return p
+	}
+	return filepath.Join(l.Dir, p)
+}
+
+func (l *Loader) openDir(in Input) (*Tree, error) {
+	root := l.abs(in.Path)
+	st, err := os.Stat(root)
+	if err != nil {
+		return nil, fmt.Errorf("input %s: %w", in, unwrapPathError(err))
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("input %s: not a directory, a git revision (path#ref=…) or a descriptor set (%s)", in, strings.Join(descriptorSetExts, " "))
+	}
+	t := &Tree{Input: in, loader: l}
+	t.display = func(p string) string { return path.Join(filepath.ToSlash(in.Path), p) }
+	contents := make(map[string][]byte)
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("input %s: %w", in, unwrapPathError(err))
+		}
+		if d.IsDir() {
+			if p != root && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir // .git, .cache and the like hold no schema
+			}
+			return nil
+		}
+		if !strings.HasSuffix(d.Name(), ".proto") {
+			return nil
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		data, err := readLimited(p)
+		if err != nil {
+			return fmt.Errorf("%s: %w", t.display(rel), err)
+		}
+		if len(contents) >= MaxFiles {
+			return fmt.Errorf("input %s: more than %d .proto files", in, MaxFiles)
+		}
+		contents[rel] = data
+		sum := sha256.Sum256(data)
+		t.Files = append(t.Files, File{Path: rel, Digest: hex.EncodeToString(sum[:])})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(t.Files) == 0 {
+		return nil, fmt.Errorf("input %s: no .proto files found", in)
+	}
+	slices.SortFunc(t.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	t.read = func(_ context.Context, p string) ([]byte, error) {
+		if data, ok := contents[p]; ok {
+			return data, nil
+		}
+		return nil, fs.ErrNotExist
+	}
+	return t, nil
+}
+
+// readLimited reads a file, refusing one larger than MaxFileSize.
+func readLimited(p string) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, unwrapPathError(err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, unwrapPathError(err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("file is larger than %d MiB", MaxFileSize>>20)
+	}
+	return data, nil
+}
+
+// unwrapPathError drops the path that *fs.PathError repeats, since callers
+// name the file themselves.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		if errors.Is(pe.Err, fs.ErrNotExist) {
+			return fmt.Errorf("%s does not exist", pe.Path)
+		}
+		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
+	}
+	return err
+}
+
+// Compile compiles the tree's files named in only, with everything they
+// import, or all of them when only is nil.
+func (t *Tree) Compile(ctx context.Context, only []string) (*Schema, error) {
+	if t.set != nil {
+		return t.set.schema(t, only)
+	}
+	paths := only
+	if paths == nil {
+		paths = t.Paths()
+	}
+	own := make(map[string]bool, len(t.Files))
+	for _, f := range t.Files {
+		own[f.Path] = true
+	}
+	var errs []reporter.ErrorWithPos
+	c := protocompile.Compiler{
+		Resolver:       protocompile.WithStandardImports(&protocompile.SourceResolver{Accessor: t.accessor(ctx, own)}),
+		SourceInfoMode: protocompile.SourceInfoStandard,
+		Reporter: reporter.NewReporter(func(err reporter.ErrorWithPos) error {
+			errs = append(errs, err)
+			return nil // keep going: the user wants every error at once
+		}, nil),
+	}
+	files, err := c.Compile(ctx, paths...)
+	if len(errs) > 0 {
+		return nil, newCompileError(t, errs)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("input %s: %w", t.Input, err)
+	}
+	s := &Schema{Input: t.Input, Paths: t.Paths()}
+	for _, f := range files {
+		s.Files = append(s.Files, f)
+	}
+	slices.SortFunc(s.Files, func(a, b protoreflect.FileDescriptor) int { return strings.Compare(a.Path(), b.Path()) })
+	return s, nil
+}
+
+// accessor opens a file for the compiler: the input's own files first, then
+// the include paths. Paths that try to leave a root are refused.
+func (t *Tree) accessor(ctx context.Context, own map[string]bool) func(string) (io.ReadCloser, error) {
+	return func(p string) (io.ReadCloser, error) {
+		if !fs.ValidPath(p) {
+			return nil, fmt.Errorf("import path %q leaves the import roots", p)
+		}
+		if own[p] {
+			data, err := t.read(ctx, p)
+			if err != nil {
+				return nil, err
+			}
+			return io.NopCloser(strings.NewReader(string(data))), nil
+		}
+		for _, inc := range t.loader.IncludePaths {
+			full := filepath.Join(t.loader.abs(inc), filepath.FromSlash(p))
+			if _, err := os.Stat(full); err == nil {
+				data, err := readLimited(full)
+				if err != nil {
+					return nil, err
+				}
+				return io.NopCloser(strings.NewReader(string(data))), nil
+			}
+		}
+		return nil, fs.ErrNotExist
+	}
+}
+
+// A CompileError lists every problem found in an input's sources.
+type CompileError struct {
+	// Input is the input that failed to compile.
+	Input Input
+	// Errors are the problems, each with its position; the file names in
+	// them are as the user can open them (the input path joined with the
+	// file's path).
+	Errors []PosError
+}
+
+// A PosError is one positioned compile error.
+type PosError struct {
+	Path         string
+	Line, Column int
+	Message      string
+}
+
+// String formats the error as file:line:col: message.
+func (e PosError) String() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %s", e.Path, e.Message)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, e.Column, e.Message)
+}
+
+// Error returns every problem, one per line.
+func (e *CompileError) Error() string {
+	lines := make([]string, len(e.Errors))
+	for i, pe := range e.Errors {
+		lines[i] = pe.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+func newCompileError(t *Tree, errs []reporter.ErrorWithPos) *CompileError {
+	ce := &CompileError{Input: t.Input}
+	for _, err := range errs {
+		pos := err.GetPosition()
+		name := pos.Filename
+		if name != "" && t.display != nil {
+			name = t.display(name)
+		}
+		ce.Errors = append(ce.Errors, PosError{Path: name, Line: pos.Line, Column: pos.Col, Message: err.Unwrap().Error()})
+	}
+	slices.SortStableFunc(ce.Errors, func(a, b PosError) int {
+		if c := strings.Compare(a.Path, b.Path); c != 0 {
+			return c
+		}
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		return a.Column - b.Column
+	})
+	ce.Errors = slices.Compact(ce.Errors)
+	return ce
+}

@@ -19,6 +19,24 @@ type Config struct {
 	// Direction keeps only findings that break these readers. Zero means
 	// Both.
 	Direction Direction
+
+	// The fields below drop or excuse findings; ignore.go applies them.
+
+	// Ignore lists files and directories, relative to the schema's root,
+	// whose findings are dropped, as buf's breaking.ignore does. "." is
+	// every file.
+	Ignore []string
+	// IgnoreOnly maps rule ids and categories to the files and directories
+	// where their findings are dropped, as buf's breaking.ignore_only does.
+	IgnoreOnly map[string][]string
+	// IgnoreUnstablePackages drops findings in packages whose last
+	// component is an alpha, beta or test version (foo.v1alpha1,
+	// foo.v2beta, foo.v1test), as buf's breaking.ignore_unstable_packages
+	// does.
+	IgnoreUnstablePackages bool
+	// Waivers excuse findings with a reason. Unlike Ignore, a waived
+	// finding is kept, marked Ignored, so that reports can show it.
+	Waivers []Waiver
 }
 
 // Select returns the rules that c selects, in catalogue order, or an error
@@ -56,6 +74,8 @@ func matcher(names []string) (func(*Rule) bool, error) {
 			cats = append(cats, Category(n))
 		case Lookup(n) != nil:
 			ids = append(ids, n)
+		case deprecatedIDs[n] != nil:
+			ids = append(ids, deprecatedIDs[n]...) // an id not in Rules matches nothing
 		default:
 			return nil, fmt.Errorf("unknown rule or category %q", n)
 		}
@@ -73,12 +93,27 @@ func matcher(names []string) (func(*Rule) bool, error) {
 	}, nil
 }
 
+// A Schema is one version of a set of .proto files.
+type Schema struct {
+	// Files are the version's files to check, linked. Files they import
+	// are consulted but never reported on unless listed too.
+	Files []protoreflect.FileDescriptor
+	// Paths lists every file of the version, including files left out of
+	// Files because they are known to be unchanged. Nil means the paths of
+	// Files.
+	Paths []string
+	// Packages gives the package of each path of Paths that is not in
+	// Files (loader.LoadPair fills it). A file left out is identical in
+	// both versions, but package-level rules (is a package still there?)
+	// must still count it.
+	Packages map[string]string
+}
+
 // Check compares two versions of a schema and returns the findings of the
-// rules that cfg selects, sorted by position. old and new list the files of
-// each version that are to be checked; the files they import are consulted
-// but never reported on. The error is non-nil only when the check could not
-// run, for example because cfg names an unknown rule.
-func Check(old, new []protoreflect.FileDescriptor, cfg Config) ([]Finding, error) {
+// rules that cfg selects, sorted by position. The error is non-nil only
+// when the check could not run, for example because cfg names an unknown
+// rule.
+func Check(old, new *Schema, cfg Config) ([]Finding, error) {
 	rules, err := cfg.Select()
 	if err != nil {
 		return nil, err
@@ -88,13 +123,17 @@ func Check(old, new []protoreflect.FileDescriptor, cfg Config) ([]Finding, error
 		dir = Both
 	}
 	p := &pass{old: newIndex(old), new: newIndex(new)}
+	ig, err := newIgnorer(cfg, p.old, p.new)
+	if err != nil {
+		return nil, err
+	}
 	for _, r := range rules {
 		p.rule = r
 		r.run(p)
 	}
 	kept := p.findings[:0]
 	for _, f := range p.findings {
-		if f.Direction&dir != 0 {
+		if f.Direction&dir != 0 && ig.keep(&f) {
 			kept = append(kept, f)
 		}
 	}

@@ -2,8 +2,13 @@ package compat
 
 import (
 	"fmt"
+	"slices"
 
+	"github.com/bufbuild/protocompile/protoutil"
+	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/descriptorpb"
 )
 
 // typeString names a field's type as a .proto file writes it: "int32",
@@ -56,4 +61,196 @@ func isReservedNumber(m protoreflect.MessageDescriptor, n protoreflect.FieldNumb
 // isReservedName reports whether name is reserved in the message.
 func isReservedName(m protoreflect.MessageDescriptor, name protoreflect.Name) bool {
 	return m.ReservedNames().Has(name)
+}
+
+// Source paths below options, for spans of single options and features.
+const (
+	fieldCtypeTag        = 1  // FieldOptions.ctype
+	fieldJSTypeTag       = 6  // FieldOptions.jstype
+	fieldFeaturesTag     = 21 // FieldOptions.features
+	messageOptsTag       = 7  // DescriptorProto.options
+	messageFeaturesTag   = 12 // MessageOptions.features
+	enumOptionsTag       = 3  // EnumDescriptorProto.options
+	enumFeaturesTag      = 7  // EnumOptions.features
+	fileJavaUTF8Tag      = 27 // FileOptions.java_string_check_utf8
+	featureEnumTypeTag   = 2  // FeatureSet.enum_type
+	featureUTF8Tag       = 4  // FeatureSet.utf8_validation
+	featureJSONFormatTag = 6  // FeatureSet.json_format
+	featureCppTag        = 1000
+	featureJavaTag       = 1001
+	cppStringTypeTag     = 2 // pb.CppFeatures.string_type
+	javaUTF8Tag          = 2 // pb.JavaFeatures.utf8_validation
+)
+
+// feature resolves one field of google.protobuf.FeatureSet for d, walking
+// from d up to its file and falling back to the edition's default, as
+// protoc does. Files in proto2 and proto3 syntax get the defaults of the
+// editions that stand for them.
+func feature(d protoreflect.Descriptor, name protoreflect.Name) protoreflect.EnumNumber {
+	fd := featureSetFields.ByName(name)
+	v, err := protoutil.ResolveFeature(d, fd)
+	if err != nil {
+		return fd.Default().Enum()
+	}
+	return v.Enum()
+}
+
+var featureSetFields = (*descriptorpb.FeatureSet)(nil).ProtoReflect().Descriptor().Fields()
+
+// utf8Verified reports whether readers reject a string field holding
+// invalid UTF-8. Bytes fields are never checked.
+func utf8Verified(f protoreflect.FieldDescriptor) bool {
+	return f.Kind() == protoreflect.StringKind &&
+		descriptorpb.FeatureSet_Utf8Validation(feature(f, "utf8_validation")) == descriptorpb.FeatureSet_VERIFY
+}
+
+// jsonFormat is the resolved json_format feature of a message or enum.
+func jsonFormat(d protoreflect.Descriptor) descriptorpb.FeatureSet_JsonFormat {
+	return descriptorpb.FeatureSet_JsonFormat(feature(d, "json_format"))
+}
+
+// customFeature resolves a field of a language's feature set (pb.cpp is
+// extension 1000 of FeatureSet, pb.java 1001), walking from d up to its
+// file. These extensions are rarely linked into the program, so they are
+// read from the encoded options.
+func customFeature(d protoreflect.Descriptor, ext, field protowire.Number) (uint64, bool) {
+	for ; d != nil; d = d.Parent() {
+		fs := featuresOf(d)
+		if fs == nil {
+			continue
+		}
+		b, err := proto.MarshalOptions{Deterministic: true}.Marshal(fs)
+		if err != nil {
+			continue
+		}
+		if inner, ok := lastField(b, ext); ok {
+			if v, ok := lastField(inner, field); ok {
+				if n, m := protowire.ConsumeVarint(v); m > 0 {
+					return n, true
+				}
+			}
+		}
+	}
+	return 0, false
+}
+
+// lastField returns the last occurrence of field num in b: the raw varint
+// bytes for a varint, the payload for a length-delimited field.
+func lastField(b []byte, num protowire.Number) ([]byte, bool) {
+	var out []byte
+	found := false
+	for len(b) > 0 {
+		n, typ, m := protowire.ConsumeTag(b)
+		if m < 0 {
+			return nil, false
+		}
+		b = b[m:]
+		var val []byte
+		switch typ {
+		case protowire.BytesType:
+			v, k := protowire.ConsumeBytes(b)
+			if k < 0 {
+				return nil, false
+			}
+			val, m = v, k
+		default:
+			m = protowire.ConsumeFieldValue(n, typ, b)
+			if m < 0 {
+				return nil, false
+			}
+			val = b[:m]
+		}
+		if n == num {
+			if typ == protowire.BytesType && found && len(out) > 0 {
+				out = append(slices.Clip(out), val...) // messages merge
+			} else {
+				out = val
+			}
+			found = true
+		}
+		b = b[m:]
+	}
+	return out, found
+}
+
+// featuresOf returns the features set directly on d, or nil.
+func featuresOf(d protoreflect.Descriptor) *descriptorpb.FeatureSet {
+	switch o := d.Options().(type) {
+	case *descriptorpb.FileOptions:
+		return o.GetFeatures()
+	case *descriptorpb.MessageOptions:
+		return o.GetFeatures()
+	case *descriptorpb.FieldOptions:
+		return o.GetFeatures()
+	case *descriptorpb.OneofOptions:
+		return o.GetFeatures()
+	case *descriptorpb.EnumOptions:
+		return o.GetFeatures()
+	case *descriptorpb.EnumValueOptions:
+		return o.GetFeatures()
+	}
+	return nil
+}
+
+// edition is the file's edition, with proto2 and proto3 as editions.
+func edition(f protoreflect.FileDescriptor) descriptorpb.Edition {
+	switch f.Syntax() {
+	case protoreflect.Proto2:
+		return descriptorpb.Edition_EDITION_PROTO2
+	case protoreflect.Proto3:
+		return descriptorpb.Edition_EDITION_PROTO3
+	}
+	if fp := protoutil.ProtoFromFileDescriptor(f); fp.Edition != nil {
+		return fp.GetEdition()
+	}
+	return descriptorpb.Edition_EDITION_2023
+}
+
+// cppStringType names the C++ representation of a string or bytes field:
+// the ctype option, or the (pb.cpp).string_type feature in editions.
+func cppStringType(f protoreflect.FieldDescriptor) string {
+	ed := edition(f.ParentFile())
+	if ed < descriptorpb.Edition_EDITION_2024 {
+		if o, _ := f.Options().(*descriptorpb.FieldOptions); o != nil && o.Ctype != nil {
+			switch o.GetCtype() {
+			case descriptorpb.FieldOptions_CORD:
+				return "CORD"
+			case descriptorpb.FieldOptions_STRING_PIECE:
+				return "STRING_PIECE"
+			}
+			return "STRING"
+		}
+		if f.ParentFile().Syntax() != protoreflect.Editions {
+			return "STRING"
+		}
+	}
+	if v, ok := customFeature(f, featureCppTag, cppStringTypeTag); ok {
+		switch v {
+		case 1:
+			return "VIEW"
+		case 2:
+			return "CORD"
+		case 3:
+			return "STRING"
+		}
+	}
+	if ed >= descriptorpb.Edition_EDITION_2024 {
+		return "VIEW"
+	}
+	return "STRING"
+}
+
+// javaUTF8Verified reports whether Java code checks a string field for
+// UTF-8: the standard feature, java_string_check_utf8 outside editions, or
+// the (pb.java).utf8_validation feature in editions.
+func javaUTF8Verified(f protoreflect.FieldDescriptor) bool {
+	std := utf8Verified(f)
+	o, _ := f.ParentFile().Options().(*descriptorpb.FileOptions)
+	if f.ParentFile().Syntax() != protoreflect.Editions || (o != nil && o.JavaStringCheckUtf8 != nil) {
+		return o.GetJavaStringCheckUtf8() || std
+	}
+	if v, ok := customFeature(f, featureJavaTag, javaUTF8Tag); ok && v == 2 {
+		return true
+	}
+	return std
 }

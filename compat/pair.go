@@ -2,6 +2,7 @@ package compat
 
 import (
 	"slices"
+	"strings"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
@@ -13,7 +14,8 @@ import (
 // once per Check and shared by every rule.
 type index struct {
 	files      map[string]protoreflect.FileDescriptor
-	filePaths  []string
+	filePaths  []string // the paths of files
+	allPaths   []string // every path of the version, compiled or not
 	packages   map[protoreflect.FullName][]protoreflect.FileDescriptor
 	messages   map[protoreflect.FullName]protoreflect.MessageDescriptor
 	msgNames   []protoreflect.FullName
@@ -23,6 +25,10 @@ type index struct {
 	svcNames   []protoreflect.FullName
 	extensions map[extensionKey]protoreflect.ExtensionDescriptor
 	extKeys    []extensionKey
+	locals     map[string]*localElems // by file path, built on demand
+
+	// otherPkgs are the packages of the files not compiled: Schema.Packages.
+	otherPkgs map[protoreflect.FullName]bool
 }
 
 // extensionKey pairs extensions: what they extend and their number. Their
@@ -32,7 +38,8 @@ type extensionKey struct {
 	number   protoreflect.FieldNumber
 }
 
-func newIndex(files []protoreflect.FileDescriptor) *index {
+func newIndex(s *Schema) *index {
+	files := s.Files
 	x := &index{
 		files:      make(map[string]protoreflect.FileDescriptor),
 		packages:   make(map[protoreflect.FullName][]protoreflect.FileDescriptor),
@@ -57,6 +64,16 @@ func newIndex(files []protoreflect.FileDescriptor) *index {
 			x.services[s.FullName()] = s
 			x.svcNames = append(x.svcNames, s.FullName())
 		}
+	}
+	for _, pkg := range s.Packages {
+		if x.otherPkgs == nil {
+			x.otherPkgs = make(map[protoreflect.FullName]bool)
+		}
+		x.otherPkgs[protoreflect.FullName(pkg)] = true
+	}
+	x.allPaths = s.Paths
+	if x.allPaths == nil {
+		x.allPaths = x.filePaths
 	}
 	slices.Sort(x.filePaths)
 	slices.Sort(x.msgNames)
@@ -204,4 +221,245 @@ func (p *pass) forEachMethodPair(fn func(old, new protoreflect.MethodDescriptor)
 			}
 		}
 	})
+}
+
+// The helpers below pair elements the way buf's FILE and PACKAGE categories
+// do: FILE rules match a file with the file of the same path and compare
+// names relative to the package, so that a package rename is one finding
+// (FILE_SAME_PACKAGE) and not one per message; PACKAGE rules match
+// packages by full name, wherever the files of a package now live.
+
+// localElems holds one file's declarations keyed for FILE-category pairing.
+type localElems struct {
+	messages map[string]protoreflect.MessageDescriptor // by package-relative name
+	enums    map[string]protoreflect.EnumDescriptor    // by package-relative name
+	services map[string]protoreflect.ServiceDescriptor // by name
+	exts     map[extensionKey]protoreflect.ExtensionDescriptor
+	decls    []protoreflect.Descriptor // every message, enum, extension and service, in declaration order
+}
+
+// relName is d's full name without its file's package: "User.Address".
+func relName(d protoreflect.Descriptor) string {
+	name := string(d.FullName())
+	if pkg := string(d.ParentFile().Package()); pkg != "" {
+		name = strings.TrimPrefix(name, pkg+".")
+	}
+	return name
+}
+
+// extKey is the key that pairs an extension.
+func extKey(xd protoreflect.ExtensionDescriptor) extensionKey {
+	return extensionKey{xd.ContainingMessage().FullName(), xd.Number()}
+}
+
+// local returns the elements of the file at path, built on first use.
+func (x *index) local(path string) *localElems {
+	if e, ok := x.locals[path]; ok {
+		return e
+	}
+	f := x.files[path]
+	e := &localElems{
+		messages: make(map[string]protoreflect.MessageDescriptor),
+		enums:    make(map[string]protoreflect.EnumDescriptor),
+		services: make(map[string]protoreflect.ServiceDescriptor),
+		exts:     make(map[extensionKey]protoreflect.ExtensionDescriptor),
+	}
+	var walk func(enums protoreflect.EnumDescriptors, exts protoreflect.ExtensionDescriptors, msgs protoreflect.MessageDescriptors)
+	walk = func(enums protoreflect.EnumDescriptors, exts protoreflect.ExtensionDescriptors, msgs protoreflect.MessageDescriptors) {
+		for i := range enums.Len() {
+			en := enums.Get(i)
+			e.enums[relName(en)] = en
+			e.decls = append(e.decls, en)
+		}
+		for i := range exts.Len() {
+			xd := exts.Get(i)
+			e.exts[extKey(xd)] = xd
+			e.decls = append(e.decls, xd)
+		}
+		for i := range msgs.Len() {
+			m := msgs.Get(i)
+			if m.IsMapEntry() {
+				continue
+			}
+			e.messages[relName(m)] = m
+			e.decls = append(e.decls, m)
+			walk(m.Enums(), m.Extensions(), m.Messages())
+		}
+	}
+	if f != nil {
+		walk(f.Enums(), f.Extensions(), f.Messages())
+		svcs := f.Services()
+		for i := range svcs.Len() {
+			s := svcs.Get(i)
+			e.services[string(s.Name())] = s
+			e.decls = append(e.decls, s)
+		}
+	}
+	if x.locals == nil {
+		x.locals = make(map[string]*localElems)
+	}
+	x.locals[path] = e
+	return e
+}
+
+// has reports whether the file's elements include a counterpart of d, an
+// element of the other version.
+func (e *localElems) has(d protoreflect.Descriptor) bool {
+	var ok bool
+	switch d := d.(type) {
+	case protoreflect.MessageDescriptor:
+		_, ok = e.messages[relName(d)]
+	case protoreflect.EnumDescriptor:
+		_, ok = e.enums[relName(d)]
+	case protoreflect.ServiceDescriptor:
+		_, ok = e.services[string(d.Name())]
+	case protoreflect.ExtensionDescriptor:
+		_, ok = e.exts[extKey(d)]
+	}
+	return ok
+}
+
+// forEachDeletedInFile calls fn for every message, enum, extension and
+// service of an old file that has no counterpart in the new file of the
+// same path: the same package-relative name (messages, enums, services) or
+// the same extendee and number (extensions). Map entries are left out, and
+// so are files deleted as a whole (FILE_NO_DELETE reports those). survivor
+// is the innermost enclosing message that still exists in the new file, or
+// nil at the top level.
+func (p *pass) forEachDeletedInFile(fn func(old protoreflect.Descriptor, nf protoreflect.FileDescriptor, survivor protoreflect.MessageDescriptor)) {
+	p.forEachFilePair(func(of, nf protoreflect.FileDescriptor) {
+		ol, nl := p.old.local(of.Path()), p.new.local(nf.Path())
+		for _, d := range ol.decls {
+			if nl.has(d) {
+				continue
+			}
+			var survivor protoreflect.MessageDescriptor
+			for parent := d.Parent(); parent != nil; parent = parent.Parent() {
+				if pm, ok := parent.(protoreflect.MessageDescriptor); ok {
+					if nm, ok := nl.messages[relName(pm)]; ok {
+						survivor = nm
+						break
+					}
+				}
+			}
+			fn(d, nf, survivor)
+		}
+	})
+}
+
+// forEachDeletedFile calls fn with the path of every file of the old
+// version that the new version no longer has, and the old file when it was
+// compiled.
+func (p *pass) forEachDeletedFile(fn func(path string, old protoreflect.FileDescriptor)) {
+	kept := make(map[string]bool, len(p.new.allPaths))
+	for _, path := range p.new.allPaths {
+		kept[path] = true
+	}
+	paths := slices.Clone(p.old.allPaths)
+	slices.Sort(paths)
+	for _, path := range paths {
+		if !kept[path] {
+			fn(path, p.old.files[path])
+		}
+	}
+}
+
+// forEachDeletedInPackage calls fn for every message, enum, extension and
+// service of the old version whose package still has files in the new
+// version but no longer declares it: the same full name (messages, enums,
+// services), or the same extendee and number in the same package
+// (extensions). Map entries are left out. at is where to report it in the
+// new version: the innermost enclosing message that survives, else the file
+// of the same path, else nothing (the file is gone too).
+func (p *pass) forEachDeletedInPackage(fn func(old protoreflect.Descriptor, at Span)) {
+	for _, path := range p.old.filePaths {
+		of := p.old.files[path]
+		if !p.new.hasPackage(of.Package()) {
+			continue // the whole package is gone: PACKAGE_NO_DELETE
+		}
+		for _, d := range p.old.local(path).decls {
+			if p.new.hasInPackage(d, of.Package()) {
+				continue
+			}
+			var at Span
+			for parent := d.Parent(); parent != nil && at.Path == ""; parent = parent.Parent() {
+				if pm, ok := parent.(protoreflect.MessageDescriptor); ok {
+					if nm, ok := p.new.messages[pm.FullName()]; ok {
+						at = spanOf(nm)
+					}
+				}
+			}
+			if nf, ok := p.new.files[path]; ok && at.Path == "" {
+				at = fileSpan(nf)
+			}
+			fn(d, at)
+		}
+	}
+}
+
+// hasInPackage reports whether the version declares a counterpart of d,
+// an element of the other version, in package pkg.
+func (x *index) hasInPackage(d protoreflect.Descriptor, pkg protoreflect.FullName) bool {
+	var found protoreflect.Descriptor
+	switch d := d.(type) {
+	case protoreflect.MessageDescriptor:
+		if m, ok := x.messages[d.FullName()]; ok {
+			found = m
+		}
+	case protoreflect.EnumDescriptor:
+		if e, ok := x.enums[d.FullName()]; ok {
+			found = e
+		}
+	case protoreflect.ServiceDescriptor:
+		if s, ok := x.services[d.FullName()]; ok {
+			found = s
+		}
+	case protoreflect.ExtensionDescriptor:
+		if xd, ok := x.extensions[extKey(d)]; ok {
+			found = xd
+		}
+	}
+	return found != nil && found.ParentFile().Package() == pkg
+}
+
+// hasPackage reports whether some file of the version, compiled or not,
+// declares package pkg.
+func (x *index) hasPackage(pkg protoreflect.FullName) bool {
+	return len(x.packages[pkg]) > 0 || x.otherPkgs[pkg]
+}
+
+// forEachPackageDeleted calls fn for every package of the old version that
+// has no file in the new version, with the old files that declared it.
+func (p *pass) forEachPackageDeleted(fn func(pkg protoreflect.FullName, old []protoreflect.FileDescriptor)) {
+	var names []protoreflect.FullName
+	for pkg := range p.old.packages {
+		if !p.new.hasPackage(pkg) {
+			names = append(names, pkg)
+		}
+	}
+	slices.Sort(names)
+	for _, pkg := range names {
+		fn(pkg, p.old.packages[pkg])
+	}
+}
+
+// forEachOneof calls fn for every oneof, synthetic ones included,
+// present by name in a message present in both versions; om and nm are the
+// oneof's messages, and no is nil when the new message lacks the oneof.
+func (p *pass) forEachOneof(fn func(oo, no protoreflect.OneofDescriptor, nm protoreflect.MessageDescriptor)) {
+	p.forEachMessagePair(func(om, nm protoreflect.MessageDescriptor) {
+		oos := om.Oneofs()
+		for i := range oos.Len() {
+			oo := oos.Get(i)
+			fn(oo, nm.Oneofs().ByName(oo.Name()), nm)
+		}
+	})
+}
+
+// forEachFieldOrExtensionPair calls fn for every field pair of
+// forEachFieldPair, then for every extension pair of forEachExtensionPair:
+// most field rules hold for extensions too.
+func (p *pass) forEachFieldOrExtensionPair(fn func(old, new protoreflect.FieldDescriptor)) {
+	p.forEachFieldPair(fn)
+	p.forEachExtensionPair(func(ox, nx protoreflect.ExtensionDescriptor) { fn(ox, nx) })
 }

@@ -58,3 +58,135 @@ one until no data or code uses it.`,
 		})
 	},
 }
+
+var enumNoDelete = &Rule{
+	ID:         "ENUM_NO_DELETE",
+	Categories: []Category{CSR, File},
+	Direction:  Both,
+	Doc: `enums are not deleted from a file
+
+Deleting an enum removes its generated type and constants, breaking code
+that uses them, and fields elsewhere that refer to it no longer compile.
+Moving it to another file counts as a deletion too: generated code lives
+per file.
+
+  before: enum State { STATE_UNSPECIFIED = 0; STATE_DONE = 1; }
+  after:  (gone)
+
+Deprecate the enum (option deprecated = true), move users to its
+replacement, and delete it in a major version.`,
+	run: func(p *pass) {
+		p.forEachDeletedInFile(func(d protoreflect.Descriptor, nf protoreflect.FileDescriptor, survivor protoreflect.MessageDescriptor) {
+			oe, ok := d.(protoreflect.EnumDescriptor)
+			if !ok {
+				return
+			}
+			if survivor != nil {
+				p.report(spanOf(survivor), spanOf(oe), "enum %s was deleted from %s", oe.FullName(), survivor.FullName())
+				return
+			}
+			p.report(fileSpan(nf), spanOf(oe), "enum %s was deleted from file %q", oe.FullName(), nf.Path())
+		})
+	},
+}
+
+// enumValueNoDeleteUnless builds the rule that allows deleting an enum
+// value only when reserved says its number or names are reserved.
+func enumValueNoDeleteUnless(id string, cats []Category, what string, reserved func(ne protoreflect.EnumDescriptor, old []protoreflect.EnumValueDescriptor) bool, doc string) *Rule {
+	return &Rule{
+		ID:         id,
+		Categories: cats,
+		Severity:   Warning,
+		Direction:  Both,
+		Doc:        doc,
+		run: func(p *pass) {
+			p.forEachEnumPair(func(oe, ne protoreflect.EnumDescriptor) {
+				ovs := oe.Values()
+				for i := range ovs.Len() {
+					ov := ovs.Get(i)
+					if ovs.ByNumber(ov.Number()) != ov || ne.Values().ByNumber(ov.Number()) != nil {
+						continue // an alias, handled with the first name, or not deleted
+					}
+					var names []protoreflect.EnumValueDescriptor
+					for j := range ovs.Len() {
+						if v := ovs.Get(j); v.Number() == ov.Number() {
+							names = append(names, v)
+						}
+					}
+					if !reserved(ne, names) {
+						p.report(spanOf(ne), spanOf(ov), "%s was deleted without reserving its %s", valueDesc(ov), what)
+					}
+				}
+			})
+		},
+	}
+}
+
+var enumValueNoDeleteUnlessNumberReserved = enumValueNoDeleteUnless(
+	"ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED", []Category{CSR, WireJSON, Wire}, "number",
+	func(ne protoreflect.EnumDescriptor, old []protoreflect.EnumValueDescriptor) bool {
+		return ne.ReservedRanges().Has(old[0].Number())
+	},
+	`enum values are not deleted unless their number is reserved
+
+A deleted value's number stays in data written by old programs. If a later
+change gives the number to a value of another meaning, new readers
+misread that data. Reserving the number makes protoc refuse the reuse.
+
+  before: enum State { STATE_UNSPECIFIED = 0; STATE_DONE = 2; }
+  after:  enum State { STATE_UNSPECIFIED = 0; }
+
+Reserve the number when deleting the value:
+
+  enum State { reserved 2; STATE_UNSPECIFIED = 0; }`)
+
+var enumValueNoDeleteUnlessNameReserved = enumValueNoDeleteUnless(
+	"ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED", []Category{CSR, WireJSON}, "name",
+	func(ne protoreflect.EnumDescriptor, old []protoreflect.EnumValueDescriptor) bool {
+		for _, v := range old {
+			if !ne.ReservedNames().Has(v.Name()) {
+				return false
+			}
+		}
+		return true
+	},
+	`enum values are not deleted unless their name is reserved
+
+JSON and text formats write an enum value by name. If a later change gives
+a deleted value's name to another number, JSON written by old programs is
+read as the wrong value. Reserving the name (every name, with aliases)
+makes protoc refuse the reuse.
+
+  before: enum State { STATE_UNSPECIFIED = 0; STATE_DONE = 2; }
+  after:  enum State { STATE_UNSPECIFIED = 0; }
+
+Reserve the name when deleting the value:
+
+  enum State { reserved "STATE_DONE"; STATE_UNSPECIFIED = 0; }`)
+
+var reservedEnumNoDelete = &Rule{
+	ID:         "RESERVED_ENUM_NO_DELETE",
+	Categories: []Category{CSR, File, Package, WireJSON, Wire},
+	Direction:  Both,
+	Doc: `reserved numbers and names are not deleted from an enum
+
+A reservation records that a value's number or name was used once, and
+keeps it from being reused with another meaning, which would make readers
+misread data that old programs still write. Deleting the reservation
+removes that protection.
+
+  before: enum State { reserved 2, 5 to 9; reserved "STATE_DONE"; ... }
+  after:  enum State { reserved 2; ... }
+
+Keep reservations forever; adding to them is always safe.`,
+	run: func(p *pass) {
+		p.forEachEnumPair(func(oe, ne protoreflect.EnumDescriptor) {
+			for _, lost := range lostRanges(oe.ReservedRanges(), ne.ReservedRanges()) {
+				p.report(spanOf(ne), spanOf(oe), "reserved %s of %s %s no longer reserved", lost, ne.FullName(), isAre(lost))
+			}
+			for _, name := range lostNames(oe.ReservedNames(), ne.ReservedNames()) {
+				p.report(spanOf(ne), spanOf(oe), "reserved name %q of %s is no longer reserved", name, ne.FullName())
+			}
+		})
+	},
+}

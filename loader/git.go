@@ -3,8 +3,110 @@ package loader
 import (
 	"context"
 	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/protocheck/protocheck/internal/gitfs"
 )
 
+// Staged is the RefKind of a Git input that reads the index, the files
+// staged for the next commit, instead of a revision. Pre-commit hooks check
+// it against HEAD.
+const Staged = "index"
+
+// StagedInput returns the input for the files staged in the repository at
+// repo, below subdir.
+func StagedInput(repo, subdir string) Input {
+	raw := repo + "#index"
+	if subdir != "" {
+		raw += ",subdir=" + subdir
+	}
+	return Input{Kind: Git, Path: repo, RefKind: Staged, Subdir: subdir, Raw: raw}
+}
+
 func (l *Loader) openGit(ctx context.Context, in Input) (*Tree, error) {
-	return nil, fmt.Errorf("input %s: git inputs are not wired yet", in)
+	dir := l.abs(in.Path)
+	if _, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("input %s: not a git repository: %s does not exist", in, in.Path)
+	}
+	repo, err := gitfs.Open(ctx, dir)
+	if err != nil {
+		return nil, fmt.Errorf("input %s: %w", in, err)
+	}
+	var entries []gitfs.Entry
+	if in.RefKind == Staged {
+		entries, err = repo.StagedTree(ctx, in.Subdir)
+	} else {
+		var commit string
+		commit, err = repo.ResolveRef(ctx, gitfs.Ref{Kind: gitfs.RefKind(in.RefKind), Name: in.Ref})
+		if err == nil {
+			entries, err = repo.Tree(ctx, commit, in.Subdir)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("input %s: %w", in, err)
+	}
+	t := &Tree{Input: in, loader: l}
+	t.display = func(p string) string { return in.Raw + ":" + p }
+	blobs := make(map[string]string) // path -> blob id
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Path, ".proto") || hiddenPath(e.Path) {
+			continue
+		}
+		if len(t.Files) >= MaxFiles {
+			return nil, fmt.Errorf("input %s: more than %d .proto files", in, MaxFiles)
+		}
+		t.Files = append(t.Files, File{Path: e.Path, Digest: e.Blob})
+		blobs[e.Path] = e.Blob
+	}
+	if len(t.Files) == 0 {
+		where := "the revision"
+		if in.Subdir != "" {
+			where = in.Subdir + " in the revision"
+		}
+		return nil, fmt.Errorf("input %s: no .proto files found in %s", in, where)
+	}
+	// The compiler asks for files one at a time; git answers best in one
+	// batch. The first request reads every file of the tree at once.
+	var (
+		once     sync.Once
+		contents map[string][]byte
+		readErr  error
+	)
+	t.read = func(ctx context.Context, p string) ([]byte, error) {
+		once.Do(func() {
+			ids := make([]string, 0, len(blobs))
+			for _, id := range blobs {
+				ids = append(ids, id)
+			}
+			contents, readErr = repo.ReadBlobs(ctx, ids)
+		})
+		if readErr != nil {
+			return nil, fmt.Errorf("input %s: %w", in, readErr)
+		}
+		id, ok := blobs[p]
+		if !ok {
+			return nil, fs.ErrNotExist
+		}
+		data := contents[id]
+		if len(data) > MaxFileSize {
+			return nil, fmt.Errorf("file is larger than %d MiB", MaxFileSize>>20)
+		}
+		return data, nil
+	}
+	return t, nil
+}
+
+// hiddenPath reports whether a path lies in a directory whose name starts
+// with a dot, which directory inputs skip too.
+func hiddenPath(p string) bool {
+	for dir := path.Dir(p); dir != "." && dir != "/"; dir = path.Dir(dir) {
+		if strings.HasPrefix(path.Base(dir), ".") {
+			return true
+		}
+	}
+	return false
 }

@@ -83,6 +83,9 @@ type Schema struct {
 	Files []protoreflect.FileDescriptor
 	// Paths lists every file of the input, compiled or not.
 	Paths []string
+	// Packages gives the package of files of Paths left out of Files, when
+	// the loader knows it (LoadPair does): package-level rules need it.
+	Packages map[string]string
 }
 
 // Load opens in and compiles all of its files.
@@ -226,6 +229,10 @@ func (t *Tree) Compile(ctx context.Context, only []string) (*Schema, error) {
 		}, nil),
 	}
 	files, err := c.Compile(ctx, paths...)
+	var posErr reporter.ErrorWithPos
+	if errors.As(err, &posErr) && !slices.ContainsFunc(errs, func(e reporter.ErrorWithPos) bool { return e.Error() == posErr.Error() }) {
+		errs = append(errs, posErr) // resolution errors bypass the reporter
+	}
 	if len(errs) > 0 {
 		return nil, newCompileError(t, errs)
 	}

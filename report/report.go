@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	pathpkg "path"
 	"slices"
 	"strings"
 
@@ -21,6 +22,27 @@ type Options struct {
 	// Color adds ANSI colours to text output. The caller decides: only on
 	// a terminal, never with NO_COLOR set.
 	Color bool
+	// Input and Against name the two versions compared, as the user wrote
+	// them. The markdown, junit and sarif writers print them; empty ones
+	// are left out.
+	Input, Against string
+	// Version is the version of the tool that found the findings, for
+	// formats that record it (sarif).
+	Version string
+	// Root is the directory, relative to the repository root and with
+	// forward slashes, that finding paths are relative to. The formats read
+	// by CI systems (sarif, github-actions, gitlab-code-quality, junit,
+	// markdown) prefix paths with it, since those systems resolve paths
+	// from the repository root; text and json keep paths as found.
+	Root string
+}
+
+// path returns the path of span as CI systems want it: joined to Root.
+func (o Options) path(s compat.Span) string {
+	if o.Root == "" || o.Root == "." {
+		return s.Path
+	}
+	return pathpkg.Join(o.Root, s.Path)
 }
 
 // A writer writes findings in one format.
@@ -28,8 +50,13 @@ type writer func(w io.Writer, findings []compat.Finding, opts Options) error
 
 // writers maps each format name to its writer.
 var writers = map[string]writer{
-	"text": writeText,
-	"json": writeJSON,
+	"text":                writeText,
+	"json":                writeJSON,
+	"sarif":               writeSARIF,
+	"github-actions":      writeGitHubActions,
+	"junit":               writeJUnit,
+	"gitlab-code-quality": writeGitLab,
+	"markdown":            writeMarkdown,
 }
 
 // Formats lists the format names that Write accepts, sorted.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -22,6 +23,7 @@ type checkFlags struct {
 	includes  []string
 	direction string
 	failOn    string
+	full      bool // compile every file, even those unchanged between the versions
 }
 
 func newCheckCmd() *cobra.Command {
@@ -57,6 +59,8 @@ Exit status: 0 no breaking change, 1 breaking changes, 2 could not run.`,
 	f.StringSliceVarP(&fl.includes, "include", "I", nil, "directories to search for imports the input does not hold")
 	f.StringVar(&fl.direction, "direction", "full", "report changes that break: backward (new readers, old data), forward (old readers, new data) or full")
 	f.StringVar(&fl.failOn, "fail-on", "warning", "lowest severity that makes the exit status 1: error or warning")
+	f.BoolVar(&fl.full, "full", false, "compile every file of both versions, even those that did not change")
+	_ = f.MarkHidden("full")
 	return cmd
 }
 
@@ -85,11 +89,14 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 		return fmt.Errorf("--against: %w", err)
 	}
 	l := &loader.Loader{IncludePaths: fl.includes}
-	schemas, err := loadAll(cmd.Context(), l, newIn, oldIn)
+	oldS, newS, err := loadPair(cmd.Context(), l, oldIn, newIn, fl.full)
 	if err != nil {
 		return reportLoadError(cmd, err)
 	}
-	findings, err := compat.Check(schemas[1].Files, schemas[0].Files, cfg)
+	findings, err := compat.Check(
+		&compat.Schema{Files: oldS.Files, Paths: oldS.Paths, Packages: oldS.Packages},
+		&compat.Schema{Files: newS.Files, Paths: newS.Paths, Packages: newS.Packages},
+		cfg)
 	if err != nil {
 		return err
 	}
@@ -102,6 +109,22 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 		}
 	}
 	return nil
+}
+
+// loadPair loads both versions: by default compiling only the files that
+// can differ (loader.LoadPair), with full every file, as a cross-check.
+func loadPair(ctx context.Context, l *loader.Loader, oldIn, newIn loader.Input, full bool) (old, new *loader.Schema, err error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if !full {
+		return l.LoadPair(ctx, oldIn, newIn)
+	}
+	schemas, err := loadAll(ctx, l, newIn, oldIn)
+	if err != nil {
+		return nil, nil, err
+	}
+	return schemas[1], schemas[0], nil
 }
 
 // loadAll loads the inputs concurrently and returns their schemas in the
@@ -123,7 +146,14 @@ func loadAll(ctx context.Context, l *loader.Loader, inputs ...loader.Input) ([]*
 // reportLoadError prints compile errors one per line, as editors expect,
 // and returns the status that says the check could not run.
 func reportLoadError(cmd *cobra.Command, err error) error {
-	fmt.Fprintln(cmd.ErrOrStderr(), err)
+	// Both sides may fail the same way (a bad include path, say): say it once.
+	seen := make(map[string]bool)
+	for _, line := range strings.Split(err.Error(), "\n") {
+		if !seen[line] {
+			seen[line] = true
+			fmt.Fprintln(cmd.ErrOrStderr(), line)
+		}
+	}
 	return &exitStatus{exitError}
 }
 

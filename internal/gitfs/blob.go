@@ -19,29 +19,25 @@ import (
 // is missing or not a blob is named in the error.
 func (r *Repo) ReadBlobs(ctx context.Context, ids []string) (map[string][]byte, error) {
 	blobs := make(map[string][]byte, len(ids))
-	err := r.catFile(ctx, ids, true, func(id string, _ int64, data []byte) {
-		blobs[id] = data
-	})
+	ids, err := uniqueIDs(ids)
 	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return blobs, nil
+	}
+	if err := r.catFile(ctx, ids, blobs); err != nil {
 		return nil, err
 	}
 	return blobs, nil
 }
 
-// catFile runs one "git cat-file --batch" (or "--batch-check" when content
-// is false) for all ids and calls fn for each blob, in the order of ids.
-func (r *Repo) catFile(ctx context.Context, ids []string, content bool, fn func(id string, size int64, data []byte)) error {
-	ids, err := uniqueIDs(ids)
-	if err != nil || len(ids) == 0 {
-		return err
-	}
+// catFile runs one "git cat-file --batch" for all ids and stores the
+// contents in blobs.
+func (r *Repo) catFile(ctx context.Context, ids []string, blobs map[string][]byte) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	mode := "--batch-check"
-	if content {
-		mode = "--batch"
-	}
-	cmd := r.command(ctx, "cat-file", mode, "--buffer")
+	cmd := r.command(ctx, "cat-file", "--batch", "--buffer")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdin, err := cmd.StdinPipe()
@@ -73,7 +69,7 @@ func (r *Repo) catFile(ctx context.Context, ids []string, content bool, fn func(
 		written <- err
 	}()
 
-	bad, readErr := readBatch(bufio.NewReaderSize(stdout, 64<<10), ids, content, fn)
+	bad, readErr := readBatch(bufio.NewReaderSize(stdout, 64<<10), ids, blobs)
 	if readErr != nil {
 		cancel() // stop git, so the writer and Wait return
 	}
@@ -106,13 +102,14 @@ type protocolError string
 
 func (e protocolError) Error() string { return string(e) }
 
-// readBatch parses cat-file's answers, one per id in order:
+// readBatch parses cat-file's answers, one per id in order,
 //
-//	<oid> SP <type> SP <size> LF [<contents> LF]
+//	<oid> SP <type> SP <size> LF <contents> LF
 //	<name> SP missing LF
 //
-// It returns a description of each object that could not be read as a blob.
-func readBatch(br *bufio.Reader, ids []string, content bool, fn func(id string, size int64, data []byte)) (bad []string, err error) {
+// into blobs. It returns a description of each object that could not be read
+// as a blob.
+func readBatch(br *bufio.Reader, ids []string, blobs map[string][]byte) (bad []string, err error) {
 	for _, want := range ids {
 		header, err := br.ReadString('\n')
 		if err != nil {
@@ -120,7 +117,7 @@ func readBatch(br *bufio.Reader, ids []string, content bool, fn func(id string, 
 		}
 		f := strings.Fields(header)
 		if len(f) == 2 && f[0] == want {
-			// "missing", or "ambiguous" for an abbreviated id.
+			// "<id> missing", or another status in newer versions of git.
 			bad = append(bad, fmt.Sprintf("object %s is %s", want, f[1]))
 			continue
 		}
@@ -131,27 +128,19 @@ func readBatch(br *bufio.Reader, ids []string, content bool, fn func(id string, 
 		if err != nil || size < 0 || size > math.MaxInt-1 {
 			return nil, protocolError(fmt.Sprintf("unexpected answer for %s: %q", want, header))
 		}
-		isBlob := f[1] == "blob"
-		if !isBlob {
+		if f[1] == "blob" {
+			data := make([]byte, size)
+			_, err = io.ReadFull(br, data)
+			blobs[want] = data
+		} else {
 			bad = append(bad, fmt.Sprintf("object %s is a %s, not a blob", want, f[1]))
+			_, err = br.Discard(int(size))
 		}
-		var data []byte
-		if content {
-			if isBlob {
-				data = make([]byte, size)
-				_, err = io.ReadFull(br, data)
-			} else {
-				_, err = br.Discard(int(size))
-			}
-			if err != nil {
-				return nil, fmt.Errorf("reading %s: %w", want, noEOF(err))
-			}
-			if c, err := br.ReadByte(); err != nil || c != '\n' {
-				return nil, protocolError("unexpected output after the contents of " + want)
-			}
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", want, noEOF(err))
 		}
-		if isBlob {
-			fn(want, size, data)
+		if c, err := br.ReadByte(); err != nil || c != '\n' {
+			return nil, protocolError("unexpected output after the contents of " + want)
 		}
 	}
 	return bad, nil

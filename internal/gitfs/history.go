@@ -51,7 +51,11 @@ func (r *Repo) History(ctx context.Context, rev string, n int, paths ...string) 
 	if err != nil {
 		return nil, err
 	}
-	return strings.Fields(string(out)), nil
+	var ids []string
+	for id := range strings.FieldsSeq(string(out)) {
+		ids = append(ids, id)
+	}
+	return ids, nil
 }
 
 // compareTags orders tag names for [Repo.Tags].

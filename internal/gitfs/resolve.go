@@ -95,7 +95,7 @@ func checkRev(rev string) error {
 // verify asks git for the commit that rev names. It returns the id, or
 // git's explanation and false.
 func (r *Repo) verify(ctx context.Context, rev string) (id, stderr string, ok bool) {
-	out, err := r.run(ctx, "rev-parse", "--verify", "--quiet", rev+"^{commit}")
+	out, err := r.run(ctx, "rev-parse", "--verify", rev+"^{commit}")
 	if err != nil {
 		return "", err.Error(), false
 	}

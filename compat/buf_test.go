@@ -1,0 +1,286 @@
+package compat_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"go/build"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/protocheck/protocheck/compat"
+	"github.com/protocheck/protocheck/loader"
+)
+
+// TestBufParity runs buf breaking on every testdata case and compares its
+// findings with ours by rule and position: (path, line, column, rule id).
+// A difference fails the test unless testdata/buf-differences.txt lists it
+// with a reason. Rules that buf does not know are left out on both sides.
+// The test needs buf on PATH or in $GOPATH/bin and is skipped with -short.
+func TestBufParity(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs buf: skipped with -short")
+	}
+	bufPath := findBuf()
+	if bufPath == "" {
+		t.Skip("buf is not on PATH or in $GOPATH/bin")
+	}
+	known, err := bufRuleIDs(bufPath)
+	if err != nil {
+		t.Fatalf("listing buf's rules: %v", err)
+	}
+	allowed, err := readDifferences("testdata/buf-differences.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	used := map[difference]bool{}
+	t.Run("cases", func(t *testing.T) {
+		for _, c := range loadCases(t) {
+			name := strings.TrimPrefix(filepath.ToSlash(c.path), "testdata/")
+			t.Run(strings.TrimSuffix(name, ".txtar"), func(t *testing.T) {
+				t.Parallel()
+				use := bufUse(configOf(t, c).Use, known)
+				if len(use) == 0 {
+					t.Skip("no rule of the case is known to buf")
+				}
+				oldDir, newDir := writeTree(t, c.archive, "old"), writeTree(t, c.archive, "new")
+				theirs, err := runBuf(bufPath, oldDir, newDir, use)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ours := ourKeys(t, oldDir, newDir, use, known)
+				for _, d := range diffKeys(name, ours, theirs) {
+					mu.Lock()
+					ok := allowed[d]
+					used[d] = true
+					mu.Unlock()
+					if !ok {
+						t.Errorf("unlisted difference with buf: %s", d)
+					}
+				}
+			})
+		}
+	})
+	if t.Failed() {
+		return
+	}
+	for d := range allowed {
+		if !used[d] {
+			t.Errorf("testdata/buf-differences.txt: %s no longer differs; delete the line", d)
+		}
+	}
+}
+
+// A key is what the test compares of a finding.
+type key struct {
+	path      string
+	line, col int
+	rule      string
+}
+
+// A difference is a key found on one side only.
+type difference struct {
+	casePath string
+	key      key
+	side     string // "ours" or "buf-only"
+}
+
+func (d difference) String() string {
+	return fmt.Sprintf("%s %s %s:%d:%d %s", d.casePath, d.key.rule, d.key.path, d.key.line, d.key.col, d.side)
+}
+
+func diffKeys(casePath string, ours, theirs map[key]bool) []difference {
+	var out []difference
+	for k := range ours {
+		if !theirs[k] {
+			out = append(out, difference{casePath, k, "ours"})
+		}
+	}
+	for k := range theirs {
+		if !ours[k] {
+			out = append(out, difference{casePath, k, "buf-only"})
+		}
+	}
+	slices.SortFunc(out, func(a, b difference) int { return strings.Compare(a.String(), b.String()) })
+	return out
+}
+
+// findBuf returns the path of the buf program, or "".
+func findBuf() string {
+	if p, err := exec.LookPath("buf"); err == nil {
+		return p
+	}
+	gopath := os.Getenv("GOPATH")
+	if gopath == "" {
+		gopath = build.Default.GOPATH
+	}
+	for _, dir := range filepath.SplitList(gopath) {
+		p := filepath.Join(dir, "bin", "buf")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// bufRuleIDs lists the breaking rule ids that buf knows, deprecated ones
+// included.
+func bufRuleIDs(bufPath string) (map[string]bool, error) {
+	out, err := exec.Command(bufPath, "config", "ls-breaking-rules", "--format", "json", "--include-deprecated", "--version", "v2").Output()
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string]bool{}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for dec.More() {
+		var r struct{ ID string }
+		if err := dec.Decode(&r); err != nil {
+			return nil, err
+		}
+		ids[r.ID] = true
+	}
+	if len(ids) == 0 {
+		return nil, errors.New("buf listed no rules")
+	}
+	return ids, nil
+}
+
+// bufUse keeps the categories and the rule ids of use that buf knows.
+func bufUse(use []string, known map[string]bool) []string {
+	var out []string
+	for _, u := range use {
+		if known[u] || slices.Contains(compat.Categories, compat.Category(u)) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// writeTree writes the archive's files under prefix/ into a new directory.
+func writeTree(t *testing.T, a *txtar.Archive, prefix string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range a.Files {
+		rel, ok := strings.CutPrefix(f.Name, prefix+"/")
+		if !ok {
+			continue
+		}
+		full := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// runBuf runs buf breaking with only the given rules and returns the keys
+// of its findings.
+func runBuf(bufPath, oldDir, newDir string, use []string) (map[key]bool, error) {
+	cfg, err := json.Marshal(map[string]any{"version": "v2", "breaking": map[string]any{"use": use}})
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(bufPath, "breaking", ".", "--against", oldDir,
+		"--error-format", "json", "--config", string(cfg), "--against-config", string(cfg))
+	cmd.Dir = newDir // paths in buf's output are then relative to the new root
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 100) {
+		return nil, fmt.Errorf("buf breaking: %v\n%s", err, stderr.Bytes())
+	}
+	keys := map[key]bool{}
+	dec := json.NewDecoder(&stdout)
+	for dec.More() {
+		var a struct {
+			Path        string `json:"path"`
+			StartLine   int    `json:"start_line"`
+			StartColumn int    `json:"start_column"`
+			Type        string `json:"type"`
+		}
+		if err := dec.Decode(&a); err != nil {
+			return nil, fmt.Errorf("reading buf's output: %v", err)
+		}
+		keys[key{filepath.ToSlash(a.Path), a.StartLine, a.StartColumn, a.Type}] = true
+	}
+	return keys, nil
+}
+
+// ourKeys runs Check with use and returns the keys of the findings of
+// rules that buf knows.
+func ourKeys(t *testing.T, oldDir, newDir string, use []string, known map[string]bool) map[key]bool {
+	t.Helper()
+	load := func(dir, raw string) *loader.Schema {
+		s, err := (&loader.Loader{}).Load(context.Background(), loader.Input{Kind: loader.Dir, Path: dir, Raw: raw})
+		if err != nil {
+			t.Fatalf("loading %s: %v", raw, err)
+		}
+		return s
+	}
+	old, new := load(oldDir, "old"), load(newDir, "new")
+	fs, err := compat.Check(&compat.Schema{Files: old.Files, Paths: old.Paths}, &compat.Schema{Files: new.Files, Paths: new.Paths}, compat.Config{Use: use})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[key]bool{}
+	for _, f := range fs {
+		if known[f.Rule] {
+			keys[key{f.Span.Path, f.Span.StartLine, f.Span.StartCol, f.Rule}] = true
+		}
+	}
+	return keys
+}
+
+// readDifferences reads the intended differences with buf, one a line:
+//
+//	<case path> <RULE_ID> <path>:<line>:<col> <ours|buf-only> # reason
+func readDifferences(path string) (map[difference]bool, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := map[difference]bool{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for n := 1; sc.Scan(); n++ {
+		line, reason, _ := strings.Cut(sc.Text(), "#")
+		fields := strings.Fields(line)
+		if len(fields) == 0 {
+			continue
+		}
+		if len(fields) != 4 || strings.TrimSpace(reason) == "" || (fields[3] != "ours" && fields[3] != "buf-only") {
+			return nil, fmt.Errorf("%s:%d: want <case path> <RULE_ID> <path>:<line>:<col> <ours|buf-only> # reason", path, n)
+		}
+		var d difference
+		d.casePath, d.key.rule, d.side = fields[0], fields[1], fields[3]
+		pos := fields[2]
+		i := strings.LastIndexByte(pos, ':')
+		j := strings.LastIndexByte(pos[:max(i, 0)], ':')
+		if i < 0 || j < 0 {
+			return nil, fmt.Errorf("%s:%d: bad position %q", path, n, pos)
+		}
+		if _, err := fmt.Sscanf(pos[j+1:i]+" "+pos[i+1:], "%d %d", &d.key.line, &d.key.col); err != nil {
+			return nil, fmt.Errorf("%s:%d: bad position %q", path, n, pos)
+		}
+		d.key.path = pos[:j]
+		out[d] = true
+	}
+	return out, sc.Err()
+}

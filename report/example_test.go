@@ -1,0 +1,50 @@
+package report_test
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/protocheck/protocheck/compat"
+	"github.com/protocheck/protocheck/report"
+)
+
+// A CI job writes the findings as annotations on the pull request's diff.
+// Root makes the paths, which are relative to the checked directory,
+// relative to the repository instead.
+func ExampleWrite() {
+	findings := []compat.Finding{{
+		Rule:     "FIELD_NO_DELETE",
+		Severity: compat.Error,
+		Message:  `field 2 "email" on acme.v1.User was deleted`,
+		Span:     compat.Span{Path: "acme/v1/user.proto", StartLine: 7, StartCol: 1, EndLine: 10, EndCol: 2},
+	}}
+	_ = report.Write(os.Stdout, "text", findings, report.Options{})
+	_ = report.Write(os.Stdout, "github-actions", findings, report.Options{Root: "proto"})
+	// Output:
+	// acme/v1/user.proto:7:1: field 2 "email" on acme.v1.User was deleted (FIELD_NO_DELETE)
+	// ::error file=proto/acme/v1/user.proto,line=7,col=1,endLine=10,endColumn=1,title=FIELD_NO_DELETE::field 2 "email" on acme.v1.User was deleted
+}
+
+// With nothing to report, the markdown summary still says that the check
+// ran, which is what a reader of a job summary looks for.
+func ExampleWrite_markdown() {
+	_ = report.Write(os.Stdout, "markdown", nil, report.Options{Input: "proto", Against: ".git#branch=main,subdir=proto"})
+	// Output:
+	// ### protocheck: no breaking changes
+	//
+	// ✅ No breaking changes in `proto` against `.git#branch=main,subdir=proto`.
+}
+
+func ExampleFormats() {
+	for _, f := range report.Formats() {
+		fmt.Println(f)
+	}
+	// Output:
+	// github-actions
+	// gitlab-code-quality
+	// json
+	// junit
+	// markdown
+	// sarif
+	// text
+}

@@ -1,0 +1,59 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/protocheck/protocheck/compat"
+)
+
+// writeGitHubActions writes one workflow command per finding, which GitHub
+// Actions turns into an annotation on the pull request's diff:
+//
+//	::error file=a.proto,line=4,col=3,endLine=4,endColumn=30,title=FIELD_NO_DELETE::message
+//
+// Ignored findings are left out: an annotation cannot be marked dismissed.
+func writeGitHubActions(w io.Writer, findings []compat.Finding, opts Options) error {
+	for _, f := range findings {
+		if f.Ignored {
+			continue
+		}
+		cmd := "error"
+		if f.Severity == compat.Warning {
+			cmd = "warning"
+		}
+		props := []string{"file=" + escapeProperty(opts.path(f.Span))}
+		if s := f.Span; s.StartLine > 0 {
+			props = append(props, "line="+strconv.Itoa(s.StartLine))
+			if s.StartCol > 0 {
+				props = append(props, "col="+strconv.Itoa(s.StartCol))
+			}
+			if s.EndLine >= s.StartLine {
+				props = append(props, "endLine="+strconv.Itoa(s.EndLine))
+				// GitHub's endColumn is inclusive, ours exclusive.
+				if end := s.EndCol - 1; end > 0 && (s.EndLine > s.StartLine || end >= s.StartCol) {
+					props = append(props, "endColumn="+strconv.Itoa(end))
+				}
+			}
+		}
+		props = append(props, "title="+escapeProperty(f.Rule))
+		if _, err := fmt.Fprintf(w, "::%s %s::%s\n", cmd, strings.Join(props, ","), escapeData(f.Message)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// escapeData escapes a workflow command's message, as the runner unescapes
+// it: a raw newline would end the command and let the rest of the message
+// be read as a command of its own.
+var dataEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+
+// propertyEscaper escapes a workflow command's property value, where ':'
+// and ',' would also end the value.
+var propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+
+func escapeData(s string) string     { return dataEscaper.Replace(s) }
+func escapeProperty(s string) string { return propertyEscaper.Replace(s) }

@@ -1,0 +1,60 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/protocheck/protocheck/compat"
+)
+
+// gitlabIssue is one entry of a GitLab Code Quality report, the subset of
+// the Code Climate format that GitLab reads.
+type gitlabIssue struct {
+	Description string         `json:"description"`
+	CheckName   string         `json:"check_name"`
+	Fingerprint string         `json:"fingerprint"`
+	Severity    string         `json:"severity"`
+	Location    gitlabLocation `json:"location"`
+}
+
+type gitlabLocation struct {
+	Path  string      `json:"path"`
+	Lines gitlabLines `json:"lines"`
+}
+
+type gitlabLines struct {
+	Begin int `json:"begin"`
+}
+
+// writeGitLab writes a GitLab Code Quality report: a JSON array that GitLab
+// shows in merge requests. GitLab matches issues between the source and
+// target branches by fingerprint, so the fingerprint ignores line numbers.
+// Ignored findings are left out, as the format has no way to mark them.
+func writeGitLab(w io.Writer, findings []compat.Finding, opts Options) error {
+	issues := []gitlabIssue{}
+	fps := fingerprints(findings, opts)
+	for i, f := range findings {
+		if f.Ignored {
+			continue
+		}
+		line := f.Span.StartLine
+		if line == 0 {
+			line = 1 // GitLab needs a line; a whole-file finding points at the top
+		}
+		sev := "critical"
+		if f.Severity == compat.Warning {
+			sev = "minor"
+		}
+		issues = append(issues, gitlabIssue{
+			Description: f.Message,
+			CheckName:   f.Rule,
+			Fingerprint: fps[i],
+			Severity:    sev,
+			Location:    gitlabLocation{Path: opts.path(f.Span), Lines: gitlabLines{Begin: line}},
+		})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(issues)
+}

@@ -1,0 +1,192 @@
+package report
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/owenrumney/go-sarif/v2/sarif"
+
+	"github.com/protocheck/protocheck/compat"
+)
+
+// informationURI is where SARIF viewers send people who ask about the tool.
+const informationURI = "https://github.com/protocheck/protocheck"
+
+// fingerprintKey names protocheck's fingerprint in SARIF partialFingerprints.
+// The "/v1" lets the recipe change without matching old results wrongly.
+const fingerprintKey = "protocheck/v1"
+
+// writeSARIF writes a SARIF 2.1.0 log with one run, the form GitHub code
+// scanning uploads. Rules carry their documentation so that the alert page
+// explains itself; ignored findings stay in the log as suppressed results,
+// which code scanning shows as dismissed rather than dropping.
+func writeSARIF(w io.Writer, findings []compat.Finding, opts Options) error {
+	log, err := sarif.New(sarif.Version210)
+	if err != nil {
+		return err
+	}
+	driver := sarif.NewDriver("protocheck")
+	driver.InformationURI = ptr(informationURI)
+	if opts.Version != "" {
+		driver.Version = ptr(opts.Version)
+	}
+	run := sarif.NewRun(sarif.Tool{Driver: driver})
+	run.ColumnKind = "unicodeCodePoints"
+	log.AddRun(run)
+
+	for _, id := range ruleIDs(findings) {
+		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule(id))
+	}
+	fps := fingerprints(findings, opts)
+	for i, f := range findings {
+		res := sarif.NewRuleResult(f.Rule).
+			WithLevel(f.Severity.String()).
+			WithMessage(sarif.NewTextMessage(f.Message)).
+			WithLocations([]*sarif.Location{sarifLocation(f.Span, opts)})
+		res.WithPartialFingerPrints(map[string]any{fingerprintKey: fps[i]})
+		if f.OldSpan.Path != "" {
+			old := sarifLocation(f.OldSpan, Options{})
+			old.Message = sarif.NewTextMessage("in the old version (" + opts.againstOr("the old version") + ")")
+			res.AddRelatedLocation(old.WithId(1))
+		}
+		if f.Ignored {
+			why := f.IgnoreWhy
+			if why == "" {
+				why = "ignored by a protocheck:ignore comment"
+			}
+			res.AddSuppression(&sarif.Suppression{
+				Kind:          "inSource",
+				Status:        ptr("accepted"),
+				Location:      sarifLocation(f.Span, opts),
+				Guid:          ptr(uuidOf(fps[i])),
+				Justification: ptr(why),
+			})
+		}
+		props := sarif.NewPropertyBag()
+		props.Add("categories", categoryNames(f.Categories))
+		props.Add("direction", f.Direction.String())
+		res.AttachPropertyBag(props)
+		run.AddResult(res)
+	}
+	if err := log.PrettyWrite(w); err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, "\n")
+	return err
+}
+
+// sarifRule describes a rule from its catalogue entry. A finding whose rule
+// is not in the catalogue (a test's, or a future version's) still gets a
+// descriptor, as SARIF requires one per ruleId.
+func sarifRule(id string) *sarif.ReportingDescriptor {
+	d := sarif.NewRule(id)
+	r := compat.Lookup(id)
+	if r == nil {
+		d.ShortDescription = sarif.NewMultiformatMessageString(id)
+		return d
+	}
+	d.WithName(ruleName(id))
+	d.ShortDescription = sarif.NewMultiformatMessageString(r.Summary())
+	help := r.Summary()
+	if ex := r.Explanation(); ex != "" {
+		help += "\n\n" + ex
+		d.FullDescription = sarif.NewMultiformatMessageString(ex)
+	}
+	d.Help = sarif.NewMultiformatMessageString(help).WithMarkdown(help)
+	d.DefaultConfiguration = sarif.NewReportingConfiguration().WithLevel(r.Severity.String())
+	d.Properties = sarif.Properties{
+		"tags":      append([]string{"protobuf", "compatibility"}, categoryNames(r.Categories)...),
+		"direction": r.Direction.String(),
+	}
+	return d
+}
+
+// ruleName turns FIELD_NO_DELETE into FieldNoDelete, the form SARIF
+// suggests for reportingDescriptor.name.
+func ruleName(id string) string {
+	var b strings.Builder
+	for word := range strings.SplitSeq(strings.ToLower(id), "_") {
+		if word != "" {
+			b.WriteString(strings.ToUpper(word[:1]) + word[1:])
+		}
+	}
+	return b.String()
+}
+
+func sarifLocation(s compat.Span, opts Options) *sarif.Location {
+	phys := sarif.NewPhysicalLocation().
+		WithArtifactLocation(sarif.NewSimpleArtifactLocation(opts.path(s)))
+	if s.StartLine > 0 {
+		reg := sarif.NewRegion().WithStartLine(s.StartLine)
+		if s.StartCol > 0 {
+			reg.WithStartColumn(s.StartCol)
+		}
+		if s.EndLine >= s.StartLine && s.EndLine > 0 {
+			reg.WithEndLine(s.EndLine)
+			if s.EndCol > 0 && (s.EndLine > s.StartLine || s.EndCol > s.StartCol) {
+				reg.WithEndColumn(s.EndCol) // both exclusive: no conversion
+			}
+		}
+		phys.WithRegion(reg)
+	}
+	return sarif.NewLocationWithPhysicalLocation(phys)
+}
+
+// ruleIDs returns the distinct rule ids of findings, sorted.
+func ruleIDs(findings []compat.Finding) []string {
+	var ids []string
+	for _, f := range findings {
+		ids = append(ids, f.Rule)
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+func categoryNames(cs []compat.Category) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = string(c)
+	}
+	return out
+}
+
+// fingerprints returns a stable identity for each finding: a hash of its
+// rule, path and message, and of how many equal findings came before it.
+// Line numbers are left out so that an edit above a finding does not make
+// code review systems see a new problem.
+func fingerprints(findings []compat.Finding, opts Options) []string {
+	out := make([]string, len(findings))
+	seen := make(map[string]int)
+	for i, f := range findings {
+		key := f.Rule + "\x00" + opts.path(f.Span) + "\x00" + f.Message
+		n := seen[key]
+		seen[key]++
+		sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d", key, n))
+		out[i] = hex.EncodeToString(sum[:16])
+	}
+	return out
+}
+
+// uuidOf formats 32 hex digits as a UUID (version 5, name-based), which SARIF
+// wants for suppression guids.
+func uuidOf(hex32 string) string {
+	b := []byte(hex32)
+	b[12] = '5'
+	b[16] = "89ab"[strings.IndexByte("0123456789abcdef", b[16])%4]
+	s := string(b)
+	return s[:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:32]
+}
+
+// againstOr returns Against, or def when it is empty.
+func (o Options) againstOr(def string) string {
+	if o.Against == "" {
+		return def
+	}
+	return o.Against
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,162 @@
+package roundtrip
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
+	"google.golang.org/protobuf/types/dynamicpb"
+)
+
+// trial is one experiment: a writer schema, a reader schema, a direction
+// and an encoding.
+type trial struct {
+	root   string
+	dir    Direction
+	enc    string
+	writer protoreflect.MessageDescriptor
+	// reader reads the writer's bytes; for Middleman it is the schema in
+	// the middle, and the writer's schema reads last.
+	reader protoreflect.MessageDescriptor
+}
+
+var (
+	marshalOpts = proto.MarshalOptions{AllowPartial: true, Deterministic: true}
+	// Extensions are never generated; an empty resolver keeps the global
+	// registry, which depends on what the program links, out of the result.
+	noTypes       = new(protoregistry.Types)
+	unmarshalOpts = proto.UnmarshalOptions{AllowPartial: true, Resolver: noTypes}
+)
+
+// run encodes w, decodes it as the trial says and returns the problems.
+// ok is false when the sample does not apply (the writer cannot encode it).
+func (t *trial) run(w *dynamicpb.Message) (probs []problem, ok bool, err error) {
+	switch {
+	case t.enc == JSON:
+		probs, ok = t.runJSON(w)
+		return probs, ok, nil
+	case t.dir == Middleman:
+		return t.runMiddleman(w)
+	}
+	b, err := marshalOpts.Marshal(w)
+	if err != nil {
+		return nil, false, fmt.Errorf("roundtrip: cannot encode a generated %s: %v", w.Descriptor().FullName(), err)
+	}
+	r := dynamicpb.NewMessage(t.reader)
+	if err := unmarshalOpts.Unmarshal(b, r); err != nil {
+		return []problem{parseProblem("reader rejects the bytes", err)}, true, nil
+	}
+	c := comparer{reportUndeclared: t.dir == Backward}
+	c.message(t.root, w, r)
+	c.required(t.root, r)
+	return c.probs, true, nil
+}
+
+func (t *trial) runMiddleman(w *dynamicpb.Message) ([]problem, bool, error) {
+	b, err := marshalOpts.Marshal(w)
+	if err != nil {
+		return nil, false, fmt.Errorf("roundtrip: cannot encode a generated %s: %v", w.Descriptor().FullName(), err)
+	}
+	mid := dynamicpb.NewMessage(t.reader)
+	if err := unmarshalOpts.Unmarshal(b, mid); err != nil {
+		return nil, false, nil // a Backward problem, reported there
+	}
+	b2, err := marshalOpts.Marshal(mid)
+	if err != nil {
+		return []problem{parseProblem("the new schema cannot re-encode what it read", err)}, true, nil
+	}
+	r := dynamicpb.NewMessage(t.writer)
+	if err := unmarshalOpts.Unmarshal(b2, r); err != nil {
+		return []problem{parseProblem("the old schema rejects the re-encoded bytes", err)}, true, nil
+	}
+	c := comparer{reportUndeclared: true}
+	c.message(t.root, w, r)
+	return c.probs, true, nil
+}
+
+func (t *trial) runJSON(w *dynamicpb.Message) ([]problem, bool) {
+	text, err := protojson.MarshalOptions{AllowPartial: true, Resolver: noTypes}.Marshal(w)
+	if err != nil {
+		return nil, false // e.g. a NaN inside google.protobuf.Value
+	}
+	r := dynamicpb.NewMessage(t.reader)
+	// A tolerant old reader ignores names it does not know (see doc.go).
+	u := protojson.UnmarshalOptions{AllowPartial: true, DiscardUnknown: t.dir == Forward, Resolver: noTypes}
+	if err := u.Unmarshal(text, r); err != nil {
+		return []problem{parseProblem("reader rejects the JSON", err)}, true
+	}
+	c := comparer{json: true, reportUndeclared: t.dir == Backward}
+	c.message(t.root, w, r)
+	c.required(t.root, r)
+	return c.probs, true
+}
+
+// key identifies a problem for deduplication: list indexes and map keys do
+// not count.
+func (t *trial) key(p problem) problemKey {
+	return problemKey{dir: t.dir, enc: t.enc, kind: p.kind, path: normalizePath(p.path)}
+}
+
+type problemKey struct {
+	dir  Direction
+	enc  string
+	kind problemKind
+	path string
+}
+
+var indexRE = regexp.MustCompile(`\[[^\]]*\]`)
+
+func normalizePath(p string) string { return indexRE.ReplaceAllString(p, "[]") }
+
+func (t *trial) counterexample(w *dynamicpb.Message, p problem) Counterexample {
+	b, _ := marshalOpts.Marshal(w)
+	c := Counterexample{
+		Message:     protoreflect.FullName(t.root),
+		FieldPath:   p.path,
+		FieldNumber: p.number,
+		Direction:   t.dir,
+		Encoding:    t.enc,
+		Reason:      p.reason,
+		Bytes:       b,
+		Wire:        Annotate(b),
+		WriterValue: p.writer,
+		ReaderValue: p.reader,
+	}
+	if c.Bytes == nil {
+		c.Bytes = []byte{}
+	}
+	switch {
+	case t.enc == JSON:
+		text, _ := protojson.MarshalOptions{AllowPartial: true, Resolver: noTypes}.Marshal(w)
+		c.Text = string(text)
+	case t.dir == Middleman:
+		mid := dynamicpb.NewMessage(t.reader)
+		if unmarshalOpts.Unmarshal(b, mid) == nil {
+			if b2, err := marshalOpts.Marshal(mid); err == nil {
+				c.Wire += "re-encoded by the new schema:\n" + Annotate(b2)
+			}
+		}
+	}
+	return c
+}
+
+func parseProblem(reason string, err error) problem {
+	return problem{kind: kindParse, reason: reason, reader: "error: " + cleanError(err)}
+}
+
+// lineColRE matches the position protojson puts in its errors; positions
+// move because protojson output varies between builds.
+var lineColRE = regexp.MustCompile(`\(line \d+:\d+\): `)
+
+// cleanError strips what protobuf-go varies between builds from an error
+// message: the "proto:" prefix with its random space and JSON positions.
+func cleanError(err error) string {
+	s := strings.ReplaceAll(err.Error(), "\u00a0", " ")
+	s = strings.TrimPrefix(s, "proto: ")
+	s = strings.TrimPrefix(s, "proto:")
+	return strings.TrimSpace(lineColRE.ReplaceAllString(s, ""))
+}

@@ -1,0 +1,628 @@
+package roundtrip
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"math/big"
+	"slices"
+	"strconv"
+
+	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/dynamicpb"
+)
+
+// problemKind classifies problems; a counterexample is kept per kind and
+// path, so the kinds are coarse and the reason text says the details.
+type problemKind uint8
+
+const (
+	kindParse      problemKind = iota + 1 // the reader rejects the input
+	kindValue                             // the reader sees another value
+	kindUnknown                           // the value lands in the reader's unknown fields
+	kindUndeclared                        // the reader does not declare the field
+	kindJSONName                          // the reader knows the number under another JSON name
+	kindOneof                             // a oneof in the reader keeps another member
+	kindPresence                          // the reader cannot tell the value from unset
+	kindMerged                            // repeated values read as one
+	kindCount                             // a repeated field has another length
+	kindRequired                          // a required field of the reader is not set
+	kindLost                              // the value is gone, for another reason
+)
+
+// problem is a difference found by comparing one writer message with what
+// the reader made of it.
+type problem struct {
+	kind   problemKind
+	path   string
+	number protoreflect.FieldNumber
+	reason string
+	writer string
+	reader string
+}
+
+// comparer walks a writer message and the reader's message side by side.
+type comparer struct {
+	json bool
+	// reportUndeclared reports fields that the reader does not declare.
+	reportUndeclared bool
+	probs            []problem
+}
+
+func (c *comparer) add(kind problemKind, path string, num protoreflect.FieldNumber, reason, writer, reader string) {
+	c.probs = append(c.probs, problem{kind: kind, path: path, number: num, reason: reason, writer: writer, reader: reader})
+}
+
+// match finds the reader's field for the writer's field: by number on the
+// wire, by JSON name (or, as protojson accepts it, proto name) in JSON.
+func (c *comparer) match(rd protoreflect.MessageDescriptor, wf protoreflect.FieldDescriptor) protoreflect.FieldDescriptor {
+	if !c.json {
+		return rd.Fields().ByNumber(wf.Number())
+	}
+	if rf := rd.Fields().ByJSONName(wf.JSONName()); rf != nil {
+		return rf
+	}
+	return rd.Fields().ByName(protoreflect.Name(wf.JSONName()))
+}
+
+func (c *comparer) message(path string, w, r protoreflect.Message) {
+	wd, rd := w.Descriptor(), r.Descriptor()
+	// Map entries always carry key and value; an absent one means its
+	// default, so they are compared by value, not presence.
+	entry := wd.IsMapEntry() || rd.IsMapEntry()
+	fields := wd.Fields()
+	for i := range fields.Len() {
+		wf := fields.Get(i)
+		fpath := path + "." + string(wf.Name())
+		rf := c.match(rd, wf)
+		switch {
+		case entry && rf != nil:
+			c.value(fpath, wf, w.Get(wf), rf, r.Get(rf))
+		case !w.Has(wf):
+			if rf != nil {
+				c.unsetDefault(fpath, wf, w, rf, r)
+			}
+		case rf == nil:
+			c.undeclared(fpath, wf, w.Get(wf), r)
+		default:
+			c.field(fpath, wf, w.Get(wf), rf, r)
+		}
+	}
+}
+
+// unsetDefault reports a scalar field that the writer left unset and the
+// reader reads with another default (proto2 [default = ...]).
+func (c *comparer) unsetDefault(path string, wf protoreflect.FieldDescriptor, w protoreflect.Message, rf protoreflect.FieldDescriptor, r protoreflect.Message) {
+	if r.Has(rf) || wf.IsList() || wf.IsMap() || rf.IsList() || rf.IsMap() || isMessage(wf) || isMessage(rf) {
+		return
+	}
+	for _, o := range []protoreflect.OneofDescriptor{wf.ContainingOneof(), rf.ContainingOneof()} {
+		if o != nil && !o.IsSynthetic() {
+			return
+		}
+	}
+	wv, rv := w.Get(wf), r.Get(rf)
+	if wf.Kind() == protoreflect.EnumKind && rf.Kind() == protoreflect.EnumKind {
+		wv, rv = protoreflect.ValueOfEnum(wf.Default().Enum()), protoreflect.ValueOfEnum(rf.Default().Enum())
+	}
+	if !sameScalar(wf, wv, rf, rv, c.json) {
+		c.add(kindValue, path, wf.Number(), "default value differs",
+			"(not set, default "+renderValue(wf, wv)+")", "(not set, default "+renderValue(rf, rv)+")")
+	}
+}
+
+func (c *comparer) undeclared(path string, wf protoreflect.FieldDescriptor, wv protoreflect.Value, r protoreflect.Message) {
+	rd := r.Descriptor()
+	if c.json {
+		if other := rd.Fields().ByNumber(wf.Number()); other != nil {
+			c.add(kindJSONName, path, wf.Number(), fmt.Sprintf("reader knows field %d by JSON name %q, not %q", wf.Number(), other.JSONName(), wf.JSONName()),
+				renderValue(wf, wv), "(not set)")
+			return
+		}
+	}
+	if !c.reportUndeclared {
+		return
+	}
+	reason := fmt.Sprintf("field %d is not declared by the reader", wf.Number())
+	if rd.ReservedRanges().Has(wf.Number()) {
+		reason = fmt.Sprintf("field %d is reserved by the reader", wf.Number())
+	}
+	reader := "(not set)"
+	if u := unknownField(r, wf.Number()); u != "" {
+		reader = u
+	}
+	c.add(kindUndeclared, path, wf.Number(), reason, renderValue(wf, wv), reader)
+}
+
+// field compares a field the writer set with the reader's field of the
+// same number (or JSON name).
+func (c *comparer) field(path string, wf protoreflect.FieldDescriptor, wv protoreflect.Value, rf protoreflect.FieldDescriptor, r protoreflect.Message) {
+	num := wf.Number()
+	switch {
+	case wf.IsMap() && rf.IsMap():
+		c.mapToMap(path, wf, wv.Map(), rf, r.Get(rf).Map())
+		return
+	case rf.IsMap():
+		c.listToMap(path, wf, wv, rf, r.Get(rf).Map())
+		return
+	case wf.IsMap():
+		// Read as repeated entry messages, or worse: compare as a list of
+		// entries in the order Deterministic marshaling wrote them.
+		entries, ef := mapEntries(wf, wv.Map())
+		wf, wv = ef, protoreflect.ValueOfList(entries)
+	}
+	rset := r.Has(rf)
+	switch {
+	case wf.IsList() && rf.IsList():
+		wl, rl := wv.List(), r.Get(rf).List()
+		if wl.Len() != rl.Len() {
+			kind, reason := kindCount, fmt.Sprintf("writer sent %d values, reader sees %d", wl.Len(), rl.Len())
+			if u := unknownField(r, num); u != "" && rl.Len() < wl.Len() {
+				kind, reason = kindUnknown, fmt.Sprintf("%d of %d values land in the reader's unknown fields", wl.Len()-rl.Len(), wl.Len())
+			}
+			c.add(kind, path, num, reason, renderValue(wf, wv), renderValue(rf, r.Get(rf)))
+			return
+		}
+		for i := range wl.Len() {
+			c.value(fmt.Sprintf("%s[%d]", path, i), wf, wl.Get(i), rf, rl.Get(i))
+		}
+	case wf.IsList():
+		wl := wv.List()
+		switch {
+		case !rset:
+			c.missing(path, wf, wv, rf, r)
+		case wl.Len() == 1:
+			c.value(path, wf, wl.Get(0), rf, r.Get(rf))
+		case isMessage(rf):
+			c.add(kindMerged, path, num, fmt.Sprintf("%d repeated messages merged into one", wl.Len()), renderValue(wf, wv), renderValue(rf, r.Get(rf)))
+		default:
+			c.add(kindMerged, path, num, fmt.Sprintf("%d repeated values, reader keeps only the last", wl.Len()), renderValue(wf, wv), renderValue(rf, r.Get(rf)))
+		}
+	case rf.IsList():
+		rl := r.Get(rf).List()
+		switch rl.Len() {
+		case 0:
+			c.missing(path, wf, wv, rf, r)
+		case 1:
+			c.value(path, wf, wv, rf, rl.Get(0))
+		default:
+			c.add(kindCount, path, num, fmt.Sprintf("writer sent 1 value, reader sees %d", rl.Len()), renderValue(wf, wv), renderValue(rf, r.Get(rf)))
+		}
+	case !rset:
+		c.missing(path, wf, wv, rf, r)
+	default:
+		c.value(path, wf, wv, rf, r.Get(rf))
+	}
+}
+
+// missing explains why the reader does not see a field the writer set.
+func (c *comparer) missing(path string, wf protoreflect.FieldDescriptor, wv protoreflect.Value, rf protoreflect.FieldDescriptor, r protoreflect.Message) {
+	num := wf.Number()
+	writer := renderValue(wf, wv)
+	if u := unknownField(r, num); u != "" {
+		reason := fmt.Sprintf("wire type mismatch: writer sends %s, reader expects %s", wireTypeName(wf), wireTypeName(rf))
+		if rf.Kind() == protoreflect.EnumKind && rf.Enum().IsClosed() && wireTypeName(wf) == wireTypeName(rf) {
+			reason = "closed enum " + string(rf.Enum().FullName()) + " does not declare the value"
+		}
+		c.add(kindUnknown, path, num, reason, writer, u)
+		return
+	}
+	if o := rf.ContainingOneof(); o != nil && !o.IsSynthetic() {
+		if other := r.WhichOneof(o); other != nil && other != rf {
+			c.add(kindOneof, path, num, fmt.Sprintf("oneof %s keeps only %s", o.Name(), other.Name()),
+				writer, fmt.Sprintf("(not set; oneof %s holds %s)", o.Name(), other.Name()))
+			return
+		}
+	}
+	if !rf.HasPresence() && !wf.IsList() && !rf.IsList() && !isMessage(rf) && sameScalar(wf, wv, rf, rf.Default(), c.json) {
+		c.add(kindPresence, path, num, "presence lost: reader cannot tell the default from unset", writer, "(not set)")
+		return
+	}
+	c.add(kindLost, path, num, "value lost", writer, "(not set)")
+}
+
+// value compares one writer value with the reader's value for it.
+func (c *comparer) value(path string, wf protoreflect.FieldDescriptor, wv protoreflect.Value, rf protoreflect.FieldDescriptor, rv protoreflect.Value) {
+	wm, rm := isMessage(wf), isMessage(rf)
+	switch {
+	case wm && rm:
+		c.message(path, wv.Message(), rv.Message())
+		return
+	case wm || rm:
+		c.add(kindValue, path, wf.Number(), "reinterpreted as "+kindName(rf), renderValue(wf, wv), renderValue(rf, rv))
+		return
+	}
+	we, re := wf.Kind() == protoreflect.EnumKind, rf.Kind() == protoreflect.EnumKind
+	if we && re {
+		wn := wf.Enum().Values().ByNumber(wv.Enum())
+		rn := rf.Enum().Values().ByNumber(rv.Enum())
+		if c.json {
+			// JSON carries the name; the number may change.
+			if wn != nil && rn != nil && wn.Name() == rn.Name() {
+				return
+			}
+		} else if wv.Enum() == rv.Enum() && wn != nil && rn != nil && wn.Name() != rn.Name() {
+			// A rename keeps the meaning; a name that now has another
+			// number (or a number that now has another name) does not.
+			if other := rf.Enum().Values().ByName(wn.Name()); other != nil ||
+				wf.Enum().Values().ByName(rn.Name()) != nil {
+				c.add(kindValue, path, wf.Number(), "enum value renumbered", renderValue(wf, wv), renderValue(rf, rv))
+			}
+			return
+		}
+	}
+	if !sameScalar(wf, wv, rf, rv, c.json) {
+		c.add(kindValue, path, wf.Number(), valueReason(wf, wv, rf, rv, c.json), renderValue(wf, wv), renderValue(rf, rv))
+	}
+}
+
+// mapToMap matches entries by the meaning of their keys.
+func (c *comparer) mapToMap(path string, wf protoreflect.FieldDescriptor, wm protoreflect.Map, rf protoreflect.FieldDescriptor, rm protoreflect.Map) {
+	index := make(map[string]protoreflect.MapKey)
+	rm.Range(func(k protoreflect.MapKey, _ protoreflect.Value) bool {
+		index[keyMeaning(rf.MapKey(), k.Value())] = k
+		return true
+	})
+	for _, k := range sortedKeys(wm) {
+		kpath := path + "[" + renderScalar(wf.MapKey(), k.Value()) + "]"
+		rk, ok := index[keyMeaning(wf.MapKey(), k.Value())]
+		if !ok {
+			c.add(kindLost, kpath, wf.Number(), "map entry lost", renderValue(wf.MapValue(), wm.Get(k)), "(no such key)")
+			continue
+		}
+		c.value(kpath, wf.MapValue(), wm.Get(k), rf.MapValue(), rm.Get(rk))
+	}
+}
+
+// listToMap reads writer values (repeated entry messages, usually) into a
+// map as the reader does: a later entry replaces an earlier one.
+func (c *comparer) listToMap(path string, wf protoreflect.FieldDescriptor, wv protoreflect.Value, rf protoreflect.FieldDescriptor, rm protoreflect.Map) {
+	if !isMessage(wf) {
+		c.add(kindValue, path, wf.Number(), "reinterpreted as "+kindName(rf), renderValue(wf, wv), renderValue(rf, protoreflect.ValueOfMap(rm)))
+		return
+	}
+	var elems []protoreflect.Message
+	if wf.IsList() {
+		for i := range wv.List().Len() {
+			elems = append(elems, wv.List().Get(i).Message())
+		}
+	} else {
+		elems = append(elems, wv.Message())
+	}
+	index := make(map[string]protoreflect.MapKey)
+	rm.Range(func(k protoreflect.MapKey, _ protoreflect.Value) bool {
+		index[keyMeaning(rf.MapKey(), k.Value())] = k
+		return true
+	})
+	last := make(map[string]int)
+	var order []string
+	for i, e := range elems {
+		kf := e.Descriptor().Fields().ByNumber(1)
+		if kf == nil || isMessage(kf) || kf.IsList() || kf.IsMap() {
+			c.add(kindValue, path, wf.Number(), "reinterpreted as "+kindName(rf), renderValue(wf, wv), renderValue(rf, protoreflect.ValueOfMap(rm)))
+			return
+		}
+		km := keyMeaning(kf, e.Get(kf))
+		if _, seen := last[km]; !seen {
+			order = append(order, km)
+		}
+		last[km] = i
+	}
+	for _, km := range order {
+		i := last[km]
+		e := elems[i]
+		epath := fmt.Sprintf("%s[%d]", path, i)
+		rk, ok := index[km]
+		if !ok {
+			c.add(kindLost, epath, wf.Number(), "map entry lost", renderScalar(wf, protoreflect.ValueOfMessage(e)), "(no such key)")
+			continue
+		}
+		entry := dynamicpb.NewMessage(rf.Message())
+		entry.Set(rf.MapKey(), rk.Value())
+		entry.Set(rf.MapValue(), rm.Get(rk))
+		c.message(epath, e, entry)
+	}
+}
+
+// required reports required fields of the reader that are not set.
+func (c *comparer) required(path string, r protoreflect.Message) {
+	fields := r.Descriptor().Fields()
+	for i := range fields.Len() {
+		f := fields.Get(i)
+		fpath := path + "." + string(f.Name())
+		if f.Cardinality() == protoreflect.Required && !r.Has(f) {
+			c.add(kindRequired, fpath, f.Number(), "required field not set", "(not set)", "(not set, required)")
+			continue
+		}
+		if !r.Has(f) || !isMessage(f) || f.IsMap() && !isMessage(f.MapValue()) {
+			continue
+		}
+		switch {
+		case f.IsMap():
+			m := r.Get(f).Map()
+			for _, k := range sortedKeys(m) {
+				c.required(path+"."+string(f.Name())+"["+renderScalar(f.MapKey(), k.Value())+"]", m.Get(k).Message())
+			}
+		case f.IsList():
+			l := r.Get(f).List()
+			for j := range l.Len() {
+				c.required(fmt.Sprintf("%s[%d]", fpath, j), l.Get(j).Message())
+			}
+		default:
+			c.required(fpath, r.Get(f).Message())
+		}
+	}
+}
+
+// mapEntries turns a map into entry messages in key order, the order in
+// which Deterministic marshaling writes them.
+func mapEntries(fd protoreflect.FieldDescriptor, m protoreflect.Map) (protoreflect.List, protoreflect.FieldDescriptor) {
+	l := &entryList{}
+	for _, k := range sortedKeys(m) {
+		e := dynamicpb.NewMessage(fd.Message())
+		e.Set(fd.MapKey(), k.Value())
+		e.Set(fd.MapValue(), m.Get(k))
+		l.elems = append(l.elems, protoreflect.ValueOfMessage(e))
+	}
+	return l, listOfEntries{fd}
+}
+
+// entryList is a read-only protoreflect.List of map entries.
+type entryList struct {
+	elems []protoreflect.Value
+}
+
+func (l *entryList) Len() int                          { return len(l.elems) }
+func (l *entryList) Get(i int) protoreflect.Value      { return l.elems[i] }
+func (l *entryList) Set(int, protoreflect.Value)       { panic("roundtrip: read-only list") }
+func (l *entryList) Append(protoreflect.Value)         { panic("roundtrip: read-only list") }
+func (l *entryList) AppendMutable() protoreflect.Value { panic("roundtrip: read-only list") }
+func (l *entryList) Truncate(int)                      { panic("roundtrip: read-only list") }
+func (l *entryList) NewElement() protoreflect.Value    { panic("roundtrip: read-only list") }
+func (l *entryList) IsValid() bool                     { return true }
+
+// listOfEntries presents a map field as the repeated field of entry
+// messages that it is on the wire.
+type listOfEntries struct {
+	protoreflect.FieldDescriptor
+}
+
+func (f listOfEntries) IsMap() bool                           { return false }
+func (f listOfEntries) IsList() bool                          { return true }
+func (f listOfEntries) MapKey() protoreflect.FieldDescriptor  { return nil }
+func (f listOfEntries) MapValue() protoreflect.FieldDescriptor { return nil }
+
+func sortedKeys(m protoreflect.Map) []protoreflect.MapKey {
+	var keys []protoreflect.MapKey
+	m.Range(func(k protoreflect.MapKey, _ protoreflect.Value) bool {
+		keys = append(keys, k)
+		return true
+	})
+	slices.SortFunc(keys, func(a, b protoreflect.MapKey) int {
+		switch av := a.Interface().(type) {
+		case string:
+			return compareStrings(av, b.Interface().(string))
+		case bool:
+			return compareBools(av, b.Interface().(bool))
+		case int32, int64:
+			x, y := a.Int(), b.Int()
+			return compareOrdered(x, y)
+		default:
+			return compareOrdered(a.Uint(), b.Uint())
+		}
+	})
+	return keys
+}
+
+func compareOrdered[T int64 | uint64](a, b T) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func compareBools(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
+}
+
+// unknownField renders the occurrences of field num in r's unknown fields,
+// or returns "" if there are none.
+func unknownField(r protoreflect.Message, num protoreflect.FieldNumber) string {
+	var out string
+	b := r.GetUnknown()
+	for len(b) > 0 {
+		n, typ, l := protowire.ConsumeTag(b)
+		if l < 0 {
+			break
+		}
+		m := protowire.ConsumeFieldValue(n, typ, b[l:])
+		if m < 0 {
+			break
+		}
+		if n == num {
+			if out != "" {
+				out += "; "
+			}
+			out += "unknown " + describeField(n, typ, b[l:l+m])
+		}
+		b = b[l+m:]
+	}
+	return out
+}
+
+// meaning is a scalar value stripped of its encoding: an integer, a float
+// or a string of bytes.
+type meaning struct {
+	cat   byte // 'i', 'f' or 'b'
+	neg   bool // integers: sign and magnitude, so that all 64-bit values fit
+	mag   uint64
+	f     float64
+	f32   bool
+	bytes []byte
+}
+
+func meaningOf(fd protoreflect.FieldDescriptor, v protoreflect.Value) meaning {
+	switch fd.Kind() {
+	case protoreflect.BoolKind:
+		if v.Bool() {
+			return meaning{cat: 'i', mag: 1}
+		}
+		return meaning{cat: 'i'}
+	case protoreflect.EnumKind:
+		return signed(int64(v.Enum()))
+	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind,
+		protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
+		return signed(v.Int())
+	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind, protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
+		return meaning{cat: 'i', mag: v.Uint()}
+	case protoreflect.FloatKind:
+		return meaning{cat: 'f', f: v.Float(), f32: true}
+	case protoreflect.DoubleKind:
+		return meaning{cat: 'f', f: v.Float()}
+	case protoreflect.StringKind:
+		return meaning{cat: 'b', bytes: []byte(v.String())}
+	case protoreflect.BytesKind:
+		return meaning{cat: 'b', bytes: v.Bytes()}
+	}
+	return meaning{}
+}
+
+func signed(i int64) meaning {
+	if i < 0 {
+		return meaning{cat: 'i', neg: true, mag: uint64(-(i + 1)) + 1}
+	}
+	return meaning{cat: 'i', mag: uint64(i)}
+}
+
+func (m meaning) bigInt() *big.Int {
+	b := new(big.Int).SetUint64(m.mag)
+	if m.neg {
+		b.Neg(b)
+	}
+	return b
+}
+
+// sameScalar reports whether two scalar values mean the same thing. In
+// JSON, a string and a bytes field never agree unless equal as bytes, which
+// the base64 encoding of bytes makes rare.
+func sameScalar(wf protoreflect.FieldDescriptor, wv protoreflect.Value, rf protoreflect.FieldDescriptor, rv protoreflect.Value, json bool) bool {
+	a, b := meaningOf(wf, wv), meaningOf(rf, rv)
+	switch {
+	case a.cat == 'i' && b.cat == 'i':
+		return a.neg == b.neg && a.mag == b.mag
+	case a.cat == 'f' && b.cat == 'f':
+		if math.IsNaN(a.f) || math.IsNaN(b.f) {
+			return math.IsNaN(a.f) && math.IsNaN(b.f)
+		}
+		if a.f32 || b.f32 {
+			// JSON writes a float in the fewest digits that read back as
+			// the same float32.
+			return math.Float32bits(float32(a.f)) == math.Float32bits(float32(b.f))
+		}
+		return math.Float64bits(a.f) == math.Float64bits(b.f)
+	case a.cat == 'b' && b.cat == 'b':
+		return bytes.Equal(a.bytes, b.bytes)
+	case a.cat == 'i' && b.cat == 'f':
+		return intEqualsFloat(a, b.f)
+	case a.cat == 'f' && b.cat == 'i':
+		return intEqualsFloat(b, a.f)
+	}
+	return false
+}
+
+func intEqualsFloat(i meaning, f float64) bool {
+	if math.IsNaN(f) || math.IsInf(f, 0) || f != math.Trunc(f) {
+		return false
+	}
+	bf, _ := new(big.Float).SetFloat64(f).Int(nil)
+	return bf.Cmp(i.bigInt()) == 0 && !(f == 0 && math.Signbit(f))
+}
+
+// keyMeaning returns a string that is equal for map keys of equal meaning.
+func keyMeaning(fd protoreflect.FieldDescriptor, v protoreflect.Value) string {
+	m := meaningOf(fd, v)
+	switch m.cat {
+	case 'i':
+		return "i" + m.bigInt().String()
+	case 'b':
+		return "b" + string(m.bytes)
+	}
+	return "f" + strconv.FormatFloat(m.f, 'g', -1, 64)
+}
+
+// valueReason names the way a scalar value changed.
+func valueReason(wf protoreflect.FieldDescriptor, wv protoreflect.Value, rf protoreflect.FieldDescriptor, rv protoreflect.Value, json bool) string {
+	a, b := meaningOf(wf, wv), meaningOf(rf, rv)
+	switch {
+	case a.cat != b.cat:
+		return "reinterpreted as " + kindName(rf)
+	case a.cat == 'i':
+		switch {
+		case isZigZag(wf) != isZigZag(rf):
+			return "zigzag encoding differs"
+		case rf.Kind() == protoreflect.BoolKind:
+			return "reader sees a bool"
+		case a.neg != b.neg:
+			return "sign changed"
+		case bits32(rf) && !bits32(wf):
+			return "truncated to 32 bits"
+		}
+	case a.cat == 'b' && json && wf.Kind() != rf.Kind():
+		return "JSON form differs: " + kindName(wf) + " written, " + kindName(rf) + " read"
+	case a.cat == 'f' && a.f32 != b.f32:
+		return "precision changed"
+	}
+	return "value changed"
+}
+
+func isZigZag(fd protoreflect.FieldDescriptor) bool {
+	return fd.Kind() == protoreflect.Sint32Kind || fd.Kind() == protoreflect.Sint64Kind
+}
+
+func bits32(fd protoreflect.FieldDescriptor) bool {
+	switch fd.Kind() {
+	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind,
+		protoreflect.Uint32Kind, protoreflect.Fixed32Kind, protoreflect.EnumKind:
+		return true
+	}
+	return false
+}
+
+// wireTypeName names the wire type a field is written with.
+func wireTypeName(fd protoreflect.FieldDescriptor) string {
+	if fd.IsList() && fd.IsPacked() {
+		return "len (packed)"
+	}
+	switch fd.Kind() {
+	case protoreflect.BoolKind, protoreflect.EnumKind, protoreflect.Int32Kind, protoreflect.Sint32Kind,
+		protoreflect.Uint32Kind, protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Uint64Kind:
+		return "varint"
+	case protoreflect.Fixed32Kind, protoreflect.Sfixed32Kind, protoreflect.FloatKind:
+		return "i32"
+	case protoreflect.Fixed64Kind, protoreflect.Sfixed64Kind, protoreflect.DoubleKind:
+		return "i64"
+	case protoreflect.GroupKind:
+		return "group"
+	}
+	return "len"
+}

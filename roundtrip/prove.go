@@ -1,0 +1,308 @@
+package roundtrip
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/dynamicpb"
+)
+
+// Options configures ProveMessage and Prove. The zero value is ready to use.
+type Options struct {
+	// Samples is the number of messages generated per message and schema
+	// version. Zero means 64.
+	Samples int
+	// Seed seeds the generator. The same seed, schemas and options give the
+	// same counterexamples, whatever the Parallelism.
+	Seed uint64
+	// MaxDepth bounds how deeply nested messages are generated. Zero means 4.
+	MaxDepth int
+	// Parallelism bounds how many messages Prove checks at once. Zero means
+	// runtime.GOMAXPROCS(0).
+	Parallelism int
+}
+
+func (o Options) withDefaults() Options {
+	if o.Samples <= 0 {
+		o.Samples = 64
+	}
+	if o.MaxDepth <= 0 {
+		o.MaxDepth = 4
+	}
+	if o.Parallelism <= 0 {
+		o.Parallelism = runtime.GOMAXPROCS(0)
+	}
+	return o
+}
+
+// Direction says which version of the schema writes and which reads.
+type Direction uint8
+
+const (
+	// Backward means data written with the old schema is read with the new
+	// one: new programs reading stored or in-flight old data.
+	Backward Direction = iota
+	// Forward means data written with the new schema is read with the old
+	// one: old programs still running while new ones are deployed.
+	Forward
+	// Middleman means data written with the old schema passes through a
+	// program built with the new one, which parses and re-encodes it, and is
+	// then read with the old schema again.
+	Middleman
+)
+
+// String returns "backward", "forward" or "middleman".
+func (d Direction) String() string {
+	switch d {
+	case Backward:
+		return "backward"
+	case Forward:
+		return "forward"
+	case Middleman:
+		return "middleman"
+	}
+	return fmt.Sprintf("Direction(%d)", uint8(d))
+}
+
+// The values of Counterexample.Encoding.
+const (
+	// Binary is the protobuf wire format.
+	Binary = "binary"
+	// JSON is the ProtoJSON format, as written and read by protojson.
+	JSON = "json"
+)
+
+// Counterexample is one demonstrated problem: an input that, written with
+// one version of the schema and read with the other, loses data or changes
+// its meaning. It is the smallest such input the shrinker found.
+type Counterexample struct {
+	// Message is the message being proved, as named by the old schema.
+	Message protoreflect.FullName
+	// FieldPath locates the problem, starting with Message and using the
+	// writer's field names, e.g. "acme.v1.Order.items[0].price".
+	FieldPath string
+	// FieldNumber is the number of the last field in FieldPath, or 0 when
+	// the problem concerns the message as a whole.
+	FieldNumber protoreflect.FieldNumber
+	// Direction says which version wrote and which read.
+	Direction Direction
+	// Encoding is Binary or JSON.
+	Encoding string
+	// Reason says briefly what went wrong, e.g. "sign changed".
+	Reason string
+	// Bytes is the binary encoding of the writer's message (for Middleman,
+	// the bytes before they pass through the new schema). For JSON
+	// counterexamples it is still the binary form, which, unlike protojson
+	// output, is stable; Text holds the JSON.
+	Bytes []byte
+	// Wire is Bytes annotated by Annotate. For Middleman it also shows the
+	// bytes as re-encoded by the new schema.
+	Wire string
+	// Text is the JSON the writer produced, for JSON counterexamples only.
+	// It is protojson output, which varies between builds on purpose: show
+	// it, never compare it.
+	Text string
+	// WriterValue is what the writer set at FieldPath, e.g. "int32 -1".
+	WriterValue string
+	// ReaderValue is what the reader sees there, e.g. "uint32 4294967295",
+	// or why it sees nothing.
+	ReaderValue string
+}
+
+// String formats the counterexample on one line, without bytes.
+func (c Counterexample) String() string {
+	return fmt.Sprintf("%s %s %s: %s: writer set %s, reader sees %s",
+		c.Direction, c.Encoding, c.FieldPath, c.Reason, c.WriterValue, c.ReaderValue)
+}
+
+// Result is the outcome of proving one message.
+type Result struct {
+	// Message is the full name of the message in the old schema.
+	Message protoreflect.FullName
+	// Samples is the number of messages generated per schema version.
+	Samples int
+	// Counterexamples lists the problems found, at most one per field path
+	// (list indexes and map keys ignored), direction, encoding and kind of
+	// problem, sorted by direction, encoding, path and reason.
+	Counterexamples []Counterexample
+}
+
+// ProveMessage generates messages of both versions of one message, encodes
+// each with its own schema and decodes it with the other, and returns the
+// problems it could demonstrate. The descriptors need not have the same
+// name. An error means the messages could not be checked at all.
+func ProveMessage(old, new protoreflect.MessageDescriptor, opts Options) (Result, error) {
+	if old == nil || new == nil {
+		return Result{}, errors.New("roundtrip: nil message descriptor")
+	}
+	if old.IsMapEntry() || new.IsMapEntry() {
+		return Result{}, fmt.Errorf("roundtrip: %s is a map entry, prove the message holding the map", old.FullName())
+	}
+	opts = opts.withDefaults()
+	h := fnv.New64a()
+	h.Write([]byte(old.FullName()))
+	p := &prover{
+		root:  string(old.FullName()),
+		found: make(map[problemKey]int),
+		gen: generator{
+			rng:      rand.New(rand.NewPCG(opts.Seed, h.Sum64())),
+			maxDepth: opts.MaxDepth,
+		},
+	}
+	trials := []*trial{
+		{dir: Backward, enc: Binary, writer: old, reader: new},
+		{dir: Backward, enc: JSON, writer: old, reader: new},
+		{dir: Forward, enc: Binary, writer: new, reader: old},
+		{dir: Forward, enc: JSON, writer: new, reader: old},
+		{dir: Middleman, enc: Binary, writer: old, reader: new},
+	}
+	for _, t := range trials {
+		t.root = p.root
+	}
+	for range opts.Samples {
+		oldMsg := p.gen.message(old)
+		newMsg := p.gen.message(new)
+		for _, t := range trials {
+			w := oldMsg
+			if t.dir == Forward {
+				w = newMsg
+			}
+			if err := p.check(t, w); err != nil {
+				return Result{}, err
+			}
+		}
+	}
+	slices.SortFunc(p.cexs, func(a, b Counterexample) int {
+		return cmp.Or(
+			cmp.Compare(a.Direction, b.Direction),
+			strings.Compare(a.Encoding, b.Encoding),
+			strings.Compare(a.FieldPath, b.FieldPath),
+			strings.Compare(a.Reason, b.Reason),
+		)
+	})
+	return Result{Message: old.FullName(), Samples: opts.Samples, Counterexamples: p.cexs}, nil
+}
+
+// Prove runs ProveMessage for every message whose full name is declared in
+// both versions, map entries excepted, in parallel. Results are sorted by
+// message name and do not depend on Options.Parallelism. Messages reachable
+// only under another name are checked through the fields that refer to them.
+func Prove(ctx context.Context, old, new []protoreflect.FileDescriptor, opts Options) ([]Result, error) {
+	opts = opts.withDefaults()
+	oldMsgs := collectMessages(old)
+	newMsgs := collectMessages(new)
+	var names []protoreflect.FullName
+	for name := range oldMsgs {
+		if _, ok := newMsgs[name]; ok {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+
+	results := make([]Result, len(names))
+	errs := make([]error, len(names))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(opts.Parallelism, max(len(names), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if err := ctx.Err(); err != nil {
+					errs[i] = err
+					continue
+				}
+				results[i], errs[i] = ProveMessage(oldMsgs[names[i]], newMsgs[names[i]], opts)
+			}
+		}()
+	}
+	for i := range names {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return results, nil
+}
+
+func collectMessages(files []protoreflect.FileDescriptor) map[protoreflect.FullName]protoreflect.MessageDescriptor {
+	out := make(map[protoreflect.FullName]protoreflect.MessageDescriptor)
+	var add func(protoreflect.MessageDescriptors)
+	add = func(ms protoreflect.MessageDescriptors) {
+		for i := range ms.Len() {
+			m := ms.Get(i)
+			if m.IsMapEntry() {
+				continue
+			}
+			out[m.FullName()] = m
+			add(m.Messages())
+		}
+	}
+	for _, f := range files {
+		add(f.Messages())
+	}
+	return out
+}
+
+// prover holds the state of one ProveMessage call.
+type prover struct {
+	root  string
+	gen   generator
+	found map[problemKey]int // index into cexs
+	cexs  []Counterexample
+	// parseShrinks counts shrinks of parse errors per trial: a parse error
+	// has no path until shrunk, so it cannot be deduplicated before.
+	parseShrinks map[*trial]int
+}
+
+// maxParseShrinks bounds the shrinks of parse errors per trial.
+const maxParseShrinks = 3
+
+// check runs one trial on one writer message and records a counterexample
+// for each problem not seen before.
+func (p *prover) check(t *trial, w *dynamicpb.Message) error {
+	probs, ok, err := t.run(w)
+	if err != nil || !ok {
+		return err
+	}
+	for _, pr := range probs {
+		if pr.kind == kindParse {
+			if p.parseShrinks == nil {
+				p.parseShrinks = make(map[*trial]int)
+			}
+			if p.parseShrinks[t] >= maxParseShrinks {
+				continue
+			}
+			p.parseShrinks[t]++
+		} else if _, dup := p.found[t.key(pr)]; dup {
+			continue
+		}
+		min, final := shrink(t, w, pr)
+		if final.kind == kindParse {
+			final.path, final.number, final.writer = leaf(p.root, min)
+		}
+		k := t.key(final)
+		if _, dup := p.found[k]; dup {
+			continue
+		}
+		p.found[k] = len(p.cexs)
+		p.cexs = append(p.cexs, t.counterexample(min, final))
+	}
+	return nil
+}

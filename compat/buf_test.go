@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"go/build"
 	"os"
@@ -54,7 +55,7 @@ func TestBufParity(t *testing.T) {
 				if len(use) == 0 {
 					t.Skip("no rule of the case is known to buf")
 				}
-				oldDir, newDir := writeTree(t, c.archive, "old"), writeTree(t, c.archive, "new")
+				oldDir, newDir := writeBufTree(t, c.archive, "old"), writeBufTree(t, c.archive, "new")
 				theirs, err := runBuf(bufPath, oldDir, newDir, use)
 				if err != nil {
 					t.Fatal(err)
@@ -72,8 +73,8 @@ func TestBufParity(t *testing.T) {
 			})
 		}
 	})
-	if t.Failed() {
-		return
+	if t.Failed() || flag.Lookup("test.run").Value.String() != "" {
+		return // a partial run cannot tell a stale line from an unrun case
 	}
 	for d := range allowed {
 		if !used[d] {
@@ -134,10 +135,11 @@ func findBuf() string {
 	return ""
 }
 
-// bufRuleIDs lists the breaking rule ids that buf knows, deprecated ones
-// included.
+// bufRuleIDs lists the breaking rule ids that buf checks. Deprecated ids
+// are left out: buf runs them as no-ops, and fails when they are all a
+// configuration uses.
 func bufRuleIDs(bufPath string) (map[string]bool, error) {
-	out, err := exec.Command(bufPath, "config", "ls-breaking-rules", "--format", "json", "--include-deprecated", "--version", "v2").Output()
+	out, err := exec.Command(bufPath, "config", "ls-breaking-rules", "--format", "json", "--version", "v2").Output()
 	if err != nil {
 		return nil, err
 	}
@@ -167,8 +169,8 @@ func bufUse(use []string, known map[string]bool) []string {
 	return out
 }
 
-// writeTree writes the archive's files under prefix/ into a new directory.
-func writeTree(t *testing.T, a *txtar.Archive, prefix string) string {
+// writeBufTree writes the archive's files under prefix/ into a new directory.
+func writeBufTree(t *testing.T, a *txtar.Archive, prefix string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for _, f := range a.Files {

@@ -2,6 +2,8 @@ package compat
 
 import (
 	"fmt"
+	"math"
+	"math/big"
 	"slices"
 
 	"github.com/bufbuild/protocompile/protoutil"
@@ -253,4 +255,101 @@ func javaUTF8Verified(f protoreflect.FieldDescriptor) bool {
 		return true
 	}
 	return std
+}
+
+// typeName is the full name of a field's message or enum type, or "".
+func typeName(f protoreflect.FieldDescriptor) protoreflect.FullName {
+	switch {
+	case f.Message() != nil:
+		return f.Message().FullName()
+	case f.Enum() != nil:
+		return f.Enum().FullName()
+	}
+	return ""
+}
+
+// is64Bit reports whether f holds a 64-bit integer, the kinds jstype
+// applies to.
+func is64Bit(f protoreflect.FieldDescriptor) bool {
+	switch f.Kind() {
+	case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Uint64Kind,
+		protoreflect.Fixed64Kind, protoreflect.Sfixed64Kind:
+		return true
+	}
+	return false
+}
+
+// jsType is the field's jstype option, JS_NORMAL when unset.
+func jsType(f protoreflect.FieldDescriptor) descriptorpb.FieldOptions_JSType {
+	o, _ := f.Options().(*descriptorpb.FieldOptions)
+	return o.GetJstype()
+}
+
+// hasScalarDefault reports whether f is a singular scalar or enum field,
+// the fields that have a default value.
+func hasScalarDefault(f protoreflect.FieldDescriptor) bool {
+	return !f.IsList() && !f.IsMap() && f.Message() == nil
+}
+
+// A fieldDefault is a default value ready to compare across types: text
+// for strings and bytes, a number for the rest.
+type fieldDefault struct {
+	zero   bool
+	text   string // as messages print it
+	isText bool
+	raw    string     // strings and bytes
+	num    *big.Float // numbers, bools and enums; nil for NaN
+	f32    bool       // num came from a float
+	f64    bool       // num came from a double
+}
+
+func defaultOf(f protoreflect.FieldDescriptor) fieldDefault {
+	v := f.Default()
+	switch f.Kind() {
+	case protoreflect.StringKind:
+		return fieldDefault{zero: v.String() == "", text: fmt.Sprintf("%q", v.String()), isText: true, raw: v.String()}
+	case protoreflect.BytesKind:
+		return fieldDefault{zero: len(v.Bytes()) == 0, text: fmt.Sprintf("%q", v.Bytes()), isText: true, raw: string(v.Bytes())}
+	case protoreflect.EnumKind:
+		text := fmt.Sprint(v.Enum())
+		if ev := f.Enum().Values().ByNumber(v.Enum()); ev != nil {
+			text = string(ev.Name())
+		}
+		return fieldDefault{zero: v.Enum() == 0, text: text, num: new(big.Float).SetInt64(int64(v.Enum()))}
+	case protoreflect.BoolKind:
+		n := int64(0)
+		if v.Bool() {
+			n = 1
+		}
+		return fieldDefault{zero: n == 0, text: fmt.Sprint(v.Bool()), num: big.NewFloat(float64(n))}
+	case protoreflect.FloatKind, protoreflect.DoubleKind:
+		x := v.Float()
+		d := fieldDefault{zero: x == 0 && !math.Signbit(x), text: fmt.Sprint(x),
+			f32: f.Kind() == protoreflect.FloatKind, f64: f.Kind() == protoreflect.DoubleKind}
+		if !math.IsNaN(x) {
+			d.num = big.NewFloat(x)
+		}
+		return d
+	case protoreflect.Uint32Kind, protoreflect.Uint64Kind, protoreflect.Fixed32Kind, protoreflect.Fixed64Kind:
+		return fieldDefault{zero: v.Uint() == 0, text: fmt.Sprint(v.Uint()), num: new(big.Float).SetUint64(v.Uint())}
+	}
+	return fieldDefault{zero: v.Int() == 0, text: fmt.Sprint(v.Int()), num: new(big.Float).SetInt64(v.Int())}
+}
+
+// defaultsEqual compares defaults across types leniently, as buf does:
+// FIELD_SAME_TYPE reports the type change itself. A float compared with a
+// double compares at float precision.
+func defaultsEqual(a, b fieldDefault) bool {
+	if a.isText || b.isText {
+		return a.isText && b.isText && a.raw == b.raw
+	}
+	if a.num == nil || b.num == nil {
+		return a.num == nil && b.num == nil // both NaN
+	}
+	if a.f32 && b.f64 || a.f64 && b.f32 {
+		x, _ := a.num.Float32()
+		y, _ := b.num.Float32()
+		return x == y
+	}
+	return a.num.Cmp(b.num) == 0
 }

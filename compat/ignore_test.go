@@ -15,8 +15,8 @@ import (
 	"github.com/protocheck/protocheck/loader"
 )
 
-// loadTree writes files into a fresh directory and compiles them.
-func loadTree(t *testing.T, files map[string]string) *compat.Schema {
+// loadIgnoreTree writes files into a fresh directory and compiles them.
+func loadIgnoreTree(t *testing.T, files map[string]string) *compat.Schema {
 	t.Helper()
 	dir := t.TempDir()
 	for name, data := range files {
@@ -35,9 +35,9 @@ func loadTree(t *testing.T, files map[string]string) *compat.Schema {
 	return &compat.Schema{Files: s.Files, Paths: s.Paths}
 }
 
-// summary renders findings with their ignore marks, one per line. It
+// ignoreSummary renders findings with their ignore marks, one per line. It
 // leaves out messages, which belong to the rules' own tests.
-func summary(fs []compat.Finding) []string {
+func ignoreSummary(fs []compat.Finding) []string {
 	var out []string
 	for _, f := range fs {
 		s := fmt.Sprintf("%s %s", f.Span, f.Rule)
@@ -60,12 +60,12 @@ func userProto(pkg, comment string, withEmail bool) string {
 }
 
 func TestIgnorePaths(t *testing.T) {
-	old := loadTree(t, map[string]string{
+	old := loadIgnoreTree(t, map[string]string{
 		"a/user.proto":        userProto("a.v1", "", true),
 		"legacy/user.proto":   userProto("legacy.v1", "", true),
 		"legacy/x/user.proto": userProto("legacy.x.v1", "", true),
 	})
-	new := loadTree(t, map[string]string{
+	new := loadIgnoreTree(t, map[string]string{
 		"a/user.proto":        userProto("a.v1", "", false),
 		"legacy/user.proto":   userProto("legacy.v1", "", false),
 		"legacy/x/user.proto": userProto("legacy.x.v1", "", false),
@@ -104,7 +104,7 @@ func TestIgnorePaths(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.want, summary(got)); diff != "" {
+			if diff := cmp.Diff(tt.want, ignoreSummary(got)); diff != "" {
 				t.Errorf("findings (-want +got):\n%s", diff)
 			}
 		})
@@ -112,7 +112,7 @@ func TestIgnorePaths(t *testing.T) {
 }
 
 func TestIgnoreErrors(t *testing.T) {
-	s := loadTree(t, map[string]string{"a.proto": userProto("a", "", true)})
+	s := loadIgnoreTree(t, map[string]string{"a.proto": userProto("a", "", true)})
 	tests := []struct {
 		cfg  compat.Config
 		want string
@@ -132,12 +132,12 @@ func TestIgnoreErrors(t *testing.T) {
 }
 
 func TestIgnoreUnstablePackages(t *testing.T) {
-	old := loadTree(t, map[string]string{
+	old := loadIgnoreTree(t, map[string]string{
 		"alpha.proto":  userProto("acme.v1alpha1", "", true),
 		"stable.proto": userProto("acme.v1", "", true),
 		"gone.proto":   userProto("gone.v2beta", "", true),
 	})
-	new := loadTree(t, map[string]string{
+	new := loadIgnoreTree(t, map[string]string{
 		"alpha.proto":  userProto("acme.v1alpha1", "", false),
 		"stable.proto": userProto("acme.v1", "", false),
 	})
@@ -147,7 +147,7 @@ func TestIgnoreUnstablePackages(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(got) < 3 {
-		t.Fatalf("without the option, want findings in all three files, got %q", summary(got))
+		t.Fatalf("without the option, want findings in all three files, got %q", ignoreSummary(got))
 	}
 	cfg.IgnoreUnstablePackages = true
 	got, err = compat.Check(old, new, cfg)
@@ -155,7 +155,7 @@ func TestIgnoreUnstablePackages(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{`stable.proto:4:1 FIELD_NO_DELETE`}
-	if diff := cmp.Diff(want, summary(got)); diff != "" {
+	if diff := cmp.Diff(want, ignoreSummary(got)); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
 }
@@ -291,15 +291,15 @@ message User {
 			`user.proto:7:3 FIELD_SAME_TYPE`,
 		},
 	}}
-	old := loadTree(t, map[string]string{"user.proto": oldFile})
+	old := loadIgnoreTree(t, map[string]string{"user.proto": oldFile})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			new := loadTree(t, map[string]string{"user.proto": tt.new})
+			new := loadIgnoreTree(t, map[string]string{"user.proto": tt.new})
 			got, err := compat.Check(old, new, compat.Config{Use: []string{"MESSAGE_NO_DELETE", "FIELD_NO_DELETE", "FIELD_SAME_TYPE"}})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.want, summary(got)); diff != "" {
+			if diff := cmp.Diff(tt.want, ignoreSummary(got)); diff != "" {
 				t.Errorf("findings (-want +got):\n%s", diff)
 			}
 		})
@@ -319,7 +319,7 @@ message User {
   int32 age = 3;
 }
 `
-	s := loadTree(t, map[string]string{"user.proto": file})
+	s := loadIgnoreTree(t, map[string]string{"user.proto": file})
 	_, err := compat.Check(s, s, compat.Config{})
 	var ie *compat.IgnoreCommentError
 	if !errors.As(err, &ie) {

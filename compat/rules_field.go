@@ -1,6 +1,8 @@
 package compat
 
 import (
+	"fmt"
+
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
@@ -80,16 +82,18 @@ var fieldSameType = &Rule{
 
 Generated code exposes a field with a type of the language: changing the
 .proto type changes it, and code that reads or sets the field stops
-compiling, even where the wire format would still be compatible.
+compiling, even where the wire format would still be compatible. A message
+field that switches between length-prefixed and delimited encoding changes
+type too. A map whose key or value type changes is reported at the map.
 
   before: int32 count = 3;
   after:  int64 count = 3;
 
 Add a new field with the new type, deprecate the old one, and migrate.`,
 	run: func(p *pass) {
-		p.forEachFieldPair(func(of, nf protoreflect.FieldDescriptor) {
-			if ot, nt := typeString(of), typeString(nf); ot != nt || of.Kind() != nf.Kind() {
-				p.report(spanOf(nf, typeTag(nf)), spanOf(of, typeTag(of)),
+		p.forEachFieldOrExtensionPair(func(of, nf protoreflect.FieldDescriptor) {
+			if of.Kind() != nf.Kind() || typeName(of) != typeName(nf) {
+				p.report(fieldSpan(nf, typeTag(nf)), fieldSpan(of, typeTag(of)),
 					"%s changed type from %s to %s", fieldDesc(nf), kindString(of), kindString(nf))
 			}
 		})
@@ -110,15 +114,504 @@ makes readers silently see other numbers.
   before: int32 count = 3;
   after:  string count = 3;
 
-These groups share an encoding and may be swapped: int32, int64, uint32,
-uint64 and bool (varint); sint32 and sint64 (zigzag); fixed32 and
-sfixed32; fixed64 and sfixed64; string and bytes; an enum and int32;
-messages with the same fields by number. Otherwise add a new field.`,
+These share an encoding and may be swapped: int32, int64, uint32, uint64,
+bool and open enums (varint; FIELD_WIRE_SAME_SIGNEDNESS and
+FIELD_WIRE_NO_NARROWING check the numbers survive); sint32 and sint64;
+fixed32 and sfixed32; fixed64 and sfixed64; string and bytes
+(FIELD_WIRE_SAME_UTF8_VALIDATION checks validation); bytes and a message,
+the bytes holding the encoded message; a message and another message of
+the same shape, such as one renamed or moved to another package. A closed
+enum reader drops numbers its enum does not declare, so int32 to a closed
+enum breaks new readers, and a closed enum to int32 breaks old ones.
+Otherwise add a new field.`,
+	run: func(p *pass) {
+		p.forEachFieldOrExtensionPair(func(of, nf protoreflect.FieldDescriptor) {
+			if dir, why := wireTypeChange(of, nf); dir != 0 {
+				p.reportDir(dir, fieldSpan(nf, typeTag(nf)), fieldSpan(of, typeTag(of)),
+					"%s changed type from %s to %s: %s", fieldDesc(nf), kindString(of), kindString(nf), why)
+			}
+		})
+	},
+}
+
+var fieldWireJSONCompatibleType = &Rule{
+	ID:         "FIELD_WIRE_JSON_COMPATIBLE_TYPE",
+	Categories: []Category{CSR, WireJSON},
+	Direction:  Both,
+	Doc: `fields keep a type with the same binary and JSON encodings
+
+JSON writes each type its own way: int32 and uint32 as numbers, 64-bit
+integers as strings, enums by value name, bytes in base64, messages as
+objects keyed by field name. A reader of the other type rejects the value,
+even where the binary encoding would agree.
+
+  before: int32 count = 3;
+  after:  int64 count = 3;
+
+These may be swapped: int32 and uint32, int64 and uint64, fixed32 and
+sfixed32, fixed64 and sfixed64 (FIELD_WIRE_SAME_SIGNEDNESS checks the
+numbers survive); an enum for another that has every old value under the
+same name and number; a message for another with the same fields, names
+included. Otherwise add a new field.`,
+	run: func(p *pass) {
+		p.forEachFieldOrExtensionPair(func(of, nf protoreflect.FieldDescriptor) {
+			if dir, why := jsonTypeChange(of, nf); dir != 0 {
+				p.reportDir(dir, fieldSpan(nf, typeTag(nf)), fieldSpan(of, typeTag(of)),
+					"%s changed type from %s to %s: %s", fieldDesc(nf), kindString(of), kindString(nf), why)
+			}
+		})
+	},
+}
+
+var fieldWireSameSignedness = &Rule{
+	ID:         "FIELD_WIRE_SAME_SIGNEDNESS",
+	Categories: []Category{WireJSON, Wire},
+	Direction:  Both,
+	Doc: `integer fields keep their signedness
+
+int32, uint32 and their 64-bit kin share the varint encoding, so parsers
+accept a switch between them, but the numbers change: a negative int32
+reads as a huge uint32 (4294967295 for -1), and a uint32 above 2^31-1
+reads as a negative int32. fixed32 and sfixed32, fixed64 and sfixed64 do
+the same. JSON readers reject the out-of-range values outright.
+
+  before: int32 delta = 3;
+  after:  uint32 delta = 3;
+
+The direction is that of the readers whose values change: uint32 to int64
+breaks only old readers of new negative values. Add a new field instead.`,
+	run: func(p *pass) {
+		p.forEachFieldOrExtensionPair(func(of, nf protoreflect.FieldDescriptor) {
+			if sign, _ := numberLoss(of, nf); sign != 0 {
+				p.reportDir(sign, fieldSpan(nf, typeTag(nf)), fieldSpan(of, typeTag(of)),
+					"%s changed type from %s to %s: %s", fieldDesc(nf), kindString(of), kindString(nf), signWhy(sign))
+			}
+		})
+	},
+}
+
+func signWhy(d Direction) string {
+	switch d {
+	case Backward:
+		return "new readers change the sign of some old values"
+	case Forward:
+		return "old readers change the sign of some new values"
+	}
+	return "readers on both sides change the sign of some values"
+}
+
+var fieldWireNoNarrowing = &Rule{
+	ID:         "FIELD_WIRE_NO_NARROWING",
+	Categories: []Category{WireJSON, Wire},
+	Direction:  Both,
+	Doc: `integer fields do not narrow
+
+int64 and int32 share the varint encoding, so parsers accept a switch, but
+a 32-bit reader truncates a 64-bit value to its low bits (2^32+1 reads as
+1), and a bool reader turns every non-zero number into true. JSON readers
+reject out-of-range values.
+
+  before: int64 size = 3;
+  after:  int32 size = 3;
+
+Narrowing breaks new readers of old data: an error. Widening (int32 to
+int64) is a warning for old readers of new data: they truncate the values
+that only the new type can hold, so the change is safe only once every
+reader is rebuilt before writers use the wider range.`,
+	run: func(p *pass) {
+		p.forEachFieldOrExtensionPair(func(of, nf protoreflect.FieldDescriptor) {
+			_, narrow := numberLoss(of, nf)
+			at, was := fieldSpan(nf, typeTag(nf)), fieldSpan(of, typeTag(of))
+			switch narrow {
+			case Backward:
+				p.reportDir(Backward, at, was, "%s narrowed from %s to %s: new readers truncate old values",
+					fieldDesc(nf), kindString(of), kindString(nf))
+			case Forward:
+				p.warnDir(Forward, at, was, "%s widened from %s to %s: old readers truncate new values",
+					fieldDesc(nf), kindString(of), kindString(nf))
+			}
+		})
+	},
+}
+
+var fieldWireSameUTF8Validation = &Rule{
+	ID:         "FIELD_WIRE_SAME_UTF8_VALIDATION",
+	Categories: []Category{Wire},
+	Direction:  Both,
+	Doc: `string fields keep their UTF-8 validation
+
+A reader of a string field with utf8_validation VERIFY (proto3 and
+editions by default) rejects the whole message when the field holds
+invalid UTF-8; with NONE (proto2) or a bytes field, anything goes. A
+writer that does not validate can therefore produce data that a
+validating reader refuses.
+
+  before: string name = 1;             // edition 2023: VERIFY
+  after:  string name = 1 [features.utf8_validation = NONE];
+
+Turning validation off (or string to bytes) breaks old readers of new
+data; turning it on (or bytes to string) breaks new readers of old data.
+Change it only when every writer is known to produce valid UTF-8.`,
+	run: func(p *pass) {
+		p.forEachFieldOrExtensionPair(func(of, nf protoreflect.FieldDescriptor) {
+			if classOf(of) != classBytes || classOf(nf) != classBytes {
+				return
+			}
+			ov, nv := utf8Verified(of), utf8Verified(nf)
+			if ov == nv {
+				return
+			}
+			at, was := fieldSpan(nf, fieldOptionsTag, fieldFeaturesTag, featureUTF8Tag), fieldSpan(of, fieldOptionsTag, fieldFeaturesTag, featureUTF8Tag)
+			if of.Kind() != nf.Kind() {
+				at, was = fieldSpan(nf, typeTag(nf)), fieldSpan(of, typeTag(of))
+			}
+			if ov {
+				p.reportDir(Forward, at, was, "%s no longer validates UTF-8: old readers reject new data that is not valid UTF-8", fieldDesc(nf))
+			} else {
+				p.reportDir(Backward, at, was, "%s now validates UTF-8: new readers reject old data that is not valid UTF-8", fieldDesc(nf))
+			}
+		})
+	},
+}
+
+var fieldSameCardinality = &Rule{
+	ID:         "FIELD_SAME_CARDINALITY",
+	Categories: []Category{File, Package},
+	Direction:  Both,
+	Doc: `fields keep their cardinality
+
+Generated code differs for a singular field with explicit presence (has
+methods, pointers), one with implicit presence, a required field, a
+repeated field and a map. Changing between them changes the API.
+
+  before: string name = 1;
+  after:  optional string name = 1;
+
+Add a new field with the new cardinality and migrate.`,
+	run: func(p *pass) {
+		p.forEachFieldOrExtensionPair(func(of, nf protoreflect.FieldDescriptor) {
+			if of.ContainingMessage().IsMapEntry() {
+				return // generated: presence of map keys and values means nothing
+			}
+			if oc, nc := cardinality(of), cardinality(nf); oc != nc {
+				p.report(fieldSpan(nf), fieldSpan(of), "%s changed cardinality from %q to %q", fieldDesc(nf), oc, nc)
+			}
+		})
+	},
+}
+
+var fieldWireCompatibleCardinality = &Rule{
+	ID:         "FIELD_WIRE_COMPATIBLE_CARDINALITY",
+	Categories: []Category{Wire},
+	Direction:  Both,
+	Doc: `fields keep a cardinality with the same binary encoding
+
+A required field must be present: a reader that requires it rejects data
+without it. A repeated scalar is packed by default in proto3 and editions,
+and a singular reader drops packed data.
+
+  before: int32 id = 1;
+  after:  repeated int32 ids = 1;
+
+A string, bytes or message field may become repeated: a repeated reader
+sees one element in old data. The other way round is lossy for some data:
+a singular reader keeps the last of several elements (a message merges
+them all), a warning in the direction where the repeated side writes.
+The same holds for unpacked repeated scalars. Presence (optional or not)
+does not change the encoding. Otherwise add a new field.`,
+	run: func(p *pass) {
+		p.forEachFieldOrExtensionPair(func(of, nf protoreflect.FieldDescriptor) {
+			if of.ContainingMessage().IsMapEntry() {
+				return
+			}
+			p.reportCardinality(of, nf, wireCardinalityChange(of, nf))
+		})
+	},
+}
+
+var fieldWireJSONCompatibleCardinality = &Rule{
+	ID:         "FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY",
+	Categories: []Category{CSR, WireJSON},
+	Direction:  Both,
+	Doc: `fields keep a cardinality with the same binary and JSON encodings
+
+JSON writes a repeated field as an array and a map as an object; a reader
+expecting a single value, or the other container, rejects it. A required
+field must be present for readers that require it.
+
+  before: string tag = 1;
+  after:  repeated string tags = 1;
+
+Presence (optional or not) may change. Otherwise add a new field.`,
+	run: func(p *pass) {
+		p.forEachFieldOrExtensionPair(func(of, nf protoreflect.FieldDescriptor) {
+			if of.ContainingMessage().IsMapEntry() {
+				return
+			}
+			p.reportCardinality(of, nf, jsonCardinalityChange(of, nf))
+		})
+	},
+}
+
+// reportCardinality reports a cardinality change, as a warning for a
+// hazard.
+func (p *pass) reportCardinality(of, nf protoreflect.FieldDescriptor, c cardChange) {
+	if c.dir == 0 {
+		return
+	}
+	report := p.reportDir
+	if c.hazard {
+		report = p.warnDir
+	}
+	report(c.dir, fieldSpan(nf), fieldSpan(of), "%s changed cardinality from %q to %q: %s",
+		fieldDesc(nf), cardinality(of), cardinality(nf), c.why)
+}
+
+var fieldSameOneof = &Rule{
+	ID:         "FIELD_SAME_ONEOF",
+	Categories: []Category{CSR, File, Package},
+	Direction:  Both,
+	Doc: `fields stay in or out of their oneof
+
+Generated code handles a oneof member through the oneof (a case enum, a
+wrapper type), so moving a field into, out of or between oneofs changes
+the API. buf also lists this rule under WIRE_JSON and WIRE; protocheck
+checks the wire with FIELD_WIRE_COMPATIBLE_ONEOF, which allows a field to
+move alone into a new oneof.
+
+  before: string email = 2;
+  after:  oneof contact { string email = 2; }
+
+Add a new field in the oneof and migrate. The synthetic oneof of a proto3
+optional field does not count.`,
 	run: func(p *pass) {
 		p.forEachFieldPair(func(of, nf protoreflect.FieldDescriptor) {
-			if dir, why := wireTypeChange(of, nf); dir != 0 {
-				p.reportDir(dir, spanOf(nf, typeTag(nf)), spanOf(of, typeTag(of)),
-					"%s changed type from %s to %s: %s", fieldDesc(nf), kindString(of), kindString(nf), why)
+			oo, no := realOneof(of), realOneof(nf)
+			switch {
+			case oo == nil && no == nil:
+			case oo != nil && no != nil:
+				if oo.Name() != no.Name() {
+					p.report(fieldSpan(nf), fieldSpan(of), "%s moved from oneof %q to oneof %q", fieldDesc(nf), oo.Name(), no.Name())
+				}
+			case no != nil:
+				p.report(fieldSpan(nf), fieldSpan(of), "%s moved into oneof %q", fieldDesc(nf), no.Name())
+			default:
+				p.report(fieldSpan(nf), fieldSpan(of), "%s moved out of oneof %q", fieldDesc(nf), oo.Name())
+			}
+		})
+	},
+}
+
+var fieldWireCompatibleOneof = &Rule{
+	ID:         "FIELD_WIRE_COMPATIBLE_ONEOF",
+	Categories: []Category{WireJSON, Wire},
+	Direction:  Both,
+	Doc: `fields that may be set together stay apart
+
+A reader keeps at most one member of a oneof: when data sets two, the
+binary reader keeps the last and JSON readers reject the message. Two
+existing fields joined in one oneof break new readers of old data that
+set both; two members of a oneof split apart break old readers of new
+data that sets both.
+
+  before: string email = 2; string phone = 3;
+  after:  oneof contact { string email = 2; string phone = 3; }
+
+A single existing field may move into a new oneof (alone, or with new
+fields): no data sets it together with anything else. Otherwise add new
+fields in the oneof and migrate.`,
+	run: func(p *pass) {
+		p.forEachMessagePair(func(om, nm protoreflect.MessageDescriptor) {
+			p.oneofJoins(om, nm, nm, Backward, "now share oneof %q: new readers keep only one of them from old data")
+			p.oneofJoins(nm, om, nm, Forward, "no longer share oneof %q: old readers keep only one of them from new data")
+		})
+	},
+}
+
+// oneofJoins reports fields of a that share a oneof in a but did not in b,
+// both fields existing in both; at is the new version's message.
+func (p *pass) oneofJoins(a, b, at protoreflect.MessageDescriptor, dir Direction, format string) {
+	oos := a.Oneofs()
+	for i := range oos.Len() {
+		o := oos.Get(i)
+		if o.IsSynthetic() {
+			continue
+		}
+		fs := o.Fields()
+		for j := range fs.Len() {
+			for k := j + 1; k < fs.Len(); k++ {
+				x, y := fs.Get(j), fs.Get(k)
+				bx, by := b.Fields().ByNumber(x.Number()), b.Fields().ByNumber(y.Number())
+				if bx == nil || by == nil {
+					continue
+				}
+				if bo := realOneof(bx); bo != nil && bo == realOneof(by) {
+					continue
+				}
+				nx, ox := at.Fields().ByNumber(x.Number()), x
+				if a == at {
+					ox = bx
+				}
+				p.reportDir(dir, fieldSpan(nx), fieldSpan(ox), "fields %d %q and %d %q on %s "+format,
+					x.Number(), x.Name(), y.Number(), y.Name(), at.FullName(), o.Name())
+			}
+		}
+	}
+}
+
+var fieldSameDefault = &Rule{
+	ID:         "FIELD_SAME_DEFAULT",
+	Categories: []Category{CSR, File, Package, WireJSON, Wire},
+	Direction:  Both,
+	Doc: `fields keep their default value
+
+A reader returns the default of a field absent from the data. Changing the
+default changes what readers on each side see for the same bytes.
+
+  before: optional int32 retries = 4 [default = 3];
+  after:  optional int32 retries = 4 [default = 5];
+
+Keep the default; if the meaning must change, add a new field.`,
+	run: func(p *pass) {
+		p.forEachFieldOrExtensionPair(func(of, nf protoreflect.FieldDescriptor) {
+			if !hasScalarDefault(of) || !hasScalarDefault(nf) {
+				return
+			}
+			od, nd := defaultOf(of), defaultOf(nf)
+			if od.zero && nd.zero || defaultsEqual(od, nd) {
+				return
+			}
+			p.report(fieldSpan(nf, fieldDefaultTag), fieldSpan(of, fieldDefaultTag),
+				"%s changed default value from %s to %s", fieldDesc(nf), od.text, nd.text)
+		})
+	},
+}
+
+var fieldSameJSType = &Rule{
+	ID:         "FIELD_SAME_JSTYPE",
+	Categories: []Category{File, Package},
+	Direction:  Both,
+	Doc: `64-bit integer fields keep their jstype
+
+The jstype option decides whether JavaScript code holds a 64-bit integer
+as a string or a number; changing it changes the generated type.
+
+  before: int64 id = 1 [jstype = JS_STRING];
+  after:  int64 id = 1;
+
+Add a new field with the new option and migrate.`,
+	run: func(p *pass) {
+		p.forEachFieldOrExtensionPair(func(of, nf protoreflect.FieldDescriptor) {
+			if !is64Bit(of) || !is64Bit(nf) {
+				return
+			}
+			if oj, nj := jsType(of), jsType(nf); oj != nj {
+				p.report(fieldSpan(nf, fieldOptionsTag, fieldJSTypeTag), fieldSpan(of, fieldOptionsTag, fieldJSTypeTag),
+					"%s changed option jstype from %s to %s", fieldDesc(nf), oj, nj)
+			}
+		})
+	},
+}
+
+var fieldSameCppStringType = &Rule{
+	ID:         "FIELD_SAME_CPP_STRING_TYPE",
+	Categories: []Category{File, Package},
+	Direction:  Both,
+	Doc: `string and bytes fields keep their C++ string type
+
+The ctype option, or the (pb.cpp).string_type feature in editions, decides
+whether C++ code holds the field as std::string, absl::Cord or a view;
+changing it changes the generated accessors.
+
+  before: bytes blob = 1 [ctype = CORD];
+  after:  bytes blob = 1;
+
+STRING_PIECE may become STRING. Otherwise add a new field and migrate.`,
+	run: func(p *pass) {
+		p.forEachFieldOrExtensionPair(func(of, nf protoreflect.FieldDescriptor) {
+			if of.ContainingMessage().IsMapEntry() || classOf(of) != classBytes || classOf(nf) != classBytes {
+				return
+			}
+			ot, nt := cppStringType(of), cppStringType(nf)
+			if ot == nt || ot == "STRING_PIECE" && nt == "STRING" {
+				return
+			}
+			p.report(cppStringTypeSpan(nf), cppStringTypeSpan(of),
+				"%s changed C++ string type from %s to %s", fieldDesc(nf), ot, nt)
+		})
+	},
+}
+
+func cppStringTypeSpan(f protoreflect.FieldDescriptor) Span {
+	return firstSpan(f, []int32{fieldOptionsTag, fieldCtypeTag},
+		[]int32{fieldOptionsTag, fieldFeaturesTag, featureCppTag, cppStringTypeTag})
+}
+
+var fieldSameJavaUTF8Validation = &Rule{
+	ID:         "FIELD_SAME_JAVA_UTF8_VALIDATION",
+	Categories: []Category{File, Package},
+	Direction:  Both,
+	Doc: `string fields keep their Java UTF-8 validation
+
+The java_string_check_utf8 file option, or the (pb.java).utf8_validation
+feature in editions, decides whether Java code throws on invalid UTF-8
+when it parses or builds a string field; changing it changes behaviour
+that callers rely on.
+
+  before: option java_string_check_utf8 = true;
+  after:  (option removed)
+
+Keep the option; validate in application code if the policy must change.`,
+	run: func(p *pass) {
+		p.forEachFieldOrExtensionPair(func(of, nf protoreflect.FieldDescriptor) {
+			if of.Kind() != protoreflect.StringKind || nf.Kind() != protoreflect.StringKind {
+				return
+			}
+			if ov, nv := javaUTF8Verified(of), javaUTF8Verified(nf); ov != nv {
+				p.report(javaUTF8Span(nf), javaUTF8Span(of), "%s changed Java string UTF-8 validation from %s to %s",
+					fieldDesc(nf), verifyWord(ov), verifyWord(nv))
+			}
+		})
+	},
+}
+
+func javaUTF8Span(f protoreflect.FieldDescriptor) Span {
+	if s := spanOf(f.ParentFile(), fileOptionsTag, fileJavaUTF8Tag); s.StartLine > 0 {
+		return s
+	}
+	return spanOf(f, fieldOptionsTag, fieldFeaturesTag, featureJavaTag, javaUTF8Tag)
+}
+
+func verifyWord(v bool) string {
+	if v {
+		return "VERIFY"
+	}
+	return "NONE"
+}
+
+var fieldSameUTF8Validation = &Rule{
+	ID:         "FIELD_SAME_UTF8_VALIDATION",
+	Categories: []Category{File, Package},
+	Direction:  Both,
+	Doc: `string fields keep their UTF-8 validation
+
+The utf8_validation feature (VERIFY in proto3 and editions, NONE in
+proto2) decides whether parsers reject invalid UTF-8 in a string field and
+whether some languages generate it as text or as bytes.
+
+  before: string name = 1;
+  after:  string name = 1 [features.utf8_validation = NONE];
+
+Keep the feature; FIELD_WIRE_SAME_UTF8_VALIDATION says which readers a
+change breaks.`,
+	run: func(p *pass) {
+		p.forEachFieldOrExtensionPair(func(of, nf protoreflect.FieldDescriptor) {
+			if of.Kind() != protoreflect.StringKind || nf.Kind() != protoreflect.StringKind {
+				return
+			}
+			if ov, nv := utf8Verified(of), utf8Verified(nf); ov != nv {
+				p.report(fieldSpan(nf, fieldOptionsTag, fieldFeaturesTag, featureUTF8Tag), fieldSpan(of, fieldOptionsTag, fieldFeaturesTag, featureUTF8Tag),
+					"%s changed UTF-8 validation from %s to %s", fieldDesc(nf), verifyWord(ov), verifyWord(nv))
 			}
 		})
 	},
@@ -132,17 +625,23 @@ var fieldSameName = &Rule{
 
 The name is part of the generated code and of the JSON and text formats:
 renaming a field breaks code that uses it, and JSON readers on either side
-drop (or reject) the field under the name they do not know.
+drop (or reject) the field under the name they do not know. Extensions
+are known by their full name.
 
   before: string email = 2;
   after:  string email_address = 2;
 
 Add a field with the new name and a new number, and migrate.`,
 	run: func(p *pass) {
-		p.forEachFieldPair(func(of, nf protoreflect.FieldDescriptor) {
-			if of.Name() != nf.Name() {
-				p.report(spanOf(nf, nameTag), spanOf(of, nameTag),
-					"field %d on %s changed name from %q to %q", nf.Number(), nf.ContainingMessage().FullName(), of.Name(), nf.Name())
+		p.forEachFieldOrExtensionPair(func(of, nf protoreflect.FieldDescriptor) {
+			on, nn := string(of.Name()), string(nf.Name())
+			what := fmt.Sprintf("field %d on %s", nf.Number(), nf.ContainingMessage().FullName())
+			if of.IsExtension() {
+				on, nn = string(of.FullName()), string(nf.FullName())
+				what = fmt.Sprintf("extension %d of %s", nf.Number(), nf.ContainingMessage().FullName())
+			}
+			if on != nn {
+				p.report(fieldSpan(nf, nameTag), fieldSpan(of, nameTag), "%s changed name from %q to %q", what, on, nn)
 			}
 		})
 	},
@@ -156,23 +655,79 @@ var fieldSameJSONName = &Rule{
 
 JSON encodes a field by its JSON name (lowerCamelCase of the field name, or
 the json_name option). A reader that expects another name ignores or
-rejects the field, so data written in JSON is lost.
+rejects the field, so data written in JSON is lost. A rename changes the
+derived JSON name too.
 
   before: string email = 2;
   after:  string email = 2 [json_name = "mail"];
 
-Leave json_name alone once data is written with it.`,
+Leave json_name alone once data is written with it; to rename a field for
+code only, set json_name to the old JSON name.`,
 	run: func(p *pass) {
 		p.forEachFieldPair(func(of, nf protoreflect.FieldDescriptor) {
-			if of.Name() != nf.Name() || of.IsExtension() {
-				return // a rename is FIELD_SAME_NAME's finding
-			}
 			if of.JSONName() != nf.JSONName() {
-				p.report(spanOf(nf, jsonNameTag(nf)), spanOf(of, jsonNameTag(of)),
+				p.report(fieldSpan(nf, fieldJSONNameTag), fieldSpan(of, fieldJSONNameTag),
 					"%s changed JSON name from %q to %q", fieldDesc(nf), of.JSONName(), nf.JSONName())
 			}
 		})
 	},
+}
+
+var messageSameRequiredFields = &Rule{
+	ID:         "MESSAGE_SAME_REQUIRED_FIELDS",
+	Categories: []Category{CSR, File, Package, WireJSON, Wire},
+	Direction:  Both,
+	Doc: `messages neither gain nor lose required fields
+
+A reader rejects a message that lacks one of its required fields. A field
+made required (or added as required) breaks new readers of old data
+without it; a required field deleted or made optional breaks old readers
+of new data without it. Editions spell required as
+features.field_presence = LEGACY_REQUIRED, which counts the same (buf
+looks only at the proto2 label).
+
+  before: message User { optional string id = 1; }
+  after:  message User { required string id = 1; }
+
+Avoid required; validate presence in application code.`,
+	run: func(p *pass) {
+		p.forEachMessagePair(func(om, nm protoreflect.MessageDescriptor) {
+			ofs, nfs := om.Fields(), nm.Fields()
+			for i := range ofs.Len() {
+				of := ofs.Get(i)
+				if nf := nfs.ByNumber(of.Number()); of.Cardinality() == protoreflect.Required &&
+					(nf == nil || nf.Cardinality() != protoreflect.Required) {
+					p.reportDir(Forward, spanOf(nm), spanOf(om), "required %s is no longer required: old readers reject new data without it", fieldDesc(of))
+				}
+			}
+			for i := range nfs.Len() {
+				nf := nfs.Get(i)
+				if of := ofs.ByNumber(nf.Number()); nf.Cardinality() == protoreflect.Required &&
+					(of == nil || of.Cardinality() != protoreflect.Required) {
+					p.reportDir(Backward, fieldSpan(nf), Span{}, "%s is newly required: new readers reject old data without it", fieldDesc(nf))
+				}
+			}
+		})
+	},
+}
+
+// warnDir is reportDir for a hazard: the finding is a warning whatever
+// the rule's severity.
+func (p *pass) warnDir(dir Direction, at, was Span, format string, args ...any) {
+	p.reportDir(dir, at, was, format, args...)
+	p.findings[len(p.findings)-1].Severity = Warning
+}
+
+// firstSpan locates the first of the token paths below d that the source
+// has, or d itself.
+func firstSpan(d protoreflect.Descriptor, subs ...[]int32) Span {
+	whole := spanOf(d)
+	for _, sub := range subs {
+		if s := spanOf(d, sub...); s != whole {
+			return s
+		}
+	}
+	return whole
 }
 
 // typeTag is the source path below a field for its type token: type_name
@@ -183,15 +738,6 @@ func typeTag(f protoreflect.FieldDescriptor) int32 {
 		return fieldTypeNameTag
 	}
 	return fieldTypeTag
-}
-
-// jsonNameTag is the source path below a field for its json_name option,
-// or its name when the JSON name is derived.
-func jsonNameTag(f protoreflect.FieldDescriptor) int32 {
-	if f.HasJSONName() {
-		return fieldJSONNameTag
-	}
-	return nameTag
 }
 
 // kindString names a field's type for messages, qualifying enums and
@@ -209,4 +755,21 @@ func kindString(f protoreflect.FieldDescriptor) string {
 		return "enum " + typeString(f)
 	}
 	return f.Kind().String()
+}
+
+// fieldSpan is spanOf for fields, except that a map's key and value,
+// which have no source of their own, are located at the map field, as buf
+// does.
+func fieldSpan(f protoreflect.FieldDescriptor, sub ...int32) Span {
+	if m := f.ContainingMessage(); m.IsMapEntry() {
+		if parent, ok := m.Parent().(protoreflect.MessageDescriptor); ok {
+			pfs := parent.Fields()
+			for i := range pfs.Len() {
+				if pf := pfs.Get(i); pf.Message() != nil && pf.Message().FullName() == m.FullName() {
+					return spanOf(pf)
+				}
+			}
+		}
+	}
+	return spanOf(f, sub...)
 }

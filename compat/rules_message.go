@@ -206,7 +206,7 @@ in use to run it.`,
 		p.forEachMessagePair(func(om, nm protoreflect.MessageDescriptor) {
 			ov, nv := messageOptions(om).GetMessageSetWireFormat(), messageOptions(nm).GetMessageSetWireFormat()
 			if ov != nv {
-				p.report(tokenSpan(nm, msgOptionsTag, messageSetWireFormatTag), tokenSpan(om, msgOptionsTag, messageSetWireFormatTag),
+				p.report(spanOf(nm, msgOptionsTag, messageSetWireFormatTag), spanOf(om, msgOptionsTag, messageSetWireFormatTag),
 					"message %s changed option message_set_wire_format from %t to %t", nm.FullName(), ov, nv)
 			}
 		})

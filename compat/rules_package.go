@@ -100,8 +100,10 @@ moving is safe, deleting is not.
 Deprecate the enum, move users to its replacement, and delete it in a
 major version.`,
 	func(_ *pass, d protoreflect.Descriptor) (string, bool) {
-		e, ok := d.(protoreflect.EnumDescriptor)
-		return fmt.Sprintf("enum %s", e.FullName()), ok
+		if _, ok := d.(protoreflect.EnumDescriptor); !ok {
+			return "", false
+		}
+		return fmt.Sprintf("enum %s", d.FullName()), true
 	})
 
 var packageServiceNoDelete = packageDeletionRule("PACKAGE_SERVICE_NO_DELETE",
@@ -116,8 +118,10 @@ moving is safe, deleting is not.
 
 Deprecate the service, wait until no client calls it, then delete it.`,
 	func(_ *pass, d protoreflect.Descriptor) (string, bool) {
-		s, ok := d.(protoreflect.ServiceDescriptor)
-		return fmt.Sprintf("service %s", s.FullName()), ok
+		if _, ok := d.(protoreflect.ServiceDescriptor); !ok {
+			return "", false
+		}
+		return fmt.Sprintf("service %s", d.FullName()), true
 	})
 
 var packageExtensionNoDelete = packageDeletionRule("PACKAGE_EXTENSION_NO_DELETE",

@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -11,8 +12,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/bufbuild/protocompile"
 	"github.com/bufbuild/protocompile/reporter"
@@ -99,6 +103,15 @@ func (l *Loader) Load(ctx context.Context, in Input) (*Schema, error) {
 
 // Open lists the files of in without compiling them.
 func (l *Loader) Open(ctx context.Context, in Input) (*Tree, error) {
+	for _, inc := range l.IncludePaths {
+		st, err := os.Stat(l.abs(inc))
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("include path %s: %w", inc, unwrapPathError(err))
+		case !st.IsDir():
+			return nil, fmt.Errorf("include path %s: not a directory", inc)
+		}
+	}
 	switch in.Kind {
 	case Dir:
 		return l.openDir(in)
@@ -149,6 +162,9 @@ func (l *Loader) openDir(in Input) (*Tree, error) {
 		rel = filepath.ToSlash(rel)
 		data, err := readLimited(p)
 		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				err = errors.New("symbolic link to a file that does not exist")
+			}
 			return fmt.Errorf("%s: %w", t.display(rel), err)
 		}
 		if len(contents) >= MaxFiles {
@@ -179,17 +195,27 @@ func (l *Loader) openDir(in Input) (*Tree, error) {
 func readLimited(p string) ([]byte, error) {
 	f, err := os.Open(p)
 	if err != nil {
-		return nil, unwrapPathError(err)
+		return nil, dropPath(err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
-		return nil, unwrapPathError(err)
+		return nil, dropPath(err)
 	}
 	if len(data) > MaxFileSize {
 		return nil, fmt.Errorf("file is larger than %d MiB", MaxFileSize>>20)
 	}
 	return data, nil
+}
+
+// dropPath returns the cause of a *fs.PathError, for callers that name
+// the file themselves.
+func dropPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // unwrapPathError drops the path that *fs.PathError repeats, since callers
@@ -220,8 +246,9 @@ func (t *Tree) Compile(ctx context.Context, only []string) (*Schema, error) {
 		own[f.Path] = true
 	}
 	var errs []reporter.ErrorWithPos
+	pre := &refusals{}
 	c := protocompile.Compiler{
-		Resolver:       protocompile.WithStandardImports(&protocompile.SourceResolver{Accessor: t.accessor(ctx, own)}),
+		Resolver:       protocompile.WithStandardImports(&protocompile.SourceResolver{Accessor: t.accessor(ctx, own, pre)}),
 		SourceInfoMode: protocompile.SourceInfoStandard,
 		Reporter: reporter.NewReporter(func(err reporter.ErrorWithPos) error {
 			errs = append(errs, err)
@@ -232,6 +259,14 @@ func (t *Tree) Compile(ctx context.Context, only []string) (*Schema, error) {
 	var posErr reporter.ErrorWithPos
 	if errors.As(err, &posErr) && !slices.ContainsFunc(errs, func(e reporter.ErrorWithPos) bool { return e.Error() == posErr.Error() }) {
 		errs = append(errs, posErr) // resolution errors bypass the reporter
+	}
+	if len(pre.errs) > 0 {
+		// A refused file fails every file that imports it too: say why once.
+		errs = slices.DeleteFunc(errs, func(e reporter.ErrorWithPos) bool { return errors.As(e, new(*refusedError)) })
+		ce := newCompileError(t, errs)
+		ce.Errors = append(ce.Errors, pre.errs...)
+		sortPosErrors(ce)
+		return nil, ce
 	}
 	if len(errs) > 0 {
 		return nil, newCompileError(t, errs)
@@ -249,7 +284,7 @@ func (t *Tree) Compile(ctx context.Context, only []string) (*Schema, error) {
 
 // accessor opens a file for the compiler: the input's own files first, then
 // the include paths. Paths that try to leave a root are refused.
-func (t *Tree) accessor(ctx context.Context, own map[string]bool) func(string) (io.ReadCloser, error) {
+func (t *Tree) accessor(ctx context.Context, own map[string]bool, pre *refusals) func(string) (io.ReadCloser, error) {
 	return func(p string) (io.ReadCloser, error) {
 		if !fs.ValidPath(p) {
 			return nil, fmt.Errorf("import path %q leaves the import roots", p)
@@ -259,7 +294,7 @@ func (t *Tree) accessor(ctx context.Context, own map[string]bool) func(string) (
 			if err != nil {
 				return nil, err
 			}
-			return io.NopCloser(strings.NewReader(string(data))), nil
+			return pre.check(t.display(p), data)
 		}
 		for _, inc := range t.loader.IncludePaths {
 			full := filepath.Join(t.loader.abs(inc), filepath.FromSlash(p))
@@ -268,11 +303,36 @@ func (t *Tree) accessor(ctx context.Context, own map[string]bool) func(string) (
 				if err != nil {
 					return nil, err
 				}
-				return io.NopCloser(strings.NewReader(string(data))), nil
+				return pre.check(filepath.ToSlash(filepath.Join(inc, filepath.FromSlash(p))), data)
 			}
 		}
 		return nil, fs.ErrNotExist
 	}
+}
+
+// refusals collects the files that precheck refused during one compile;
+// the compiler reads files concurrently.
+type refusals struct {
+	mu   sync.Mutex
+	errs []PosError
+}
+
+// refusedError is what the compiler is told about a refused file, so that
+// the errors it derives from it can be told apart from real ones.
+type refusedError struct{ msg string }
+
+func (e *refusedError) Error() string { return e.msg }
+
+// check prechecks a file's contents and opens them for the compiler, or
+// records why it refuses them.
+func (r *refusals) check(name string, data []byte) (io.ReadCloser, error) {
+	if p := precheck(data); p != nil {
+		r.mu.Lock()
+		r.errs = append(r.errs, PosError{Path: name, Line: p.line, Column: p.col, Message: p.msg})
+		r.mu.Unlock()
+		return nil, &refusedError{p.msg}
+	}
+	return io.NopCloser(bytes.NewReader(data)), nil
 }
 
 // A CompileError lists every problem found in an input's sources.
@@ -311,14 +371,42 @@ func (e *CompileError) Error() string {
 
 func newCompileError(t *Tree, errs []reporter.ErrorWithPos) *CompileError {
 	ce := &CompileError{Input: t.Input}
+	show := func(name string) string {
+		if name != "" && t.display != nil {
+			return t.display(name)
+		}
+		return name
+	}
 	for _, err := range errs {
 		pos := err.GetPosition()
-		name := pos.Filename
-		if name != "" && t.display != nil {
-			name = t.display(name)
+		name, line, col, msg := pos.Filename, pos.Line, pos.Col, err.Unwrap().Error()
+		// The compiler links files concurrently, so which of two files
+		// defining one symbol gets the error varies from run to run. Put
+		// it on the later one, and name the earlier as the user opens it.
+		if m := duplicateSymbol.FindStringSubmatch(msg); m != nil {
+			oname, oline, ocol := m[2], atoi(m[3]), atoi(m[4])
+			if oname != name && oname > name {
+				name, oname, line, oline, col, ocol = oname, name, oline, line, ocol, col
+			}
+			msg = fmt.Sprintf("%s%s:%d:%d%s", m[1], show(oname), oline, ocol, m[5])
 		}
-		ce.Errors = append(ce.Errors, PosError{Path: name, Line: pos.Line, Column: pos.Col, Message: err.Unwrap().Error()})
+		ce.Errors = append(ce.Errors, PosError{Path: show(name), Line: line, Column: col, Message: msg})
 	}
+	sortPosErrors(ce)
+	return ce
+}
+
+// duplicateSymbol matches protocompile's message for a symbol defined
+// twice: the message up to the other position, the position, the rest.
+var duplicateSymbol = regexp.MustCompile(`^(symbol ".*" already defined(?: as a package)? at )([^:]+):(\d+):(\d+)(.*)$`)
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+// sortPosErrors orders the errors by position and drops repeats.
+func sortPosErrors(ce *CompileError) {
 	slices.SortStableFunc(ce.Errors, func(a, b PosError) int {
 		if c := strings.Compare(a.Path, b.Path); c != 0 {
 			return c
@@ -329,5 +417,4 @@ func newCompileError(t *Tree, errs []reporter.ErrorWithPos) *CompileError {
 		return a.Column - b.Column
 	})
 	ce.Errors = slices.Compact(ce.Errors)
-	return ce
 }

@@ -75,7 +75,7 @@ func writeJUnit(w io.Writer, findings []compat.Finding, opts Options) error {
 				Type:    f.Rule,
 				Text:    fmt.Sprintf("%s: %s: %s (%s)", spanText(f.Span, opts), f.Severity, f.Message, f.Rule),
 			}
-			if r := compat.Lookup(f.Rule); r != nil {
+			if r := lookupRule(f.Rule); r != nil {
 				c.Failure.Text += "\n\n" + r.Summary()
 			}
 			suite.Failures++

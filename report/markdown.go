@@ -67,7 +67,7 @@ func writeMarkdown(w io.Writer, findings []compat.Finding, opts Options) error {
 // markup characters would change how messages read.
 var mdTextEscaper = strings.NewReplacer(
 	"|", `\|`, "\r", " ", "\n", " ",
-	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`,
+	`\`, `\\`, "`", "\\`", "*", `\*`, "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`,
 )
 
 func mdText(s string) string { return mdTextEscaper.Replace(s) }

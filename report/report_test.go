@@ -61,9 +61,22 @@ var ext = map[string]string{
 	"junit": "xml", "gitlab-code-quality": "json", "markdown": "md",
 }
 
+// fixedRules stands in for the catalogue in golden tests, whose output
+// should change when a writer does, not when a rule's text is edited.
+var fixedRules = map[string]*compat.Rule{
+	"FIELD_NO_DELETE": {ID: "FIELD_NO_DELETE", Categories: []compat.Category{compat.File, compat.Package}, Direction: compat.Both,
+		Doc: "fields are not deleted from a message\n\nDeleting a field breaks code that uses it.\n\n  message User { reserved 2; }"},
+	"FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED": {ID: "FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED", Categories: []compat.Category{compat.WireJSON, compat.Wire},
+		Severity: compat.Warning, Direction: compat.Both, Doc: "fields are not deleted unless their number is reserved"},
+	"FILE_NO_DELETE": {ID: "FILE_NO_DELETE", Categories: []compat.Category{compat.File}, Direction: compat.Both,
+		Doc: "files are not deleted\n\nOther files import a file by its path."},
+}
+
 // TestGolden writes the sample findings, and no findings, in every format
 // and compares with testdata/<format>[-clean].<ext>; -update rewrites them.
 func TestGolden(t *testing.T) {
+	lookupRule = func(id string) *compat.Rule { return fixedRules[id] }
+	defer func() { lookupRule = compat.Lookup }()
 	for _, format := range Formats() {
 		for _, clean := range []bool{false, true} {
 			name := format

@@ -49,7 +49,7 @@ func writeSARIF(w io.Writer, findings []compat.Finding, opts Options) error {
 			WithLocations([]*sarif.Location{sarifLocation(f.Span, opts)})
 		res.WithPartialFingerPrints(map[string]any{fingerprintKey: fps[i]})
 		if f.OldSpan.Path != "" {
-			old := sarifLocation(f.OldSpan, Options{})
+			old := sarifLocation(f.OldSpan, opts)
 			old.Message = sarif.NewTextMessage("in the old version (" + opts.againstOr("the old version") + ")")
 			res.AddRelatedLocation(old.WithId(1))
 		}
@@ -84,7 +84,7 @@ func writeSARIF(w io.Writer, findings []compat.Finding, opts Options) error {
 // descriptor, as SARIF requires one per ruleId.
 func sarifRule(id string) *sarif.ReportingDescriptor {
 	d := sarif.NewRule(id)
-	r := compat.Lookup(id)
+	r := lookupRule(id)
 	if r == nil {
 		d.ShortDescription = sarif.NewMultiformatMessageString(id)
 		return d

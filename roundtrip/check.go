@@ -22,6 +22,8 @@ type trial struct {
 	// reader reads the writer's bytes; for Middleman it is the schema in
 	// the middle, and the writer's schema reads last.
 	reader protoreflect.MessageDescriptor
+	// entryLists caches entryListsThroughMaps for Middleman.
+	entryLists map[protoreflect.FullName]bool
 }
 
 var (
@@ -73,7 +75,10 @@ func (t *trial) runMiddleman(w *dynamicpb.Message) ([]problem, bool, error) {
 	if err := unmarshalOpts.Unmarshal(b2, r); err != nil {
 		return []problem{parseProblem("the old schema rejects the re-encoded bytes", err)}, true, nil
 	}
-	c := comparer{reportUndeclared: true}
+	if t.entryLists == nil {
+		t.entryLists = entryListsThroughMaps(t.writer, t.reader)
+	}
+	c := comparer{reportUndeclared: true, entryLists: t.entryLists}
 	c.message(t.root, w, r)
 	return c.probs, true, nil
 }

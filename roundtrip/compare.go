@@ -47,7 +47,10 @@ type comparer struct {
 	json bool
 	// reportUndeclared reports fields that the reader does not declare.
 	reportUndeclared bool
-	probs            []problem
+	// entryLists names repeated fields of entry messages that a map held
+	// on the way (Middleman): duplicate keys and order do not count.
+	entryLists map[protoreflect.FullName]bool
+	probs      []problem
 }
 
 func (c *comparer) add(kind problemKind, path string, num protoreflect.FieldNumber, reason, writer, reader string) {
@@ -70,7 +73,11 @@ func (c *comparer) message(path string, w, r protoreflect.Message) {
 	wd, rd := w.Descriptor(), r.Descriptor()
 	// Map entries always carry key and value; an absent one means its
 	// default, so they are compared by value, not presence.
-	entry := wd.IsMapEntry() || rd.IsMapEntry()
+	c.messageAs(path, w, r, wd.IsMapEntry() || rd.IsMapEntry())
+}
+
+func (c *comparer) messageAs(path string, w, r protoreflect.Message, entry bool) {
+	wd, rd := w.Descriptor(), r.Descriptor()
 	fields := wd.Fields()
 	for i := range fields.Len() {
 		wf := fields.Get(i)
@@ -94,6 +101,9 @@ func (c *comparer) message(path string, w, r protoreflect.Message) {
 // unsetDefault reports a scalar field that the writer left unset and the
 // reader reads with another default (proto2 [default = ...]).
 func (c *comparer) unsetDefault(path string, wf protoreflect.FieldDescriptor, w protoreflect.Message, rf protoreflect.FieldDescriptor, r protoreflect.Message) {
+	if !wf.HasDefault() && !rf.HasDefault() {
+		return // both zero values of their kinds
+	}
 	if r.Has(rf) || wf.IsList() || wf.IsMap() || rf.IsList() || rf.IsMap() || isMessage(wf) || isMessage(rf) {
 		return
 	}
@@ -154,6 +164,8 @@ func (c *comparer) field(path string, wf protoreflect.FieldDescriptor, wv protor
 	}
 	rset := r.Has(rf)
 	switch {
+	case wf.IsList() && rf.IsList() && c.entryLists[wf.FullName()]:
+		c.entryListToEntryList(path, wf, wv.List(), r.Get(rf).List())
 	case wf.IsList() && rf.IsList():
 		wl, rl := wv.List(), r.Get(rf).List()
 		if wl.Len() != rl.Len() {
@@ -202,9 +214,6 @@ func (c *comparer) missing(path string, wf protoreflect.FieldDescriptor, wv prot
 	writer := renderValue(wf, wv)
 	if u := unknownField(r, num); u != "" {
 		reason := fmt.Sprintf("wire type mismatch: writer sends %s, reader expects %s", wireTypeName(wf), wireTypeName(rf))
-		if rf.Kind() == protoreflect.EnumKind && rf.Enum().IsClosed() && wireTypeName(wf) == wireTypeName(rf) {
-			reason = "closed enum " + string(rf.Enum().FullName()) + " does not declare the value"
-		}
 		c.add(kindUnknown, path, num, reason, writer, u)
 		return
 	}
@@ -219,6 +228,13 @@ func (c *comparer) missing(path string, wf protoreflect.FieldDescriptor, wv prot
 		c.add(kindPresence, path, num, "presence lost: reader cannot tell the default from unset", writer, "(not set)")
 		return
 	}
+	if !rf.HasPresence() && !wf.IsList() && !rf.IsList() && !isMessage(wf) && !isMessage(rf) {
+		// The reader decoded a value that equals its default, e.g. an
+		// int64 truncated to an int32 0.
+		rv := r.Get(rf)
+		c.add(kindValue, path, num, valueReason(wf, wv, rf, rv, c.json), writer, renderElem(rf, rv))
+		return
+	}
 	c.add(kindLost, path, num, "value lost", writer, "(not set)")
 }
 
@@ -230,10 +246,18 @@ func (c *comparer) value(path string, wf protoreflect.FieldDescriptor, wv protor
 		c.message(path, wv.Message(), rv.Message())
 		return
 	case wm || rm:
-		c.add(kindValue, path, wf.Number(), "reinterpreted as "+kindName(rf), renderValue(wf, wv), renderValue(rf, rv))
+		c.add(kindValue, path, wf.Number(), "reinterpreted as "+elemName(rf), renderElem(wf, wv), renderElem(rf, rv))
 		return
 	}
 	we, re := wf.Kind() == protoreflect.EnumKind, rf.Kind() == protoreflect.EnumKind
+	if re && rf.Enum().IsClosed() && rf.Enum().Values().ByNumber(rv.Enum()) == nil {
+		// The Go runtime keeps the number; C++, Java and the conformance
+		// suite move it to unknown fields. Report what most readers do.
+		c.add(kindUnknown, path, wf.Number(),
+			fmt.Sprintf("closed enum %s does not declare %d: most runtimes move it to unknown fields", rf.Enum().FullName(), rv.Enum()),
+			renderElem(wf, wv), renderElem(rf, rv))
+		return
+	}
 	if we && re {
 		wn := wf.Enum().Values().ByNumber(wv.Enum())
 		rn := rf.Enum().Values().ByNumber(rv.Enum())
@@ -247,13 +271,13 @@ func (c *comparer) value(path string, wf protoreflect.FieldDescriptor, wv protor
 			// number (or a number that now has another name) does not.
 			if other := rf.Enum().Values().ByName(wn.Name()); other != nil ||
 				wf.Enum().Values().ByName(rn.Name()) != nil {
-				c.add(kindValue, path, wf.Number(), "enum value renumbered", renderValue(wf, wv), renderValue(rf, rv))
+				c.add(kindValue, path, wf.Number(), "enum value renumbered", renderElem(wf, wv), renderElem(rf, rv))
 			}
 			return
 		}
 	}
 	if !sameScalar(wf, wv, rf, rv, c.json) {
-		c.add(kindValue, path, wf.Number(), valueReason(wf, wv, rf, rv, c.json), renderValue(wf, wv), renderValue(rf, rv))
+		c.add(kindValue, path, wf.Number(), valueReason(wf, wv, rf, rv, c.json), renderElem(wf, wv), renderElem(rf, rv))
 	}
 }
 
@@ -325,6 +349,64 @@ func (c *comparer) listToMap(path string, wf protoreflect.FieldDescriptor, wv pr
 	}
 }
 
+// entryListToEntryList compares two lists of entry messages as maps.
+func (c *comparer) entryListToEntryList(path string, wf protoreflect.FieldDescriptor, wl, rl protoreflect.List) {
+	dedupe := func(l protoreflect.List) (map[string]int, []string) {
+		last := make(map[string]int)
+		var order []string
+		for i := range l.Len() {
+			e := l.Get(i).Message()
+			km := keyMeaning(e.Descriptor().Fields().ByNumber(1), e.Get(e.Descriptor().Fields().ByNumber(1)))
+			if _, seen := last[km]; !seen {
+				order = append(order, km)
+			}
+			last[km] = i
+		}
+		return last, order
+	}
+	wlast, worder := dedupe(wl)
+	rlast, _ := dedupe(rl)
+	for _, km := range worder {
+		i := wlast[km]
+		epath := fmt.Sprintf("%s[%d]", path, i)
+		j, ok := rlast[km]
+		if !ok {
+			c.add(kindLost, epath, wf.Number(), "map entry lost", renderElem(wf, wl.Get(i)), "(no such key)")
+			continue
+		}
+		c.messageAs(epath, wl.Get(i).Message(), rl.Get(j).Message(), true)
+	}
+}
+
+// entryListsThroughMaps finds the repeated fields of old that new holds as
+// maps, following message fields paired by number.
+func entryListsThroughMaps(old, new protoreflect.MessageDescriptor) map[protoreflect.FullName]bool {
+	out := make(map[protoreflect.FullName]bool)
+	seen := make(map[[2]protoreflect.FullName]bool)
+	var walk func(o, n protoreflect.MessageDescriptor)
+	walk = func(o, n protoreflect.MessageDescriptor) {
+		k := [2]protoreflect.FullName{o.FullName(), n.FullName()}
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		fields := o.Fields()
+		for i := range fields.Len() {
+			of := fields.Get(i)
+			nf := n.Fields().ByNumber(of.Number())
+			if nf == nil || !isMessage(of) || !isMessage(nf) {
+				continue
+			}
+			if of.IsList() && nf.IsMap() {
+				out[of.FullName()] = true
+			}
+			walk(of.Message(), nf.Message())
+		}
+	}
+	walk(old, new)
+	return out
+}
+
 // required reports required fields of the reader that are not set.
 func (c *comparer) required(path string, r protoreflect.Message) {
 	fields := r.Descriptor().Fields()
@@ -388,9 +470,9 @@ type listOfEntries struct {
 	protoreflect.FieldDescriptor
 }
 
-func (f listOfEntries) IsMap() bool                           { return false }
-func (f listOfEntries) IsList() bool                          { return true }
-func (f listOfEntries) MapKey() protoreflect.FieldDescriptor  { return nil }
+func (f listOfEntries) IsMap() bool                            { return false }
+func (f listOfEntries) IsList() bool                           { return true }
+func (f listOfEntries) MapKey() protoreflect.FieldDescriptor   { return nil }
 func (f listOfEntries) MapValue() protoreflect.FieldDescriptor { return nil }
 
 func sortedKeys(m protoreflect.Map) []protoreflect.MapKey {
@@ -575,20 +657,20 @@ func valueReason(wf protoreflect.FieldDescriptor, wv protoreflect.Value, rf prot
 	a, b := meaningOf(wf, wv), meaningOf(rf, rv)
 	switch {
 	case a.cat != b.cat:
-		return "reinterpreted as " + kindName(rf)
+		return "reinterpreted as " + elemName(rf)
 	case a.cat == 'i':
 		switch {
 		case isZigZag(wf) != isZigZag(rf):
 			return "zigzag encoding differs"
 		case rf.Kind() == protoreflect.BoolKind:
 			return "reader sees a bool"
+		case bits32(rf) && !bits32(wf) && (a.mag > math.MaxUint32 || a.neg != b.neg):
+			return "truncated to 32 bits"
 		case a.neg != b.neg:
 			return "sign changed"
-		case bits32(rf) && !bits32(wf):
-			return "truncated to 32 bits"
 		}
 	case a.cat == 'b' && json && wf.Kind() != rf.Kind():
-		return "JSON form differs: " + kindName(wf) + " written, " + kindName(rf) + " read"
+		return "JSON form differs: " + elemName(wf) + " written, " + elemName(rf) + " read"
 	case a.cat == 'f' && a.f32 != b.f32:
 		return "precision changed"
 	}

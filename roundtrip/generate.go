@@ -66,7 +66,7 @@ func (g *generator) setField(m protoreflect.Message, fd protoreflect.FieldDescri
 	switch {
 	case fd.IsMap():
 		mp := m.Mutable(fd).Map()
-		for range g.count(isMessage(fd.MapValue())) {
+		for range g.count(isMessage(fd.MapValue()), depth) {
 			k := g.scalar(fd.MapKey())
 			var v protoreflect.Value
 			if isMessage(fd.MapValue()) {
@@ -79,7 +79,7 @@ func (g *generator) setField(m protoreflect.Message, fd protoreflect.FieldDescri
 		}
 	case fd.IsList():
 		l := m.Mutable(fd).List()
-		for range g.count(isMessage(fd)) {
+		for range g.count(isMessage(fd), depth) {
 			if isMessage(fd) {
 				e := l.NewElement()
 				g.fill(e.Message(), depth+1)
@@ -96,8 +96,12 @@ func (g *generator) setField(m protoreflect.Message, fd protoreflect.FieldDescri
 }
 
 // count picks the length of a repeated field: mostly short, sometimes long
-// enough to need several bytes of length prefix.
-func (g *generator) count(messages bool) int {
+// enough to need several bytes of length prefix. Lists of messages stay
+// short, and shorter with depth, so that recursive messages stay small.
+func (g *generator) count(messages bool, depth int) int {
+	if messages && depth > 0 {
+		return g.rng.IntN(3)
+	}
 	switch r := g.rng.IntN(10); {
 	case r < 2:
 		return 0

@@ -147,7 +147,10 @@ func ProveMessage(old, new protoreflect.MessageDescriptor, opts Options) (Result
 	if old.IsMapEntry() || new.IsMapEntry() {
 		return Result{}, fmt.Errorf("roundtrip: %s is a map entry, prove the message holding the map", old.FullName())
 	}
-	opts = opts.withDefaults()
+	return proveMessage(runtimeMessage(old), runtimeMessage(new), opts.withDefaults())
+}
+
+func proveMessage(old, new protoreflect.MessageDescriptor, opts Options) (Result, error) {
 	h := fnv.New64a()
 	h.Write([]byte(old.FullName()))
 	p := &prover{
@@ -198,8 +201,8 @@ func ProveMessage(old, new protoreflect.MessageDescriptor, opts Options) (Result
 // only under another name are checked through the fields that refer to them.
 func Prove(ctx context.Context, old, new []protoreflect.FileDescriptor, opts Options) ([]Result, error) {
 	opts = opts.withDefaults()
-	oldMsgs := collectMessages(old)
-	newMsgs := collectMessages(new)
+	oldMsgs := collectMessages(runtimeFileList(old))
+	newMsgs := collectMessages(runtimeFileList(new))
 	var names []protoreflect.FullName
 	for name := range oldMsgs {
 		if _, ok := newMsgs[name]; ok {
@@ -221,7 +224,7 @@ func Prove(ctx context.Context, old, new []protoreflect.FileDescriptor, opts Opt
 					errs[i] = err
 					continue
 				}
-				results[i], errs[i] = ProveMessage(oldMsgs[names[i]], newMsgs[names[i]], opts)
+				results[i], errs[i] = proveMessage(oldMsgs[names[i]], newMsgs[names[i]], opts)
 			}
 		}()
 	}

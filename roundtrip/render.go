@@ -41,6 +41,12 @@ func renderValue(fd protoreflect.FieldDescriptor, v protoreflect.Value) string {
 	return kindName(fd) + " " + renderField(fd, v)
 }
 
+// renderElem renders one element of a field with its type: a list
+// element or a map value, or a singular field's value.
+func renderElem(fd protoreflect.FieldDescriptor, v protoreflect.Value) string {
+	return elemName(fd) + " " + renderScalar(fd, v)
+}
+
 // renderField renders a field's value without its type: lists in
 // brackets, maps in braces.
 func renderField(fd protoreflect.FieldDescriptor, v protoreflect.Value) string {

@@ -3,6 +3,8 @@ package roundtrip
 import (
 	"math"
 	"slices"
+	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"google.golang.org/protobuf/proto"
@@ -37,6 +39,11 @@ func shrink(t *trial, w *dynamicpb.Message, p problem) (*dynamicpb.Message, prob
 		return problem{}, false
 	}
 	s := &shrinker{budget: shrinkBudget, holds: func() bool { _, ok := find(); return ok }}
+	if p.kind != kindParse {
+		if rest, ok := strings.CutPrefix(p.path, t.root+"."); ok {
+			s.focus(root, rest)
+		}
+	}
 	for range 16 {
 		if !s.message(root) {
 			break
@@ -47,6 +54,84 @@ func shrink(t *trial, w *dynamicpb.Message, p problem) (*dynamicpb.Message, prob
 		return w, p
 	}
 	return root, final
+}
+
+// focus takes the big step first: it clears, in one trial per level,
+// every field, list element and map entry off the problem's path, where
+// rest is the path below m, e.g. "items[2].price".
+func (s *shrinker) focus(m protoreflect.Message, rest string) {
+	name := rest
+	if end := strings.IndexAny(rest, ".["); end >= 0 {
+		name = rest[:end]
+	}
+	rest = rest[len(name):]
+	keep := m.Descriptor().Fields().ByName(protoreflect.Name(name))
+	if keep == nil {
+		return
+	}
+	type saved struct {
+		fd protoreflect.FieldDescriptor
+		v  protoreflect.Value
+	}
+	var others []saved
+	for _, fd := range setFields(m) {
+		if fd != keep && fd.Cardinality() != protoreflect.Required {
+			others = append(others, saved{fd, m.Get(fd)})
+		}
+	}
+	if len(others) > 0 {
+		s.try(func() {
+			for _, o := range others {
+				m.Clear(o.fd)
+			}
+		}, func() {
+			for _, o := range others {
+				m.Set(o.fd, o.v)
+			}
+		})
+	}
+	if !m.Has(keep) {
+		return
+	}
+	switch {
+	case keep.IsMap():
+		mp := m.Get(keep).Map()
+		for _, k := range sortedKeys(mp) {
+			key := "[" + renderScalar(keep.MapKey(), k.Value()) + "]"
+			after, ok := strings.CutPrefix(rest, key)
+			if !ok {
+				continue
+			}
+			old := m.Get(keep)
+			one := m.NewField(keep).Map()
+			one.Set(k, mp.Get(k))
+			if s.try(func() { m.Set(keep, protoreflect.ValueOfMap(one)) }, func() { m.Set(keep, old) }) &&
+				isMessage(keep.MapValue()) && strings.HasPrefix(after, ".") {
+				s.focus(one.Mutable(k).Message(), after[1:])
+			}
+			return
+		}
+	case keep.IsList():
+		close := strings.Index(rest, "]")
+		if !isMessage(keep) || !strings.HasPrefix(rest, "[") || close < 0 {
+			return
+		}
+		i, err := strconv.Atoi(rest[1:close])
+		l := m.Get(keep).List()
+		if err != nil || i < 0 || i >= l.Len() {
+			return
+		}
+		old := m.Get(keep)
+		elem := l.Get(i)
+		one := m.NewField(keep).List()
+		one.Append(elem)
+		after := rest[close+1:]
+		if s.try(func() { m.Set(keep, protoreflect.ValueOfList(one)) }, func() { m.Set(keep, old) }) && strings.HasPrefix(after, ".") {
+			s.focus(elem.Message(), after[1:])
+		}
+	case isMessage(keep) && strings.HasPrefix(rest, "."):
+		s.focus(m.Mutable(keep).Message(), rest[1:])
+	}
 }
 
 type shrinker struct {

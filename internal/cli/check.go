@@ -24,6 +24,8 @@ type checkFlags struct {
 	direction string
 	failOn    string
 	full      bool // compile every file, even those unchanged between the versions
+	outputs   []string
+	config    configFlags
 }
 
 func newCheckCmd() *cobra.Command {
@@ -39,6 +41,14 @@ An INPUT is a directory of .proto files, a descriptor set file (.binpb, .pb,
   .git#branch=main   .git#tag=v1.2.0   .git#ref=HEAD~1   .git#commit=<sha>
 each with an optional ,subdir=DIR.
 
+Without --against, in a git repository, check compares the files staged for
+the next commit with HEAD, or the revision PRE_COMMIT_TO_REF with
+PRE_COMMIT_FROM_REF when pre-commit sets them: what a pre-commit hook needs.
+
+--format writes one report to stdout; --output FORMAT=PATH writes more to
+files in the same run. Formats: text, json, sarif (GitHub code scanning),
+github-actions (annotations), junit, gitlab-code-quality, markdown.
+
 Exit status: 0 no breaking change, 1 breaking changes, 2 could not run.`,
 		Example: `  protocheck check proto --against .git#branch=main,subdir=proto
   protocheck check --against v1.binpb --use WIRE --format json`,
@@ -52,8 +62,8 @@ Exit status: 0 no breaking change, 1 breaking changes, 2 could not run.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&fl.against, "against", "", "the version to compare with (required)")
-	f.StringVar(&fl.format, "format", "text", "output format: text or json")
+	f.StringVar(&fl.against, "against", "", "the version to compare with (default: in a git repository, HEAD against the staged files)")
+	f.StringVar(&fl.format, "format", "text", "output format: "+strings.Join(report.Formats(), ", "))
 	f.StringSliceVar(&fl.use, "use", nil, "categories (FILE, PACKAGE, WIRE_JSON, WIRE) or rule ids to check (default FILE)")
 	f.StringSliceVar(&fl.except, "except", nil, "categories or rule ids to leave out")
 	f.StringSliceVarP(&fl.includes, "include", "I", nil, "directories to search for imports the input does not hold")
@@ -61,12 +71,22 @@ Exit status: 0 no breaking change, 1 breaking changes, 2 could not run.`,
 	f.StringVar(&fl.failOn, "fail-on", "warning", "lowest severity that makes the exit status 1: error or warning")
 	f.BoolVar(&fl.full, "full", false, "compile every file of both versions, even those that did not change")
 	_ = f.MarkHidden("full")
+	addReportFlags(cmd, &fl.outputs)
+	addConfigFlags(cmd, &fl.config)
 	return cmd
 }
 
 func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
-	if fl.against == "" {
-		return fmt.Errorf("check needs --against: the version to compare with")
+	if err := checkFormat(fl.format); err != nil {
+		return err
+	}
+	outs, err := parseOutputs(fl.outputs)
+	if err != nil {
+		return err
+	}
+	cc, err := loadCheckConfig(cmd, input, fl.config, &fl)
+	if err != nil {
+		return err
 	}
 	dir, err := compat.ParseDirection(fl.direction)
 	if err != nil {
@@ -80,27 +100,31 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 	if _, err := cfg.Select(); err != nil {
 		return err
 	}
-	newIn, err := loader.ParseInput(input)
+	newIn, oldIn, err := checkInputs(cmd, input, fl.against)
 	if err != nil {
 		return err
 	}
-	oldIn, err := loader.ParseInput(fl.against)
-	if err != nil {
-		return fmt.Errorf("--against: %w", err)
-	}
-	l := &loader.Loader{IncludePaths: fl.includes}
-	oldS, newS, err := loadPair(cmd.Context(), l, oldIn, newIn, fl.full)
-	if err != nil {
-		return reportLoadError(cmd, err)
-	}
-	findings, err := compat.Check(
-		&compat.Schema{Files: oldS.Files, Paths: oldS.Paths, Packages: oldS.Packages},
-		&compat.Schema{Files: newS.Files, Paths: newS.Paths, Packages: newS.Packages},
-		cfg)
+	mods, err := cc.moduleChecks(cmd, newIn, oldIn, cfg)
 	if err != nil {
 		return err
 	}
-	if err := report.Write(cmd.OutOrStdout(), fl.format, findings, report.Options{Color: useColor(cmd.OutOrStdout())}); err != nil {
+	var findings []compat.Finding
+	for _, m := range mods { // one per module of the configuration file
+		l := &loader.Loader{IncludePaths: fl.includes}
+		oldS, newS, err := loadPair(cmd.Context(), l, m.old, m.new, fl.full)
+		if err != nil {
+			return reportLoadError(cmd, err)
+		}
+		fs, err := compat.Check(
+			&compat.Schema{Files: oldS.Files, Paths: oldS.Paths, Packages: oldS.Packages},
+			&compat.Schema{Files: newS.Files, Paths: newS.Paths, Packages: newS.Packages},
+			m.cfg)
+		if err != nil {
+			return m.checkError(cmd, err)
+		}
+		findings = append(findings, m.prefix(fs)...)
+	}
+	if err := writeReports(cmd, fl.format, outs, findings, reportOptions(newIn, oldIn)); err != nil {
 		return err
 	}
 	for _, f := range findings {

@@ -47,6 +47,8 @@ func TestScripts(t *testing.T) {
 			case "git":
 				_, err := exec.LookPath("git")
 				return err == nil, nil
+			case "root": // root reads files whatever their mode
+				return os.Geteuid() == 0, nil
 			}
 			return false, nil
 		},

@@ -1,0 +1,195 @@
+package compat_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/protocheck/protocheck/compat"
+	"github.com/protocheck/protocheck/internal/cmd/genschema/gen"
+	"github.com/protocheck/protocheck/loader"
+)
+
+// Comparing only the files that changed (loader.LoadPair) must give exactly
+// the findings of comparing everything. These tests run every rule, both
+// ways, on every testdata case and on generated trees.
+
+// allRules selects every rule of the catalogue.
+func allRules() compat.Config {
+	var use []string
+	for _, r := range compat.Rules {
+		use = append(use, r.ID)
+	}
+	return compat.Config{Use: use}
+}
+
+// writeFiles writes files (path -> contents) below dir.
+func writeFiles(t testing.TB, dir string, files map[string][]byte) {
+	t.Helper()
+	for p, data := range files {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// checkBothWays returns the findings of a full compile and of a partial
+// one, and the number of files the partial one compiled.
+func checkBothWays(t *testing.T, oldDir, newDir string) (full, partial string, compiled int) {
+	t.Helper()
+	ctx := context.Background()
+	l := &loader.Loader{}
+	oldIn := loader.Input{Kind: loader.Dir, Path: oldDir, Raw: "old"}
+	newIn := loader.Input{Kind: loader.Dir, Path: newDir, Raw: "new"}
+	fo, err := l.Load(ctx, oldIn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn, err := l.Load(ctx, newIn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	po, pn, err := l.LoadPair(ctx, oldIn, newIn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(po.Paths, fo.Paths) || !slices.Equal(pn.Paths, fn.Paths) {
+		t.Fatalf("LoadPair lists other paths than Load")
+	}
+	cfg := allRules()
+	got := func(o, n *loader.Schema) string {
+		fs, err := compat.Check(
+			&compat.Schema{Files: o.Files, Paths: o.Paths, Packages: o.Packages},
+			&compat.Schema{Files: n.Files, Paths: n.Paths, Packages: n.Packages}, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return render(fs)
+	}
+	return got(fo, fn), got(po, pn), len(po.Files) + len(pn.Files)
+}
+
+func TestPartialMatchesFullOnCases(t *testing.T) {
+	for _, c := range loadCases(t) {
+		t.Run(strings.TrimSuffix(strings.TrimPrefix(c.path, "testdata/"), ".txtar"), func(t *testing.T) {
+			dirs := map[string]string{"old": t.TempDir(), "new": t.TempDir()}
+			for side, dir := range dirs {
+				files := map[string][]byte{}
+				for _, f := range c.archive.Files {
+					if rel, ok := strings.CutPrefix(f.Name, side+"/"); ok {
+						files[rel] = f.Data
+					}
+				}
+				writeFiles(t, dir, files)
+			}
+			full, partial, _ := checkBothWays(t, dirs["old"], dirs["new"])
+			if diff := cmp.Diff(full, partial); diff != "" {
+				t.Errorf("partial compile differs from full (-full +partial):\n%s", diff)
+			}
+		})
+	}
+}
+
+var importRE = regexp.MustCompile(`(?m)^import "([^"]+)";`)
+
+// leaves returns the generated files that no other generated file imports,
+// and the directories none of whose files another directory imports.
+func leaves(files map[string][]byte) (leafFiles, leafDirs []string) {
+	imported := map[string]bool{}
+	importedFromOutside := map[string]bool{}
+	for p, data := range files {
+		for _, m := range importRE.FindAllSubmatch(data, -1) {
+			imp := string(m[1])
+			imported[imp] = true
+			if path.Dir(imp) != path.Dir(p) {
+				importedFromOutside[path.Dir(imp)] = true
+			}
+		}
+	}
+	dirs := map[string]bool{}
+	for p := range files {
+		if !imported[p] {
+			leafFiles = append(leafFiles, p)
+		}
+		dirs[path.Dir(p)] = true
+	}
+	for d := range dirs {
+		if !importedFromOutside[d] {
+			leafDirs = append(leafDirs, d)
+		}
+	}
+	slices.Sort(leafFiles)
+	slices.Sort(leafDirs)
+	return leafFiles, leafDirs
+}
+
+func TestPartialMatchesFullOnGenerated(t *testing.T) {
+	small := gen.Config{Files: 60, Messages: 8, Fields: 6}
+	tests := []struct {
+		name   string
+		cfg    gen.Config
+		change func(p *gen.Pair) // further edits to the new version
+	}{
+		{name: "few changes", cfg: small},
+		{name: "many changes", cfg: gen.Config{Files: 60, Changes: 25, Messages: 8, Fields: 6, Seed: 7}},
+		{name: "touch all", cfg: gen.Config{Files: 30, Changes: 4, TouchAll: true, Messages: 8, Fields: 6, Seed: 3}},
+		{name: "no change", cfg: small},
+		{name: "file deleted from a package that stays", cfg: small, change: func(p *gen.Pair) {
+			files, _ := leaves(p.New)
+			delete(p.New, files[0])
+		}},
+		{name: "package deleted", cfg: small, change: func(p *gen.Pair) {
+			_, dirs := leaves(p.New)
+			for f := range p.New {
+				if path.Dir(f) == dirs[len(dirs)-1] {
+					delete(p.New, f)
+				}
+			}
+		}},
+		{name: "file added to a package", cfg: small, change: func(p *gen.Pair) {
+			files, _ := leaves(p.New)
+			dir := path.Dir(files[0])
+			pkg := "acme." + strings.ReplaceAll(strings.TrimPrefix(dir, "acme/"), "/", ".")
+			p.New[dir+"/extra.proto"] = fmt.Appendf(nil, "syntax = \"proto3\";\npackage %s;\nmessage Extra { string a = 1; }\n", pkg)
+		}},
+		{name: "common file changed", cfg: small, change: func(p *gen.Pair) {
+			// acme/billing/v1 is the common tier: many files import it.
+			f := "acme/billing/v1/account.proto"
+			p.New[f] = append(p.New[f], "\nmessage AddedLater { int32 a = 1; }\n"...)
+		}},
+	}
+	for i := range 2 {
+		tests[i].cfg.Changes = max(tests[i].cfg.Changes, 6)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := gen.Generate(tt.cfg)
+			if tt.change != nil {
+				tt.change(p)
+			}
+			oldDir, newDir := t.TempDir(), t.TempDir()
+			writeFiles(t, oldDir, p.Old)
+			writeFiles(t, newDir, p.New)
+			full, partial, compiled := checkBothWays(t, oldDir, newDir)
+			if diff := cmp.Diff(full, partial); diff != "" {
+				t.Errorf("partial compile differs from full (-full +partial):\n%s", diff)
+			}
+			if tt.cfg.Changes > 0 && full == "" {
+				t.Errorf("the generated changes produced no finding")
+			}
+			t.Logf("compiled %d of %d files; %d findings", compiled, len(p.Old)+len(p.New), strings.Count(full, "\n"))
+		})
+	}
+}

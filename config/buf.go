@@ -1,0 +1,247 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+
+	"gopkg.in/yaml.v3"
+)
+
+// bufFile reads a buf.yaml of any version.
+func (d *decoder) bufFile(data []byte) *File {
+	f := &File{Format: Buf}
+	root := d.parseYAML(data)
+	f.Version = "v1beta1" // buf's default when the key is absent
+	if root != nil && root.Kind == yaml.MappingNode {
+		if v := resolve(mapValue(root, "version")); v != nil {
+			if s, ok := d.str(v, "version"); ok {
+				switch s {
+				case "v1beta1", "v1", "v2":
+					f.Version = s
+				default:
+					d.errorf(v, "version: unknown buf.yaml version %q (want v1beta1, v1 or v2)", s)
+					return f
+				}
+			}
+		}
+	}
+	if f.Version == "v2" {
+		f.Modules = d.bufV2(root)
+	} else {
+		f.Modules = d.bufV1(root, f.Version)
+	}
+	return f
+}
+
+// mapValue returns the value of key in mapping n, or nil.
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if resolve(n.Content[i]).Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// bufV1 reads versions v1beta1 and v1: one module, whose roots (v1beta1's
+// build.roots) share one breaking section with root-relative paths.
+func (d *decoder) bufV1(root *yaml.Node, version string) []Module {
+	var b breaking
+	var roots, excludes []pathAt
+	rootsNode := root
+	d.fields(root, "the file", []string{"version", "name", "deps", "build", "lint", "breaking"}, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "name":
+			d.str(v, key)
+		case "deps":
+			d.strs(v, key)
+		case "build":
+			d.fields(v, "build", []string{"roots", "excludes"}, func(key string, k, v *yaml.Node) {
+				for _, e := range d.nodesOf(v, "build."+key) {
+					s, ok := d.str(e, "build."+key)
+					if !ok {
+						continue
+					}
+					p := d.path1(s, e, "build."+key)
+					if key == "roots" {
+						roots = append(roots, p)
+						rootsNode = k
+					} else {
+						excludes = append(excludes, p)
+					}
+				}
+			})
+		case "breaking":
+			d.fields(v, "breaking", breakingKeys, func(key string, k, v *yaml.Node) {
+				d.breakingKey(&b, "breaking.", key, k, v, false)
+			})
+		}
+	})
+	if version == "v1" && len(roots) > 0 {
+		d.errorf(rootsNode, "build.roots: only version v1beta1 has roots; in v1 the directory of buf.yaml is the root")
+	}
+	if len(roots) == 0 {
+		roots = []pathAt{{path: "."}}
+	}
+	var mods []Module
+	for _, r := range roots {
+		cfg, disabled := d.moduleConfig(b, ".", false, "breaking")
+		mods = append(mods, Module{Root: r.path, Config: cfg, Disabled: disabled})
+	}
+	// An excluded directory is in no module: its findings are dropped.
+	for _, e := range excludes {
+		found := false
+		for i := range mods {
+			if within(e.path, mods[i].Root) {
+				mods[i].Config.Ignore = append(mods[i].Config.Ignore, relTo(e.path, mods[i].Root))
+				found = true
+			}
+		}
+		if !found {
+			d.errorf(e.n, "build.excludes: path %q is not within a root", e.path)
+		}
+	}
+	return mods
+}
+
+// bufV2 reads version v2: modules each with a path, and a top-level
+// breaking section that a module's own replaces.
+func (d *decoder) bufV2(root *yaml.Node) []Module {
+	var top breaking
+	var modNodes []*yaml.Node
+	d.fields(root, "the file", []string{"version", "name", "modules", "deps", "lint", "breaking", "plugins", "policies"}, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "name":
+			d.str(v, key)
+		case "deps":
+			d.strs(v, key)
+		case "modules":
+			modNodes = d.nodesOf(v, key)
+		case "breaking":
+			d.fields(v, "breaking", breakingKeys, func(key string, k, v *yaml.Node) {
+				d.breakingKey(&top, "breaking.", key, k, v, false)
+			})
+		}
+	})
+	if len(modNodes) == 0 {
+		cfg, disabled := d.moduleConfig(top, ".", false, "breaking")
+		return []Module{{Root: ".", Config: cfg, Disabled: disabled}}
+	}
+	var mods []Module
+	seen := make(map[string]bool)
+	for i, n := range modNodes {
+		what := fmt.Sprintf("modules[%d]", i)
+		dir := "."
+		var own breaking
+		var excludes []pathAt
+		d.fields(n, what, []string{"path", "name", "includes", "excludes", "lint", "breaking"}, func(key string, k, v *yaml.Node) {
+			switch key {
+			case "path":
+				if s, ok := d.str(v, what+".path"); ok {
+					dir = d.path1(s, v, what+".path").path
+					if seen[dir] {
+						d.errorf(v, "%s.path: module %q listed twice", what, dir)
+					}
+					seen[dir] = true
+				}
+			case "name":
+				d.str(v, what+".name")
+			case "includes":
+				if len(d.strs(v, what+".includes")) > 0 {
+					d.warnf(k, "%s.includes: protocheck checks every file of the module", what)
+				}
+			case "excludes":
+				for _, e := range d.nodesOf(v, what+".excludes") {
+					if s, ok := d.str(e, what+".excludes"); ok {
+						excludes = append(excludes, d.path1(s, e, what+".excludes"))
+					}
+				}
+			case "breaking":
+				d.fields(v, what+".breaking", breakingKeys, func(key string, k, v *yaml.Node) {
+					d.breakingKey(&own, what+".breaking.", key, k, v, false)
+				})
+			}
+		})
+		b, strict, where := top, false, "breaking"
+		if own.present {
+			b, strict, where = own, true, what+".breaking"
+		}
+		cfg, disabled := d.moduleConfig(b, dir, strict, where)
+		for _, e := range excludes {
+			if !within(e.path, dir) || e.path == dir {
+				d.errorf(e.n, "%s.excludes: path %q is not within module %q", what, e.path, dir)
+				continue
+			}
+			cfg.Ignore = append(cfg.Ignore, relTo(e.path, dir))
+		}
+		mods = append(mods, Module{Root: dir, Config: cfg, Disabled: disabled})
+	}
+	return mods
+}
+
+// loadWork reads a buf.work.yaml and the buf.yaml of each directory.
+func loadWork(name string, data []byte) (*File, error) {
+	d := &decoder{path: name}
+	f := &File{Path: name, Format: BufWork, Version: "v1"}
+	root := d.parseYAML(data)
+	var dirs []pathAt
+	d.fields(root, "the file", []string{"version", "directories"}, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "version":
+			if s, ok := d.str(v, key); ok && s != "v1" {
+				d.errorf(v, "version: unknown buf.work.yaml version %q (want v1)", s)
+			}
+		case "directories":
+			for _, e := range d.nodesOf(v, key) {
+				if s, ok := d.str(e, key); ok {
+					dirs = append(dirs, d.path1(s, e, key))
+				}
+			}
+		}
+	})
+	if len(dirs) == 0 && len(d.errs) == 0 {
+		d.errorf(&yaml.Node{Line: 1, Column: 1}, "directories: a workspace needs at least one directory")
+	}
+	if len(d.errs) > 0 {
+		return nil, d.errs
+	}
+	f.Warnings = d.warnings
+	base := filepath.Dir(name)
+	for _, dir := range dirs {
+		sub, err := findIn(filepath.Join(base, filepath.FromSlash(dir.path)), []string{"buf.yaml", "buf.yml"})
+		if err != nil {
+			return nil, err
+		}
+		if sub == "" {
+			f.Modules = append(f.Modules, Module{Root: dir.path})
+			continue
+		}
+		mf, err := Load(sub)
+		if err != nil {
+			return nil, err
+		}
+		f.Warnings = append(f.Warnings, mf.Warnings...)
+		for _, m := range mf.Modules {
+			m.Root = path.Join(dir.path, m.Root)
+			f.Modules = append(f.Modules, m)
+		}
+	}
+	return f, nil
+}
+
+// findIn returns the first of names that is a file in dir, or "".
+func findIn(dir string, names []string) (string, error) {
+	for _, n := range names {
+		p := filepath.Join(dir, n)
+		st, err := os.Stat(p)
+		if err == nil && st.Mode().IsRegular() {
+			return p, nil
+		}
+		if err != nil && !os.IsNotExist(err) {
+			return "", fmt.Errorf("config %s: %w", p, unwrapPathError(err))
+		}
+	}
+	return "", nil
+}

@@ -1,0 +1,313 @@
+// Package config reads the files that configure a check, so that a
+// repository already set up for buf breaking needs nothing new.
+//
+// Three kinds of file are read:
+//
+//   - buf.yaml (or buf.yml), versions v1beta1, v1 and v2, as buf reads it:
+//     the breaking section's use, except, ignore, ignore_only and
+//     ignore_unstable_packages; v1beta1's build.roots and v2's
+//     modules[].path give the roots of .proto files, and in v2 a module's
+//     own breaking section replaces the top-level one. Paths in ignores
+//     are relative to the module (v1, v2: paths outside a v2 module are
+//     left to the modules that hold them) or to each root (v1beta1).
+//     Excluded directories (build.excludes, modules[].excludes) are
+//     compiled but never reported on. Lint settings are accepted and left
+//     alone.
+//   - buf.work.yaml (or buf.work.yml), version v1: each listed directory is
+//     a module, configured by its own buf.yaml if it has one.
+//   - protocheck.yaml (or protocheck.yml), protocheck's own file. Any other
+//     file name given to Load is read as protocheck.yaml, unless it starts
+//     with "buf".
+//
+// A protocheck.yaml holds buf's breaking keys at the top level, and more:
+//
+//	version: v1                   # optional; v1 is the only version
+//	roots: [proto]                # directories of .proto files; default "."; paths below are relative to each
+//	use: [FILE]                   # categories and rule ids, as in buf.yaml
+//	except: [FIELD_SAME_JSON_NAME]
+//	ignore:
+//	  - gen/                      # a path: findings there are dropped, as buf drops them
+//	  - rule: FIELD_NO_DELETE     # a waiver: findings are kept, marked ignored
+//	    path: legacy/user.proto   #   rule and path are each optional, not both absent
+//	    reason: the field was never released
+//	ignore_only:
+//	  FIELD_SAME_TYPE: [internal/]
+//	ignore_unstable_packages: true
+//	direction: backward           # backward, forward or full (the default)
+//	fail_on: error                # error, or warning (the default)
+//
+// A waiver needs a reason: it says, in the report and to the next reader,
+// why the change is safe. Waived findings appear in JSON output with their
+// reason and never fail a run; dropped findings appear nowhere.
+//
+// Every problem is reported with the file, line and column at fault: an
+// unknown key, a value of the wrong type, an unknown rule or category, a
+// path that leaves the module. Rule ids that buf has deprecated are mapped
+// to their replacements, with a Warning; the package never prints.
+//
+// Find discovers the file for an input directory: protocheck.yaml first,
+// then buf.yaml, then buf.work.yaml, in the directory and each parent up
+// to the root of the git work tree or of the file system.
+package config
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/protocheck/protocheck/compat"
+)
+
+// Format says which kind of file a File was read from.
+type Format string
+
+// The formats.
+const (
+	Protocheck Format = "protocheck.yaml"
+	Buf        Format = "buf.yaml"
+	BufWork    Format = "buf.work.yaml"
+)
+
+// A File is a configuration file, read and checked.
+type File struct {
+	// Path is the file as it was named to Load.
+	Path string
+	// Format is the kind of file.
+	Format Format
+	// Version is the file's version key: v1beta1, v1 or v2 for buf.yaml
+	// (v1beta1 when absent, as buf takes it), v1 for the others.
+	Version string
+	// Modules are the roots of .proto files, with the rules for each. There
+	// is at least one.
+	Modules []Module
+	// Direction is the direction key of protocheck.yaml; zero when unset.
+	Direction compat.Direction
+	// FailOn is the fail_on key of protocheck.yaml; nil when unset.
+	FailOn *compat.Severity
+	// Warnings are problems that do not stop the check, such as deprecated
+	// rule ids, in file order.
+	Warnings []Warning
+}
+
+// A Module is a directory of .proto files and how to check it.
+type Module struct {
+	// Root is the directory, relative to the directory holding the file,
+	// slash-separated; "." is that directory itself.
+	Root string
+	// Config holds the rules and ignores for the module, with paths
+	// relative to Root. Its Direction is the file's.
+	Config compat.Config
+	// Disabled is set when the file turns breaking checks off for the
+	// module (buf's disable_builtin).
+	Disabled bool
+}
+
+// A Pos is a place in a configuration file; Line and Col are 1-based.
+type Pos struct {
+	Path      string
+	Line, Col int
+}
+
+// String formats the position as path:line:col.
+func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", p.Path, p.Line, p.Col) }
+
+// An Error is a problem that makes a configuration file unusable.
+type Error struct {
+	Pos     Pos
+	Message string
+}
+
+// Error formats the problem as path:line:col: message.
+func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Pos, e.Message) }
+
+// An ErrorList is every problem found in a file, in file order.
+type ErrorList []*Error
+
+// Error returns the problems, one per line.
+func (l ErrorList) Error() string {
+	lines := make([]string, len(l))
+	for i, e := range l {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// A Warning is a problem that does not stop the check.
+type Warning struct {
+	Pos     Pos
+	Message string
+}
+
+// String formats the warning as path:line:col: message.
+func (w Warning) String() string { return fmt.Sprintf("%s: %s", w.Pos, w.Message) }
+
+// FormatOf tells the format of a file from its name.
+func FormatOf(name string) Format {
+	base := strings.ToLower(filepath.Base(name))
+	switch {
+	case strings.HasPrefix(base, "buf.work."):
+		return BufWork
+	case strings.HasPrefix(base, "buf"):
+		return Buf
+	}
+	return Protocheck
+}
+
+// Load reads and checks a configuration file. A buf.work.yaml also reads
+// the buf.yaml of each of its directories. The error, when a file has
+// problems, is an ErrorList.
+func Load(name string) (*File, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", name, unwrapPathError(err))
+	}
+	if FormatOf(name) == BufWork {
+		return loadWork(name, data)
+	}
+	return Parse(name, data)
+}
+
+// Parse checks the contents of a configuration file; name gives its format
+// and appears in positions. It cannot read a buf.work.yaml, which needs
+// the files it names: use Load.
+func Parse(name string, data []byte) (*File, error) {
+	d := &decoder{path: name}
+	var f *File
+	switch FormatOf(name) {
+	case Protocheck:
+		f = d.protocheckFile(data)
+	case Buf:
+		f = d.bufFile(data)
+	default:
+		return nil, fmt.Errorf("config %s: a buf.work.yaml must be read with Load", name)
+	}
+	if len(d.errs) > 0 {
+		return nil, d.errs
+	}
+	f.Path = name
+	f.Warnings = d.warnings
+	for i := range f.Modules {
+		f.Modules[i].Config.Direction = f.Direction
+	}
+	return f, nil
+}
+
+func unwrapPathError(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// ModulesFor returns the modules to check for an input directory, with
+// roots relative to it. A module below the input keeps its rules; when the
+// input lies inside a module, the module is narrowed to the input and its
+// paths rebased, so that the input's own files are matched. When the input
+// is not within the file's directory (a --config from elsewhere), the
+// file is applied as if it sat in the input. The result is empty when the
+// input lies in none of the modules.
+func (f *File) ModulesFor(dir string) ([]Module, error) {
+	base, err := filepath.Abs(filepath.Dir(f.Path))
+	if err != nil {
+		return nil, err
+	}
+	in, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	rel, err := filepath.Rel(base, in)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		rel = "."
+	}
+	rel = filepath.ToSlash(rel)
+	var out []Module
+	for _, m := range f.Modules {
+		switch {
+		case within(m.Root, rel):
+			m.Root = relTo(m.Root, rel)
+			out = append(out, m)
+		case within(rel, m.Root):
+			sub := relTo(rel, m.Root)
+			m.Root = "."
+			m.Config = rebase(m.Config, sub)
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// within reports whether slash path p is dir or lies below it.
+func within(p, dir string) bool {
+	return dir == "." || p == dir || strings.HasPrefix(p, dir+"/")
+}
+
+// relTo returns p relative to dir, which holds it.
+func relTo(p, dir string) string {
+	if dir == "." {
+		return p
+	}
+	if p == dir {
+		return "."
+	}
+	return strings.TrimPrefix(p, dir+"/")
+}
+
+// rebase makes a module's paths relative to sub, a directory inside the
+// module, dropping those outside it. A path that holds sub holds every
+// file: it becomes ".".
+func rebase(c compat.Config, sub string) compat.Config {
+	move := func(p string) (string, bool) {
+		switch {
+		case within(p, sub):
+			return relTo(p, sub), true
+		case within(sub, p):
+			return ".", true
+		}
+		return "", false
+	}
+	var ignore []string
+	for _, p := range c.Ignore {
+		if q, ok := move(p); ok {
+			ignore = append(ignore, q)
+		}
+	}
+	c.Ignore = ignore
+	if c.IgnoreOnly != nil {
+		only := make(map[string][]string)
+		for id, paths := range c.IgnoreOnly {
+			for _, p := range paths {
+				if q, ok := move(p); ok {
+					only[id] = append(only[id], q)
+				}
+			}
+		}
+		c.IgnoreOnly = only
+	}
+	var waivers []compat.Waiver
+	for _, w := range c.Waivers {
+		if w.Path == "" {
+			waivers = append(waivers, w)
+		} else if q, ok := move(w.Path); ok {
+			w.Path = q
+			waivers = append(waivers, w)
+		}
+	}
+	c.Waivers = waivers
+	return c
+}
+
+// cleanPath normalizes a slash path of a configuration file and reports
+// whether it stays within the file's directory.
+func cleanPath(p string) (string, bool) {
+	p = strings.TrimSpace(p)
+	if p == "" || path.IsAbs(p) || filepath.IsAbs(p) {
+		return "", false
+	}
+	c := path.Clean(filepath.ToSlash(p))
+	if c == ".." || strings.HasPrefix(c, "../") {
+		return "", false
+	}
+	return c, true
+}

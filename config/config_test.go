@@ -1,0 +1,418 @@
+package config_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/protocheck/protocheck/compat"
+	"github.com/protocheck/protocheck/config"
+)
+
+var ignoreEmpty = cmpopts.EquateEmpty()
+
+func parse(t *testing.T, name, data string) *config.File {
+	t.Helper()
+	f, err := config.Parse(name, []byte(data))
+	if err != nil {
+		t.Fatalf("Parse(%s): %v", name, err)
+	}
+	return f
+}
+
+func TestBufV1Beta1(t *testing.T) {
+	f := parse(t, "buf.yaml", `
+build:
+  roots:
+    - proto
+    - vendor
+  excludes:
+    - proto/gen
+breaking:
+  use: [WIRE_JSON]
+  except: [FIELD_SAME_NAME]
+  ignore: [legacy]
+  ignore_only:
+    FIELD_NO_DELETE: [a/b.proto]
+  ignore_unstable_packages: true
+`)
+	cfg := compat.Config{
+		Use:                    []string{"WIRE_JSON"},
+		Except:                 []string{"FIELD_SAME_NAME"},
+		Ignore:                 []string{"legacy"},
+		IgnoreOnly:             map[string][]string{"FIELD_NO_DELETE": {"a/b.proto"}},
+		IgnoreUnstablePackages: true,
+	}
+	withGen := cfg
+	withGen.Ignore = []string{"legacy", "gen"}
+	want := &config.File{
+		Path: "buf.yaml", Format: config.Buf, Version: "v1beta1",
+		Modules: []config.Module{{Root: "proto", Config: withGen}, {Root: "vendor", Config: cfg}},
+	}
+	if diff := cmp.Diff(want, f, ignoreEmpty); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestBufV1(t *testing.T) {
+	f := parse(t, "buf.yaml", `version: v1
+name: buf.build/acme/api
+deps: [buf.build/googleapis/googleapis]
+build:
+  excludes: [third_party]
+lint:
+  use: [DEFAULT]
+  allow_comment_ignores: true
+breaking:
+  use:
+    - PACKAGE
+  except:
+    - FIELD_SAME_JSON_NAME
+  ignore:
+    - acme/legacy/
+    - acme/old.proto
+  ignore_only:
+    PACKAGE:
+      - acme/internal
+  ignore_unstable_packages: false
+`)
+	want := &config.File{
+		Path: "buf.yaml", Format: config.Buf, Version: "v1",
+		Modules: []config.Module{{Root: ".", Config: compat.Config{
+			Use:        []string{"PACKAGE"},
+			Except:     []string{"FIELD_SAME_JSON_NAME"},
+			Ignore:     []string{"acme/legacy", "acme/old.proto", "third_party"},
+			IgnoreOnly: map[string][]string{"PACKAGE": {"acme/internal"}},
+		}}},
+	}
+	if diff := cmp.Diff(want, f, ignoreEmpty); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestBufV2(t *testing.T) {
+	f := parse(t, "buf.yaml", `version: v2
+modules:
+  - path: proto
+    excludes: [proto/gen]
+  - path: vendor/acme
+    name: buf.build/acme/vendor
+    breaking:
+      use: [WIRE]
+      ignore: [vendor/acme/old]
+breaking:
+  use: [FILE]
+  ignore:
+    - proto/legacy
+    - vendor/acme/skipped
+    - docs
+  ignore_only:
+    FIELD_NO_DELETE: [proto/a.proto, vendor/acme/b.proto]
+  ignore_unstable_packages: true
+plugins:
+  - plugin: buf-plugin-foo
+`)
+	want := &config.File{
+		Path: "buf.yaml", Format: config.Buf, Version: "v2",
+		Modules: []config.Module{{
+			Root: "proto",
+			Config: compat.Config{
+				Use:                    []string{"FILE"},
+				Ignore:                 []string{"legacy", "gen"},
+				IgnoreOnly:             map[string][]string{"FIELD_NO_DELETE": {"a.proto"}},
+				IgnoreUnstablePackages: true,
+			},
+		}, {
+			Root:   "vendor/acme",
+			Config: compat.Config{Use: []string{"WIRE"}, Ignore: []string{"old"}},
+		}},
+	}
+	if diff := cmp.Diff(want, f, ignoreEmpty); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestBufV2Defaults(t *testing.T) {
+	f := parse(t, "buf.yml", "version: v2\n")
+	want := &config.File{Path: "buf.yml", Format: config.Buf, Version: "v2", Modules: []config.Module{{Root: "."}}}
+	if diff := cmp.Diff(want, f, ignoreEmpty); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	// An empty buf.yaml is v1beta1 with every default, as buf reads it.
+	f = parse(t, "buf.yaml", "")
+	want = &config.File{Path: "buf.yaml", Format: config.Buf, Version: "v1beta1", Modules: []config.Module{{Root: "."}}}
+	if diff := cmp.Diff(want, f, ignoreEmpty); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestProtocheckYAML(t *testing.T) {
+	f := parse(t, "protocheck.yaml", `version: v1
+roots: [proto]
+use: [FILE]
+except: [FIELD_SAME_NAME]
+ignore:
+  - gen/
+  - rule: FIELD_NO_DELETE
+    path: legacy/
+    reason: "legacy clients were retired in 2023"
+  - {rule: PACKAGE, reason: pre-release}
+  - path: acme/v1/user.proto
+    reason: only tests read it
+ignore_only:
+  FIELD_SAME_TYPE: [internal]
+ignore_unstable_packages: true
+direction: backward
+fail_on: error
+`)
+	sev := compat.Error
+	want := &config.File{
+		Path: "protocheck.yaml", Format: config.Protocheck, Version: "v1",
+		Direction: compat.Backward,
+		FailOn:    &sev,
+		Modules: []config.Module{{Root: "proto", Config: compat.Config{
+			Use:                    []string{"FILE"},
+			Except:                 []string{"FIELD_SAME_NAME"},
+			Ignore:                 []string{"gen"},
+			IgnoreOnly:             map[string][]string{"FIELD_SAME_TYPE": {"internal"}},
+			IgnoreUnstablePackages: true,
+			Direction:              compat.Backward,
+			Waivers: []compat.Waiver{
+				{Rule: "FIELD_NO_DELETE", Path: "legacy", Reason: "legacy clients were retired in 2023"},
+				{Rule: "PACKAGE", Reason: "pre-release"},
+				{Path: "acme/v1/user.proto", Reason: "only tests read it"},
+			},
+		}}},
+	}
+	if diff := cmp.Diff(want, f, ignoreEmpty); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	tests := []struct {
+		name, data string
+		want       []string
+	}{
+		{"buf.yaml", "version: v1\nbreaking:\n  use: [FILE]\n  ignroe: [a]\n",
+			[]string{`buf.yaml:4:3: unknown key "ignroe" in breaking (want use, except, ignore, ignore_only, ignore_unstable_packages, disable_builtin)`}},
+		{"buf.yaml", "version: v1\nbreakin:\n  use: [FILE]\n",
+			[]string{`buf.yaml:2:1: unknown key "breakin" in the file (want version, name, deps, build, lint, breaking)`}},
+		{"buf.yaml", "version: v1\nbreaking:\n  use: FILE\n",
+			[]string{`buf.yaml:3:8: breaking.use: want a list, got a string`}},
+		{"buf.yaml", "version: v2\nbreaking:\n  ignore_unstable_packages: yes please\n",
+			[]string{`buf.yaml:3:29: breaking.ignore_unstable_packages: want true or false, got a string`}},
+		{"buf.yaml", "version: v2\nmodules:\n  - path: proto\n    breaking:\n      ignore: [vendor/x]\n",
+			[]string{`buf.yaml:5:16: modules[0].breaking.ignore: path "vendor/x" is not within module "proto"`}},
+		{"buf.yaml", "version: v3\n",
+			[]string{`buf.yaml:1:10: version: unknown buf.yaml version "v3" (want v1beta1, v1 or v2)`}},
+		{"buf.yaml", "version: v1\nbuild:\n  roots: [proto]\n",
+			[]string{`buf.yaml:3:3: build.roots: only version v1beta1 has roots; in v1 the directory of buf.yaml is the root`}},
+		{"buf.yaml", "version: v1\nbreaking:\n  use: [FILE, NO_SUCH_RULE]\n  ignore: [../up]\n",
+			[]string{
+				`buf.yaml:3:15: breaking.use: unknown rule or category "NO_SUCH_RULE" (see 'protocheck rules')`,
+				`buf.yaml:4:12: breaking.ignore: path "../up" must be relative and stay within the directory of the file`,
+			}},
+		{"buf.yaml", "version: v1\nbreaking: [use]\n",
+			[]string{`buf.yaml:2:11: breaking: want a mapping, got a list`}},
+		{"buf.yaml", "version: v1\nbreaking:\n  use: [FILE\n",
+			[]string{`buf.yaml:2:1: invalid YAML: did not find expected ',' or ']'`}},
+		{"protocheck.yaml", "direction: sideways\nfail_on: 3\n",
+			[]string{
+				`protocheck.yaml:1:12: direction: unknown direction "sideways" (want backward, forward or full)`,
+				`protocheck.yaml:2:10: fail_on: unknown severity "3" (want error or warning)`,
+			}},
+		{"protocheck.yaml", "use: [FILE]\nbreaking:\n  use: [WIRE]\n",
+			[]string{`protocheck.yaml:2:1: unknown key "breaking" in the file (want version, roots, use, except, ignore, ignore_only, ignore_unstable_packages, direction, fail_on)`}},
+		{"protocheck.yaml", "ignore:\n  - rule: FIELD_NO_DELETE\n  - {path: a, reson: typo}\n  - {}\n",
+			[]string{
+				`protocheck.yaml:2:5: ignore: an entry needs a reason: say why the change is safe`,
+				`protocheck.yaml:3:15: unknown key "reson" in ignore entry (want rule, path, reason)`,
+				`protocheck.yaml:3:5: ignore: an entry needs a reason: say why the change is safe`,
+				`protocheck.yaml:4:5: ignore: an entry needs a rule, a path or both`,
+			}},
+		{"protocheck.yaml", "ignore_only:\n  FIELD_NO_DELETE: legacy\n",
+			[]string{`protocheck.yaml:2:20: ignore_only.FIELD_NO_DELETE: want a list, got a string`}},
+		{"protocheck.yaml", "use: [FILE]\nuse: [WIRE]\n",
+			[]string{`protocheck.yaml:2:1: key "use" repeated in the file`}},
+	}
+	for _, tt := range tests {
+		_, err := config.Parse(tt.name, []byte(tt.data))
+		if err == nil {
+			t.Errorf("Parse(%s, %q): no error", tt.name, tt.data)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, strings.Split(err.Error(), "\n")); diff != "" {
+			t.Errorf("Parse(%s, %q) error (-want +got):\n%s", tt.name, tt.data, diff)
+		}
+	}
+}
+
+func TestDeprecatedWarnings(t *testing.T) {
+	f := parse(t, "buf.yaml", `version: v1
+breaking:
+  use:
+    - FILE
+    - FIELD_SAME_LABEL
+  except: [FILE_SAME_PHP_GENERIC_SERVICES]
+  ignore_only:
+    FIELD_SAME_CTYPE: [a]
+`)
+	var got []string
+	for _, w := range f.Warnings {
+		got = append(got, w.String())
+	}
+	want := []string{
+		`buf.yaml:5:7: breaking.use: rule FIELD_SAME_LABEL is deprecated: use FIELD_SAME_CARDINALITY, FIELD_WIRE_COMPATIBLE_CARDINALITY, FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY instead`,
+		`buf.yaml:6:12: breaking.except: rule FILE_SAME_PHP_GENERIC_SERVICES is deprecated and checks nothing: remove it`,
+		`buf.yaml:8:5: breaking.ignore_only: rule FIELD_SAME_CTYPE is deprecated: use FIELD_SAME_CPP_STRING_TYPE instead`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+	// The ids stay as written: compat maps them.
+	if diff := cmp.Diff([]string{"FILE", "FIELD_SAME_LABEL"}, f.Modules[0].Config.Use); diff != "" {
+		t.Errorf("use (-want +got):\n%s", diff)
+	}
+	if _, err := f.Modules[0].Config.Select(); err != nil {
+		t.Errorf("Select: %v", err)
+	}
+}
+
+// writeFiles lays out files under a fresh directory and returns it.
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range files {
+		full := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestFind(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"outside/buf.yaml":                     "version: v1\n",
+		"outside/repo/.git/HEAD":               "ref: refs/heads/main\n",
+		"outside/repo/buf.yaml":                "version: v2\n",
+		"outside/repo/a/b/c/x.proto":           "",
+		"outside/repo/a/protocheck.yaml":       "use: [WIRE]\n",
+		"outside/repo/a/buf.yaml":              "version: v1\n",
+		"outside/repo/work/buf.work.yaml":      "version: v1\ndirectories: [p]\n",
+		"outside/repo/work/p/buf.yml":          "version: v1\n",
+		"outside/repo/work/p/q/x.proto":        "",
+		"outside/bare/nothing/here/x.proto":    "",
+		"outside/repo/empty/deeper/y.proto":    "",
+		"outside/repo/empty/deeper/.gitignore": "",
+	})
+	tests := []struct{ input, want string }{
+		{"outside/repo/a/b/c", "outside/repo/a/protocheck.yaml"}, // protocheck.yaml before buf.yaml
+		{"outside/repo/empty/deeper", "outside/repo/buf.yaml"},
+		{"outside/repo", "outside/repo/buf.yaml"},
+		{"outside/repo/work/p/q", "outside/repo/work/p/buf.yml"},
+		{"outside/repo/work", "outside/repo/work/buf.work.yaml"},
+		{"outside/bare/nothing/here", "outside/buf.yaml"},
+	}
+	for _, tt := range tests {
+		got, err := config.Find(filepath.Join(dir, tt.input))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := filepath.Join(dir, filepath.FromSlash(tt.want))
+		if got != want {
+			t.Errorf("Find(%s) = %s, want %s", tt.input, got, want)
+		}
+	}
+	// The walk stops at the git root: buf.yaml above it is not used.
+	repo := writeFiles(t, map[string]string{"buf.yaml": "version: v1\n", "r/.git": "gitdir: elsewhere\n", "r/p/x.proto": ""})
+	if got, err := config.Find(filepath.Join(repo, "r/p")); err != nil || got != "" {
+		t.Errorf("Find past the git root = %q, %v; want nothing", got, err)
+	}
+}
+
+func TestLoadWork(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"buf.work.yaml":  "version: v1\ndirectories:\n  - proto\n  - vendor\n",
+		"proto/buf.yaml": "version: v1\nbreaking:\n  use: [WIRE]\n  ignore: [old]\n",
+		"vendor/v.proto": "",
+	})
+	f, err := config.Load(filepath.Join(dir, "buf.work.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []config.Module{
+		{Root: "proto", Config: compat.Config{Use: []string{"WIRE"}, Ignore: []string{"old"}}},
+		{Root: "vendor"},
+	}
+	if diff := cmp.Diff(want, f.Modules, ignoreEmpty); diff != "" {
+		t.Errorf("modules (-want +got):\n%s", diff)
+	}
+}
+
+func TestModulesFor(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"buf.yaml": `version: v2
+modules:
+  - path: proto
+  - path: vendor
+breaking:
+  ignore: [proto/acme/legacy, proto/acme/v1/old.proto, proto/other, vendor/x]
+  ignore_only:
+    FIELD_NO_DELETE: [proto/acme]
+`,
+	})
+	f, err := config.Load(filepath.Join(dir, "buf.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		input string
+		want  []config.Module
+	}{
+		{".", []config.Module{
+			{Root: "proto", Config: compat.Config{
+				Ignore:     []string{"acme/legacy", "acme/v1/old.proto", "other"},
+				IgnoreOnly: map[string][]string{"FIELD_NO_DELETE": {"acme"}},
+			}},
+			{Root: "vendor", Config: compat.Config{Ignore: []string{"x"}}},
+		}},
+		{"proto", []config.Module{{Root: ".", Config: compat.Config{
+			Ignore:     []string{"acme/legacy", "acme/v1/old.proto", "other"},
+			IgnoreOnly: map[string][]string{"FIELD_NO_DELETE": {"acme"}},
+		}}}},
+		// Inside a module: paths are rebased, and an ignore holding the
+		// input covers everything.
+		{"proto/acme", []config.Module{{Root: ".", Config: compat.Config{
+			Ignore:     []string{"legacy", "v1/old.proto"},
+			IgnoreOnly: map[string][]string{"FIELD_NO_DELETE": {"."}},
+		}}}},
+		{"docs", nil},
+	}
+	for _, tt := range tests {
+		got, err := f.ModulesFor(filepath.Join(dir, tt.input))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tt.want, got, ignoreEmpty); diff != "" {
+			t.Errorf("ModulesFor(%s) (-want +got):\n%s", tt.input, diff)
+		}
+	}
+	// A file from elsewhere applies as if it sat in the input.
+	other := t.TempDir()
+	got, err := f.ModulesFor(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Root != "proto" {
+		t.Errorf("ModulesFor(elsewhere) = %+v, want the file's two modules", got)
+	}
+}

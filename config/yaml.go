@@ -1,0 +1,164 @@
+package config
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// decoder walks a YAML node tree by hand, so that every problem carries
+// the line and column of the node at fault.
+type decoder struct {
+	path     string
+	errs     ErrorList
+	warnings []Warning
+}
+
+func (d *decoder) pos(n *yaml.Node) Pos { return Pos{Path: d.path, Line: n.Line, Col: n.Column} }
+
+func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
+	d.errs = append(d.errs, &Error{Pos: d.pos(n), Message: fmt.Sprintf(format, args...)})
+}
+
+func (d *decoder) warnf(n *yaml.Node, format string, args ...any) {
+	d.warnings = append(d.warnings, Warning{Pos: d.pos(n), Message: fmt.Sprintf(format, args...)})
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// parseYAML returns the top-level node of data, or nil for an empty file.
+func (d *decoder) parseYAML(data []byte) *yaml.Node {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		msg := err.Error()
+		line := 1
+		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+			line, _ = strconv.Atoi(m[1])
+			msg = m[2]
+		} else {
+			msg = strings.TrimPrefix(msg, "yaml: ")
+		}
+		d.errs = append(d.errs, &Error{Pos: Pos{Path: d.path, Line: line, Col: 1}, Message: "invalid YAML: " + msg})
+		return nil
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return nil
+	}
+	return resolve(doc.Content[0])
+}
+
+// resolve follows aliases.
+func resolve(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
+// describe names the kind of a node for messages.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	switch n.ShortTag() {
+	case "!!null":
+		return "nothing"
+	case "!!bool":
+		return "a boolean"
+	case "!!int", "!!float":
+		return "a number"
+	}
+	return "a string"
+}
+
+func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" }
+
+// fields calls fn for each key of mapping n, in order. It reports unknown
+// and repeated keys, and n itself when it is not a mapping; a null n has no
+// keys. where names n in messages ("breaking", "the file").
+func (d *decoder) fields(n *yaml.Node, where string, known []string, fn func(key string, k, v *yaml.Node)) {
+	if n == nil || isNull(n) {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "%s: want a mapping, got %s", where, describe(n))
+		return
+	}
+	seen := make(map[string]bool)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := resolve(n.Content[i]), resolve(n.Content[i+1])
+		key := k.Value
+		switch {
+		case k.Kind != yaml.ScalarNode:
+			d.errorf(k, "%s: want keys that are strings, got %s", where, describe(k))
+		case !slices.Contains(known, key):
+			d.errorf(k, "unknown key %q in %s (want %s)", key, where, strings.Join(known, ", "))
+		case seen[key]:
+			d.errorf(k, "key %q repeated in %s", key, where)
+		default:
+			seen[key] = true
+			fn(key, k, v)
+		}
+	}
+}
+
+// str reads a scalar; numbers are taken as written.
+func (d *decoder) str(n *yaml.Node, what string) (string, bool) {
+	if n.Kind != yaml.ScalarNode || isNull(n) || n.ShortTag() == "!!bool" {
+		d.errorf(n, "%s: want a string, got %s", what, describe(n))
+		return "", false
+	}
+	return n.Value, true
+}
+
+// strs reads a list of strings. An empty value is an empty list.
+func (d *decoder) strs(n *yaml.Node, what string) []string {
+	if isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "%s: want a list of strings, got %s", what, describe(n))
+		return nil
+	}
+	var out []string
+	for _, e := range n.Content {
+		if s, ok := d.str(resolve(e), what); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// boolean reads true or false.
+func (d *decoder) boolean(n *yaml.Node, what string) bool {
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
+		d.errorf(n, "%s: want true or false, got %s", what, describe(n))
+		return false
+	}
+	b, _ := strconv.ParseBool(n.Value)
+	return b
+}
+
+// nodesOf returns the elements of a sequence, or reports n when it is not
+// one.
+func (d *decoder) nodesOf(n *yaml.Node, what string) []*yaml.Node {
+	if isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "%s: want a list, got %s", what, describe(n))
+		return nil
+	}
+	out := make([]*yaml.Node, len(n.Content))
+	for i, e := range n.Content {
+		out[i] = resolve(e)
+	}
+	return out
+}

@@ -1,0 +1,246 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/protocheck/protocheck/compat"
+	"github.com/protocheck/protocheck/config"
+	"github.com/protocheck/protocheck/loader"
+)
+
+// configFlags are the flags of check that choose and report the
+// configuration file.
+type configFlags struct {
+	path    string
+	verbose bool
+}
+
+func addConfigFlags(cmd *cobra.Command, fl *configFlags) {
+	f := cmd.Flags()
+	f.StringVar(&fl.path, "config", "", "configuration file: protocheck.yaml, buf.yaml or buf.work.yaml (default: found in or above INPUT)")
+	f.BoolVarP(&fl.verbose, "verbose", "v", false, "print to stderr which configuration file is used")
+}
+
+// checkConfig is what the configuration file says about one check.
+type checkConfig struct {
+	file    *config.File    // nil when there is none
+	modules []config.Module // the modules of the input, roots relative to it
+}
+
+// loadCheckConfig finds and reads the configuration for input, prints its
+// warnings, and lets it fill the flags that the user did not give: flags
+// win. A broken file ends the command with status 2 after printing every
+// problem as path:line:col: message.
+func loadCheckConfig(cmd *cobra.Command, input string, cf configFlags, fl *checkFlags) (*checkConfig, error) {
+	stderr := cmd.ErrOrStderr()
+	start := configStart(input)
+	name := cf.path
+	if name == "" {
+		found, err := config.Find(start)
+		if err != nil {
+			return nil, err
+		}
+		if found == "" {
+			if cf.verbose {
+				fmt.Fprintf(stderr, "protocheck: no configuration file in or above %s; using flags and defaults\n", displayPath(start))
+			}
+			return &checkConfig{}, nil
+		}
+		name = displayPath(found)
+	}
+	f, err := config.Load(name)
+	var list config.ErrorList
+	if errors.As(err, &list) {
+		fmt.Fprintln(stderr, list)
+		return nil, &exitStatus{exitError}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if cf.verbose {
+		fmt.Fprintf(stderr, "protocheck: using %s (%s %s)\n", name, f.Format, f.Version)
+	}
+	for _, w := range f.Warnings {
+		fmt.Fprintf(stderr, "%s: warning: %s\n", w.Pos, w.Message)
+	}
+	warnDeprecatedFlags(stderr, "--use", fl.use)
+	warnDeprecatedFlags(stderr, "--except", fl.except)
+	flags := cmd.Flags()
+	if !flags.Changed("direction") && f.Direction != 0 {
+		fl.direction = f.Direction.String()
+	}
+	if !flags.Changed("fail-on") && f.FailOn != nil {
+		fl.failOn = f.FailOn.String()
+	}
+	mods, err := f.ModulesFor(start)
+	if err != nil {
+		return nil, err
+	}
+	if len(mods) == 0 {
+		roots := make([]string, len(f.Modules))
+		for i, m := range f.Modules {
+			roots[i] = m.Root
+		}
+		return nil, fmt.Errorf("input %s is in none of the modules of %s (%s)", input, name, strings.Join(roots, ", "))
+	}
+	if cf.verbose && (len(mods) > 1 || mods[0].Root != ".") {
+		for _, m := range mods {
+			fmt.Fprintf(stderr, "protocheck: module %s\n", m.Root)
+		}
+	}
+	return &checkConfig{file: f, modules: mods}, nil
+}
+
+// warnDeprecatedFlags warns about rule ids that buf has retired.
+func warnDeprecatedFlags(w io.Writer, flag string, ids []string) {
+	for _, id := range ids {
+		repl, ok := compat.Replacements(strings.TrimSpace(id))
+		switch {
+		case !ok:
+		case len(repl) == 0:
+			fmt.Fprintf(w, "protocheck: warning: %s: rule %s is deprecated and checks nothing\n", flag, id)
+		default:
+			fmt.Fprintf(w, "protocheck: warning: %s: rule %s is deprecated: use %s instead\n", flag, id, strings.Join(repl, ", "))
+		}
+	}
+}
+
+// configStart is the directory where the search for a configuration file
+// starts: the input directory, the work tree directory of a git input, or
+// the working directory for a descriptor set.
+func configStart(input string) string {
+	in, err := loader.ParseInput(input)
+	if err != nil {
+		return "."
+	}
+	switch in.Kind {
+	case loader.Dir:
+		return in.Path
+	case loader.Git:
+		dir := in.Path
+		if filepath.Base(dir) == ".git" {
+			dir = filepath.Dir(dir)
+		}
+		return filepath.Join(dir, filepath.FromSlash(in.Subdir))
+	}
+	return "."
+}
+
+// displayPath shows p relative to the working directory when it lies
+// below it.
+func displayPath(p string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return p
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return p
+	}
+	rel, err := filepath.Rel(wd, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return abs
+	}
+	return rel
+}
+
+// A moduleCheck is one module's comparison: its inputs and rules.
+type moduleCheck struct {
+	root     string // "." or the module's root below the input
+	new, old loader.Input
+	cfg      compat.Config
+}
+
+// moduleChecks splits a check into one per module. Flags given by the user
+// replace the module's use and except; the direction is the command's.
+func (c *checkConfig) moduleChecks(cmd *cobra.Command, newIn, oldIn loader.Input, flagCfg compat.Config) ([]moduleCheck, error) {
+	if c.file == nil {
+		return []moduleCheck{{root: ".", new: newIn, old: oldIn, cfg: flagCfg}}, nil
+	}
+	flags := cmd.Flags()
+	var out []moduleCheck
+	for _, m := range c.modules {
+		if m.Disabled {
+			continue
+		}
+		cfg := m.Config
+		if flags.Changed("use") || len(cfg.Use) == 0 {
+			cfg.Use = flagCfg.Use
+		}
+		if flags.Changed("except") {
+			cfg.Except = flagCfg.Except
+		}
+		cfg.Direction = flagCfg.Direction
+		if _, err := cfg.Select(); err != nil {
+			return nil, err
+		}
+		n, err := rootedInput(newIn, m.Root)
+		if err != nil {
+			return nil, err
+		}
+		o, err := rootedInput(oldIn, m.Root)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, moduleCheck{root: m.Root, new: n, old: o, cfg: cfg})
+	}
+	return out, nil
+}
+
+// rootedInput narrows an input to a module root below it.
+func rootedInput(in loader.Input, root string) (loader.Input, error) {
+	if root == "." {
+		return in, nil
+	}
+	switch in.Kind {
+	case loader.Dir:
+		in.Path = filepath.Join(in.Path, filepath.FromSlash(root))
+		in.Raw = in.Path
+		return in, nil
+	case loader.Git:
+		in.Subdir = path.Join(in.Subdir, root)
+		in.Raw = fmt.Sprintf("%s (module %s)", in.Raw, root)
+		return in, nil
+	}
+	return in, fmt.Errorf("input %s: a descriptor set cannot be split into the module %s; compare a directory or a git revision", in, root)
+}
+
+// prefix makes the paths of a module's findings relative to the input.
+func (m moduleCheck) prefix(fs []compat.Finding) []compat.Finding {
+	if m.root == "." {
+		return fs
+	}
+	for i := range fs {
+		for _, s := range []*compat.Span{&fs[i].Span, &fs[i].OldSpan} {
+			if s.Path != "" {
+				s.Path = path.Join(m.root, s.Path)
+			}
+		}
+	}
+	return fs
+}
+
+// checkError prints the problems of ignore comments as path:line:col:
+// message, paths relative to the input, and ends with status 2; other
+// errors pass through.
+func (m moduleCheck) checkError(cmd *cobra.Command, err error) error {
+	var ie *compat.IgnoreCommentError
+	if !errors.As(err, &ie) {
+		return err
+	}
+	for i := range ie.Problems {
+		if s := &ie.Problems[i].Span; m.root != "." && s.Path != "" {
+			s.Path = path.Join(m.root, s.Path)
+		}
+	}
+	fmt.Fprintln(cmd.ErrOrStderr(), ie)
+	return &exitStatus{exitError}
+}

@@ -1,0 +1,193 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/protocheck/protocheck/compat"
+	"github.com/protocheck/protocheck/loader"
+	"github.com/protocheck/protocheck/report"
+)
+
+// An output is one --output FORMAT=PATH: a report written to a file, so
+// that one run feeds several consumers (annotations on stdout, SARIF for
+// code scanning, markdown for the job summary).
+type output struct {
+	format, path string
+}
+
+// parseOutputs reads the --output values, so that a mistyped format fails
+// before any schema is loaded.
+func parseOutputs(specs []string) ([]output, error) {
+	var outs []output
+	for _, s := range specs {
+		format, path, ok := strings.Cut(s, "=")
+		if !ok || format == "" || path == "" {
+			return nil, fmt.Errorf("--output %q: want FORMAT=PATH, such as sarif=protocheck.sarif", s)
+		}
+		if !isFormat(format) {
+			return nil, fmt.Errorf("--output %q: unknown format %q (want one of %s)", s, format, strings.Join(report.Formats(), ", "))
+		}
+		outs = append(outs, output{format, path})
+	}
+	return outs, nil
+}
+
+// checkFormat reports an unknown --format before any work is done.
+func checkFormat(format string) error {
+	if !isFormat(format) {
+		return fmt.Errorf("--format: unknown format %q (want one of %s)", format, strings.Join(report.Formats(), ", "))
+	}
+	return nil
+}
+
+func isFormat(name string) bool {
+	for _, f := range report.Formats() {
+		if f == name {
+			return true
+		}
+	}
+	return false
+}
+
+// reportOptions describes the comparison for the writers that print it.
+func reportOptions(newIn, oldIn loader.Input) report.Options {
+	return report.Options{
+		Input:   newIn.String(),
+		Against: oldIn.String(),
+		Version: version(),
+		Root:    reportRoot(newIn),
+	}
+}
+
+// reportRoot returns the directory that the new input's file paths are
+// relative to, as seen from the repository root, for formats whose readers
+// (GitHub, GitLab) open files from there. protocheck runs from the
+// repository root in CI, so a relative directory input is taken as it is.
+func reportRoot(in loader.Input) string {
+	switch in.Kind {
+	case loader.Git:
+		return in.Subdir
+	case loader.Dir:
+		p := in.Path
+		if filepath.IsAbs(p) {
+			wd, err := os.Getwd()
+			if err != nil {
+				return ""
+			}
+			rel, err := filepath.Rel(wd, p)
+			if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				return ""
+			}
+			p = rel
+		}
+		p = filepath.ToSlash(filepath.Clean(p))
+		if p == "." {
+			return ""
+		}
+		return p
+	}
+	return ""
+}
+
+// writeReports writes findings to stdout in format and to every output
+// file. A file that cannot be written is an error: CI would otherwise upload
+// a stale or missing report without a word.
+func writeReports(cmd *cobra.Command, format string, outs []output, findings []compat.Finding, opts report.Options) error {
+	stdout := cmd.OutOrStdout()
+	o := opts
+	o.Color = useColor(stdout)
+	if err := report.Write(stdout, format, findings, o); err != nil {
+		return err
+	}
+	var errs []error
+	for _, out := range outs {
+		if err := writeReportFile(out, findings, opts); err != nil {
+			errs = append(errs, fmt.Errorf("--output %s=%s: %w", out.format, out.path, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func writeReportFile(out output, findings []compat.Finding, opts report.Options) error {
+	f, err := os.Create(out.path)
+	if err != nil {
+		return unwrapPath(err)
+	}
+	if err := report.Write(f, out.format, findings, opts); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// unwrapPath drops the path that *os.PathError repeats after the flag.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// completeFormat offers the report formats for --format.
+func completeFormat(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return report.Formats(), cobra.ShellCompDirectiveNoFileComp
+}
+
+// completeOutput offers FORMAT= for --output, then file names.
+func completeOutput(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	if strings.Contains(toComplete, "=") {
+		return nil, cobra.ShellCompDirectiveDefault
+	}
+	var out []cobra.Completion
+	for _, f := range report.Formats() {
+		out = append(out, f+"=")
+	}
+	return out, cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
+}
+
+// completeAgainst offers the branches and tags of the repository in the
+// working directory as git inputs, then files and directories.
+func completeAgainst(cmd *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	ctx, cancel := context.WithTimeout(cmd.Context(), 2*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "git", "for-each-ref", "--format=%(refname)", "refs/heads", "refs/tags").Output()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveDefault
+	}
+	var refs []cobra.Completion
+	for line := range strings.Lines(string(out)) {
+		line = strings.TrimSpace(line)
+		var c string
+		if name, ok := strings.CutPrefix(line, "refs/heads/"); ok {
+			c = ".git#branch=" + name
+		} else if name, ok := strings.CutPrefix(line, "refs/tags/"); ok {
+			c = ".git#tag=" + name
+		}
+		if c != "" && strings.HasPrefix(c, toComplete) {
+			refs = append(refs, c)
+		}
+	}
+	if len(refs) == 0 {
+		return nil, cobra.ShellCompDirectiveDefault
+	}
+	return refs, cobra.ShellCompDirectiveNoFileComp
+}
+
+// addReportFlags adds --output to check and completions for the flags that
+// name formats and versions.
+func addReportFlags(cmd *cobra.Command, outputs *[]string) {
+	cmd.Flags().StringArrayVar(outputs, "output", nil, "also write a report to a file, as FORMAT=PATH (repeatable), such as sarif=protocheck.sarif")
+	_ = cmd.RegisterFlagCompletionFunc("format", completeFormat)
+	_ = cmd.RegisterFlagCompletionFunc("output", completeOutput)
+	_ = cmd.RegisterFlagCompletionFunc("against", completeAgainst)
+}

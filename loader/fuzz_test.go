@@ -1,0 +1,187 @@
+package loader
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protodesc"
+	"google.golang.org/protobuf/types/descriptorpb"
+)
+
+// fuzzTimeout bounds one input: a checker in a pre-commit hook must answer,
+// and the largest input a fuzzer makes compiles in milliseconds.
+const fuzzTimeout = 20 * time.Second
+
+// fuzzDep is a file that fuzzed sources may import, so that imports,
+// options and cross-file references get exercised.
+const fuzzDep = `syntax = "proto2";
+package dep;
+import "google/protobuf/descriptor.proto";
+message D { optional int32 x = 1; optional D d = 2; repeated string s = 3; extensions 100 to 200; }
+enum E { E_ZERO = 0; E_ONE = 1; }
+extend google.protobuf.MessageOptions { optional D opt = 50000; }
+`
+
+// withTimeout runs f, failing the test if it takes longer than fuzzTimeout.
+func withTimeout(t *testing.T, what string, f func(ctx context.Context)) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), fuzzTimeout)
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f(ctx)
+	}()
+	select {
+	case <-done:
+	case <-time.After(fuzzTimeout + 5*time.Second):
+		t.Fatalf("%s did not return within %s", what, fuzzTimeout)
+	}
+}
+
+// FuzzLoad compiles arbitrary text as a .proto file. The loader must return
+// a schema or an error, never panic or hang; a file it compiles must have
+// the package and imports that the header scanner of selective compilation
+// finds, when the scanner claims to be sure; and comparing two versions
+// that share the file must not fail where loading it alone succeeded.
+func FuzzLoad(f *testing.F) {
+	f.Add("syntax = \"proto3\";\npackage p;\nmessage A { int32 x = 1; }\n")
+	f.Add("syntax = \"proto2\";\npackage p.q;\nimport \"dep.proto\";\nmessage A { optional dep.D d = 1; option (dep.opt) = { x: 1 d { d { s: \"x\" } } }; }\n")
+	f.Add("edition = \"2023\";\npackage p;\nimport public \"dep.proto\";\nmessage A { int32 x = 1 [features.field_presence = IMPLICIT]; }\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		dir := t.TempDir()
+		write := func(sub, name, data string) {
+			p := filepath.Join(dir, sub, name)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		write("new", "a.proto", src)
+		write("new", "dep.proto", fuzzDep)
+		write("old", "a.proto", src)
+		write("old", "dep.proto", fuzzDep+"message Extra {}\n")
+		l := &Loader{Dir: dir}
+		var s *Schema
+		var loadErr error
+		withTimeout(t, "Load", func(ctx context.Context) {
+			s, loadErr = l.Load(ctx, Input{Kind: Dir, Path: "new", Raw: "new"})
+		})
+		if loadErr != nil {
+			var ce *CompileError
+			if errors.As(loadErr, &ce) {
+				for _, e := range ce.Errors {
+					if e.Path == "" || e.Message == "" {
+						t.Errorf("compile error without a file or a message: %#v", e)
+					}
+				}
+			}
+		} else {
+			for _, fd := range s.Files {
+				if fd.Path() != "a.proto" {
+					continue
+				}
+				pkg, imports, err := scanHeader([]byte(src))
+				if err != nil {
+					continue // the scanner gave up: the file is compiled
+				}
+				var want []string
+				for i := range fd.Imports().Len() {
+					want = append(want, fd.Imports().Get(i).Path())
+				}
+				slices.Sort(want)
+				want = slices.Compact(want)
+				got := slices.Clone(imports)
+				slices.Sort(got)
+				got = slices.Compact(got)
+				if pkg != string(fd.Package()) || !slices.Equal(got, want) {
+					t.Errorf("scanHeader = package %q, imports %q; the compiler found package %q, imports %q", pkg, got, fd.Package(), want)
+				}
+			}
+		}
+		withTimeout(t, "LoadPair", func(ctx context.Context) {
+			_, _, err := l.LoadPair(ctx, Input{Kind: Dir, Path: "old", Raw: "old"}, Input{Kind: Dir, Path: "new", Raw: "new"})
+			if loadErr == nil && err != nil {
+				t.Errorf("Load succeeded but LoadPair failed: %v", err)
+			}
+		})
+	})
+}
+
+// FuzzPrecheck runs the pre-compile scan alone, much faster than FuzzLoad:
+// it must never panic, and a position it reports must lie in the file.
+func FuzzPrecheck(f *testing.F) {
+	f.Add([]byte("message A { /* \xff */ }"))
+	f.Add([]byte("m { m { m { 'a\\'b' } } } // x\n\"\\\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		p := precheck(src)
+		if p == nil {
+			return
+		}
+		lines := 1
+		for _, c := range src {
+			if c == '\n' {
+				lines++
+			}
+		}
+		if p.line < 1 || p.line > lines || p.col < 1 || p.msg == "" {
+			t.Errorf("precheck = %+v for a file of %d lines", p, lines)
+		}
+	})
+}
+
+// FuzzDescriptorSet decodes arbitrary bytes as a descriptor set file: the
+// loader must return a schema or an error, never panic or hang.
+func FuzzDescriptorSet(f *testing.F) {
+	f.Add([]byte{})
+	f.Add([]byte("\x0a\x00"))
+	if b, err := seedSet(); err == nil {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "set.binpb"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		l := &Loader{Dir: dir}
+		withTimeout(t, "loading a descriptor set", func(ctx context.Context) {
+			s, err := l.Load(ctx, Input{Kind: DescriptorSet, Path: "set.binpb", Raw: "set.binpb"})
+			if err == nil && len(s.Files) == 0 {
+				t.Errorf("a descriptor set loaded with no files")
+			}
+		})
+	})
+}
+
+// seedSet compiles fuzzDep and writes it as a descriptor set with its
+// imports, for a seed that gets past decoding.
+func seedSet() ([]byte, error) {
+	dir, err := os.MkdirTemp("", "seed")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	if err := os.WriteFile(filepath.Join(dir, "dep.proto"), []byte(fuzzDep), 0o644); err != nil {
+		return nil, err
+	}
+	s, err := (&Loader{}).Load(context.Background(), Input{Kind: Dir, Path: dir, Raw: dir})
+	if err != nil {
+		return nil, err
+	}
+	set := &descriptorpb.FileDescriptorSet{}
+	for _, fd := range s.Files {
+		for i := range fd.Imports().Len() {
+			set.File = append(set.File, protodesc.ToFileDescriptorProto(fd.Imports().Get(i).FileDescriptor))
+		}
+		set.File = append(set.File, protodesc.ToFileDescriptorProto(fd))
+	}
+	return proto.Marshal(set)
+}

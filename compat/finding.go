@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // A Category groups rules by how strict they are. The names are buf's.
@@ -134,7 +136,38 @@ type Finding struct {
 	OldSpan    Span      // the element in the old version, when it existed
 	Ignored    bool      // suppressed by a protocheck:ignore comment; kept for the record
 	IgnoreWhy  string    // the reason given with the ignore comment
+	// Baselines names the versions the change breaks against, when a
+	// version is checked against several (MergeBaselines fills it).
+	Baselines []string
+	// Proof, when set, demonstrates the finding with data. compat never
+	// sets it: it reasons about descriptors, and the round-trip prover
+	// (package roundtrip, run by `check --prove`) fills it in.
+	Proof *Proof
+	// Unproven says why the prover could not demonstrate the finding with
+	// data, such as "a deleted field breaks no data written today". It is
+	// set only when proving was asked for and Proof is nil.
+	Unproven string
 }
+
+// A Proof is data that shows a finding: a message that one version of the
+// schema writes and the other reads differently. It is plain data so that
+// compat stays free of the prover; every field is already rendered for
+// output.
+type Proof struct {
+	Direction   string // who writes and who reads: backward, forward or middleman
+	Encoding    string // binary or json
+	Message     string // full name of the message encoded
+	FieldPath   string // where the value changes, such as acme.v1.Order.items[0].price
+	Reason      string // what goes wrong, such as "sign changed"
+	Bytes       []byte // the writer's message in binary form
+	Wire        string // Bytes annotated, one field per line
+	WriterValue string // what the writer set, such as "int32 -1"
+	ReaderValue string // what the reader sees, such as "uint32 4294967295"
+}
+
+// SpanOf returns where d is declared, as findings locate elements, so that
+// findings made outside this package point where the rules' findings do.
+func SpanOf(d protoreflect.Descriptor) Span { return spanOf(d) }
 
 // String formats the finding as text output does: path:line:col: message (RULE).
 func (f Finding) String() string {
@@ -156,4 +189,33 @@ func compareFindings(a, b Finding) int {
 func sortFindings(fs []Finding) []Finding {
 	slices.SortFunc(fs, compareFindings)
 	return slices.CompactFunc(fs, func(a, b Finding) bool { return compareFindings(a, b) == 0 })
+}
+
+// MergeBaselines combines the findings of one version checked against
+// several baselines, each labelled: a finding reported against several
+// baselines is kept once, listing them all in the order given. The result
+// is sorted as Check sorts.
+func MergeBaselines(labels []string, findings [][]Finding) []Finding {
+	type key struct {
+		rule, msg string
+		span      Span
+	}
+	var out []Finding
+	at := make(map[key]int)
+	for i, fs := range findings {
+		for _, f := range fs {
+			k := key{f.Rule, f.Message, f.Span}
+			if j, ok := at[k]; ok {
+				if !slices.Contains(out[j].Baselines, labels[i]) {
+					out[j].Baselines = append(out[j].Baselines, labels[i])
+				}
+				continue
+			}
+			f.Baselines = append(slices.Clip(f.Baselines), labels[i])
+			at[k] = len(out)
+			out = append(out, f)
+		}
+	}
+	slices.SortStableFunc(out, compareFindings)
+	return out
 }

@@ -96,6 +96,9 @@ func writeText(w io.Writer, findings []compat.Finding, opts Options) error {
 				rule = "\x1b[33mwarning:\x1b[0m " + rule
 			}
 		}
+		if len(f.Baselines) > 0 {
+			rule += " [against " + strings.Join(f.Baselines, ", ") + "]"
+		}
 		if _, err := fmt.Fprintf(w, "%s: %s %s\n", f.Span, f.Message, rule); err != nil {
 			return err
 		}
@@ -122,6 +125,7 @@ type jsonFinding struct {
 	OldStartColumn int               `json:"old_start_column,omitempty"`
 	Ignored        bool              `json:"ignored,omitempty"`
 	IgnoreReason   string            `json:"ignore_reason,omitempty"`
+	Baselines      []string          `json:"baselines,omitempty"`
 }
 
 // JSONFinding returns the JSON object that json output writes for f.
@@ -143,6 +147,7 @@ func JSONFinding(f compat.Finding) any {
 		OldStartColumn: f.OldSpan.StartCol,
 		Ignored:        f.Ignored,
 		IgnoreReason:   f.IgnoreWhy,
+		Baselines:      f.Baselines,
 	}
 }
 

@@ -43,44 +43,9 @@ func (e *errNothingToCompare) Error() string { return e.why }
 // it becomes the subdir of both git inputs. GIT_DIR and GIT_INDEX_FILE,
 // which git sets while it runs hooks, reach git untouched.
 func inferBaseline(ctx context.Context, input string) (newIn, oldIn loader.Input, err error) {
-	in, err := loader.ParseInput(input)
+	repo, sub, err := inputRepo(ctx, input)
 	if err != nil {
 		return newIn, oldIn, err
-	}
-	if in.Kind != loader.Dir {
-		return newIn, oldIn, &errNoBaseline{fmt.Sprintf("%s is not a directory of a git repository", input)}
-	}
-	dir, err := filepath.Abs(in.Path)
-	if err == nil {
-		dir, err = filepath.EvalSymlinks(dir)
-	}
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return newIn, oldIn, fmt.Errorf("input %s: %s does not exist", input, in.Path)
-		}
-		return newIn, oldIn, fmt.Errorf("input %s: %w", input, unwrapPath(err))
-	}
-	repo, err := gitfs.Open(ctx, dir)
-	if err != nil {
-		if strings.HasPrefix(err.Error(), "not a git repository") {
-			return newIn, oldIn, &errNoBaseline{input + " is not in a git repository"}
-		}
-		return newIn, oldIn, &errNoBaseline{fmt.Sprintf("%s is not in a git repository git can read (%v)", input, err)}
-	}
-	if repo.Root() == "" {
-		return newIn, oldIn, &errNoBaseline{input + " is in a git repository without a work tree"}
-	}
-	root, err := filepath.EvalSymlinks(repo.Root())
-	if err != nil {
-		root = repo.Root()
-	}
-	sub, err := filepath.Rel(root, dir)
-	if err != nil || sub == ".." || strings.HasPrefix(sub, ".."+string(filepath.Separator)) {
-		return newIn, oldIn, &errNoBaseline{fmt.Sprintf("%s is outside the work tree of %s", input, repo.Root())}
-	}
-	sub = filepath.ToSlash(sub)
-	if sub == "." {
-		sub = ""
 	}
 	from, to := os.Getenv("PRE_COMMIT_FROM_REF"), os.Getenv("PRE_COMMIT_TO_REF")
 	if from != "" && to != "" {
@@ -110,6 +75,51 @@ func inferBaseline(ctx context.Context, input string) (newIn, oldIn loader.Input
 	newIn = loader.StagedInput(repo.Root(), sub)
 	newIn.Raw = ".git#index" + subdirOption(sub)
 	return newIn, oldIn, nil
+}
+
+// inputRepo finds the git repository that holds the directory input, and
+// the input's path within it, which git inputs take as their subdir.
+func inputRepo(ctx context.Context, input string) (*gitfs.Repo, string, error) {
+	in, err := loader.ParseInput(input)
+	if err != nil {
+		return nil, "", err
+	}
+	if in.Kind != loader.Dir {
+		return nil, "", &errNoBaseline{fmt.Sprintf("%s is not a directory of a git repository", input)}
+	}
+	dir, err := filepath.Abs(in.Path)
+	if err == nil {
+		dir, err = filepath.EvalSymlinks(dir)
+	}
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, "", fmt.Errorf("input %s: %s does not exist", input, in.Path)
+		}
+		return nil, "", fmt.Errorf("input %s: %w", input, unwrapPath(err))
+	}
+	repo, err := gitfs.Open(ctx, dir)
+	if err != nil {
+		if strings.HasPrefix(err.Error(), "not a git repository") {
+			return nil, "", &errNoBaseline{input + " is not in a git repository"}
+		}
+		return nil, "", &errNoBaseline{fmt.Sprintf("%s is not in a git repository git can read (%v)", input, err)}
+	}
+	if repo.Root() == "" {
+		return nil, "", &errNoBaseline{input + " is in a git repository without a work tree"}
+	}
+	root, err := filepath.EvalSymlinks(repo.Root())
+	if err != nil {
+		root = repo.Root()
+	}
+	sub, err := filepath.Rel(root, dir)
+	if err != nil || sub == ".." || strings.HasPrefix(sub, ".."+string(filepath.Separator)) {
+		return nil, "", &errNoBaseline{fmt.Sprintf("%s is outside the work tree of %s", input, repo.Root())}
+	}
+	sub = filepath.ToSlash(sub)
+	if sub == "." {
+		sub = ""
+	}
+	return repo, sub, nil
 }
 
 // revisionInput is the git input for rev, written for messages as the user

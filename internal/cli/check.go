@@ -16,7 +16,7 @@ import (
 )
 
 type checkFlags struct {
-	against   string
+	baselines baselineFlags
 	format    string
 	use       []string
 	except    []string
@@ -41,6 +41,12 @@ An INPUT is a directory of .proto files, a descriptor set file (.binpb, .pb,
   .git#branch=main   .git#tag=v1.2.0   .git#ref=HEAD~1   .git#commit=<sha>
 each with an optional ,subdir=DIR.
 
+--against may be repeated, and --against-tags GLOB and --against-history N
+add git tags and recent commits: the input is checked against each, and a
+finding that several share is reported once, naming them all. With
+--direction, that is a registry's BACKWARD_TRANSITIVE, FORWARD_TRANSITIVE or
+FULL_TRANSITIVE check.
+
 Without --against, in a git repository, check compares the files staged for
 the next commit with HEAD, or the revision PRE_COMMIT_TO_REF with
 PRE_COMMIT_FROM_REF when pre-commit sets them: what a pre-commit hook needs.
@@ -51,7 +57,8 @@ github-actions (annotations), junit, gitlab-code-quality, markdown.
 
 Exit status: 0 no breaking change, 1 breaking changes, 2 could not run.`,
 		Example: `  protocheck check proto --against .git#branch=main,subdir=proto
-  protocheck check --against v1.binpb --use WIRE --format json`,
+  protocheck check --against v1.binpb --use WIRE --format json
+  protocheck check proto --against-tags 'v*' --use WIRE --direction backward`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			input := "."
@@ -62,7 +69,7 @@ Exit status: 0 no breaking change, 1 breaking changes, 2 could not run.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&fl.against, "against", "", "the version to compare with (default: in a git repository, HEAD against the staged files)")
+	addBaselineFlags(cmd, &fl.baselines)
 	f.StringVar(&fl.format, "format", "text", "output format: "+strings.Join(report.Formats(), ", "))
 	f.StringSliceVar(&fl.use, "use", nil, "categories (FILE, PACKAGE, WIRE_JSON, WIRE) or rule ids to check (default FILE)")
 	f.StringSliceVar(&fl.except, "except", nil, "categories or rule ids to leave out")
@@ -100,30 +107,24 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 	if _, err := cfg.Select(); err != nil {
 		return err
 	}
-	newIn, oldIn, err := checkInputs(cmd, input, fl.against)
+	newIn, bases, err := checkBaselines(cmd, input, fl.baselines)
 	if err != nil {
 		return err
 	}
-	mods, err := cc.moduleChecks(cmd, newIn, oldIn, cfg)
-	if err != nil {
-		return err
-	}
-	var findings []compat.Finding
-	for _, m := range mods { // one per module of the configuration file
-		l := &loader.Loader{IncludePaths: fl.includes}
-		oldS, newS, err := loadPair(cmd.Context(), l, m.old, m.new, fl.full)
+	labels := make([]string, len(bases))
+	perBase := make([][]compat.Finding, len(bases))
+	for i, b := range bases {
+		labels[i] = b.label
+		perBase[i], err = checkAgainst(cmd, newIn, b.in, cc, cfg, fl)
 		if err != nil {
-			return reportLoadError(cmd, err)
+			return err
 		}
-		fs, err := compat.Check(
-			&compat.Schema{Files: oldS.Files, Paths: oldS.Paths, Packages: oldS.Packages},
-			&compat.Schema{Files: newS.Files, Paths: newS.Paths, Packages: newS.Packages},
-			m.cfg)
-		if err != nil {
-			return m.checkError(cmd, err)
-		}
-		findings = append(findings, m.prefix(fs)...)
 	}
+	findings := perBase[0]
+	if len(bases) > 1 {
+		findings = compat.MergeBaselines(labels, perBase)
+	}
+	oldIn := bases[0].in
 	if err := writeReports(cmd, fl.format, outs, findings, reportOptions(newIn, oldIn)); err != nil {
 		return err
 	}
@@ -132,7 +133,38 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 			return &exitStatus{exitFindings}
 		}
 	}
+	if name := fl.baselines.updateSnapshot; name != "" {
+		if err := writeSnapshot(cmd.Context(), &loader.Loader{IncludePaths: fl.includes}, newIn, name); err != nil {
+			return reportLoadError(cmd, err)
+		}
+	}
 	return nil
+}
+
+// checkAgainst checks the input against one baseline, module by module of
+// the configuration file.
+func checkAgainst(cmd *cobra.Command, newIn, oldIn loader.Input, cc *checkConfig, cfg compat.Config, fl checkFlags) ([]compat.Finding, error) {
+	mods, err := cc.moduleChecks(cmd, newIn, oldIn, cfg)
+	if err != nil {
+		return nil, err
+	}
+	var findings []compat.Finding
+	for _, m := range mods {
+		l := &loader.Loader{IncludePaths: fl.includes}
+		oldS, newS, err := loadPair(cmd.Context(), l, m.old, m.new, fl.full)
+		if err != nil {
+			return nil, reportLoadError(cmd, err)
+		}
+		fs, err := compat.Check(
+			&compat.Schema{Files: oldS.Files, Paths: oldS.Paths, Packages: oldS.Packages},
+			&compat.Schema{Files: newS.Files, Paths: newS.Paths, Packages: newS.Packages},
+			m.cfg)
+		if err != nil {
+			return nil, m.checkError(cmd, err)
+		}
+		findings = append(findings, m.prefix(fs)...)
+	}
+	return findings, nil
 }
 
 // loadPair loads both versions: by default compiling only the files that

@@ -70,6 +70,7 @@ data, with the rule that forbids it and where to look.`,
 		newRulesCmd(),
 		newExplainCmd(),
 		newVersionCmd(),
+		newSnapshotCmd(),
 	)
 	return root
 }

@@ -1,0 +1,187 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/protocheck/protocheck/loader"
+)
+
+// baselineFlags name the versions that check compares the input with.
+type baselineFlags struct {
+	against        []string
+	againstTags    string
+	againstHistory int
+	updateSnapshot string
+}
+
+func addBaselineFlags(cmd *cobra.Command, bf *baselineFlags) {
+	f := cmd.Flags()
+	f.StringArrayVar(&bf.against, "against", nil, "a version to compare with; repeat to compare with several (default: in a git repository, HEAD against the staged files)")
+	f.StringVar(&bf.againstTags, "against-tags", "", "also compare with every git tag matching `GLOB` (such as 'v*'), in semantic version order")
+	f.IntVar(&bf.againstHistory, "against-history", 0, "also compare with the last `N` commits that changed the input")
+	f.StringVar(&bf.updateSnapshot, "update-snapshot", "", "when the check passes, write the input as a snapshot to `FILE` (see 'protocheck snapshot')")
+}
+
+// A baseline is one version to compare with, and its label in output.
+type baseline struct {
+	in    loader.Input
+	label string
+}
+
+// checkBaselines returns the input and the versions to compare it with:
+// each --against, the tags and commits --against-tags and --against-history
+// select, or, with none of those, the baseline a pre-commit hook needs.
+func checkBaselines(cmd *cobra.Command, input string, bf baselineFlags) (loader.Input, []baseline, error) {
+	if len(bf.against) == 0 && bf.againstTags == "" && bf.againstHistory == 0 {
+		newIn, oldIn, err := checkInputs(cmd, input, "")
+		return newIn, []baseline{{oldIn, oldIn.Raw}}, err
+	}
+	newIn, err := loader.ParseInput(input)
+	if err != nil {
+		return newIn, nil, err
+	}
+	var bases []baseline
+	for _, a := range bf.against {
+		in, err := loader.ParseInput(a)
+		if err != nil {
+			return newIn, nil, fmt.Errorf("--against: %w", err)
+		}
+		bases = append(bases, baseline{in, a})
+	}
+	if bf.againstTags == "" && bf.againstHistory == 0 {
+		return newIn, bases, nil
+	}
+	if bf.againstHistory < 0 {
+		return newIn, nil, fmt.Errorf("--against-history: want a positive number of commits, not %d", bf.againstHistory)
+	}
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	repo, sub, err := inputRepo(ctx, input)
+	if err != nil {
+		return newIn, nil, err
+	}
+	var revs []baseline
+	if bf.againstTags != "" {
+		tags, err := repo.Tags(ctx, bf.againstTags)
+		if err != nil {
+			return newIn, nil, fmt.Errorf("--against-tags: %w", err)
+		}
+		if len(tags) == 0 {
+			return newIn, nil, fmt.Errorf("--against-tags: no tag matches %q", bf.againstTags)
+		}
+		for _, t := range tags {
+			revs = append(revs, baseline{loader.Input{
+				Kind: loader.Git, Path: repo.Root(), RefKind: "tag", Ref: t, Subdir: sub,
+				Raw: ".git#tag=" + t + subdirOption(sub),
+			}, t})
+		}
+	}
+	if bf.againstHistory > 0 {
+		path := sub
+		if path == "" {
+			path = "."
+		}
+		commits, err := repo.History(ctx, "HEAD", bf.againstHistory, path)
+		if err != nil {
+			return newIn, nil, fmt.Errorf("--against-history: %w", err)
+		}
+		for _, c := range commits {
+			revs = append(revs, baseline{loader.Input{
+				Kind: loader.Git, Path: repo.Root(), RefKind: "commit", Ref: c, Subdir: sub,
+				Raw: ".git#commit=" + c + subdirOption(sub),
+			}, c[:min(12, len(c))]})
+		}
+	}
+	// A release made before the schema existed has nothing to break.
+	for _, b := range revs {
+		entries, err := repo.Tree(ctx, b.in.Ref, sub)
+		if err != nil || !hasProto(entries) {
+			fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: skipping %s: it holds no .proto files\n", b.label)
+			continue
+		}
+		bases = append(bases, b)
+	}
+	if len(bases) == 0 {
+		return newIn, nil, fmt.Errorf("no baseline holds the schema: nothing to compare with")
+	}
+	return newIn, bases, nil
+}
+
+// writeSnapshot writes the input's schema to name, replacing the file
+// whole so that a failed write never leaves half a snapshot.
+func writeSnapshot(ctx context.Context, l *loader.Loader, in loader.Input, name string) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	s, err := l.Load(ctx, in)
+	if err != nil {
+		return err
+	}
+	data, err := loader.Snapshot(s)
+	if err != nil {
+		return fmt.Errorf("snapshot: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(name), ".snapshot-*")
+	if err != nil {
+		return fmt.Errorf("snapshot: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("snapshot %s: %w", name, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("snapshot %s: %w", name, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("snapshot %s: %w", name, err)
+	}
+	if err := os.Rename(tmp.Name(), name); err != nil {
+		return fmt.Errorf("snapshot %s: %w", name, err)
+	}
+	return nil
+}
+
+func newSnapshotCmd() *cobra.Command {
+	var out string
+	var includes []string
+	cmd := &cobra.Command{
+		Use:   "snapshot [INPUT] -o FILE.binpb",
+		Short: "Write a schema as a descriptor set to check against later",
+		Long: `snapshot compiles INPUT (default ".") and writes it, with source info and
+imports, as a FileDescriptorSet: a lock file for repositories that would
+rather commit the schema they promised than trust git history. The same
+schema always gives the same bytes. Check against it with
+--against FILE.binpb; refresh it with check --update-snapshot FILE.binpb,
+which writes only when the check passes.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return fmt.Errorf("snapshot needs -o FILE")
+			}
+			input := "."
+			if len(args) == 1 {
+				input = args[0]
+			}
+			in, err := loader.ParseInput(input)
+			if err != nil {
+				return err
+			}
+			err = writeSnapshot(cmd.Context(), &loader.Loader{IncludePaths: includes}, in, out)
+			if err != nil {
+				return reportLoadError(cmd, err)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&out, "output", "o", "", "the file to write")
+	cmd.Flags().StringSliceVarP(&includes, "include", "I", nil, "directories to search for imports the input does not hold")
+	return cmd
+}

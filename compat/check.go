@@ -123,6 +123,7 @@ func Check(old, new *Schema, cfg Config) ([]Finding, error) {
 		dir = Both
 	}
 	p := &pass{old: newIndex(old), new: newIndex(new)}
+	p.same = unchangedFiles(p.old, p.new)
 	ig, err := newIgnorer(cfg, p.old, p.new)
 	if err != nil {
 		return nil, err
@@ -145,6 +146,8 @@ func Check(old, new *Schema, cfg Config) ([]Finding, error) {
 type pass struct {
 	old, new *index
 	rule     *Rule
+	same     map[string]bool                     // paths of files unchanged between the versions
+	msgPairs [][2]protoreflect.MessageDescriptor // built on first use, shared by every rule
 	findings []Finding
 }
 

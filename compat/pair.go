@@ -26,6 +26,11 @@ type index struct {
 	extensions map[extensionKey]protoreflect.ExtensionDescriptor
 	extKeys    []extensionKey
 	locals     map[string]*localElems // by file path, built on demand
+	// fieldPairs are the field pairs of a Check, old then new, built on the
+	// first forEachFieldPair of the new version's index: descriptors'
+	// ByNumber scans, and every field rule pairs every field.
+	fieldPairs [][2]protoreflect.FieldDescriptor
+	pairsBuilt bool
 
 	// otherPkgs are the packages of the files not compiled: Schema.Packages.
 	otherPkgs map[protoreflect.FullName]bool
@@ -129,7 +134,7 @@ func (x *index) addExtensions(xs protoreflect.ExtensionDescriptors) {
 // forEachFilePair calls fn for every file path present in both versions.
 func (p *pass) forEachFilePair(fn func(old, new protoreflect.FileDescriptor)) {
 	for _, path := range p.old.filePaths {
-		if nf, ok := p.new.files[path]; ok {
+		if nf, ok := p.new.files[path]; ok && !p.same[path] {
 			fn(p.old.files[path], nf)
 		}
 	}
@@ -139,10 +144,16 @@ func (p *pass) forEachFilePair(fn func(old, new protoreflect.FileDescriptor)) {
 // name is present in both versions. Map entry messages are included: their
 // fields are the map's key and value.
 func (p *pass) forEachMessagePair(fn func(old, new protoreflect.MessageDescriptor)) {
-	for _, name := range p.old.msgNames {
-		if nm, ok := p.new.messages[name]; ok {
-			fn(p.old.messages[name], nm)
+	if p.msgPairs == nil {
+		p.msgPairs = make([][2]protoreflect.MessageDescriptor, 0, 64)
+		for _, name := range p.old.msgNames {
+			if nm, ok := p.new.messages[name]; ok && !p.unchanged(p.old.messages[name], nm) {
+				p.msgPairs = append(p.msgPairs, [2]protoreflect.MessageDescriptor{p.old.messages[name], nm})
+			}
 		}
+	}
+	for _, mp := range p.msgPairs {
+		fn(mp[0], mp[1])
 	}
 }
 
@@ -150,22 +161,45 @@ func (p *pass) forEachMessagePair(fn func(old, new protoreflect.MessageDescripto
 // message present in both versions. Extensions are paired by
 // forEachExtensionPair instead.
 func (p *pass) forEachFieldPair(fn func(old, new protoreflect.FieldDescriptor)) {
-	p.forEachMessagePair(func(om, nm protoreflect.MessageDescriptor) {
-		ofs, nfs := om.Fields(), nm.Fields()
-		for i := range ofs.Len() {
-			of := ofs.Get(i)
-			if nf := nfs.ByNumber(of.Number()); nf != nil {
-				fn(of, nf)
+	if !p.new.pairsBuilt {
+		p.new.pairsBuilt = true
+		p.new.fieldPairs = make([][2]protoreflect.FieldDescriptor, 0, 16*len(p.old.msgNames))
+		var byNumber map[protoreflect.FieldNumber]protoreflect.FieldDescriptor
+		p.forEachMessagePair(func(om, nm protoreflect.MessageDescriptor) {
+			ofs, nfs := om.Fields(), nm.Fields()
+			clear(byNumber)
+			for i := range ofs.Len() {
+				of := ofs.Get(i)
+				n := of.Number()
+				// Fields mostly keep their place: look there before the map.
+				if i < nfs.Len() && nfs.Get(i).Number() == n {
+					p.new.fieldPairs = append(p.new.fieldPairs, [2]protoreflect.FieldDescriptor{of, nfs.Get(i)})
+					continue
+				}
+				if len(byNumber) == 0 {
+					if byNumber == nil {
+						byNumber = make(map[protoreflect.FieldNumber]protoreflect.FieldDescriptor)
+					}
+					for j := range nfs.Len() {
+						byNumber[nfs.Get(j).Number()] = nfs.Get(j)
+					}
+				}
+				if nf, ok := byNumber[n]; ok {
+					p.new.fieldPairs = append(p.new.fieldPairs, [2]protoreflect.FieldDescriptor{of, nf})
+				}
 			}
-		}
-	})
+		})
+	}
+	for _, fp := range p.new.fieldPairs {
+		fn(fp[0], fp[1])
+	}
 }
 
 // forEachExtensionPair calls fn for every extension with the same extendee
 // and number in both versions.
 func (p *pass) forEachExtensionPair(fn func(old, new protoreflect.ExtensionDescriptor)) {
 	for _, k := range p.old.extKeys {
-		if nx, ok := p.new.extensions[k]; ok {
+		if nx, ok := p.new.extensions[k]; ok && !p.unchanged(p.old.extensions[k], nx) {
 			fn(p.old.extensions[k], nx)
 		}
 	}
@@ -175,7 +209,7 @@ func (p *pass) forEachExtensionPair(fn func(old, new protoreflect.ExtensionDescr
 // versions.
 func (p *pass) forEachEnumPair(fn func(old, new protoreflect.EnumDescriptor)) {
 	for _, name := range p.old.enumNames {
-		if ne, ok := p.new.enums[name]; ok {
+		if ne, ok := p.new.enums[name]; ok && !p.unchanged(p.old.enums[name], ne) {
 			fn(p.old.enums[name], ne)
 		}
 	}
@@ -203,7 +237,7 @@ func (p *pass) forEachEnumValuePair(fn func(old, new protoreflect.EnumValueDescr
 // in both versions.
 func (p *pass) forEachServicePair(fn func(old, new protoreflect.ServiceDescriptor)) {
 	for _, name := range p.old.svcNames {
-		if ns, ok := p.new.services[name]; ok {
+		if ns, ok := p.new.services[name]; ok && !p.unchanged(p.old.services[name], ns) {
 			fn(p.old.services[name], ns)
 		}
 	}

@@ -53,7 +53,7 @@ one until no data or code uses it.`,
 			if v := nvs.ByName(ov.Name()); v != nil && v.Number() == ov.Number() {
 				return
 			}
-			p.report(spanOf(nv, nameTag), spanOf(ov, nameTag),
+			p.report(spanOf(nv, enumValueNumberTag), spanOf(ov, enumValueNumberTag),
 				"value %d of %s changed name from %q to %q", nv.Number(), nv.Parent().FullName(), ov.Name(), nv.Name())
 		})
 	},

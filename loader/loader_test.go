@@ -72,7 +72,7 @@ package acme.v1;
 import "acme/v1/user.proto";
 message Event { User user = 1; string kind = 2 [features.field_presence = IMPLICIT]; }
 `,
-	"README.md":      "not a proto file",
+	"README.md":       "not a proto file",
 	".hidden/x.proto": "this is skipped",
 }
 

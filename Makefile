@@ -16,5 +16,17 @@ lint:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
 
+# Each fuzz target for FUZZTIME; the seeds under testdata/fuzz run in every
+# `make test` anyway. A crash leaves its input under testdata/fuzz: keep it.
+FUZZTIME ?= 20s
+FUZZ_TARGETS = loader:FuzzLoad loader:FuzzPrecheck loader:FuzzDescriptorSet compat:FuzzCheck
+
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t#*:}; \
+		echo "== $$name ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) ./$$pkg; \
+	done
+
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -84,31 +84,37 @@ const (
 	javaUTF8Tag          = 2 // pb.JavaFeatures.utf8_validation
 )
 
-// feature resolves one field of google.protobuf.FeatureSet for d, walking
-// from d up to its file and falling back to the edition's default, as
-// protoc does. Files in proto2 and proto3 syntax get the defaults of the
-// editions that stand for them.
-func feature(d protoreflect.Descriptor, name protoreflect.Name) protoreflect.EnumNumber {
-	fd := featureSetFields.ByName(name)
-	v, err := protoutil.ResolveFeature(d, fd)
-	if err != nil {
-		return fd.Default().Enum()
-	}
-	return v.Enum()
-}
-
-var featureSetFields = (*descriptorpb.FeatureSet)(nil).ProtoReflect().Descriptor().Fields()
-
 // utf8Verified reports whether readers reject a string field holding
-// invalid UTF-8. Bytes fields are never checked.
+// invalid UTF-8: the utf8_validation feature, set on the field or an
+// enclosing element, or the edition's default (NONE for proto2, VERIFY
+// after). Bytes fields are never checked. It walks the options itself
+// rather than through protoutil.ResolveFeature, which parses the
+// defaults anew on every call and dominated the time of a check.
 func utf8Verified(f protoreflect.FieldDescriptor) bool {
-	return f.Kind() == protoreflect.StringKind &&
-		descriptorpb.FeatureSet_Utf8Validation(feature(f, "utf8_validation")) == descriptorpb.FeatureSet_VERIFY
+	if f.Kind() != protoreflect.StringKind {
+		return false
+	}
+	for d := protoreflect.Descriptor(f); d != nil; d = d.Parent() {
+		if fs := featuresOf(d); fs != nil && fs.Utf8Validation != nil {
+			return fs.GetUtf8Validation() == descriptorpb.FeatureSet_VERIFY
+		}
+	}
+	return f.ParentFile().Syntax() != protoreflect.Proto2
 }
 
-// jsonFormat is the resolved json_format feature of a message or enum.
+// jsonFormat is the resolved json_format feature of a message or enum:
+// set on it or an enclosing element, or the edition's default
+// (LEGACY_BEST_EFFORT for proto2, ALLOW after).
 func jsonFormat(d protoreflect.Descriptor) descriptorpb.FeatureSet_JsonFormat {
-	return descriptorpb.FeatureSet_JsonFormat(feature(d, "json_format"))
+	for e := d; e != nil; e = e.Parent() {
+		if fs := featuresOf(e); fs != nil && fs.JsonFormat != nil {
+			return fs.GetJsonFormat()
+		}
+	}
+	if d.ParentFile().Syntax() == protoreflect.Proto2 {
+		return descriptorpb.FeatureSet_LEGACY_BEST_EFFORT
+	}
+	return descriptorpb.FeatureSet_ALLOW
 }
 
 // customFeature resolves a field of a language's feature set (pb.cpp is

@@ -221,6 +221,9 @@ reader is rebuilt before writers use the wider range.`,
 	run: func(p *pass) {
 		p.forEachFieldOrExtensionPair(func(of, nf protoreflect.FieldDescriptor) {
 			_, narrow := numberLoss(of, nf)
+			if narrow == 0 {
+				return
+			}
 			at, was := fieldSpan(nf, typeTag(nf)), fieldSpan(of, typeTag(of))
 			switch narrow {
 			case Backward:
@@ -695,15 +698,19 @@ Avoid required; validate presence in application code.`,
 			ofs, nfs := om.Fields(), nm.Fields()
 			for i := range ofs.Len() {
 				of := ofs.Get(i)
-				if nf := nfs.ByNumber(of.Number()); of.Cardinality() == protoreflect.Required &&
-					(nf == nil || nf.Cardinality() != protoreflect.Required) {
+				if of.Cardinality() != protoreflect.Required {
+					continue
+				}
+				if nf := nfs.ByNumber(of.Number()); nf == nil || nf.Cardinality() != protoreflect.Required {
 					p.reportDir(Forward, spanOf(nm), spanOf(om), "required %s is no longer required: old readers reject new data without it", fieldDesc(of))
 				}
 			}
 			for i := range nfs.Len() {
 				nf := nfs.Get(i)
-				if of := ofs.ByNumber(nf.Number()); nf.Cardinality() == protoreflect.Required &&
-					(of == nil || of.Cardinality() != protoreflect.Required) {
+				if nf.Cardinality() != protoreflect.Required {
+					continue
+				}
+				if of := ofs.ByNumber(nf.Number()); of == nil || of.Cardinality() != protoreflect.Required {
 					p.reportDir(Backward, fieldSpan(nf), Span{}, "%s is newly required: new readers reject old data without it", fieldDesc(nf))
 				}
 			}

@@ -29,6 +29,9 @@ Keep the enum as it is; move proto2 enums to editions with
 features.enum_type = CLOSED.`,
 	run: func(p *pass) {
 		p.forEachEnumPair(func(oe, ne protoreflect.EnumDescriptor) {
+			if oe.IsClosed() == ne.IsClosed() {
+				return
+			}
 			at, was := spanOf(ne, enumOptionsTag, enumFeaturesTag, featureEnumTypeTag), spanOf(oe, enumOptionsTag, enumFeaturesTag, featureEnumTypeTag)
 			switch {
 			case !oe.IsClosed() && ne.IsClosed():

@@ -58,10 +58,16 @@ func (l *Loader) openDescriptorSet(in Input) (*Tree, error) {
 	}
 	var set descriptorpb.FileDescriptorSet
 	if err := proto.Unmarshal(data, &set); err != nil {
-		return nil, fmt.Errorf("%s: not a valid FileDescriptorSet: %v", in.Path, err)
+		return nil, fmt.Errorf("%s: not a valid FileDescriptorSet: %s", in.Path, protoCause(err))
 	}
 	if len(set.File) == 0 {
 		return nil, fmt.Errorf("%s: the descriptor set holds no files", in.Path)
+	}
+	for _, fd := range set.File {
+		if nestedDeeper(fd.GetMessageType(), MaxNestingDepth) {
+			// Full names grow with depth: linking costs its square.
+			return nil, fmt.Errorf("%s: %s: messages nest more than %d deep: protocheck refuses deeper nesting", in.Path, fd.GetName(), MaxNestingDepth)
+		}
 	}
 	t := &Tree{Input: in, loader: l, display: func(p string) string { return p }}
 	marked := false
@@ -175,4 +181,28 @@ func (d *descriptorSet) schema(t *Tree, only []string) (*Schema, error) {
 	}
 	slices.SortFunc(s.Files, func(a, b protoreflect.FileDescriptor) int { return strings.Compare(a.Path(), b.Path()) })
 	return s, nil
+}
+
+// nestedDeeper reports whether messages nest more than limit deep.
+func nestedDeeper(ms []*descriptorpb.DescriptorProto, limit int) bool {
+	if len(ms) == 0 {
+		return false
+	}
+	if limit == 0 {
+		return true
+	}
+	for _, m := range ms {
+		if nestedDeeper(m.GetNestedType(), limit-1) {
+			return true
+		}
+	}
+	return false
+}
+
+// protoCause returns a protobuf-go error's text without its "proto:"
+// prefix, after which protobuf-go puts a space or, at random, a no-break
+// space, so that nobody compares its messages: ours must be stable.
+func protoCause(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "proto:")
+	return strings.TrimLeft(msg, " \u00a0")
 }

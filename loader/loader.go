@@ -19,6 +19,7 @@ import (
 	"sync"
 
 	"github.com/bufbuild/protocompile"
+	"github.com/bufbuild/protocompile/linker"
 	"github.com/bufbuild/protocompile/reporter"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
@@ -56,6 +57,11 @@ type Tree struct {
 	set *descriptorSet
 	// display turns a path relative to the root into one the user can open.
 	display func(string) string
+	// shared and depsOnly serve LoadPair (changed.go): files compiled
+	// once for both versions, and a compile of imports only, which needs
+	// no source info.
+	shared   map[string]protoreflect.FileDescriptor
+	depsOnly bool
 }
 
 // A File is one file of a Tree.
@@ -245,17 +251,31 @@ func (t *Tree) Compile(ctx context.Context, only []string) (*Schema, error) {
 	for _, f := range t.Files {
 		own[f.Path] = true
 	}
-	var errs []reporter.ErrorWithPos
-	pre := &refusals{}
-	c := protocompile.Compiler{
-		Resolver:       protocompile.WithStandardImports(&protocompile.SourceResolver{Accessor: t.accessor(ctx, own, pre)}),
-		SourceInfoMode: protocompile.SourceInfoStandard,
-		Reporter: reporter.NewReporter(func(err reporter.ErrorWithPos) error {
-			errs = append(errs, err)
-			return nil // keep going: the user wants every error at once
-		}, nil),
+	var (
+		errs  []reporter.ErrorWithPos
+		pre   *refusals
+		files linker.Files
+		err   error
+	)
+	// Which file reports an import cycle depends on the order in which
+	// concurrent compiles finish: when anything fails, compile again one
+	// file at a time, so that the same tree always gets the same errors.
+	for _, parallelism := range []int{0, 1} {
+		errs, pre = nil, &refusals{}
+		c := protocompile.Compiler{
+			Resolver:       t.withShared(protocompile.WithStandardImports(&protocompile.SourceResolver{Accessor: t.accessor(ctx, own, pre)})),
+			SourceInfoMode: t.sourceInfoMode(),
+			MaxParallelism: parallelism,
+			Reporter: reporter.NewReporter(func(err reporter.ErrorWithPos) error {
+				errs = append(errs, err)
+				return nil // keep going: the user wants every error at once
+			}, nil),
+		}
+		files, err = c.Compile(ctx, paths...)
+		if err == nil || ctx.Err() != nil {
+			break
+		}
 	}
-	files, err := c.Compile(ctx, paths...)
 	var posErr reporter.ErrorWithPos
 	if errors.As(err, &posErr) && !slices.ContainsFunc(errs, func(e reporter.ErrorWithPos) bool { return e.Error() == posErr.Error() }) {
 		errs = append(errs, posErr) // resolution errors bypass the reporter

@@ -425,8 +425,10 @@ fields): no data sets it together with anything else. Otherwise add new
 fields in the oneof and migrate.`,
 	run: func(p *pass) {
 		p.forEachMessagePair(func(om, nm protoreflect.MessageDescriptor) {
-			p.oneofJoins(om, nm, nm, Backward, "now share oneof %q: new readers keep only one of them from old data")
-			p.oneofJoins(nm, om, nm, Forward, "no longer share oneof %q: old readers keep only one of them from new data")
+			// Joined: old writers may set both; new readers keep one.
+			p.oneofJoins(nm, om, nm, Backward, "now share oneof %q: new readers keep only one of them from old data")
+			// Split: new writers may set both; old readers keep one.
+			p.oneofJoins(om, nm, nm, Forward, "no longer share oneof %q: old readers keep only one of them from new data")
 		})
 	},
 }

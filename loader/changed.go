@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/bufbuild/protocompile"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -48,6 +49,8 @@ type treeDiff struct {
 	// packages gives the package of every file that is in both trees and
 	// not in oldPaths or newPaths.
 	packages map[string]string
+	// imports gives the imports of the files of packages.
+	imports map[string][]string
 }
 
 func diffTrees(ctx context.Context, old, new *Tree) (*treeDiff, error) {
@@ -95,7 +98,7 @@ func diffTrees(ctx context.Context, old, new *Tree) (*treeDiff, error) {
 			return nil, err
 		}
 	}
-	d := &treeDiff{oldPaths: []string{}, newPaths: []string{}, packages: make(map[string]string, len(unchanged))}
+	d := &treeDiff{oldPaths: []string{}, newPaths: []string{}, packages: make(map[string]string, len(unchanged)), imports: make(map[string][]string, len(unchanged))}
 	if len(dirty) == 0 {
 		return d, nil
 	}
@@ -126,6 +129,7 @@ func diffTrees(ctx context.Context, old, new *Tree) (*treeDiff, error) {
 			continue
 		}
 		d.packages[path] = h.pkg
+		d.imports[path] = h.imports
 		for _, imp := range h.imports {
 			importers[imp] = append(importers[imp], path)
 		}
@@ -142,6 +146,7 @@ func diffTrees(ctx context.Context, old, new *Tree) (*treeDiff, error) {
 	}
 	for path := range dirty {
 		delete(d.packages, path)
+		delete(d.imports, path)
 	}
 	for _, f := range old.Files {
 		if dirty[f.Path] {
@@ -484,6 +489,20 @@ func (l *Loader) LoadPair(ctx context.Context, old, new Input) (oldSchema, newSc
 	if len(oldOnly) == len(ot.Files) && len(newOnly) == len(nt.Files) {
 		oldOnly, newOnly = nil, nil // everything: skip the subset bookkeeping
 	}
+	if oldOnly != nil && ot.set == nil && nt.set == nil {
+		// The unchanged files that the changed ones import are the same
+		// in both versions: compile them once, without source info, which
+		// only checked files need.
+		shared, err := compileShared(ctx, d, ot, nt)
+		if err != nil {
+			return nil, nil, err
+		}
+		if shared != nil {
+			o, n := *ot, *nt
+			o.shared, n.shared = shared, shared
+			ot, nt = &o, &n
+		}
+	}
 	wg.Go(func() { oldSchema, oerr = compileSome(ctx, ot, oldOnly) })
 	wg.Go(func() { newSchema, nerr = compileSome(ctx, nt, newOnly) })
 	wg.Wait()
@@ -492,6 +511,92 @@ func (l *Loader) LoadPair(ctx context.Context, old, new Input) (oldSchema, newSc
 	}
 	oldSchema.Packages, newSchema.Packages = d.packages, d.packages
 	return oldSchema, newSchema, nil
+}
+
+// compileShared compiles, once for both trees, the unchanged files that the
+// files to compile in either tree import, directly or not, and returns them
+// and everything they import by path. It returns nil when there are none
+// or when the imports of a changed file cannot be scanned.
+func compileShared(ctx context.Context, d *treeDiff, ot, nt *Tree) (map[string]protoreflect.FileDescriptor, error) {
+	reached := make(map[string]bool)
+	var queue, deps []string
+	follow := func(imps []string) {
+		for _, imp := range imps {
+			if _, ok := d.imports[imp]; ok && !reached[imp] {
+				reached[imp] = true
+				queue = append(queue, imp)
+			}
+		}
+	}
+	for _, side := range []struct {
+		t     *Tree
+		paths []string
+	}{{ot, d.oldPaths}, {nt, d.newPaths}} {
+		for _, p := range side.paths {
+			data, err := side.t.read(ctx, p)
+			if err != nil {
+				return nil, fmt.Errorf("input %s: %s: %w", side.t.Input, p, err)
+			}
+			_, imps, err := scanHeader(data)
+			if err != nil {
+				return nil, nil // the compiler will find the imports itself
+			}
+			follow(imps)
+		}
+	}
+	for len(queue) > 0 {
+		p := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		deps = append(deps, p)
+		follow(d.imports[p])
+	}
+	if len(deps) == 0 {
+		return nil, nil
+	}
+	dt := *nt
+	dt.depsOnly = true
+	s, err := dt.Compile(ctx, deps)
+	if err != nil {
+		return nil, err
+	}
+	shared := make(map[string]protoreflect.FileDescriptor)
+	var add func(f protoreflect.FileDescriptor)
+	add = func(f protoreflect.FileDescriptor) {
+		if _, ok := shared[f.Path()]; ok {
+			return
+		}
+		shared[f.Path()] = f
+		imps := f.Imports()
+		for i := range imps.Len() {
+			add(imps.Get(i).FileDescriptor)
+		}
+	}
+	for _, f := range s.Files {
+		add(f)
+	}
+	return shared, nil
+}
+
+// withShared puts the files that compileShared compiled before r.
+func (t *Tree) withShared(r protocompile.Resolver) protocompile.Resolver {
+	if t.shared == nil {
+		return r
+	}
+	return protocompile.ResolverFunc(func(path string) (protocompile.SearchResult, error) {
+		if f, ok := t.shared[path]; ok {
+			return protocompile.SearchResult{Desc: f}, nil
+		}
+		return r.FindFileByPath(path)
+	})
+}
+
+// sourceInfoMode is the source info that Compile asks for: positions are
+// needed only in files that are checked.
+func (t *Tree) sourceInfoMode() protocompile.SourceInfoMode {
+	if t.depsOnly {
+		return protocompile.SourceInfoNone
+	}
+	return protocompile.SourceInfoStandard
 }
 
 // compileSome is t.Compile, without starting the compiler for no files.

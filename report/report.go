@@ -102,6 +102,9 @@ func writeText(w io.Writer, findings []compat.Finding, opts Options) error {
 		if _, err := fmt.Fprintf(w, "%s: %s %s\n", f.Span, f.Message, rule); err != nil {
 			return err
 		}
+		if err := writeProofText(w, f); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -125,6 +128,8 @@ type jsonFinding struct {
 	OldStartColumn int               `json:"old_start_column,omitempty"`
 	Ignored        bool              `json:"ignored,omitempty"`
 	IgnoreReason   string            `json:"ignore_reason,omitempty"`
+	Proof          *jsonProof        `json:"proof,omitempty"`
+	Unproven       string            `json:"unproven,omitempty"`
 	Baselines      []string          `json:"baselines,omitempty"`
 }
 
@@ -147,6 +152,8 @@ func JSONFinding(f compat.Finding) any {
 		OldStartColumn: f.OldSpan.StartCol,
 		Ignored:        f.Ignored,
 		IgnoreReason:   f.IgnoreWhy,
+		Proof:          jsonProofOf(f.Proof),
+		Unproven:       f.Unproven,
 		Baselines:      f.Baselines,
 	}
 }

@@ -78,7 +78,7 @@ func (t *trial) runMiddleman(w *dynamicpb.Message) ([]problem, bool, error) {
 	if t.entryLists == nil {
 		t.entryLists = entryListsThroughMaps(t.writer, t.reader)
 	}
-	c := comparer{reportUndeclared: true, entryLists: t.entryLists}
+	c := comparer{reportUndeclared: true, middleman: true, entryLists: t.entryLists}
 	c.message(t.root, w, r)
 	return c.probs, true, nil
 }
@@ -120,16 +120,21 @@ func normalizePath(p string) string { return indexRE.ReplaceAllString(p, "[]") }
 func (t *trial) counterexample(w *dynamicpb.Message, p problem) Counterexample {
 	b, _ := marshalOpts.Marshal(w)
 	c := Counterexample{
-		Message:     protoreflect.FullName(t.root),
-		FieldPath:   p.path,
-		FieldNumber: p.number,
-		Direction:   t.dir,
-		Encoding:    t.enc,
-		Reason:      p.reason,
-		Bytes:       b,
-		Wire:        Annotate(b),
-		WriterValue: p.writer,
-		ReaderValue: p.reader,
+		Message:      protoreflect.FullName(t.root),
+		FieldPath:    p.path,
+		FieldNumber:  p.number,
+		Direction:    t.dir,
+		Encoding:     t.enc,
+		Reason:       p.reason,
+		Bytes:        b,
+		Wire:         Annotate(b),
+		WriterValue:  p.writer,
+		ReaderValue:  p.reader,
+		Undeclared:   p.kind == kindUndeclared,
+		PresenceOnly: p.kind == kindPresence,
+	}
+	if rest, ok := strings.CutPrefix(p.path, t.root+"."); ok {
+		c.Field = fieldAt(t.writer, t.reader, rest)
 	}
 	if c.Bytes == nil {
 		c.Bytes = []byte{}

@@ -47,6 +47,9 @@ type comparer struct {
 	json bool
 	// reportUndeclared reports fields that the reader does not declare.
 	reportUndeclared bool
+	// middleman says the reader is the writer's own schema, reading what
+	// the other schema re-encoded.
+	middleman bool
 	// entryLists names repeated fields of entry messages that a map held
 	// on the way (Middleman): duplicate keys and order do not count.
 	entryLists map[protoreflect.FullName]bool
@@ -169,6 +172,9 @@ func (c *comparer) field(path string, wf protoreflect.FieldDescriptor, wv protor
 	case wf.IsList() && rf.IsList():
 		wl, rl := wv.List(), r.Get(rf).List()
 		if wl.Len() != rl.Len() {
+			if c.json && !c.reportUndeclared && slices.ContainsFunc(listValues(wl), func(v protoreflect.Value) bool { return addedEnumValue(wf, v, rf) }) {
+				return // a tolerant old JSON reader drops values added since
+			}
 			kind, reason := kindCount, fmt.Sprintf("writer sent %d values, reader sees %d", wl.Len(), rl.Len())
 			if u := unknownField(r, num); u != "" && rl.Len() < wl.Len() {
 				kind, reason = kindUnknown, fmt.Sprintf("%d of %d values land in the reader's unknown fields", wl.Len()-rl.Len(), wl.Len())
@@ -212,6 +218,9 @@ func (c *comparer) field(path string, wf protoreflect.FieldDescriptor, wv protor
 func (c *comparer) missing(path string, wf protoreflect.FieldDescriptor, wv protoreflect.Value, rf protoreflect.FieldDescriptor, r protoreflect.Message) {
 	num := wf.Number()
 	writer := renderValue(wf, wv)
+	if c.json && !c.reportUndeclared && !wf.IsList() && !wf.IsMap() && addedEnumValue(wf, wv, rf) {
+		return // a tolerant old JSON reader drops a value added since: an addition
+	}
 	if u := unknownField(r, num); u != "" {
 		reason := fmt.Sprintf("wire type mismatch: writer sends %s, reader expects %s", wireTypeName(wf), wireTypeName(rf))
 		c.add(kindUnknown, path, num, reason, writer, u)
@@ -226,6 +235,10 @@ func (c *comparer) missing(path string, wf protoreflect.FieldDescriptor, wv prot
 	}
 	if !rf.HasPresence() && !wf.IsList() && !rf.IsList() && !isMessage(rf) && sameScalar(wf, wv, rf, rf.Default(), c.json) {
 		c.add(kindPresence, path, num, "presence lost: reader cannot tell the default from unset", writer, "(not set)")
+		return
+	}
+	if c.middleman && !wf.IsList() && !rf.IsList() && !isMessage(wf) && !isMessage(rf) && sameScalar(wf, wv, rf, rf.Default(), c.json) {
+		c.add(kindPresence, path, num, "presence lost: the new schema drops a default set explicitly", writer, "(not set)")
 		return
 	}
 	if !rf.HasPresence() && !wf.IsList() && !rf.IsList() && !isMessage(wf) && !isMessage(rf) {
@@ -251,6 +264,9 @@ func (c *comparer) value(path string, wf protoreflect.FieldDescriptor, wv protor
 	}
 	we, re := wf.Kind() == protoreflect.EnumKind, rf.Kind() == protoreflect.EnumKind
 	if re && rf.Enum().IsClosed() && rf.Enum().Values().ByNumber(rv.Enum()) == nil {
+		if !c.reportUndeclared && addedEnumValue(wf, wv, rf) {
+			return // an old reader meets a value added since: an addition
+		}
 		// The Go runtime keeps the number; C++, Java and the conformance
 		// suite move it to unknown fields. Report what most readers do.
 		c.add(kindUnknown, path, wf.Number(),
@@ -274,6 +290,11 @@ func (c *comparer) value(path string, wf protoreflect.FieldDescriptor, wv protor
 				c.add(kindValue, path, wf.Number(), "enum value renumbered", renderElem(wf, wv), renderElem(rf, rv))
 			}
 			return
+		} else if wv.Enum() == rv.Enum() && wn != nil && rn == nil && rf.Enum().Values().ByName(wn.Name()) != nil {
+			// The reader keeps the number, which its enum no longer
+			// names: the writer's name now stands for another number.
+			c.add(kindValue, path, wf.Number(), "enum value renumbered", renderElem(wf, wv), renderElem(rf, rv))
+			return
 		}
 	}
 	if !sameScalar(wf, wv, rf, rv, c.json) {
@@ -291,6 +312,9 @@ func (c *comparer) mapToMap(path string, wf protoreflect.FieldDescriptor, wm pro
 	for _, k := range sortedKeys(wm) {
 		kpath := path + "[" + renderScalar(wf.MapKey(), k.Value()) + "]"
 		rk, ok := index[keyMeaning(wf.MapKey(), k.Value())]
+		if !ok && c.json && !c.reportUndeclared && addedEnumValue(wf.MapValue(), wm.Get(k), rf.MapValue()) {
+			continue // a tolerant old JSON reader drops an entry holding a value added since
+		}
 		if !ok {
 			c.add(kindLost, kpath, wf.Number(), "map entry lost", renderValue(wf.MapValue(), wm.Get(k)), "(no such key)")
 			continue
@@ -707,4 +731,22 @@ func wireTypeName(fd protoreflect.FieldDescriptor) string {
 		return "group"
 	}
 	return "len"
+}
+
+// addedEnumValue reports whether wv is an enum number that the writer's
+// enum declares and the reader's enum does not: a value added since the
+// reader's version. Forward, that is an ordinary addition, as a field is.
+func addedEnumValue(wf protoreflect.FieldDescriptor, wv protoreflect.Value, rf protoreflect.FieldDescriptor) bool {
+	if wf.Kind() != protoreflect.EnumKind || rf.Kind() != protoreflect.EnumKind {
+		return false
+	}
+	return wf.Enum().Values().ByNumber(wv.Enum()) != nil && rf.Enum().Values().ByNumber(wv.Enum()) == nil
+}
+
+func listValues(l protoreflect.List) []protoreflect.Value {
+	out := make([]protoreflect.Value, l.Len())
+	for i := range out {
+		out[i] = l.Get(i)
+	}
+	return out
 }

@@ -14,6 +14,9 @@ import (
 type generator struct {
 	rng      *rand.Rand
 	maxDepth int
+	// skip names fields left unset unless required: they hold messages
+	// that both versions declare alike (see sameFields).
+	skip map[protoreflect.FullName]bool
 }
 
 // hardDepth stops recursion through required message fields, which must be
@@ -45,6 +48,9 @@ func (g *generator) fill(m protoreflect.Message, depth int) {
 	for i := range fields.Len() {
 		fd := fields.Get(i)
 		required := fd.Cardinality() == protoreflect.Required
+		if !required && g.skip[fd.FullName()] {
+			continue
+		}
 		if o := fd.ContainingOneof(); o != nil && !o.IsSynthetic() {
 			c := chosen[o.FullName()]
 			if c < 0 || o.Fields().Get(c) != fd {

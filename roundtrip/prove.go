@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/dynamicpb"
 )
@@ -29,6 +30,13 @@ type Options struct {
 	// Parallelism bounds how many messages Prove checks at once. Zero means
 	// runtime.GOMAXPROCS(0).
 	Parallelism int
+	// Messages, when not nil, restricts Prove to these messages (Changed
+	// finds the ones worth proving); names not declared by both versions
+	// are skipped. Nil proves every message both versions declare.
+	Messages []protoreflect.FullName
+	// SkipJSON leaves out the JSON trials, for callers that care about
+	// the binary encoding only; they take about half the time.
+	SkipJSON bool
 }
 
 func (o Options) withDefaults() Options {
@@ -116,6 +124,22 @@ type Counterexample struct {
 	// ReaderValue is what the reader sees there, e.g. "uint32 4294967295",
 	// or why it sees nothing.
 	ReaderValue string
+	// Field is the last field of FieldPath as the writer declares it (as
+	// the reader does for a field only the reader has, such as a newly
+	// required one), or nil when the problem concerns the message as a
+	// whole. It lets callers tie the counterexample to a declaration.
+	Field protoreflect.FieldDescriptor
+	// Undeclared reports that the reader does not declare the field at
+	// all: the field was deleted, or is new. Its value survives in the
+	// reader's unknown fields, so callers may treat this as the hazard of
+	// a deletion rather than as a misreading.
+	Undeclared bool
+	// PresenceOnly reports that the reader sees the value the writer set,
+	// a default, only not that it was set: the field gained or lost
+	// explicit presence, or left or joined a oneof alone. Whether that
+	// matters depends on the program, so callers may treat it as a
+	// hazard rather than as a misreading.
+	PresenceOnly bool
 }
 
 // String formats the counterexample on one line, without bytes.
@@ -147,10 +171,12 @@ func ProveMessage(old, new protoreflect.MessageDescriptor, opts Options) (Result
 	if old.IsMapEntry() || new.IsMapEntry() {
 		return Result{}, fmt.Errorf("roundtrip: %s is a map entry, prove the message holding the map", old.FullName())
 	}
-	return proveMessage(runtimeMessage(old), runtimeMessage(new), opts.withDefaults())
+	return proveMessage(runtimeMessage(old), runtimeMessage(new), opts.withDefaults(), nil)
 }
 
-func proveMessage(old, new protoreflect.MessageDescriptor, opts Options) (Result, error) {
+// proveMessage proves one message; skip names the fields not worth
+// generating (see sameFields).
+func proveMessage(old, new protoreflect.MessageDescriptor, opts Options, skip map[protoreflect.FullName]bool) (Result, error) {
 	h := fnv.New64a()
 	h.Write([]byte(old.FullName()))
 	p := &prover{
@@ -159,6 +185,7 @@ func proveMessage(old, new protoreflect.MessageDescriptor, opts Options) (Result
 		gen: generator{
 			rng:      rand.New(rand.NewPCG(opts.Seed, h.Sum64())),
 			maxDepth: opts.MaxDepth,
+			skip:     skip,
 		},
 	}
 	trials := []*trial{
@@ -167,6 +194,9 @@ func proveMessage(old, new protoreflect.MessageDescriptor, opts Options) (Result
 		{dir: Forward, enc: Binary, writer: new, reader: old},
 		{dir: Forward, enc: JSON, writer: new, reader: old},
 		{dir: Middleman, enc: Binary, writer: old, reader: new},
+	}
+	if opts.SkipJSON {
+		trials = slices.DeleteFunc(trials, func(t *trial) bool { return t.enc == JSON })
 	}
 	for _, t := range trials {
 		t.root = p.root
@@ -201,15 +231,26 @@ func proveMessage(old, new protoreflect.MessageDescriptor, opts Options) (Result
 // only under another name are checked through the fields that refer to them.
 func Prove(ctx context.Context, old, new []protoreflect.FileDescriptor, opts Options) ([]Result, error) {
 	opts = opts.withDefaults()
-	oldMsgs := collectMessages(runtimeFileList(old))
-	newMsgs := collectMessages(runtimeFileList(new))
+	oldMsgs, newMsgs := collectMessages(old), collectMessages(new)
 	var names []protoreflect.FullName
 	for name := range oldMsgs {
 		if _, ok := newMsgs[name]; ok {
 			names = append(names, name)
 		}
 	}
+	if opts.Messages != nil {
+		only := make(map[protoreflect.FullName]bool, len(opts.Messages))
+		for _, n := range opts.Messages {
+			only[n] = true
+		}
+		names = slices.DeleteFunc(names, func(n protoreflect.FullName) bool { return !only[n] })
+	}
 	slices.Sort(names)
+	skip := sameFields(oldMsgs, newMsgs)
+	// Rebuild for the runtime only the files that declare the messages to
+	// prove (and their imports): on a large schema, a few of thousands.
+	oldMsgs = collectMessages(runtimeFileList(declaringFiles(oldMsgs, names)))
+	newMsgs = collectMessages(runtimeFileList(declaringFiles(newMsgs, names)))
 
 	results := make([]Result, len(names))
 	errs := make([]error, len(names))
@@ -224,7 +265,7 @@ func Prove(ctx context.Context, old, new []protoreflect.FileDescriptor, opts Opt
 					errs[i] = err
 					continue
 				}
-				results[i], errs[i] = proveMessage(oldMsgs[names[i]], newMsgs[names[i]], opts)
+				results[i], errs[i] = proveMessage(oldMsgs[names[i]], newMsgs[names[i]], opts, skip)
 			}
 		}()
 	}
@@ -242,6 +283,19 @@ func Prove(ctx context.Context, old, new []protoreflect.FileDescriptor, opts Opt
 		}
 	}
 	return results, nil
+}
+
+// declaringFiles returns the files that declare the named messages.
+func declaringFiles(msgs map[protoreflect.FullName]protoreflect.MessageDescriptor, names []protoreflect.FullName) []protoreflect.FileDescriptor {
+	var out []protoreflect.FileDescriptor
+	seen := make(map[string]bool)
+	for _, n := range names {
+		if md := msgs[n]; md != nil && !seen[md.ParentFile().Path()] {
+			seen[md.ParentFile().Path()] = true
+			out = append(out, md.ParentFile())
+		}
+	}
+	return out
 }
 
 func collectMessages(files []protoreflect.FileDescriptor) map[protoreflect.FullName]protoreflect.MessageDescriptor {
@@ -272,6 +326,38 @@ type prover struct {
 	// parseShrinks counts shrinks of parse errors per trial: a parse error
 	// has no path until shrunk, so it cannot be deduplicated before.
 	parseShrinks map[*trial]int
+	// culprits lists, per trial, the paths (below the root, indexes
+	// dropped) of the fields that parse errors were traced to.
+	culprits map[*trial][]string
+}
+
+// clearPath clears the field at path (below m, as normalizePath writes
+// it, e.g. "items[].name") in every element and map value on the way.
+func clearPath(m protoreflect.Message, path string) {
+	name, rest, _ := strings.Cut(path, ".")
+	name = strings.TrimSuffix(name, "[]")
+	fd := m.Descriptor().Fields().ByName(protoreflect.Name(name))
+	if fd == nil || !m.Has(fd) {
+		return
+	}
+	if rest == "" {
+		m.Clear(fd)
+		return
+	}
+	switch {
+	case fd.IsList() && isMessage(fd):
+		l := m.Mutable(fd).List()
+		for i := range l.Len() {
+			clearPath(l.Get(i).Message(), rest)
+		}
+	case fd.IsMap() && isMessage(fd.MapValue()):
+		m.Mutable(fd).Map().Range(func(_ protoreflect.MapKey, v protoreflect.Value) bool {
+			clearPath(v.Message(), rest)
+			return true
+		})
+	case isMessage(fd) && !fd.IsList() && !fd.IsMap():
+		clearPath(m.Mutable(fd).Message(), rest)
+	}
 }
 
 // maxParseShrinks bounds the shrinks of parse errors per trial.
@@ -285,20 +371,41 @@ func (p *prover) check(t *trial, w *dynamicpb.Message) error {
 		return err
 	}
 	for _, pr := range probs {
+		sample := w
 		if pr.kind == kindParse {
 			if p.parseShrinks == nil {
 				p.parseShrinks = make(map[*trial]int)
+				p.culprits = make(map[*trial][]string)
 			}
 			if p.parseShrinks[t] >= maxParseShrinks {
 				continue
+			}
+			// A parse error stops at the first bad field and would hide
+			// any other: clear the fields already known to cause one and
+			// see whether the reader still rejects the rest.
+			if cs := p.culprits[t]; len(cs) > 0 {
+				sample = proto.Clone(w).(*dynamicpb.Message)
+				for _, c := range cs {
+					clearPath(sample, c)
+				}
+				again, ok, err := t.run(sample)
+				if err != nil {
+					return err
+				}
+				if !ok || !slices.ContainsFunc(again, func(q problem) bool { return q.kind == kindParse }) {
+					continue
+				}
 			}
 			p.parseShrinks[t]++
 		} else if _, dup := p.found[t.key(pr)]; dup {
 			continue
 		}
-		min, final := shrink(t, w, pr)
+		min, final := shrink(t, sample, pr)
 		if final.kind == kindParse {
 			final.path, final.number, final.writer = leaf(p.root, min)
+			if rest, ok := strings.CutPrefix(normalizePath(final.path), p.root+"."); ok {
+				p.culprits[t] = append(p.culprits[t], rest)
+			}
 		}
 		k := t.key(final)
 		if _, dup := p.found[k]; dup {

@@ -67,6 +67,7 @@ data, with the rule that forbids it and where to look.`,
 	})
 	root.AddCommand(
 		newCheckCmd(),
+		newProveCmd(),
 		newRulesCmd(),
 		newExplainCmd(),
 		newVersionCmd(),

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# compare.sh times protocheck against buf breaking on generated monorepo-sized
+# schemas: the same pair, the same rules, directory against directory and
+# descriptor set against descriptor set. It prints, per scenario, the median
+# wall time, the median CPU time and the largest peak RSS of RUNS runs, and
+# the ratio protocheck/buf. Both tools must report the same findings (rule,
+# path, line), else the scenario is marked void.
+#
+#   bench/compare.sh                 # RUNS=3, pairs in /tmp/protocheck-bench
+#   RUNS=5 WORK=/data/bench bench/compare.sh
+#   ONLY=few1000 bench/compare.sh    # one scenario (name prefix)
+set -euo pipefail
+
+RUNS=${RUNS:-3}
+ONLY=${ONLY:-}
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=${WORK:-/tmp/protocheck-bench}
+mkdir -p "$work"
+
+echo "building protocheck" >&2
+(cd "$root" && go build -o "$work/protocheck" ./cmd/protocheck)
+buf=$(command -v buf || true)
+if [ -z "$buf" ]; then
+	buf="$(go env GOPATH)/bin/buf"
+	if [ ! -x "$buf" ]; then
+		echo "installing buf v1.75.0" >&2
+		go install github.com/bufbuild/buf/cmd/buf@v1.75.0
+	fi
+fi
+case "$("$buf" --version)" in
+1.75.*) ;;
+*) echo "warning: buf $("$buf" --version), the reference is 1.75" >&2 ;;
+esac
+
+# gen NAME ARGS...: a generated pair in $work/NAME/{old,new}, plus buf images.
+gen() {
+	local name=$1
+	shift
+	if [ ! -f "$work/$name/done" ]; then
+		echo "generating $name: $*" >&2
+		(cd "$root" && go run ./internal/cmd/genschema -o "$work/$name" "$@" 2>"$work/$name.changes")
+		for side in old new; do
+			(cd "$work/$name" && "$buf" build "$side" -o "$side.binpb")
+		done
+		touch "$work/$name/done"
+	fi
+}
+
+# measure OUT CMD...: runs CMD under /usr/bin/time -v, appending
+# "wall_seconds cpu_seconds max_rss_kb" to OUT; the findings go to OUT.json.
+measure() {
+	local out=$1
+	shift
+	local tv
+	tv=$(mktemp)
+	/usr/bin/time -v -o "$tv" "$@" >"$out.json" 2>"$out.err" || true
+	python3 - "$tv" >>"$out" <<'PY'
+import sys
+wall = cpu = rss = 0.0
+for line in open(sys.argv[1]):
+    k, _, v = line.strip().rpartition(": ")
+    if k.startswith("Elapsed (wall clock)"):
+        parts = [float(p) for p in v.split(":")]
+        wall = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
+    elif k in ("User time (seconds)", "System time (seconds)"):
+        cpu += float(v)
+    elif k.startswith("Maximum resident set size"):
+        rss = float(v)
+print(f"{wall:.2f} {cpu:.2f} {rss:.0f}")
+PY
+	rm -f "$tv"
+}
+
+# findings FILE: the sorted, distinct "rule path line" of a JSON-lines report.
+findings() {
+	python3 - "$1" <<'PY'
+import json, re, sys
+seen = set()
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if not line.startswith("{"):
+        continue
+    f = json.loads(line)
+    path = re.sub(r"^.*?(acme/)", r"\1", f.get("path", ""))
+    seen.add(f'{f.get("type")} {path} {f.get("start_line")}')
+print("\n".join(sorted(seen)))
+PY
+}
+
+summary() {
+	python3 - "$@" <<'PY'
+import statistics, sys
+def load(p):
+    rows = [list(map(float, l.split())) for l in open(p) if l.strip()]
+    return (statistics.median(r[0] for r in rows), statistics.median(r[1] for r in rows), max(r[2] for r in rows))
+name, use, pc, bf, same = sys.argv[1:6]
+p, b = load(pc), load(bf)
+print(f"| {name} | {use} | {p[0]:.2f} s | {b[0]:.2f} s | {p[0]/b[0]:.3f} | {p[1]:.1f} s | {b[1]:.1f} s | {p[2]/1024:.0f} MiB | {b[2]/1024:.0f} MiB | {p[2]/b[2]:.3f} | {same} |")
+PY
+}
+
+# scenario NAME PAIR KIND USE
+scenario() {
+	local name=$1 pair=$2 kind=$3 use=$4
+	case "$name" in "$ONLY"*) ;; *) return ;; esac
+	local dir="$work/$pair" res="$work/results/$name"
+	rm -rf "$res"
+	mkdir -p "$res"
+	local newIn=new oldIn=old
+	if [ "$kind" = descset ]; then
+		newIn=new.binpb oldIn=old.binpb
+	fi
+	# buf reads a directory's rules from its buf.yaml, a descriptor set's
+	# from --config.
+	local cfg="{\"version\":\"v2\",\"breaking\":{\"use\":[\"$use\"]}}"
+	local bufcfg=(--config "$cfg" --against-config "$cfg")
+	if [ "$kind" = dir ]; then
+		bufcfg=()
+		for side in old new; do
+			printf 'version: v2\nbreaking:\n  use: [%s]\n' "$use" >"$dir/$side/buf.yaml"
+		done
+	fi
+	for i in $(seq "$RUNS"); do
+		echo "$name: run $i/$RUNS" >&2
+		(cd "$dir" && measure "$res/buf" "$buf" breaking "$newIn" --against "$oldIn" \
+			"${bufcfg[@]}" --error-format json)
+		(cd "$dir" && measure "$res/protocheck" "$work/protocheck" check "$newIn" --against "$oldIn" \
+			--use "$use" --format json)
+	done
+	findings "$res/buf.json" >"$res/buf.findings"
+	findings "$res/protocheck.json" >"$res/protocheck.findings"
+	local same=yes
+	if ! cmp -s "$res/buf.findings" "$res/protocheck.findings"; then
+		same="VOID: findings differ"
+		diff "$res/buf.findings" "$res/protocheck.findings" >"$res/findings.diff" || true
+	elif [ ! -s "$res/buf.findings" ]; then
+		same="VOID: no finding"
+	fi
+	summary "$name" "$use" "$res/protocheck" "$res/buf" "$same" >>"$work/results/table.md"
+}
+
+gen few1000 -files 1000 -changes 5 -seed 1
+gen touch500 -files 500 -changes 5 -touch-all -seed 2
+gen few250 -files 250 -changes 5 -seed 3
+
+mkdir -p "$work/results"
+{
+	echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "runs per cell: $RUNS (median wall, median CPU, max RSS); $(date -u +%Y-%m-%dT%H:%MZ)"
+	echo
+	echo "| scenario | rules | protocheck wall | buf wall | ratio | protocheck CPU | buf CPU | protocheck RSS | buf RSS | ratio | same findings |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|"
+} >"$work/results/table.md"
+
+scenario few250-dir few250 dir FILE
+scenario few1000-dir few1000 dir FILE
+scenario few1000-descset few1000 descset WIRE
+scenario touch500-dir touch500 dir FILE
+scenario touch500-descset touch500 descset WIRE
+
+echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$work/results/table.md"
+cat "$work/results/table.md"

@@ -1,0 +1,81 @@
+package loader_test
+
+import (
+	"context"
+	"flag"
+	"path/filepath"
+	"testing"
+
+	"github.com/protocheck/protocheck/internal/cmd/genschema/gen"
+	"github.com/protocheck/protocheck/loader"
+)
+
+// benchFiles sizes the generated trees: go test ./loader -bench . -benchmem
+// -benchfiles 1000 for monorepo scale (slow: about a minute per
+// iteration of the full loads).
+var benchFiles = flag.Int("benchfiles", 200, "files in each generated tree of the load benchmarks")
+
+// benchPair writes a generated pair below a temporary directory.
+func benchPair(b *testing.B, cfg gen.Config) (old, new loader.Input) {
+	b.Helper()
+	dir := b.TempDir()
+	p := gen.Generate(cfg)
+	if err := p.Write(dir); err != nil {
+		b.Fatal(err)
+	}
+	return loader.Input{Kind: loader.Dir, Path: filepath.Join(dir, "old"), Raw: "old"},
+		loader.Input{Kind: loader.Dir, Path: filepath.Join(dir, "new"), Raw: "new"}
+}
+
+func benchLoadPair(b *testing.B, cfg gen.Config, full bool) {
+	oldIn, newIn := benchPair(b, cfg)
+	ctx := context.Background()
+	l := &loader.Loader{}
+	b.ResetTimer()
+	for b.Loop() {
+		if full {
+			errs := make(chan error, 2)
+			for _, in := range []loader.Input{oldIn, newIn} {
+				go func() { _, err := l.Load(ctx, in); errs <- err }()
+			}
+			for range 2 {
+				if err := <-errs; err != nil {
+					b.Fatal(err)
+				}
+			}
+			continue
+		}
+		if _, _, err := l.LoadPair(ctx, oldIn, newIn); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoadPairFewChanges is the common case: a few files of a large
+// tree changed, so LoadPair compiles a small part of it.
+func BenchmarkLoadPairFewChanges(b *testing.B) {
+	benchLoadPair(b, gen.Config{Files: *benchFiles, Changes: 3, Seed: 1}, false)
+}
+
+// BenchmarkLoadFullFewChanges loads the same pair as
+// BenchmarkLoadPairFewChanges, compiling everything.
+func BenchmarkLoadFullFewChanges(b *testing.B) {
+	benchLoadPair(b, gen.Config{Files: *benchFiles, Changes: 3, Seed: 1}, true)
+}
+
+// BenchmarkLoadPairTouchAll is the worst case: every file differs.
+func BenchmarkLoadPairTouchAll(b *testing.B) {
+	benchLoadPair(b, gen.Config{Files: *benchFiles / 2, Changes: 3, TouchAll: true, Seed: 2}, false)
+}
+
+// BenchmarkOpen measures listing and hashing one tree, which LoadPair does
+// for both versions before it compiles anything.
+func BenchmarkOpen(b *testing.B) {
+	in, _ := benchPair(b, gen.Config{Files: *benchFiles, Seed: 1})
+	l := &loader.Loader{}
+	for b.Loop() {
+		if _, err := l.Open(context.Background(), in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,86 @@
+package report
+
+import (
+	"encoding/hex"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/protocheck/protocheck/compat"
+)
+
+// jsonProof is the "proof" object of a JSON finding.
+type jsonProof struct {
+	Direction   string `json:"direction"`
+	Encoding    string `json:"encoding"`
+	Message     string `json:"message"`
+	FieldPath   string `json:"field_path"`
+	Reason      string `json:"reason"`
+	BytesHex    string `json:"bytes_hex"`
+	Wire        string `json:"wire"`
+	WriterValue string `json:"writer_value"`
+	ReaderValue string `json:"reader_value"`
+}
+
+// JSONProof returns the JSON object that json output writes for p, or nil
+// for a nil p. `protocheck prove --format json` writes the same objects.
+func JSONProof(p *compat.Proof) any {
+	if p == nil {
+		return nil
+	}
+	return jsonProofOf(p)
+}
+
+func jsonProofOf(p *compat.Proof) *jsonProof {
+	if p == nil {
+		return nil
+	}
+	return &jsonProof{
+		Direction:   p.Direction,
+		Encoding:    p.Encoding,
+		Message:     p.Message,
+		FieldPath:   p.FieldPath,
+		Reason:      p.Reason,
+		BytesHex:    hex.EncodeToString(p.Bytes),
+		Wire:        p.Wire,
+		WriterValue: p.WriterValue,
+		ReaderValue: p.ReaderValue,
+	}
+}
+
+// WriteProof writes p as text, each line starting with indent: a heading
+// that starts with label, what the writer set and the reader saw, the
+// bytes and their annotated wire form. Text output prints it under the
+// finding it proves, labelled "proof: ".
+func WriteProof(w io.Writer, p *compat.Proof, indent, label string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s%s%s %s, %s: %s\n", indent, label, p.Direction, p.Encoding, p.FieldPath, p.Reason)
+	fmt.Fprintf(&b, "%s  writer: %s\n", indent, p.WriterValue)
+	fmt.Fprintf(&b, "%s  reader: %s\n", indent, p.ReaderValue)
+	bytes := fmt.Sprintf("% x", p.Bytes)
+	if len(p.Bytes) == 0 {
+		bytes = "(empty)"
+	}
+	fmt.Fprintf(&b, "%s  bytes:  %s\n", indent, bytes)
+	if p.Wire != "" {
+		fmt.Fprintf(&b, "%s  wire:\n", indent)
+		for line := range strings.Lines(p.Wire) {
+			fmt.Fprintf(&b, "%s    %s", indent, strings.TrimRight(line, "\n")+"\n")
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeProofText writes under a finding of text output its proof, or why
+// it has none when proving was asked for.
+func writeProofText(w io.Writer, f compat.Finding) error {
+	switch {
+	case f.Proof != nil:
+		return WriteProof(w, f.Proof, "    ", "proof: ")
+	case f.Unproven != "":
+		_, err := fmt.Fprintf(w, "    unproven: %s\n", f.Unproven)
+		return err
+	}
+	return nil
+}

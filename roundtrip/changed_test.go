@@ -1,0 +1,110 @@
+package roundtrip
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"google.golang.org/protobuf/reflect/protoreflect"
+)
+
+func TestChanged(t *testing.T) {
+	old := compile(t, proto3Header+`
+enum E { E_ZERO = 0; E_ONE = 1; }
+message Same { int32 a = 1; }
+message Holder { Same s = 1; Typed t = 2; }
+message Typed { int32 a = 1; }
+message WithEnum { E e = 1; }
+message Renamed { int32 a = 1; }`)
+	new := compile(t, proto3Header+`
+enum E { E_ZERO = 0; E_ONE = 1; E_TWO = 2; }
+message Same { int32 a = 1; }
+message Holder { Same s = 1; Typed t = 2; }
+message Typed { sint32 a = 1; }
+message WithEnum { E e = 1; }
+message Renamed { int32 b = 1; }`)
+	// Holder only holds a changed message: proving Typed covers it.
+	want := []protoreflect.FullName{"p.Renamed", "p.Typed", "p.WithEnum"}
+	if diff := cmp.Diff(want, Changed(old, new)); diff != "" {
+		t.Errorf("Changed (-want +got):\n%s", diff)
+	}
+	if got := Changed(old, old); len(got) != 0 {
+		t.Errorf("Changed(old, old) = %v, want none", got)
+	}
+}
+
+func TestProveOnlyMessages(t *testing.T) {
+	old := compile(t, proto3Header+"message A { int32 a = 1; } message B { int32 b = 1; }")
+	new := compile(t, proto3Header+"message A { sint32 a = 1; } message B { sint32 b = 1; }")
+	res, err := Prove(context.Background(), old, new, Options{Messages: []protoreflect.FullName{"p.B", "p.Nope"}, SkipJSON: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 1 || res[0].Message != "p.B" {
+		t.Fatalf("want a result for p.B only, got %v", res)
+	}
+	for _, c := range res[0].Counterexamples {
+		if c.Encoding != Binary {
+			t.Errorf("SkipJSON: got %v", c)
+		}
+		if c.Field == nil || c.Field.FullName() != "p.B.b" {
+			t.Errorf("Field of %v = %v, want p.B.b", c, c.Field)
+		}
+	}
+}
+
+// A oneof member holding a message declared alike in both versions must
+// still be generated: its sibling left the oneof.
+func TestProveOneofSiblingOfSameMessage(t *testing.T) {
+	old := compile(t, proto2Header+"message S { optional int32 x = 1; } message M { oneof o { S s = 1; int32 b = 2; } }")
+	new := compile(t, proto2Header+"message S { optional int32 x = 1; } message M { oneof o { S s = 1; } optional int32 b = 2; }")
+	res, err := Prove(context.Background(), old, new, Options{Messages: []protoreflect.FullName{"p.M"}, SkipJSON: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, c := range res[0].Counterexamples {
+		found = found || c.Direction == Forward && c.Reason == "oneof o keeps only s"
+	}
+	if !found {
+		t.Errorf("want a forward oneof counterexample, got %v", res[0].Counterexamples)
+	}
+}
+
+func TestProveFlags(t *testing.T) {
+	tests := []struct {
+		name, old, new string
+		pick           func(Counterexample) bool
+	}{{
+		name: "open enum value renumbered",
+		old:  proto3Header + "enum E { Z = 0; A = 1; B = 2; } message M { E e = 1; }",
+		new:  proto3Header + "enum E { Z = 0; A = 3; B = 2; } message M { E e = 1; }",
+		pick: func(c Counterexample) bool {
+			return c.Direction == Backward && c.Encoding == Binary && c.Reason == "enum value renumbered" && !c.Undeclared && !c.PresenceOnly
+		},
+	}, {
+		name: "optional added in proto3",
+		old:  proto3Header + "message M { int32 a = 1; }",
+		new:  proto3Header + "message M { optional int32 a = 1; }",
+		pick: func(c Counterexample) bool { return c.Direction == Forward && c.PresenceOnly },
+	}, {
+		name: "field deleted",
+		old:  proto3Header + "message M { int32 a = 1; int32 b = 2; }",
+		new:  proto3Header + "message M { int32 a = 1; }",
+		pick: func(c Counterexample) bool { return c.Direction == Backward && c.Undeclared && c.FieldNumber == 2 },
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := ProveMessage(message(t, tt.old, "p.M"), message(t, tt.new, "p.M"), Options{Seed: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range res.Counterexamples {
+				if tt.pick(c) {
+					return
+				}
+			}
+			t.Errorf("no counterexample of the kind wanted in %v", res.Counterexamples)
+		})
+	}
+}

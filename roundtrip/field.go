@@ -1,0 +1,73 @@
+package roundtrip
+
+import (
+	"strconv"
+	"strings"
+
+	"google.golang.org/protobuf/reflect/protoreflect"
+)
+
+// fieldAt returns the field that path names, walking from md by field
+// names; path is relative to md, e.g. "items[0].price" or `tags["a.b"]`.
+// A name that md does not declare is looked up in alt, the other side's
+// message of the same place, if any: a required field of the reader, say.
+// It returns nil when the path names no field.
+func fieldAt(md, alt protoreflect.MessageDescriptor, path string) protoreflect.FieldDescriptor {
+	var fd protoreflect.FieldDescriptor
+	for path != "" {
+		if md == nil && alt == nil {
+			return nil
+		}
+		end := strings.IndexAny(path, ".[")
+		if end < 0 {
+			end = len(path)
+		}
+		name := protoreflect.Name(path[:end])
+		path = path[end:]
+		var next, nextAlt protoreflect.FieldDescriptor
+		if md != nil {
+			next = md.Fields().ByName(name)
+		}
+		if alt != nil {
+			nextAlt = alt.Fields().ByName(name)
+		}
+		if next == nil {
+			next, nextAlt = nextAlt, nil
+		}
+		if next == nil {
+			return nil
+		}
+		fd = next
+		// Skip list indexes and map keys; a key may be a quoted string
+		// holding brackets or dots.
+		for strings.HasPrefix(path, "[") {
+			rest := path[1:]
+			if q, err := strconv.QuotedPrefix(rest); err == nil {
+				rest = rest[len(q):]
+			}
+			close := strings.Index(rest, "]")
+			if close < 0 {
+				return nil
+			}
+			path = rest[close+1:]
+		}
+		path = strings.TrimPrefix(path, ".")
+		md, alt = valueMessage(fd), valueMessage(nextAlt)
+	}
+	return fd
+}
+
+// valueMessage returns the message that a field's values are, looking
+// through maps, or nil.
+func valueMessage(fd protoreflect.FieldDescriptor) protoreflect.MessageDescriptor {
+	if fd == nil {
+		return nil
+	}
+	if fd.IsMap() {
+		fd = fd.MapValue()
+	}
+	if isMessage(fd) {
+		return fd.Message()
+	}
+	return nil
+}

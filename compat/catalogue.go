@@ -69,6 +69,7 @@ var Rules = []*Rule{
 	reservedEnumNoDelete,
 	enumValueNoDelete,
 	enumValueSameName,
+	enumValueSameNumber,
 	enumSameType,
 	enumSameJSONFormat,
 

@@ -190,3 +190,40 @@ Keep reservations forever; adding to them is always safe.`,
 		})
 	},
 }
+
+var enumValueSameNumber = &Rule{
+	ID:         "ENUM_VALUE_SAME_NUMBER",
+	Categories: []Category{WireJSON, Wire},
+	Direction:  Both,
+	Doc: `enum values keep their number
+
+Binary data carries an enum value's number, JSON and text carry its name.
+When a name moves to another number, the two disagree: a reader of old
+binary data sees the old number, which now means something else or
+nothing, and JSON written by one side names a value the other side
+encodes with a different number. buf reports the freed number only as a
+deletion; the value's meaning changed too.
+
+  before: STATE_DONE = 2;
+  after:  STATE_DONE = 3;
+
+Keep the number. To retire a value, reserve its number and name, and add
+a new value with a new name.`,
+	run: func(p *pass) {
+		p.forEachEnumPair(func(oe, ne protoreflect.EnumDescriptor) {
+			ovs := oe.Values()
+			for i := range ovs.Len() {
+				ov := ovs.Get(i)
+				nv := ne.Values().ByName(ov.Name())
+				if nv == nil || nv.Number() == ov.Number() {
+					continue
+				}
+				if ovs.ByNumber(nv.Number()) != nil && ovs.ByNumber(nv.Number()).Name() == nv.Name() {
+					continue // an alias that already held the number
+				}
+				p.report(spanOf(nv, enumValueNumberTag), spanOf(ov, enumValueNumberTag),
+					"value %q of %s changed number from %d to %d", nv.Name(), ne.FullName(), ov.Number(), nv.Number())
+			}
+		})
+	},
+}

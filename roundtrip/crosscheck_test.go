@@ -167,13 +167,14 @@ func explained(class, what string, s *xSchema, rulesBreak bool) string {
 		// which move it to unknown fields: the prover shows a misreading,
 		// the rules (after buf) a hazard of number reuse.
 		return "closed enum value deleted: a misreading the rules class as a hazard"
-	case class == "enum-renumber" && !rulesBreak:
-		// The rules see the old number deleted (a hazard warning) and a
-		// new one added; the prover sees data holding the old number lose
-		// its name, or, in a closed enum, land in unknown fields. A gap
-		// in the rules, reported to their owners: no WIRE rule says that
-		// a name now stands for another number.
-		return "enum value renumbered: the rules report only a deleted number"
+	case class == "enum-renumber":
+		// ENUM_VALUE_SAME_NUMBER reports a name that moved to another
+		// number. The prover compares numbers: it sees old data keep its
+		// number, which the new schema no longer names (an undeclared
+		// value, counted apart above) or names differently (invisible to
+		// a binary comparison), or nothing at all when no field uses the
+		// enum.
+		return "enum value renumbered: the prover compares numbers, not the names they stand for"
 	}
 	return ""
 }

@@ -114,6 +114,11 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 	if err != nil {
 		return err
 	}
+	if fl.config.verbose {
+		for _, b := range bases {
+			fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: comparing %s with %s\n", newIn, b.in)
+		}
+	}
 	labels := make([]string, len(bases))
 	perBase := make([][]compat.Finding, len(bases))
 	for i, b := range bases {

@@ -26,7 +26,7 @@ type configFlags struct {
 func addConfigFlags(cmd *cobra.Command, fl *configFlags) {
 	f := cmd.Flags()
 	f.StringVar(&fl.path, "config", "", "configuration file: protocheck.yaml, buf.yaml or buf.work.yaml (default: found in or above INPUT)")
-	f.BoolVarP(&fl.verbose, "verbose", "v", false, "print to stderr which configuration file is used")
+	f.BoolVarP(&fl.verbose, "verbose", "v", false, "print to stderr which configuration file and which versions are used")
 }
 
 // checkConfig is what the configuration file says about one check.

@@ -1,7 +1,6 @@
 package loader
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha1"
 	"crypto/sha256"
@@ -9,14 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/bufbuild/protocompile"
-	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
-	"google.golang.org/protobuf/reflect/protoregistry"
 )
 
 // A file whose bytes are the same in two versions, and all of whose imports
@@ -51,6 +49,10 @@ type treeDiff struct {
 	packages map[string]string
 	// imports gives the imports of the files of packages.
 	imports map[string][]string
+	// newExtra lists, sorted, the files of packages that LoadPair compiles
+	// with newPaths, and then drops, only to find a symbol that a changed
+	// file of new defines again (see samePackageFiles).
+	newExtra []string
 }
 
 func diffTrees(ctx context.Context, old, new *Tree) (*treeDiff, error) {
@@ -113,10 +115,14 @@ func diffTrees(ctx context.Context, old, new *Tree) (*treeDiff, error) {
 	if err != nil {
 		return nil, err
 	}
-	var queue []string
+	var queue, changedNew []string
 	for path := range dirty {
 		queue = append(queue, path)
+		if inNew[path] {
+			changedNew = append(changedNew, path)
+		}
 	}
+	slices.Sort(changedNew)
 	for i, path := range unchanged {
 		h := infos[i]
 		if h.err != nil {
@@ -148,6 +154,13 @@ func diffTrees(ctx context.Context, old, new *Tree) (*treeDiff, error) {
 		delete(d.packages, path)
 		delete(d.imports, path)
 	}
+	if new.set == nil && len(changedNew) > 0 {
+		// A descriptor set was linked when it was made: it cannot define
+		// a symbol twice.
+		if d.newExtra, err = samePackageFiles(ctx, new, changedNew, d.packages); err != nil {
+			return nil, err
+		}
+	}
 	for _, f := range old.Files {
 		if dirty[f.Path] {
 			d.oldPaths = append(d.oldPaths, f.Path)
@@ -161,55 +174,81 @@ func diffTrees(ctx context.Context, old, new *Tree) (*treeDiff, error) {
 	return d, nil
 }
 
+// samePackageFiles returns, sorted, the files of packages (path -> package,
+// files left out of the compile) that could define a symbol of the same
+// full name as one of changed, the files of new whose contents changed.
+//
+// Neither file of such a pair need import the other, and the compiler sees
+// the clash only when it links both in one compile: left out, the clash
+// would go unseen, although a full compile of new fails on it. Two full
+// names can be equal only when one file's package is the other's or a
+// prefix of it at a dot (message A of package p against package p.A), so
+// that is the test; a changed file without a package, or whose header
+// cannot be scanned, may clash with any file.
+func samePackageFiles(ctx context.Context, new *Tree, changed []string, packages map[string]string) ([]string, error) {
+	infos, err := headersOf(ctx, new, changed)
+	if err != nil {
+		return nil, err
+	}
+	pkgs := make(map[string]bool, len(infos))
+	for _, h := range infos {
+		if h.err != nil {
+			pkgs[""] = true // unknown: related to every package
+			continue
+		}
+		pkgs[h.pkg] = true
+	}
+	var out []string
+	for path, pkg := range packages {
+		for p := range pkgs {
+			if packagesOverlap(p, pkg) {
+				out = append(out, path)
+				break
+			}
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// packagesOverlap reports whether a symbol of package a and one of package
+// b can have the same full name: when a package is the other or one of its
+// prefixes at a dot, the empty package being a prefix of every one.
+func packagesOverlap(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return a == "" || a == b || (strings.HasPrefix(b, a) && b[len(a)] == '.')
+}
+
 // diffSetImports marks dirty the files that two descriptor sets hold only
 // as imports and that differ between them, and records which of those
 // import which, so that a change deep in the imports reaches the input's
 // files that depend on it.
 func diffSetImports(old, new *descriptorSet, own map[string]File, dirty map[string]bool, importers map[string][]string) error {
-	var err error
 	seen := make(map[string]bool)
-	visit := func(fd protoreflect.FileDescriptor, other *protoregistry.Files) bool {
-		p := fd.Path()
+	visit := func(f *setFile, other *descriptorSet) {
+		p := f.name
 		if _, ok := own[p]; ok || seen[p] {
-			return true
+			return
 		}
 		seen[p] = true
-		imps := fd.Imports()
-		for i := range imps.Len() {
-			importers[imps.Get(i).Path()] = append(importers[imps.Get(i).Path()], p)
+		for _, imp := range f.deps {
+			importers[imp] = append(importers[imp], p)
 		}
-		ofd, ferr := other.FindFileByPath(p)
-		if ferr != nil {
-			dirty[p] = true
-			return true
-		}
-		var eq bool
-		eq, err = sameDescriptor(fd, ofd)
-		if !eq {
+		// Equal bytes link the same; bytes that differ may still, but
+		// compiling more than needed never changes the findings.
+		if of := other.byPath[p]; of == nil || of.digest != f.digest {
 			dirty[p] = true
 		}
-		return err == nil
 	}
-	old.files.RangeFiles(func(fd protoreflect.FileDescriptor) bool { return visit(fd, new.files) })
-	if err != nil {
-		return err
+	for _, f := range old.entries {
+		visit(f, new)
 	}
-	new.files.RangeFiles(func(fd protoreflect.FileDescriptor) bool { return visit(fd, old.files) })
-	return err
-}
-
-// sameDescriptor reports whether two linked files serialize the same.
-func sameDescriptor(a, b protoreflect.FileDescriptor) (bool, error) {
-	opts := proto.MarshalOptions{Deterministic: true}
-	ab, err := opts.Marshal(protodesc.ToFileDescriptorProto(a))
-	if err != nil {
-		return false, err
+	for _, f := range new.entries {
+		visit(f, old)
 	}
-	bb, err := opts.Marshal(protodesc.ToFileDescriptorProto(b))
-	if err != nil {
-		return false, err
-	}
-	return bytes.Equal(ab, bb), nil
+	return nil
 }
 
 // sameFunc returns a function that reports whether a file of old and the
@@ -278,16 +317,13 @@ func headersOf(ctx context.Context, t *Tree, paths []string) ([]header, error) {
 	out := make([]header, len(paths))
 	if t.set != nil {
 		for i, p := range paths {
-			fd, err := t.set.files.FindFileByPath(p)
-			if err != nil {
-				out[i].err = err
+			f := t.set.byPath[p]
+			if f == nil {
+				out[i].err = fmt.Errorf("no file %q in the descriptor set", p)
 				continue
 			}
-			out[i].pkg = string(fd.Package())
-			imps := fd.Imports()
-			for j := range imps.Len() {
-				out[i].imports = append(out[i].imports, imps.Get(j).Path())
-			}
+			out[i].pkg = f.pkg
+			out[i].imports = slices.Clone(f.deps)
 		}
 		return out, nil
 	}
@@ -471,6 +507,18 @@ func indexFrom(b []byte, from int, sub string) int {
 // left out of Files. When nothing could be left out, both are compiled in
 // full. When both fail, the new version's errors come first: it is the
 // one being edited.
+//
+// A changed file of new that defines again a symbol of an unchanged file
+// fails as it would in a full compile, although neither imports the other:
+// the unchanged files whose package could hold that symbol are compiled
+// with new's changed files, then left out of Files again.
+//
+// A file that is the same in both versions, and imports only such files,
+// is not compiled at all: an error that both versions hold unchanged (a
+// clash between two unchanged files, say) is not reported, nor is a clash
+// that only old holds. That is accepted, to compare a large tree in the
+// time a small change takes; a caller that wants every error loads each
+// version in full (protocheck check --full).
 func (l *Loader) LoadPair(ctx context.Context, old, new Input) (oldSchema, newSchema *Schema, err error) {
 	var ot, nt *Tree
 	var oerr, nerr error
@@ -503,11 +551,28 @@ func (l *Loader) LoadPair(ctx context.Context, old, new Input) (oldSchema, newSc
 			ot, nt = &o, &n
 		}
 	}
+	// The extra files go to new's compile alone: a clash that new holds is
+	// what the user is told about, and old linked without them is as good
+	// for comparing. Compiling them in old too would only double their
+	// cost, and keeping them in Files would make rules walk them, although
+	// they are the same on both sides. Dropping them after the compile
+	// leaves both schemas just as they were without them.
+	newCompile := newOnly
+	if newOnly != nil && len(d.newExtra) > 0 {
+		newCompile = slices.Concat(newOnly, d.newExtra)
+		slices.Sort(newCompile)
+	}
 	wg.Go(func() { oldSchema, oerr = compileSome(ctx, ot, oldOnly) })
-	wg.Go(func() { newSchema, nerr = compileSome(ctx, nt, newOnly) })
+	wg.Go(func() { newSchema, nerr = compileSome(ctx, nt, newCompile) })
 	wg.Wait()
 	if err := errors.Join(nerr, oerr); err != nil {
 		return nil, nil, err
+	}
+	if len(newCompile) > len(newOnly) {
+		newSchema.Files = slices.DeleteFunc(newSchema.Files, func(f protoreflect.FileDescriptor) bool {
+			_, extra := slices.BinarySearch(d.newExtra, f.Path())
+			return extra
+		})
 	}
 	oldSchema.Packages, newSchema.Packages = d.packages, d.packages
 	return oldSchema, newSchema, nil

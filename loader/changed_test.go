@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -248,5 +249,143 @@ func TestChangedDirAgainstGit(t *testing.T) {
 	want := []string{"b.proto", "c.proto"}
 	if !cmp.Equal(o, want) || !cmp.Equal(n, want) {
 		t.Errorf("Changed = %q, %q; want %q for both", o, n, want)
+	}
+}
+
+// TestLoadPairDuplicateInUnchanged checks that a changed file defining a
+// symbol that an unchanged file already defines fails LoadPair with the
+// errors of a full compile, although neither file imports the other.
+func TestLoadPairDuplicateInUnchanged(t *testing.T) {
+	tests := []struct {
+		name    string
+		changes map[string]string
+		want    string // in the error
+		// loose is set when the compiler itself words the clash one way or
+		// another from run to run (which file it links first): then only
+		// want is checked, not that the errors are those of a full compile.
+		loose bool
+	}{
+		{
+			name:    "same package",
+			changes: map[string]string{"other.proto": base["other.proto"] + "message L {}\n"},
+			want:    `symbol "lone.L" already defined at`,
+		},
+		{
+			name:    "an added file",
+			changes: map[string]string{"more.proto": "syntax = \"proto3\";\npackage lone;\nmessage O {}\n"},
+			want:    `symbol "lone.O" already defined at`,
+		},
+		{
+			name:    "a package named like a message",
+			changes: map[string]string{"sub.proto": "syntax = \"proto3\";\npackage lone.L;\nmessage S {}\n"},
+			want:    `symbol "lone.L" already defined`,
+			loose:   true,
+		},
+		{
+			name:    "a message named like a package",
+			changes: map[string]string{"top.proto": "syntax = \"proto3\";\nmessage lone {}\n"},
+			want:    `symbol "lone" already defined`,
+			loose:   true,
+		},
+	}
+	ctx := context.Background()
+	l := &Loader{}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			oldIn := Input{Kind: Dir, Path: writeProtos(t, base)}
+			newIn := Input{Kind: Dir, Path: writeProtos(t, with(tt.changes))}
+			_, fullErr := l.Load(ctx, newIn)
+			if fullErr == nil || !strings.Contains(fullErr.Error(), tt.want) {
+				t.Fatalf("full compile: %v, want an error with %q", fullErr, tt.want)
+			}
+			_, _, err := l.LoadPair(ctx, oldIn, newIn)
+			if err == nil {
+				t.Fatalf("LoadPair succeeded, want %v", fullErr)
+			}
+			if tt.loose {
+				if !strings.Contains(err.Error(), tt.want) {
+					t.Errorf("LoadPair failed with %v, want an error with %q", err, tt.want)
+				}
+				return
+			}
+			if err.Error() != fullErr.Error() {
+				t.Errorf("LoadPair failed with\n%v\nwant, as a full compile,\n%v", err, fullErr)
+			}
+		})
+	}
+}
+
+// TestSamePackageFiles checks which unchanged files LoadPair compiles only
+// to look for clashes: those of a package that overlaps a changed file's,
+// and none when only other packages changed.
+func TestSamePackageFiles(t *testing.T) {
+	tests := []struct {
+		name    string
+		changes map[string]string
+		want    []string
+	}{
+		{name: "nothing"},
+		{
+			name:    "one of a package of two",
+			changes: map[string]string{"lone.proto": base["lone.proto"] + "// more\n"},
+			want:    []string{"other.proto"},
+		},
+		{
+			name:    "a chain takes its unimported files only",
+			changes: map[string]string{"b.proto": base["b.proto"] + "// more\n"},
+			want:    []string{"a.proto"},
+		},
+		{
+			name:    "a parent package",
+			changes: map[string]string{"x.proto": "syntax = \"proto3\";\npackage lone.sub;\n"},
+			want:    []string{"lone.proto", "other.proto"},
+		},
+		{
+			name:    "a package that only starts alike",
+			changes: map[string]string{"x.proto": "syntax = \"proto3\";\npackage lonely;\n"},
+		},
+		{
+			name:    "deleted only",
+			changes: map[string]string{"lone.proto": ""},
+		},
+	}
+	ctx := context.Background()
+	l := &Loader{}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			oldT, err := l.Open(ctx, Input{Kind: Dir, Path: writeProtos(t, base)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			newT, err := l.Open(ctx, Input{Kind: Dir, Path: writeProtos(t, with(tt.changes))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := diffTrees(ctx, oldT, newT)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, d.newExtra, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("extra files (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestPackagesOverlap(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want bool
+	}{
+		{"p", "p", true},
+		{"p", "p.A", true},
+		{"p.A", "p", true},
+		{"", "q.r", true},
+		{"p", "pq", false},
+		{"p.a", "p.b", false},
+	} {
+		if got := packagesOverlap(tt.a, tt.b); got != tt.want {
+			t.Errorf("packagesOverlap(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
 	}
 }

@@ -38,9 +38,27 @@ const MaxDescriptorSetSize = 1 << 30
 // is_import). Files so marked are dependencies, not the input's own.
 const bufImageFileExtension = 8042
 
-// descriptorSet is a decoded FileDescriptorSet, linked.
+// descriptorSet is a FileDescriptorSet as read at Open: each file's raw
+// bytes and the little that Open and Changed need, its name, package and
+// imports. Unmarshalling and linking a large set costs gigabytes, and
+// comparing two sets usually needs only a handful of its files, so Compile
+// links only the files it is asked for and what they import.
 type descriptorSet struct {
-	files *protoregistry.Files
+	// entries are the set's files in the set's order.
+	entries []*setFile
+	// byPath indexes entries by name.
+	byPath map[string]*setFile
+}
+
+// A setFile is one file of a descriptor set, not yet unmarshalled.
+type setFile struct {
+	raw    []byte // the FileDescriptorProto, as the set holds it
+	name   string
+	pkg    string
+	deps   []string
+	imp    bool   // buf marked the file as only imported
+	marked bool   // buf's is_import mark is present
+	digest string // sha256 of raw
 }
 
 func (l *Loader) openDescriptorSet(in Input) (*Tree, error) {
@@ -56,90 +74,134 @@ func (l *Loader) openDescriptorSet(in Input) (*Tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("input %s: %w", in, unwrapPathError(err))
 	}
-	var set descriptorpb.FileDescriptorSet
-	if err := proto.Unmarshal(data, &set); err != nil {
-		return nil, fmt.Errorf("%s: not a valid FileDescriptorSet: %s", in.Path, protoCause(err))
+	set, ok := scanSet(data)
+	if !ok {
+		return nil, corruptSet(in, data)
 	}
-	if len(set.File) == 0 {
+	if len(set.entries) == 0 {
 		return nil, fmt.Errorf("%s: the descriptor set holds no files", in.Path)
-	}
-	for _, fd := range set.File {
-		if nestedDeeper(fd.GetMessageType(), MaxNestingDepth) {
-			// Full names grow with depth: linking costs its square.
-			return nil, fmt.Errorf("%s: %s: messages nest more than %d deep: protocheck refuses deeper nesting", in.Path, fd.GetName(), MaxNestingDepth)
-		}
 	}
 	t := &Tree{Input: in, loader: l, display: func(p string) string { return p }}
 	marked := false
-	for _, fd := range set.File {
-		if _, ok := isImport(fd); ok {
+	for _, f := range set.entries {
+		if f.marked {
 			marked = true
 		}
 	}
-	have := make(map[string]bool)
-	for _, fd := range set.File {
-		have[fd.GetName()] = true
-		if imp, _ := isImport(fd); imp || (!marked && isWellKnown(fd.GetName())) {
+	set.byPath = make(map[string]*setFile, len(set.entries))
+	for _, f := range set.entries {
+		if _, dup := set.byPath[f.name]; dup {
+			return nil, fmt.Errorf("%s: the descriptor set does not link: file appears multiple times: %q", in.Path, f.name)
+		}
+		set.byPath[f.name] = f
+		if f.imp || (!marked && isWellKnown(f.name)) {
 			continue
 		}
-		b, err := proto.MarshalOptions{Deterministic: true}.Marshal(fd)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %s: %v", in.Path, fd.GetName(), err)
-		}
-		sum := sha256.Sum256(b)
-		t.Files = append(t.Files, File{Path: fd.GetName(), Digest: hex.EncodeToString(sum[:])})
+		t.Files = append(t.Files, File{Path: f.name, Digest: f.digest})
 	}
 	// A set written without its imports may still link against the
 	// well-known types, which this program carries.
-	for _, fd := range set.File {
-		for _, dep := range fd.GetDependency() {
-			if have[dep] {
+	for _, f := range set.entries {
+		for _, dep := range f.deps {
+			if set.byPath[dep] != nil {
 				continue
 			}
-			g, err := protoregistry.GlobalFiles.FindFileByPath(dep)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %s imports %q, which the descriptor set does not hold (write it with --include_imports, or buf build --as-file-descriptor-set)", in.Path, fd.GetName(), dep)
+			if _, err := protoregistry.GlobalFiles.FindFileByPath(dep); err != nil {
+				return nil, fmt.Errorf("%s: %s imports %q, which the descriptor set does not hold (write it with --include_imports, or buf build --as-file-descriptor-set)", in.Path, f.name, dep)
 			}
-			set.File = append(set.File, protodesc.ToFileDescriptorProto(g))
-			have[dep] = true
 		}
-	}
-	files, err := protodesc.FileOptions{AllowUnresolvable: false}.NewFiles(&set)
-	if err != nil {
-		return nil, fmt.Errorf("%s: the descriptor set does not link: %v", in.Path, err)
 	}
 	if len(t.Files) == 0 {
 		return nil, fmt.Errorf("%s: the descriptor set holds only imported files", in.Path)
 	}
 	slices.SortFunc(t.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
-	t.set = &descriptorSet{files: files}
+	t.set = set
 	return t, nil
 }
 
-// isImport reads buf's is_import mark from a file's unknown fields. ok is
-// false when the file carries no mark.
-func isImport(fd *descriptorpb.FileDescriptorProto) (imp, ok bool) {
-	b := fd.ProtoReflect().GetUnknown()
-	for len(b) > 0 {
+// corruptSet is the error for a set whose bytes do not parse, in the words
+// of protobuf-go's own decoder.
+func corruptSet(in Input, data []byte) error {
+	cause := "cannot parse invalid wire-format data"
+	if err := proto.Unmarshal(data, &descriptorpb.FileDescriptorSet{}); err != nil {
+		cause = protoCause(err)
+	}
+	return fmt.Errorf("%s: not a valid FileDescriptorSet: %s", in.Path, cause)
+}
+
+// scanSet splits a FileDescriptorSet into its files without unmarshalling
+// them. ok is false when the set's wire format, or that of a file's top
+// level, is broken. Fields are read as protobuf-go reads them: a field of
+// the wrong wire type is an unknown field, and the last name wins.
+func scanSet(data []byte) (set *descriptorSet, ok bool) {
+	set = &descriptorSet{}
+	for b := data; len(b) > 0; {
 		num, typ, n := protowire.ConsumeTag(b)
 		if n < 0 {
-			return false, false
+			return nil, false
 		}
 		b = b[n:]
-		if num == bufImageFileExtension && typ == protowire.BytesType {
-			ext, n := protowire.ConsumeBytes(b)
+		if num == 1 && typ == protowire.BytesType {
+			raw, n := protowire.ConsumeBytes(b)
 			if n < 0 {
-				return false, false
+				return nil, false
 			}
-			return extIsImport(ext), true
+			b = b[n:]
+			f, ok := scanFile(raw)
+			if !ok {
+				return nil, false
+			}
+			set.entries = append(set.entries, f)
+			continue
 		}
 		n = protowire.ConsumeFieldValue(num, typ, b)
 		if n < 0 {
-			return false, false
+			return nil, false
 		}
 		b = b[n:]
 	}
-	return false, false
+	return set, true
+}
+
+// scanFile reads the name, package, imports and is_import mark of one
+// FileDescriptorProto, and hashes its bytes.
+func scanFile(raw []byte) (*setFile, bool) {
+	f := &setFile{raw: raw}
+	for b := raw; len(b) > 0; {
+		num, typ, n := protowire.ConsumeTag(b)
+		if n < 0 {
+			return nil, false
+		}
+		b = b[n:]
+		if typ == protowire.BytesType && (num == 1 || num == 2 || num == 3 || num == bufImageFileExtension) {
+			v, n := protowire.ConsumeBytes(b)
+			if n < 0 {
+				return nil, false
+			}
+			b = b[n:]
+			switch num {
+			case 1:
+				f.name = string(v)
+			case 2:
+				f.pkg = string(v)
+			case 3:
+				f.deps = append(f.deps, string(v))
+			default:
+				if !f.marked {
+					f.imp, f.marked = extIsImport(v), true
+				}
+			}
+			continue
+		}
+		n = protowire.ConsumeFieldValue(num, typ, b)
+		if n < 0 {
+			return nil, false
+		}
+		b = b[n:]
+	}
+	sum := sha256.Sum256(raw)
+	f.digest = hex.EncodeToString(sum[:])
+	return f, true
 }
 
 func extIsImport(b []byte) bool {
@@ -166,6 +228,8 @@ func isWellKnown(path string) bool {
 	return strings.HasPrefix(path, "google/protobuf/") && filepath.Ext(path) == ".proto"
 }
 
+// schema unmarshals and links the files named in only, or all of the
+// set's files when only is nil, with everything they import.
 func (d *descriptorSet) schema(t *Tree, only []string) (*Schema, error) {
 	s := &Schema{Input: t.Input, Paths: t.Paths()}
 	paths := only
@@ -173,7 +237,16 @@ func (d *descriptorSet) schema(t *Tree, only []string) (*Schema, error) {
 		paths = s.Paths
 	}
 	for _, p := range paths {
-		fd, err := d.files.FindFileByPath(p)
+		if d.byPath[p] == nil {
+			return nil, fmt.Errorf("%s: no file %q in the descriptor set", t.Input.Path, p)
+		}
+	}
+	files, err := d.link(t.Input, paths, only == nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range paths {
+		fd, err := files.FindFileByPath(p)
 		if err != nil {
 			return nil, fmt.Errorf("%s: no file %q in the descriptor set", t.Input.Path, p)
 		}
@@ -181,6 +254,113 @@ func (d *descriptorSet) schema(t *Tree, only []string) (*Schema, error) {
 	}
 	slices.SortFunc(s.Files, func(a, b protoreflect.FileDescriptor) int { return strings.Compare(a.Path(), b.Path()) })
 	return s, nil
+}
+
+// link unmarshals and links the files of paths and their imports, or, when
+// all is set, every file of the set, in the set's order, as protodesc
+// would see the whole set.
+func (d *descriptorSet) link(in Input, paths []string, all bool) (*protoregistry.Files, error) {
+	var closure []*setFile
+	if all {
+		closure = d.entries
+	} else {
+		seen := make(map[string]bool)
+		var queue []string
+		for _, p := range paths {
+			if !seen[p] {
+				seen[p] = true
+				queue = append(queue, p)
+			}
+		}
+		for len(queue) > 0 {
+			p := queue[len(queue)-1]
+			queue = queue[:len(queue)-1]
+			f := d.byPath[p]
+			if f == nil {
+				continue // a well-known type that the set does not hold
+			}
+			closure = append(closure, f)
+			for _, dep := range f.deps {
+				if !seen[dep] {
+					seen[dep] = true
+					queue = append(queue, dep)
+				}
+			}
+		}
+	}
+	set := &descriptorpb.FileDescriptorSet{File: make([]*descriptorpb.FileDescriptorProto, 0, len(closure))}
+	asked := make(map[string]bool, len(paths))
+	for _, p := range paths {
+		asked[p] = true
+	}
+	for _, f := range closure {
+		raw := f.raw
+		if !all && !asked[f.name] {
+			// Positions are needed only in the files that are checked;
+			// they are most of a file's bytes, and of the unmarshalling.
+			raw = withoutSourceInfo(raw)
+		}
+		fd := new(descriptorpb.FileDescriptorProto)
+		if err := proto.Unmarshal(raw, fd); err != nil {
+			return nil, fmt.Errorf("%s: not a valid FileDescriptorSet: %s", in.Path, protoCause(err))
+		}
+		if nestedDeeper(fd.GetMessageType(), MaxNestingDepth) {
+			// Full names grow with depth: linking costs its square.
+			return nil, fmt.Errorf("%s: %s: messages nest more than %d deep: protocheck refuses deeper nesting", in.Path, fd.GetName(), MaxNestingDepth)
+		}
+		set.File = append(set.File, fd)
+	}
+	// Open checked that the imports the set lacks are well-known types.
+	added := make(map[string]bool)
+	for _, f := range closure {
+		for _, dep := range f.deps {
+			if d.byPath[dep] != nil || added[dep] {
+				continue
+			}
+			g, err := protoregistry.GlobalFiles.FindFileByPath(dep)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %s imports %q, which the descriptor set does not hold (write it with --include_imports, or buf build --as-file-descriptor-set)", in.Path, f.name, dep)
+			}
+			set.File = append(set.File, protodesc.ToFileDescriptorProto(g))
+			added[dep] = true
+		}
+	}
+	files, err := protodesc.FileOptions{AllowUnresolvable: false}.NewFiles(set)
+	if err != nil {
+		return nil, fmt.Errorf("%s: the descriptor set does not link: %v", in.Path, err)
+	}
+	return files, nil
+}
+
+// withoutSourceInfo returns a FileDescriptorProto's bytes without its
+// source_code_info (field 9), or raw itself when it has none. raw's top
+// level was read by scanFile, so it parses.
+func withoutSourceInfo(raw []byte) []byte {
+	var out []byte
+	kept := 0 // raw[:kept] is copied to out, or would be
+	for i := 0; i < len(raw); {
+		num, typ, n := protowire.ConsumeTag(raw[i:])
+		if n < 0 {
+			return raw
+		}
+		m := protowire.ConsumeFieldValue(num, typ, raw[i+n:])
+		if m < 0 {
+			return raw
+		}
+		end := i + n + m
+		if num == 9 {
+			if out == nil {
+				out = make([]byte, 0, len(raw)-(end-i))
+			}
+			out = append(out, raw[kept:i]...)
+			kept = end
+		}
+		i = end
+	}
+	if out == nil {
+		return raw
+	}
+	return append(out, raw[kept:]...)
 }
 
 // nestedDeeper reports whether messages nest more than limit deep.

@@ -3,6 +3,7 @@ package compat_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -190,6 +191,72 @@ func TestPartialMatchesFullOnGenerated(t *testing.T) {
 				t.Errorf("the generated changes produced no finding")
 			}
 			t.Logf("compiled %d of %d files; %d findings", compiled, len(p.Old)+len(p.New), strings.Count(full, "\n"))
+		})
+	}
+}
+
+// TestPartialMatchesFullOnImporters covers changes whose findings sit in a
+// file whose bytes did not change, because it links to the changed one.
+func TestPartialMatchesFullOnImporters(t *testing.T) {
+	tests := []struct {
+		name     string
+		old, new map[string][]byte // new: changes to old
+		wantIn   string            // a file with findings in the full compile
+	}{
+		{
+			name: "a message becomes an enum",
+			old: map[string][]byte{
+				"a.proto": []byte("syntax = \"proto3\";\npackage p;\nmessage A {}\n"),
+				"u.proto": []byte("syntax = \"proto3\";\npackage p;\nimport \"a.proto\";\nmessage U { A a = 1; }\n"),
+			},
+			new:    map[string][]byte{"a.proto": []byte("syntax = \"proto3\";\npackage p;\nenum A { A_ZERO = 0; }\n")},
+			wantIn: "u.proto",
+		},
+		{
+			name: "through a public import",
+			old: map[string][]byte{
+				"a.proto":   []byte("syntax = \"proto3\";\npackage p;\nmessage A {}\n"),
+				"pub.proto": []byte("syntax = \"proto3\";\npackage p;\nimport public \"a.proto\";\n"),
+				"u.proto":   []byte("syntax = \"proto3\";\npackage p;\nimport \"pub.proto\";\nmessage U { A a = 1; }\n"),
+			},
+			new:    map[string][]byte{"a.proto": []byte("syntax = \"proto3\";\npackage p;\nenum A { A_ZERO = 0; }\n")},
+			wantIn: "u.proto",
+		},
+		{
+			name: "an enum value renumbered under a default",
+			old: map[string][]byte{
+				"a.proto": []byte("syntax = \"proto2\";\npackage p;\nenum E { X = 1; Y = 2; }\n"),
+				"u.proto": []byte("syntax = \"proto2\";\npackage p;\nimport \"a.proto\";\nmessage U { optional E e = 1 [default = Y]; }\n"),
+			},
+			new: map[string][]byte{"a.proto": []byte("syntax = \"proto2\";\npackage p;\nenum E { X = 1; Y = 3; }\n")},
+			// The default still names Y: the finding is the enum's.
+			wantIn: "a.proto",
+		},
+		{
+			name: "a reference resolves to a new, nearer message",
+			old: map[string][]byte{
+				"top.proto": []byte("syntax = \"proto3\";\npackage p;\nmessage T { int32 a = 1; }\n"),
+				"sub.proto": []byte("syntax = \"proto3\";\npackage p.q;\n"),
+				"u.proto":   []byte("syntax = \"proto3\";\npackage p.q;\nimport \"top.proto\";\nimport \"sub.proto\";\nmessage U { T t = 1; }\n"),
+			},
+			new:    map[string][]byte{"sub.proto": []byte("syntax = \"proto3\";\npackage p.q;\nmessage T { string a = 1; }\n")},
+			wantIn: "u.proto",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			newFiles := maps.Clone(tt.old)
+			maps.Copy(newFiles, tt.new)
+			oldDir, newDir := t.TempDir(), t.TempDir()
+			writeFiles(t, oldDir, tt.old)
+			writeFiles(t, newDir, newFiles)
+			full, partial, _ := checkBothWays(t, oldDir, newDir)
+			if !strings.Contains(full, tt.wantIn+":") {
+				t.Fatalf("the full compile finds nothing in %s:\n%s", tt.wantIn, full)
+			}
+			if diff := cmp.Diff(full, partial); diff != "" {
+				t.Errorf("partial compile differs from full (-full +partial):\n%s", diff)
+			}
 		})
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"sync"
 
 	"github.com/bufbuild/protocompile"
-	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // A file whose bytes are the same in two versions, and all of whose imports
@@ -43,16 +42,22 @@ func Changed(ctx context.Context, old, new *Tree) (oldPaths, newPaths []string, 
 
 // treeDiff is what diffTrees learns about two trees.
 type treeDiff struct {
-	oldPaths, newPaths []string // to compile, sorted, never nil
-	// packages gives the package of every file that is in both trees and
-	// not in oldPaths or newPaths.
-	packages map[string]string
-	// imports gives the imports of the files of packages.
-	imports map[string][]string
-	// newExtra lists, sorted, the files of packages that LoadPair compiles
-	// with newPaths, and then drops, only to find a symbol that a changed
-	// file of new defines again (see samePackageFiles).
-	newExtra []string
+	// oldPaths and newPaths are what Changed returns: the changed files
+	// and every file that imports one, directly or not. Sorted, never nil.
+	oldPaths, newPaths []string
+	// changed holds the files whose contents differ, or that only one
+	// tree has.
+	changed map[string]bool
+	// reach holds the files, the same in both trees, that import a changed
+	// file, directly or not: they link to different files in each tree.
+	reach map[string]bool
+	// headers gives what a scan says of every file, the same in both
+	// trees, that could be scanned.
+	headers map[string]header
+	// exact is set when headers holds every file the same in both trees
+	// and neither tree is a descriptor set: LoadPair may then follow the
+	// imports itself and leave out importers that link as before.
+	exact bool
 }
 
 func diffTrees(ctx context.Context, old, new *Tree) (*treeDiff, error) {
@@ -61,7 +66,7 @@ func diffTrees(ctx context.Context, old, new *Tree) (*treeDiff, error) {
 		return nil, err
 	}
 	if same == nil {
-		return &treeDiff{oldPaths: old.Paths(), newPaths: new.Paths(), packages: map[string]string{}}, nil
+		return &treeDiff{oldPaths: old.Paths(), newPaths: new.Paths()}, nil
 	}
 	oldDigest := make(map[string]File, len(old.Files))
 	for _, f := range old.Files {
@@ -100,7 +105,17 @@ func diffTrees(ctx context.Context, old, new *Tree) (*treeDiff, error) {
 			return nil, err
 		}
 	}
-	d := &treeDiff{oldPaths: []string{}, newPaths: []string{}, packages: make(map[string]string, len(unchanged)), imports: make(map[string][]string, len(unchanged))}
+	d := &treeDiff{
+		oldPaths: []string{},
+		newPaths: []string{},
+		changed:  make(map[string]bool, len(dirty)),
+		reach:    make(map[string]bool),
+		headers:  make(map[string]header, len(unchanged)),
+		exact:    old.set == nil && new.set == nil,
+	}
+	for path := range dirty {
+		d.changed[path] = true
+	}
 	if len(dirty) == 0 {
 		return d, nil
 	}
@@ -115,14 +130,10 @@ func diffTrees(ctx context.Context, old, new *Tree) (*treeDiff, error) {
 	if err != nil {
 		return nil, err
 	}
-	var queue, changedNew []string
+	var queue []string
 	for path := range dirty {
 		queue = append(queue, path)
-		if inNew[path] {
-			changedNew = append(changedNew, path)
-		}
 	}
-	slices.Sort(changedNew)
 	for i, path := range unchanged {
 		h := infos[i]
 		if h.err != nil {
@@ -132,10 +143,10 @@ func diffTrees(ctx context.Context, old, new *Tree) (*treeDiff, error) {
 				dirty[path] = true
 				queue = append(queue, path)
 			}
+			d.exact = false
 			continue
 		}
-		d.packages[path] = h.pkg
-		d.imports[path] = h.imports
+		d.headers[path] = h
 		for _, imp := range h.imports {
 			importers[imp] = append(importers[imp], path)
 		}
@@ -146,19 +157,9 @@ func diffTrees(ctx context.Context, old, new *Tree) (*treeDiff, error) {
 		for _, by := range importers[path] {
 			if !dirty[by] {
 				dirty[by] = true
+				d.reach[by] = true
 				queue = append(queue, by)
 			}
-		}
-	}
-	for path := range dirty {
-		delete(d.packages, path)
-		delete(d.imports, path)
-	}
-	if new.set == nil && len(changedNew) > 0 {
-		// A descriptor set was linked when it was made: it cannot define
-		// a symbol twice.
-		if d.newExtra, err = samePackageFiles(ctx, new, changedNew, d.packages); err != nil {
-			return nil, err
 		}
 	}
 	for _, f := range old.Files {
@@ -304,11 +305,16 @@ func blobCompare(ctx context.Context, dir *Tree, dirIsNew bool) func(o, n File) 
 	}
 }
 
-// header is what the top level of a file says about it: its package and
-// the paths it imports.
+// header is what a scan of a file, short of parsing it, says about it.
 type header struct {
 	pkg     string
 	imports []string
+	// public lists the imports that are public: their files' symbols
+	// are seen by the file's importers too.
+	public []string
+	// options is set when the file may set a custom option, whose value
+	// depends on the types of files it imports, directly or not.
+	options bool
 	err     error
 }
 
@@ -324,6 +330,7 @@ func headersOf(ctx context.Context, t *Tree, paths []string) ([]header, error) {
 			}
 			out[i].pkg = f.pkg
 			out[i].imports = slices.Clone(f.deps)
+			out[i].options = true // not known: assume the worst
 		}
 		return out, nil
 	}
@@ -339,7 +346,7 @@ func headersOf(ctx context.Context, t *Tree, paths []string) ([]header, error) {
 					errs[part] = fmt.Errorf("input %s: %s: %w", t.Input, paths[i], err)
 					return
 				}
-				out[i].pkg, out[i].imports, out[i].err = scanHeader(data)
+				out[i] = scanHeader(data)
 			}
 		})
 	}
@@ -358,8 +365,22 @@ var errScan = errors.New("cannot scan the file's imports")
 // comments and strings, count brackets, and look at the first word of each
 // statement at depth zero. Anything unexpected is errScan: the caller then
 // compiles the file instead of trusting the scan.
-func scanHeader(src []byte) (pkg string, imports []string, err error) {
+func scanHeader(src []byte) header {
+	h, err := scanSource(src)
+	if err != nil {
+		return header{err: err}
+	}
+	return h
+}
+
+func scanSource(src []byte) (h header, err error) {
+	fail := func() (header, error) { return header{}, errScan }
+	var pkg string
 	depth := 0
+	// prev is the token before the current one, a word or a punctuation
+	// mark: a parenthesis after "option", "[", "," or "." opens the name
+	// of a custom option.
+	prev := ""
 	atStart := true // the next token starts a statement at the top level
 	// stmt is the statement being read: "" (none of interest), "import"
 	// or "package"; parts collects its tokens.
@@ -378,30 +399,31 @@ func scanHeader(src []byte) (pkg string, imports []string, err error) {
 		case c == '/' && i+1 < n && src[i+1] == '*':
 			end := indexFrom(src, i+2, "*/")
 			if end < 0 {
-				return "", nil, errScan
+				return fail()
 			}
 			i = end + 2
 		case c == '"' || c == '\'':
 			j := i + 1
 			for j < n && src[j] != c {
 				if src[j] == '\n' {
-					return "", nil, errScan
+					return fail()
 				}
 				if src[j] == '\\' {
 					if stmt == "import" {
-						return "", nil, errScan // escaped import paths: let the compiler read them
+						return fail() // escaped import paths: let the compiler read them
 					}
 					j++
 				}
 				j++
 			}
 			if j >= n {
-				return "", nil, errScan
+				return fail()
 			}
 			if stmt == "import" {
 				parts = append(parts, "\""+string(src[i+1:j]))
 			}
 			atStart = false
+			prev = `"`
 			i = j + 1
 		case isIdentStart(c):
 			j := i + 1
@@ -416,20 +438,26 @@ func scanHeader(src []byte) (pkg string, imports []string, err error) {
 				parts = append(parts, word)
 			}
 			atStart = false
+			prev = word
 			i = j
 		case c == '{' || c == '<' || c == '(' || c == '[':
 			if stmt != "" {
-				return "", nil, errScan
+				return fail()
+			}
+			if c == '(' && (prev == "option" || prev == "[" || prev == "," || prev == ".") {
+				h.options = true
 			}
 			depth++
 			atStart = false
+			prev = string(c)
 			i++
 		case c == '}' || c == '>' || c == ')' || c == ']':
 			depth--
 			if depth < 0 {
-				return "", nil, errScan
+				return fail()
 			}
 			atStart = depth == 0 && c == '}'
+			prev = string(c)
 			i++
 		case c == ';':
 			if depth == 0 {
@@ -437,12 +465,15 @@ func scanHeader(src []byte) (pkg string, imports []string, err error) {
 				case "import":
 					p, err := importPath(parts)
 					if err != nil {
-						return "", nil, err
+						return fail()
 					}
-					imports = append(imports, p)
+					h.imports = append(h.imports, p)
+					if parts[0] == "public" {
+						h.public = append(h.public, p)
+					}
 				case "package":
 					if pkg != "" || len(parts) == 0 {
-						return "", nil, errScan
+						return fail()
 					}
 					for _, w := range parts {
 						pkg += w
@@ -451,22 +482,25 @@ func scanHeader(src []byte) (pkg string, imports []string, err error) {
 				stmt, parts = "", parts[:0]
 				atStart = true
 			}
+			prev = ";"
 			i++
 		case c == '.' && stmt == "package":
 			parts = append(parts, ".")
 			i++
 		default:
 			if stmt != "" {
-				return "", nil, errScan
+				return fail()
 			}
 			atStart = false
+			prev = string(c)
 			i++
 		}
 	}
 	if depth != 0 || stmt != "" {
-		return "", nil, errScan
+		return fail()
 	}
-	return pkg, imports, nil
+	h.pkg = pkg
+	return h, nil
 }
 
 // importPath reads the tokens after "import": an optional public or weak,
@@ -501,148 +535,7 @@ func indexFrom(b []byte, from int, sub string) int {
 	return -1
 }
 
-// LoadPair opens old and new and compiles, of each, only the files that
-// Changed says can hold a difference, both at once. Each schema's Paths
-// lists all its files, and its Packages gives the package of every file
-// left out of Files. When nothing could be left out, both are compiled in
-// full. When both fail, the new version's errors come first: it is the
-// one being edited.
-//
-// A changed file of new that defines again a symbol of an unchanged file
-// fails as it would in a full compile, although neither imports the other:
-// the unchanged files whose package could hold that symbol are compiled
-// with new's changed files, then left out of Files again.
-//
-// A file that is the same in both versions, and imports only such files,
-// is not compiled at all: an error that both versions hold unchanged (a
-// clash between two unchanged files, say) is not reported, nor is a clash
-// that only old holds. That is accepted, to compare a large tree in the
-// time a small change takes; a caller that wants every error loads each
-// version in full (protocheck check --full).
-func (l *Loader) LoadPair(ctx context.Context, old, new Input) (oldSchema, newSchema *Schema, err error) {
-	var ot, nt *Tree
-	var oerr, nerr error
-	var wg sync.WaitGroup
-	wg.Go(func() { ot, oerr = l.Open(ctx, old) })
-	wg.Go(func() { nt, nerr = l.Open(ctx, new) })
-	wg.Wait()
-	if err := errors.Join(nerr, oerr); err != nil {
-		return nil, nil, err
-	}
-	d, err := diffTrees(ctx, ot, nt)
-	if err != nil {
-		return nil, nil, err
-	}
-	oldOnly, newOnly := d.oldPaths, d.newPaths
-	if len(oldOnly) == len(ot.Files) && len(newOnly) == len(nt.Files) {
-		oldOnly, newOnly = nil, nil // everything: skip the subset bookkeeping
-	}
-	if oldOnly != nil && ot.set == nil && nt.set == nil {
-		// The unchanged files that the changed ones import are the same
-		// in both versions: compile them once, without source info, which
-		// only checked files need.
-		shared, err := compileShared(ctx, d, ot, nt)
-		if err != nil {
-			return nil, nil, err
-		}
-		if shared != nil {
-			o, n := *ot, *nt
-			o.shared, n.shared = shared, shared
-			ot, nt = &o, &n
-		}
-	}
-	// The extra files go to new's compile alone: a clash that new holds is
-	// what the user is told about, and old linked without them is as good
-	// for comparing. Compiling them in old too would only double their
-	// cost, and keeping them in Files would make rules walk them, although
-	// they are the same on both sides. Dropping them after the compile
-	// leaves both schemas just as they were without them.
-	newCompile := newOnly
-	if newOnly != nil && len(d.newExtra) > 0 {
-		newCompile = slices.Concat(newOnly, d.newExtra)
-		slices.Sort(newCompile)
-	}
-	wg.Go(func() { oldSchema, oerr = compileSome(ctx, ot, oldOnly) })
-	wg.Go(func() { newSchema, nerr = compileSome(ctx, nt, newCompile) })
-	wg.Wait()
-	if err := errors.Join(nerr, oerr); err != nil {
-		return nil, nil, err
-	}
-	if len(newCompile) > len(newOnly) {
-		newSchema.Files = slices.DeleteFunc(newSchema.Files, func(f protoreflect.FileDescriptor) bool {
-			_, extra := slices.BinarySearch(d.newExtra, f.Path())
-			return extra
-		})
-	}
-	oldSchema.Packages, newSchema.Packages = d.packages, d.packages
-	return oldSchema, newSchema, nil
-}
-
-// compileShared compiles, once for both trees, the unchanged files that the
-// files to compile in either tree import, directly or not, and returns them
-// and everything they import by path. It returns nil when there are none
-// or when the imports of a changed file cannot be scanned.
-func compileShared(ctx context.Context, d *treeDiff, ot, nt *Tree) (map[string]protoreflect.FileDescriptor, error) {
-	reached := make(map[string]bool)
-	var queue, deps []string
-	follow := func(imps []string) {
-		for _, imp := range imps {
-			if _, ok := d.imports[imp]; ok && !reached[imp] {
-				reached[imp] = true
-				queue = append(queue, imp)
-			}
-		}
-	}
-	for _, side := range []struct {
-		t     *Tree
-		paths []string
-	}{{ot, d.oldPaths}, {nt, d.newPaths}} {
-		for _, p := range side.paths {
-			data, err := side.t.read(ctx, p)
-			if err != nil {
-				return nil, fmt.Errorf("input %s: %s: %w", side.t.Input, p, err)
-			}
-			_, imps, err := scanHeader(data)
-			if err != nil {
-				return nil, nil // the compiler will find the imports itself
-			}
-			follow(imps)
-		}
-	}
-	for len(queue) > 0 {
-		p := queue[len(queue)-1]
-		queue = queue[:len(queue)-1]
-		deps = append(deps, p)
-		follow(d.imports[p])
-	}
-	if len(deps) == 0 {
-		return nil, nil
-	}
-	dt := *nt
-	dt.depsOnly = true
-	s, err := dt.Compile(ctx, deps)
-	if err != nil {
-		return nil, err
-	}
-	shared := make(map[string]protoreflect.FileDescriptor)
-	var add func(f protoreflect.FileDescriptor)
-	add = func(f protoreflect.FileDescriptor) {
-		if _, ok := shared[f.Path()]; ok {
-			return
-		}
-		shared[f.Path()] = f
-		imps := f.Imports()
-		for i := range imps.Len() {
-			add(imps.Get(i).FileDescriptor)
-		}
-	}
-	for _, f := range s.Files {
-		add(f)
-	}
-	return shared, nil
-}
-
-// withShared puts the files that compileShared compiled before r.
+// withShared puts the files that LoadPair linked already before r.
 func (t *Tree) withShared(r protocompile.Resolver) protocompile.Resolver {
 	if t.shared == nil {
 		return r

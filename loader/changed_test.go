@@ -2,14 +2,17 @@ package loader
 
 import (
 	"context"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 func TestScanHeader(t *testing.T) {
@@ -18,6 +21,8 @@ func TestScanHeader(t *testing.T) {
 		src     string
 		pkg     string
 		imports []string
+		public  []string
+		options bool
 		fails   bool
 	}{
 		{
@@ -25,7 +30,22 @@ func TestScanHeader(t *testing.T) {
 			src:     "syntax = \"proto3\";\npackage acme.v1;\nimport \"a.proto\";\nimport public \"b/c.proto\";\nimport weak 'd.proto';\nmessage M {}\n",
 			pkg:     "acme.v1",
 			imports: []string{"a.proto", "b/c.proto", "d.proto"},
+			public:  []string{"b/c.proto"},
 		},
+		{
+			name: "standard options and rpc parentheses are not custom options",
+			src: `syntax = "proto3";
+option java_package = "x(y)";
+service S { rpc Get(Req) returns (stream Resp) { option deprecated = true; } }
+message Req { int32 a = 1 [deprecated = true, json_name = "b"]; }
+// option (commented) = 1;
+`,
+		},
+		{name: "file option", src: `option (acme.opt) = 1;`, options: true},
+		{name: "field option", src: `message M { int32 a = 1 [(acme.rules).min = 1]; }`, options: true},
+		{name: "second field option", src: `message M { int32 a = 1 [deprecated = true, (x) = 2]; }`, options: true},
+		{name: "custom feature", src: `edition = "2023"; option features.(pb.cpp).legacy_closed_enum = true;`, options: true},
+		{name: "spaced", src: "message M { option\n  ( x ) = 1; }", options: true},
 		{
 			name: "comments and strings hide look-alikes",
 			src: `// import "no1.proto";
@@ -38,6 +58,7 @@ import "yes.proto"; import "a" "b.proto";
 `,
 			pkg:     "acme.v2",
 			imports: []string{"yes.proto", "ab.proto"},
+			options: true,
 		},
 		{
 			name: "words inside blocks are not statements",
@@ -53,6 +74,7 @@ enum E { E_ZERO = 0; }
 import "late.proto";
 `,
 			imports: []string{"late.proto"},
+			options: true,
 		},
 		{name: "unterminated comment", src: "/* import \"a.proto\";", fails: true},
 		{name: "unterminated string", src: "import \"a.proto;\n", fails: true},
@@ -63,20 +85,26 @@ import "late.proto";
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pkg, imps, err := scanHeader([]byte(tt.src))
+			h := scanHeader([]byte(tt.src))
 			if tt.fails {
-				if err == nil {
-					t.Fatalf("scanHeader succeeded (package %q, imports %q), want an error", pkg, imps)
+				if h.err == nil {
+					t.Fatalf("scanHeader succeeded (package %q, imports %q), want an error", h.pkg, h.imports)
 				}
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
+			if h.err != nil {
+				t.Fatal(h.err)
 			}
-			if pkg != tt.pkg {
-				t.Errorf("package %q, want %q", pkg, tt.pkg)
+			if h.pkg != tt.pkg {
+				t.Errorf("package %q, want %q", h.pkg, tt.pkg)
 			}
-			if diff := cmp.Diff(tt.imports, imps, cmpopts.EquateEmpty()); diff != "" {
+			if h.options != tt.options {
+				t.Errorf("custom options %v, want %v", h.options, tt.options)
+			}
+			if diff := cmp.Diff(tt.public, h.public, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("public imports (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.imports, h.imports, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("imports (-want +got):\n%s", diff)
 			}
 		})
@@ -111,16 +139,16 @@ var base = map[string]string{
 	"other.proto": "syntax = \"proto3\";\npackage lone;\nmessage O {}\n",
 }
 
-func with(changes map[string]string) map[string]string {
-	out := make(map[string]string)
-	for k, v := range base {
-		out[k] = v
-	}
-	for k, v := range changes {
-		if v == "" {
-			delete(out, k)
-		} else {
-			out[k] = v
+// with returns base with changes applied in turn, "" deleting a file.
+func with(changes ...map[string]string) map[string]string {
+	out := maps.Clone(base)
+	for _, ch := range changes {
+		for k, v := range ch {
+			if v == "" {
+				delete(out, k)
+			} else {
+				out[k] = v
+			}
 		}
 	}
 	return out
@@ -315,9 +343,9 @@ func TestLoadPairDuplicateInUnchanged(t *testing.T) {
 	}
 }
 
-// TestSamePackageFiles checks which unchanged files LoadPair compiles only
-// to look for clashes: those of a package that overlaps a changed file's,
-// and none when only other packages changed.
+// TestSamePackageFiles checks which files LoadPair compiles only to look
+// for clashes with changed files: every other file of a package that
+// overlaps a changed file's, and none when only other packages changed.
 func TestSamePackageFiles(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -331,9 +359,9 @@ func TestSamePackageFiles(t *testing.T) {
 			want:    []string{"other.proto"},
 		},
 		{
-			name:    "a chain takes its unimported files only",
+			name:    "every other file of the package",
 			changes: map[string]string{"b.proto": base["b.proto"] + "// more\n"},
-			want:    []string{"a.proto"},
+			want:    []string{"a.proto", "c.proto"},
 		},
 		{
 			name:    "a parent package",
@@ -365,7 +393,21 @@ func TestSamePackageFiles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.want, d.newExtra, cmpopts.EquateEmpty()); diff != "" {
+			var changed []string
+			for _, f := range newT.Files {
+				if d.changed[f.Path] {
+					changed = append(changed, f.Path)
+				}
+			}
+			packages := map[string]string{}
+			for p, h := range d.headers {
+				packages[p] = h.pkg
+			}
+			got, err := samePackageFiles(ctx, newT, changed, packages)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("extra files (-want +got):\n%s", diff)
 			}
 		})
@@ -387,5 +429,173 @@ func TestPackagesOverlap(t *testing.T) {
 		if got := packagesOverlap(tt.a, tt.b); got != tt.want {
 			t.Errorf("packagesOverlap(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
 		}
+	}
+}
+
+// TestLoadPairCompilesAffectedOnly checks which files LoadPair compiles:
+// the changed ones, and the unchanged ones that link differently because
+// of them, but no importer that links as before.
+func TestLoadPairCompilesAffectedOnly(t *testing.T) {
+	tests := []struct {
+		name    string
+		both    map[string]string // added to base in both versions
+		changes map[string]string
+		want    []string
+	}{
+		{
+			name:    "a comment",
+			changes: map[string]string{"a.proto": base["a.proto"] + "// more\n"},
+			want:    []string{"a.proto"},
+		},
+		{
+			name:    "a field's type: importers link as before",
+			changes: map[string]string{"a.proto": strings.Replace(base["a.proto"], "int32 x", "string x", 1)},
+			want:    []string{"a.proto"},
+		},
+		{
+			name:    "a message added: importers only, not theirs",
+			changes: map[string]string{"a.proto": base["a.proto"] + "message A2 {}\n"},
+			want:    []string{"a.proto", "b.proto"},
+		},
+		{
+			name:    "through a public import",
+			changes: map[string]string{"q/d.proto": base["q/d.proto"] + "enum E2 { E2_ZERO = 0; }\n"},
+			want:    []string{"q/d.proto", "q/e.proto", "q/f.proto"},
+		},
+		{
+			name: "a custom option, two imports away: with the files between",
+			both: map[string]string{
+				"ext.proto": "syntax = \"proto3\";\npackage p;\nimport \"google/protobuf/descriptor.proto\";\nextend google.protobuf.FieldOptions { int32 lvl = 50001; }\n",
+				"opt.proto": "syntax = \"proto3\";\npackage p;\nimport \"c.proto\";\nimport \"ext.proto\";\nmessage Opt { C c = 1 [(lvl) = 1]; }\n",
+			},
+			changes: map[string]string{"a.proto": base["a.proto"] + "// more\n"},
+			want:    []string{"a.proto", "b.proto", "c.proto", "opt.proto"},
+		},
+	}
+	ctx := context.Background()
+	l := &Loader{}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			oldIn := Input{Kind: Dir, Path: writeProtos(t, with(tt.both))}
+			newIn := Input{Kind: Dir, Path: writeProtos(t, with(tt.both, tt.changes))}
+			_, n, err := l.LoadPair(ctx, oldIn, newIn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range n.Files {
+				got = append(got, f.Path())
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("compiled files of new (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestLoadPairImporterErrors checks that a change that breaks an unchanged
+// file importing the changed one fails LoadPair with the errors of a full
+// compile: the importer is compiled although its bytes did not change.
+func TestLoadPairImporterErrors(t *testing.T) {
+	tests := []struct {
+		name     string
+		old, new map[string]string
+	}{
+		{
+			name: "a message deleted",
+			old: map[string]string{
+				"a.proto": "syntax = \"proto3\";\npackage p;\nmessage A {}\nmessage B {}\n",
+				"u.proto": "syntax = \"proto3\";\npackage p;\nimport \"a.proto\";\nmessage U { A a = 1; }\n",
+			},
+			new: map[string]string{"a.proto": "syntax = \"proto3\";\npackage p;\nmessage B {}\n"},
+		},
+		{
+			name: "a file deleted",
+			old: map[string]string{
+				"a.proto": "syntax = \"proto3\";\npackage p;\nmessage A {}\n",
+				"u.proto": "syntax = \"proto3\";\npackage p;\nimport \"a.proto\";\nmessage U { A a = 1; }\n",
+			},
+			new: map[string]string{"a.proto": ""},
+		},
+		{
+			name: "an enum closed",
+			old: map[string]string{
+				"a.proto": "syntax = \"proto3\";\npackage p;\nenum E { E_ZERO = 0; }\n",
+				"u.proto": "syntax = \"proto3\";\npackage p;\nimport \"a.proto\";\nmessage U { E e = 1; }\n",
+			},
+			new: map[string]string{"a.proto": "syntax = \"proto2\";\npackage p;\nenum E { E_ZERO = 0; }\n"},
+		},
+		{
+			name: "an enum value that a default names deleted",
+			old: map[string]string{
+				"a.proto": "syntax = \"proto2\";\npackage p;\nenum E { X = 1; Y = 2; }\n",
+				"u.proto": "syntax = \"proto2\";\npackage p;\nimport \"a.proto\";\nmessage U { optional E e = 1 [default = Y]; }\n",
+			},
+			new: map[string]string{"a.proto": "syntax = \"proto2\";\npackage p;\nenum E { X = 1; }\n"},
+		},
+		{
+			name: "an extension range narrowed",
+			old: map[string]string{
+				"a.proto": "syntax = \"proto2\";\npackage p;\nmessage M { extensions 100 to 200; }\n",
+				"u.proto": "syntax = \"proto2\";\npackage p;\nimport \"a.proto\";\nextend M { optional int32 x = 150; }\n",
+			},
+			new: map[string]string{"a.proto": "syntax = \"proto2\";\npackage p;\nmessage M { extensions 100 to 120; }\n"},
+		},
+		{
+			name: "a field that a custom option sets renamed, two imports away",
+			old: map[string]string{
+				"rules.proto": "syntax = \"proto3\";\npackage p;\nmessage Rules { int32 min = 1; }\n",
+				"opt.proto":   "syntax = \"proto3\";\npackage p;\nimport \"google/protobuf/descriptor.proto\";\nimport \"rules.proto\";\nextend google.protobuf.FieldOptions { Rules rules = 50000; }\n",
+				"u.proto":     "syntax = \"proto3\";\npackage p;\nimport \"opt.proto\";\nmessage U { int32 n = 1 [(rules).min = 1]; }\n",
+			},
+			new: map[string]string{"rules.proto": "syntax = \"proto3\";\npackage p;\nmessage Rules { int32 minimum = 1; }\n"},
+		},
+		{
+			name: "a name that an importer resolves shadowed",
+			old: map[string]string{
+				"top.proto": "syntax = \"proto3\";\npackage p;\nmessage T {}\n",
+				"sub.proto": "syntax = \"proto3\";\npackage p.q;\n",
+				"u.proto":   "syntax = \"proto3\";\npackage p.q;\nimport \"top.proto\";\nimport \"sub.proto\";\nmessage U { T t = 1; }\n",
+			},
+			new: map[string]string{"sub.proto": "syntax = \"proto3\";\npackage p.q;\nenum T { T_ZERO = 0; }\nmessage Other { map<string, T> m = 1; }\n"},
+		},
+	}
+	ctx := context.Background()
+	l := &Loader{}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			newFiles := maps.Clone(tt.old)
+			for p, data := range tt.new {
+				if data == "" {
+					delete(newFiles, p)
+				} else {
+					newFiles[p] = data
+				}
+			}
+			oldIn := Input{Kind: Dir, Path: writeProtos(t, tt.old)}
+			newIn := Input{Kind: Dir, Path: writeProtos(t, newFiles)}
+			if _, err := l.Load(ctx, oldIn); err != nil {
+				t.Fatalf("old: %v", err)
+			}
+			full, fullErr := l.Load(ctx, newIn)
+			_, n, err := l.LoadPair(ctx, oldIn, newIn)
+			if fullErr == nil {
+				// Not an error: then the importer must be compiled, since
+				// it links to something else.
+				if err != nil {
+					t.Fatalf("LoadPair: %v; a full compile succeeds", err)
+				}
+				if !slices.ContainsFunc(n.Files, func(f protoreflect.FileDescriptor) bool { return f.Path() == "u.proto" }) {
+					t.Errorf("u.proto was not compiled; a full compile links it to %v", full.Files)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("LoadPair succeeded, want, as a full compile,\n%v", fullErr)
+			}
+			if err.Error() != fullErr.Error() {
+				t.Errorf("LoadPair failed with\n%v\nwant, as a full compile,\n%v", err, fullErr)
+			}
+		})
 	}
 }

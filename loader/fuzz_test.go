@@ -6,11 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protodesc"
+	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/descriptorpb"
 )
 
@@ -89,9 +91,13 @@ func FuzzLoad(f *testing.F) {
 				if fd.Path() != "a.proto" {
 					continue
 				}
-				pkg, imports, err := scanHeader([]byte(src))
-				if err != nil {
+				h := scanHeader([]byte(src))
+				if h.err != nil {
 					continue // the scanner gave up: the file is compiled
+				}
+				pkg, imports := h.pkg, h.imports
+				if !h.options && hasCustomOptions(fd) {
+					t.Errorf("scanHeader missed a custom option")
 				}
 				var want []string
 				for i := range fd.Imports().Len() {
@@ -184,4 +190,34 @@ func seedSet() ([]byte, error) {
 		set.File = append(set.File, protodesc.ToFileDescriptorProto(fd))
 	}
 	return proto.Marshal(set)
+}
+
+// hasCustomOptions reports whether any options message of fd sets an
+// extension, or holds bytes the compiler could not attribute to a field.
+func hasCustomOptions(fd protoreflect.FileDescriptor) bool {
+	var walk func(m protoreflect.Message) bool
+	walk = func(m protoreflect.Message) bool {
+		found := false
+		isOptions := strings.HasSuffix(string(m.Descriptor().FullName()), "Options")
+		if isOptions && len(m.GetUnknown()) > 0 {
+			return true
+		}
+		m.Range(func(f protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+			switch {
+			case isOptions && f.IsExtension():
+				found = true
+			case f.IsList() && f.Message() != nil:
+				for i := range v.List().Len() {
+					if walk(v.List().Get(i).Message()) {
+						found = true
+					}
+				}
+			case !f.IsMap() && f.Message() != nil:
+				found = walk(v.Message())
+			}
+			return !found
+		})
+		return found
+	}
+	return walk(protodesc.ToFileDescriptorProto(fd).ProtoReflect())
 }

@@ -1,0 +1,456 @@
+package loader
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+
+	"google.golang.org/protobuf/reflect/protoreflect"
+)
+
+// LoadPair opens old and new and compiles, of each, only the files that can
+// hold a difference, both at once. Each schema's Paths lists all its files,
+// and its Packages gives the package of every file left out of Files. When
+// nothing could be left out, both are compiled in full. When both fail, the
+// new version's errors come first: it is the one being edited.
+//
+// It compiles, in rounds, the files whose contents changed, then the files
+// the same in both versions that import one whose exports changed (see
+// exportsOf), or that set a custom option and import a changed file
+// directly or not, and so on until a round adds nothing. Unchanged files
+// that only import unchanged ones are linked once, without source info,
+// and shared by both versions. Descriptor sets, and trees with a file the
+// scanner cannot read, take the cautious way: every file that imports a
+// changed one, directly or not, is compiled (Changed).
+//
+// A changed file of new that declares a name it did not declare before
+// fails as it would in a full compile when another file declares that name
+// too, although neither imports the other: the unchanged files whose
+// package could hold the name are compiled with it, for their errors only.
+//
+// A file that is the same in both versions and is not compiled, is not
+// checked for errors: an error that both versions hold unchanged (a clash
+// between two unchanged files, say) is not reported, nor is a clash that
+// only old holds. That is accepted, to compare a large tree in the time a
+// small change takes; a caller that wants every error loads each version
+// in full (protocheck check --full).
+func (l *Loader) LoadPair(ctx context.Context, old, new Input) (oldSchema, newSchema *Schema, err error) {
+	var ot, nt *Tree
+	var oerr, nerr error
+	var wg sync.WaitGroup
+	wg.Go(func() { ot, oerr = l.Open(ctx, old) })
+	wg.Go(func() { nt, nerr = l.Open(ctx, new) })
+	wg.Wait()
+	if err := errors.Join(nerr, oerr); err != nil {
+		return nil, nil, err
+	}
+	d, err := diffTrees(ctx, ot, nt)
+	if err != nil {
+		return nil, nil, err
+	}
+	all := len(d.oldPaths) == len(ot.Files) && len(d.newPaths) == len(nt.Files)
+	if d.exact {
+		all = !slices.ContainsFunc(ot.Files, func(f File) bool { return !d.changed[f.Path] }) &&
+			!slices.ContainsFunc(nt.Files, func(f File) bool { return !d.changed[f.Path] })
+	}
+	if all {
+		// Everything changed: skip the bookkeeping.
+		wg.Go(func() { oldSchema, oerr = ot.Compile(ctx, nil) })
+		wg.Go(func() { newSchema, nerr = nt.Compile(ctx, nil) })
+		wg.Wait()
+		if err := errors.Join(nerr, oerr); err != nil {
+			return nil, nil, err
+		}
+		return oldSchema, newSchema, nil
+	}
+	p := &pairPlan{d: d, compiled: make(map[string]bool)}
+	p.sides[0] = &pairSide{t: ot, linked: make(map[string]protoreflect.FileDescriptor)}
+	p.sides[1] = &pairSide{t: nt, linked: make(map[string]protoreflect.FileDescriptor)}
+	if err := p.run(ctx); err != nil {
+		return nil, nil, err
+	}
+	packages := make(map[string]string, len(d.headers))
+	for path, h := range d.headers {
+		if !p.compiled[path] {
+			packages[path] = h.pkg
+		}
+	}
+	schema := func(s *pairSide) *Schema {
+		slices.SortFunc(s.files, func(a, b protoreflect.FileDescriptor) int { return strings.Compare(a.Path(), b.Path()) })
+		return &Schema{Input: s.t.Input, Files: s.files, Paths: s.t.Paths(), Packages: packages}
+	}
+	return schema(p.sides[0]), schema(p.sides[1]), nil
+}
+
+// pairPlan compiles the parts of two trees that LoadPair needs.
+type pairPlan struct {
+	d     *treeDiff
+	sides [2]*pairSide // old, new
+	// compiled holds the paths compiled so far, in each tree that has them.
+	compiled map[string]bool
+	// shared holds the files linked once for both trees: unchanged files
+	// that import no changed file, directly or not, and their imports.
+	shared map[string]protoreflect.FileDescriptor
+	// noShare is set when the imports of a changed file are not known:
+	// the compiler then finds every import itself.
+	noShare bool
+	exports [2]map[string]string // exportsOf each compiled file, by side
+}
+
+// pairSide is one tree of a pairPlan.
+type pairSide struct {
+	t *Tree
+	// heads gives the scanned header of each changed file of t.
+	heads map[string]header
+	// linked gives every file linked for t so far, by path.
+	linked map[string]protoreflect.FileDescriptor
+	// files are the compiled files of t, its schema's Files.
+	files []protoreflect.FileDescriptor
+}
+
+func (p *pairPlan) run(ctx context.Context) error {
+	if err := p.scanChanged(ctx); err != nil {
+		return err
+	}
+	batch := slices.Sorted(maps.Keys(p.d.changed))
+	if !p.d.exact {
+		batch = slices.Sorted(maps.Keys(setOf(slices.Concat(p.d.oldPaths, p.d.newPaths))))
+	}
+	for round := 0; len(batch) > 0; round++ {
+		if err := p.compile(ctx, batch); err != nil {
+			return err
+		}
+		if round == 0 {
+			if err := p.checkClashes(ctx); err != nil {
+				return err
+			}
+		}
+		if !p.d.exact {
+			break
+		}
+		batch = p.affected()
+	}
+	return nil
+}
+
+// scanChanged reads the headers of the changed files of both trees. When
+// one cannot be scanned, the plan falls back to compiling every importer
+// and lets the compiler find the imports.
+func (p *pairPlan) scanChanged(ctx context.Context) error {
+	if p.sides[0].t.set != nil || p.sides[1].t.set != nil {
+		p.noShare = true // a descriptor set links what it holds itself
+		return nil
+	}
+	for _, s := range p.sides {
+		s.heads = make(map[string]header)
+		var paths []string
+		for _, f := range s.t.Files {
+			if p.d.changed[f.Path] {
+				paths = append(paths, f.Path)
+			}
+		}
+		hs, err := headersOf(ctx, s.t, paths)
+		if err != nil {
+			return err
+		}
+		for i, h := range hs {
+			if h.err != nil {
+				p.d.exact, p.noShare = false, true
+			}
+			s.heads[paths[i]] = h
+		}
+	}
+	return nil
+}
+
+// importsOf returns the imports of path in side s, as far as they are known.
+func (p *pairPlan) importsOf(s *pairSide, path string) []string {
+	if p.d.changed[path] {
+		return s.heads[path].imports
+	}
+	return p.d.headers[path].imports
+}
+
+// has reports whether side s holds path.
+func (p *pairPlan) has(s *pairSide, path string) bool {
+	if !p.d.changed[path] {
+		return true // the same in both
+	}
+	_, ok := s.heads[path]
+	if s.heads == nil {
+		_, ok = slices.BinarySearchFunc(s.t.Files, path, func(f File, p string) int { return strings.Compare(f.Path, p) })
+	}
+	return ok
+}
+
+// compile compiles batch in both trees, with the unchanged files between
+// the batch and the changed files it imports, and links the unchanged
+// files it imports that import nothing changed once for both.
+func (p *pairPlan) compile(ctx context.Context, batch []string) error {
+	inBatch := setOf(batch)
+	var need []string // to link once for both trees
+	seen := make(map[string]bool)
+	for queue := slices.Clone(batch); len(queue) > 0; {
+		path := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		for _, s := range p.sides {
+			if !p.has(s, path) {
+				continue
+			}
+			for _, imp := range p.importsOf(s, path) {
+				if seen[imp] || inBatch[imp] || p.compiled[imp] {
+					continue
+				}
+				seen[imp] = true
+				switch _, own := p.d.headers[imp]; {
+				case p.d.reach[imp]:
+					// Links to changed files: compiled in each tree.
+					inBatch[imp] = true
+					batch = append(batch, imp)
+					queue = append(queue, imp)
+				case own && p.shared[imp] == nil:
+					need = append(need, imp)
+				}
+			}
+		}
+	}
+	slices.Sort(batch)
+	if len(need) > 0 && !p.noShare {
+		if err := p.linkShared(ctx, need); err != nil {
+			return err
+		}
+	}
+	var errs [2]error
+	var wg sync.WaitGroup
+	for i, s := range p.sides {
+		var only []string
+		for _, path := range batch {
+			if p.has(s, path) {
+				only = append(only, path)
+			}
+		}
+		if len(only) == 0 {
+			continue
+		}
+		t := *s.t
+		t.shared = maps.Clone(p.shared)
+		if t.shared == nil {
+			t.shared = make(map[string]protoreflect.FileDescriptor)
+		}
+		maps.Copy(t.shared, s.linked)
+		wg.Go(func() {
+			schema, err := t.Compile(ctx, only)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			s.files = append(s.files, schema.Files...)
+			for _, f := range schema.Files {
+				addLinked(s.linked, f)
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs[1], errs[0]); err != nil {
+		return err
+	}
+	for _, path := range batch {
+		p.compiled[path] = true
+	}
+	return nil
+}
+
+// linkShared links paths, unchanged files that import no changed file, once
+// for both trees, without source info: nothing in them is checked.
+func (p *pairPlan) linkShared(ctx context.Context, paths []string) error {
+	t := *p.sides[1].t
+	t.depsOnly = true
+	t.shared = p.shared
+	slices.Sort(paths)
+	s, err := t.Compile(ctx, paths)
+	if err != nil {
+		return err
+	}
+	if p.shared == nil {
+		p.shared = make(map[string]protoreflect.FileDescriptor)
+	}
+	for _, f := range s.Files {
+		addLinked(p.shared, f)
+	}
+	return nil
+}
+
+// addLinked adds f and everything it imports to m.
+func addLinked(m map[string]protoreflect.FileDescriptor, f protoreflect.FileDescriptor) {
+	if _, ok := m[f.Path()]; ok {
+		return
+	}
+	m[f.Path()] = f
+	imps := f.Imports()
+	for i := range imps.Len() {
+		addLinked(m, imps.Get(i).FileDescriptor)
+	}
+}
+
+// affected returns, sorted, the files not compiled yet that must be: the
+// unchanged files that import a file whose exports changed, and those that
+// set a custom option and import a changed file, directly or not.
+func (p *pairPlan) affected() []string {
+	memo := make(map[string]bool)
+	var changed func(path string) bool
+	changed = func(path string) bool {
+		if v, ok := memo[path]; ok {
+			return v
+		}
+		memo[path] = false // an import cycle fails to compile anyway
+		v := false
+		var public []string
+		if p.compiled[path] {
+			for i, s := range p.sides {
+				public = append(public, p.publicOf(s, path)...)
+				if p.exportsAt(i, path) != p.exportsAt(1-i, path) {
+					v = true
+				}
+			}
+		} else if h, ok := p.d.headers[path]; ok {
+			public = h.public
+		}
+		for _, imp := range public {
+			v = v || changed(imp)
+		}
+		memo[path] = v
+		return v
+	}
+	var out []string
+	for path, h := range p.d.headers {
+		if p.compiled[path] {
+			continue
+		}
+		if h.options && p.d.reach[path] || slices.ContainsFunc(h.imports, changed) {
+			out = append(out, path)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// publicOf returns the public imports of path in side s.
+func (p *pairPlan) publicOf(s *pairSide, path string) []string {
+	if p.d.changed[path] {
+		return s.heads[path].public
+	}
+	return p.d.headers[path].public
+}
+
+// exportsAt returns exportsOf the compiled file path of side i, or "" when
+// the side has no such file.
+func (p *pairPlan) exportsAt(i int, path string) string {
+	if p.exports[i] == nil {
+		p.exports[i] = make(map[string]string)
+	}
+	if e, ok := p.exports[i][path]; ok {
+		return e
+	}
+	e := ""
+	if f := p.sides[i].linked[path]; f != nil {
+		e = "file\n" + exportsOf(f)
+	}
+	p.exports[i][path] = e
+	return e
+}
+
+// checkClashes compiles the changed files of new that declare a top-level
+// name that the same file of old did not, with the files that could declare
+// it too, so that a clash fails as it would in a full compile.
+func (p *pairPlan) checkClashes(ctx context.Context) error {
+	ns, os := p.sides[1], p.sides[0]
+	if ns.t.set != nil {
+		return nil // a descriptor set was linked when it was made
+	}
+	var cands []string
+	packages := make(map[string]string, len(p.d.headers))
+	for path, h := range p.d.headers {
+		packages[path] = h.pkg
+	}
+	for _, f := range ns.t.Files {
+		if !p.d.changed[f.Path] {
+			continue
+		}
+		nf, of := ns.linked[f.Path], os.linked[f.Path]
+		if nf == nil {
+			continue // not compiled: the tree is compiled in full
+		}
+		if of != nil && of.Package() == nf.Package() && isSubset(topNames(nf), topNames(of)) {
+			packages[f.Path] = string(nf.Package())
+			continue
+		}
+		cands = append(cands, f.Path)
+	}
+	if len(cands) == 0 {
+		return nil
+	}
+	for _, c := range cands {
+		delete(packages, c)
+	}
+	extra, err := samePackageFiles(ctx, ns.t, cands, packages)
+	if err != nil || len(extra) == 0 {
+		return err
+	}
+	// From source, all of it: a file linked already would not be linked
+	// again, and the clash would go unseen.
+	t := *ns.t
+	t.depsOnly = true
+	t.shared = nil
+	if _, err := t.Compile(ctx, slices.Sorted(maps.Keys(setOf(slices.Concat(cands, extra))))); err != nil {
+		if !errors.As(err, new(*CompileError)) {
+			err = fmt.Errorf("input %s: %w", ns.t.Input, err)
+		}
+		return err
+	}
+	return nil
+}
+
+// topNames returns the full names a file declares at the level of its
+// package, the only ones another file can declare too without a clash
+// inside one of them showing first.
+func topNames(f protoreflect.FileDescriptor) map[protoreflect.FullName]bool {
+	out := make(map[protoreflect.FullName]bool)
+	for i := range f.Messages().Len() {
+		out[f.Messages().Get(i).FullName()] = true
+	}
+	for i := range f.Enums().Len() {
+		e := f.Enums().Get(i)
+		out[e.FullName()] = true
+		for j := range e.Values().Len() {
+			out[e.Values().Get(j).FullName()] = true
+		}
+	}
+	for i := range f.Services().Len() {
+		out[f.Services().Get(i).FullName()] = true
+	}
+	for i := range f.Extensions().Len() {
+		out[f.Extensions().Get(i).FullName()] = true
+	}
+	return out
+}
+
+func isSubset[K comparable](a, b map[K]bool) bool {
+	for k := range a {
+		if !b[k] {
+			return false
+		}
+	}
+	return true
+}
+
+func setOf(paths []string) map[string]bool {
+	m := make(map[string]bool, len(paths))
+	for _, p := range paths {
+		m[p] = true
+	}
+	return m
+}

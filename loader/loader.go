@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/bufbuild/protocompile"
 	"github.com/bufbuild/protocompile/linker"
@@ -40,6 +41,11 @@ type Loader struct {
 	// Dir is the directory that relative input paths start from; empty
 	// means the process's working directory.
 	Dir string
+	// Progress, when set, is called each time the compiler reads one of an
+	// input's own files, with the number read from that input so far, so
+	// that a long load can show that it moves. It is called from the
+	// compiler's goroutines, possibly at once, and must be quick.
+	Progress func(in Input, read int)
 }
 
 // A Tree is an opened input: the list of its .proto files, ready to
@@ -62,6 +68,9 @@ type Tree struct {
 	// no source info.
 	shared   map[string]protoreflect.FileDescriptor
 	depsOnly bool
+	// reads counts the files the compiler read, for Loader.Progress; a
+	// pointer, since LoadPair compiles copies of a tree.
+	reads *atomic.Int64
 }
 
 // A File is one file of a Tree.
@@ -109,6 +118,15 @@ func (l *Loader) Load(ctx context.Context, in Input) (*Schema, error) {
 
 // Open lists the files of in without compiling them.
 func (l *Loader) Open(ctx context.Context, in Input) (*Tree, error) {
+	t, err := l.open(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	t.reads = new(atomic.Int64)
+	return t, nil
+}
+
+func (l *Loader) open(ctx context.Context, in Input) (*Tree, error) {
 	for _, inc := range l.IncludePaths {
 		st, err := os.Stat(l.abs(inc))
 		switch {
@@ -313,6 +331,9 @@ func (t *Tree) accessor(ctx context.Context, own map[string]bool, pre *refusals)
 			data, err := t.read(ctx, p)
 			if err != nil {
 				return nil, err
+			}
+			if t.loader.Progress != nil && t.reads != nil {
+				t.loader.Progress(t.Input, int(t.reads.Add(1)))
 			}
 			return pre.check(t.display(p), data)
 		}

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -403,5 +404,29 @@ func TestParseInput(t *testing.T) {
 		} else if diff := cmp.Diff(tc.want, got); diff != "" {
 			t.Errorf("ParseInput(%q) (-want +got):\n%s", tc.raw, diff)
 		}
+	}
+}
+
+func TestProgress(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"a.proto":     "syntax = \"proto3\";\npackage p;\nmessage A {}\n",
+		"b.proto":     "syntax = \"proto3\";\npackage p;\nimport \"a.proto\";\nmessage B { A a = 1; }\n",
+		"sub/c.proto": "syntax = \"proto3\";\npackage p;\nmessage C {}\n",
+	})
+	var mu sync.Mutex
+	most := 0
+	l := &loader.Loader{Progress: func(in loader.Input, read int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if in.Raw != dir {
+			t.Errorf("Progress for input %q, want %q", in.Raw, dir)
+		}
+		most = max(most, read)
+	}}
+	if _, err := load(t, l, dir); err != nil {
+		t.Fatal(err)
+	}
+	if most != 3 {
+		t.Errorf("Progress counted %d files read, want 3", most)
 	}
 }

@@ -2,6 +2,7 @@ package roundtrip
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -106,5 +107,19 @@ func TestProveFlags(t *testing.T) {
 			}
 			t.Errorf("no counterexample of the kind wanted in %v", res.Counterexamples)
 		})
+	}
+}
+
+func TestProveProgress(t *testing.T) {
+	old := compile(t, proto3Header+"message A { int32 a = 1; } message B { int32 b = 1; } message C {}")
+	new := compile(t, proto3Header+"message A { sint32 a = 1; } message B { sint32 b = 1; } message C {}")
+	var calls [][2]int
+	opts := Options{SkipJSON: true, Parallelism: 2, Progress: func(done, total int) { calls = append(calls, [2]int{done, total}) }}
+	if _, err := Prove(context.Background(), old, new, opts); err != nil {
+		t.Fatal(err)
+	}
+	want := [][2]int{{1, 3}, {2, 3}, {3, 3}}
+	if !slices.Equal(calls, want) {
+		t.Errorf("Progress calls %v, want %v", calls, want)
 	}
 }

@@ -37,6 +37,10 @@ type Options struct {
 	// SkipJSON leaves out the JSON trials, for callers that care about
 	// the binary encoding only; they take about half the time.
 	SkipJSON bool
+	// Progress, when set, is called after each message is proved, with the
+	// number proved so far and the number to prove. Calls come one at a
+	// time, with done increasing, from Prove's goroutines.
+	Progress func(done, total int)
 }
 
 func (o Options) withDefaults() Options {
@@ -256,6 +260,8 @@ func Prove(ctx context.Context, old, new []protoreflect.FileDescriptor, opts Opt
 	errs := make([]error, len(names))
 	next := make(chan int)
 	var wg sync.WaitGroup
+	var mu sync.Mutex // orders Progress calls
+	done := 0
 	for range min(opts.Parallelism, max(len(names), 1)) {
 		wg.Add(1)
 		go func() {
@@ -266,6 +272,12 @@ func Prove(ctx context.Context, old, new []protoreflect.FileDescriptor, opts Opt
 					continue
 				}
 				results[i], errs[i] = proveMessage(oldMsgs[names[i]], newMsgs[names[i]], opts, skip)
+				if opts.Progress != nil {
+					mu.Lock()
+					done++
+					opts.Progress(done, len(names))
+					mu.Unlock()
+				}
 			}
 		}()
 	}

@@ -157,9 +157,11 @@ func checkAgainst(cmd *cobra.Command, newIn, oldIn loader.Input, cc *checkConfig
 		return nil, err
 	}
 	var findings []compat.Finding
+	pr := newProgress(cmd.ErrOrStderr())
 	for _, m := range mods {
-		l := &loader.Loader{IncludePaths: fl.includes}
+		l := &loader.Loader{IncludePaths: fl.includes, Progress: pr.loading}
 		oldS, newS, err := loadPair(cmd.Context(), l, m.old, m.new, fl.full)
+		pr.done()
 		if err != nil {
 			return nil, reportLoadError(cmd, err)
 		}
@@ -171,7 +173,11 @@ func checkAgainst(cmd *cobra.Command, newIn, oldIn loader.Input, cc *checkConfig
 			return nil, m.checkError(cmd, err)
 		}
 		if fl.prove {
-			if fs, err = proveFindings(cmd.Context(), oldS, newS, m.cfg, fs, proveOptions); err != nil {
+			opts := proveOptions
+			opts.Progress = pr.proving
+			fs, err = proveFindings(cmd.Context(), oldS, newS, m.cfg, fs, opts)
+			pr.done()
+			if err != nil {
 				return nil, err
 			}
 		}
@@ -238,10 +244,5 @@ func useColor(w any) bool {
 	if _, ok := os.LookupEnv("NO_COLOR"); ok {
 		return false
 	}
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return isTerminal(w)
 }

@@ -547,13 +547,15 @@ func runProve(cmd *cobra.Command, oldArg, newArg string, fl proveFlags) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	l := &loader.Loader{IncludePaths: fl.includes}
+	pr := newProgress(cmd.ErrOrStderr())
+	l := &loader.Loader{IncludePaths: fl.includes, Progress: pr.loading}
 	schemas, err := loadAll(ctx, l, oldIn, newIn)
+	pr.done()
 	if err != nil {
 		return reportLoadError(cmd, err)
 	}
 	old, new := schemas[0], schemas[1]
-	opts := roundtrip.Options{Samples: fl.samples, Seed: fl.seed}
+	opts := roundtrip.Options{Samples: fl.samples, Seed: fl.seed, Progress: pr.proving}
 	if fl.message != "" {
 		name := protoreflect.FullName(strings.TrimPrefix(fl.message, "."))
 		if newDeclIndex(old.Files).messages[name] == nil || newDeclIndex(new.Files).messages[name] == nil {
@@ -562,6 +564,7 @@ func runProve(cmd *cobra.Command, oldArg, newArg string, fl proveFlags) error {
 		opts.Messages = []protoreflect.FullName{name}
 	}
 	results, err := roundtrip.Prove(ctx, old.Files, new.Files, opts)
+	pr.done()
 	if err != nil {
 		return err
 	}

@@ -84,4 +84,11 @@ var Rules = []*Rule{
 	rpcSameClientStreaming,
 	rpcSameServerStreaming,
 	rpcSameIdempotencyLevel,
+
+	// Shown by the round-trip prover, never by Check.
+	roundtripBinaryBackward,
+	roundtripBinaryForward,
+	roundtripBinaryMiddleman,
+	roundtripJSONBackward,
+	roundtripJSONForward,
 }

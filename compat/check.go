@@ -129,8 +129,10 @@ func Check(old, new *Schema, cfg Config) ([]Finding, error) {
 		return nil, err
 	}
 	for _, r := range rules {
-		p.rule = r
-		r.run(p)
+		if r.run != nil {
+			p.rule = r
+			r.run(p)
+		}
 	}
 	kept := p.findings[:0]
 	for _, f := range p.findings {
@@ -139,6 +141,29 @@ func Check(old, new *Schema, cfg Config) ([]Finding, error) {
 		}
 	}
 	return sortFindings(kept), nil
+}
+
+// Excuse applies cfg's direction, ignores, ignore comments and waivers to
+// findings made outside Check, such as the prover's counterexamples (see
+// roundtrip), so that a user's exclusions hold for every finding alike. It
+// returns the findings kept, some marked Ignored, in their order.
+func Excuse(old, new *Schema, cfg Config, findings []Finding) ([]Finding, error) {
+	dir := cfg.Direction
+	if dir == 0 {
+		dir = Both
+	}
+	oi, ni := newIndex(old), newIndex(new)
+	ig, err := newIgnorer(cfg, oi, ni)
+	if err != nil {
+		return nil, err
+	}
+	var kept []Finding
+	for _, f := range findings {
+		if f.Direction&dir != 0 && ig.keep(&f) {
+			kept = append(kept, f)
+		}
+	}
+	return kept, nil
 }
 
 // pass is the state of one Check: both versions' indexes and the rule

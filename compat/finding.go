@@ -161,6 +161,7 @@ type Proof struct {
 	Reason      string // what goes wrong, such as "sign changed"
 	Bytes       []byte // the writer's message in binary form
 	Wire        string // Bytes annotated, one field per line
+	JSON        string // for JSON proofs, the writer's message as JSON
 	WriterValue string // what the writer set, such as "int32 -1"
 	ReaderValue string // what the reader sees, such as "uint32 4294967295"
 }

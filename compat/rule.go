@@ -23,8 +23,16 @@ type Rule struct {
 	// example, and how to make the change safely.
 	Doc string
 
+	// run reports the rule's findings in a Check; nil for the rules that
+	// only the round-trip prover reports (see Proved).
 	run func(*pass)
 }
+
+// Proved reports whether the rule is one that only the round-trip prover
+// reports (package roundtrip, check --prove), with the bytes that show the
+// break: Check never reports it, but it is configured, ignored and
+// printed like any other.
+func (r *Rule) Proved() bool { return r.run == nil }
 
 // Summary returns the first line of the rule's Doc.
 func (r *Rule) Summary() string {

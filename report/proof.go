@@ -18,6 +18,7 @@ type jsonProof struct {
 	Reason      string `json:"reason"`
 	BytesHex    string `json:"bytes_hex"`
 	Wire        string `json:"wire"`
+	JSON        string `json:"json,omitempty"`
 	WriterValue string `json:"writer_value"`
 	ReaderValue string `json:"reader_value"`
 }
@@ -43,6 +44,7 @@ func jsonProofOf(p *compat.Proof) *jsonProof {
 		Reason:      p.Reason,
 		BytesHex:    hex.EncodeToString(p.Bytes),
 		Wire:        p.Wire,
+		JSON:        p.JSON,
 		WriterValue: p.WriterValue,
 		ReaderValue: p.ReaderValue,
 	}
@@ -50,13 +52,17 @@ func jsonProofOf(p *compat.Proof) *jsonProof {
 
 // WriteProof writes p as text, each line starting with indent: a heading
 // that starts with label, what the writer set and the reader saw, the
-// bytes and their annotated wire form. Text output prints it under the
+// JSON the writer produced when the proof is in JSON, the bytes and their
+// annotated wire form. Text output prints it under the
 // finding it proves, labelled "proof: ".
 func WriteProof(w io.Writer, p *compat.Proof, indent, label string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s%s%s %s, %s: %s\n", indent, label, p.Direction, p.Encoding, p.FieldPath, p.Reason)
 	fmt.Fprintf(&b, "%s  writer: %s\n", indent, p.WriterValue)
 	fmt.Fprintf(&b, "%s  reader: %s\n", indent, p.ReaderValue)
+	if p.JSON != "" {
+		fmt.Fprintf(&b, "%s  json:   %s\n", indent, p.JSON)
+	}
 	bytes := fmt.Sprintf("% x", p.Bytes)
 	if len(p.Bytes) == 0 {
 		bytes = "(empty)"

@@ -119,9 +119,9 @@ type Counterexample struct {
 	// Wire is Bytes annotated by Annotate. For Middleman it also shows the
 	// bytes as re-encoded by the new schema.
 	Wire string
-	// Text is the JSON the writer produced, for JSON counterexamples only.
-	// It is protojson output, which varies between builds on purpose: show
-	// it, never compare it.
+	// Text is the JSON the writer produced, for JSON counterexamples only,
+	// without spaces: protojson's own spacing varies between builds on
+	// purpose.
 	Text string
 	// WriterValue is what the writer set at FieldPath, e.g. "int32 -1".
 	WriterValue string

@@ -18,111 +18,14 @@ import (
 	"github.com/protocheck/protocheck/roundtrip"
 )
 
-// The rules below report what the round-trip prover demonstrates and no
-// rule of compat reported. They live here, not in compat.Rules: compat
-// reasons about descriptors and has no data to show. `protocheck rules`
-// and `explain` list them with the others.
-var roundtripRules = []*compat.Rule{
-	{
-		ID:         "ROUNDTRIP_BINARY_BACKWARD",
-		Categories: []compat.Category{compat.File, compat.Package, compat.WireJSON, compat.Wire},
-		Direction:  compat.Backward,
-		Doc: `new readers misread binary data written with the old schema
-
-Reported by check --prove when the round-trip prover encodes a message with
-the old schema, decodes it with the new one and the reader sees another
-value, and no rule reported the field. The finding carries the bytes and
-both sides' values. A missing rule finding is worth a bug report.`,
-	},
-	{
-		ID:         "ROUNDTRIP_BINARY_FORWARD",
-		Categories: []compat.Category{compat.File, compat.Package, compat.WireJSON, compat.Wire},
-		Direction:  compat.Forward,
-		Doc: `old readers misread binary data written with the new schema
-
-Reported by check --prove when the round-trip prover encodes a message with
-the new schema, decodes it with the old one and the reader sees another
-value, and no rule reported the field.`,
-	},
-	{
-		ID:         "ROUNDTRIP_BINARY_MIDDLEMAN",
-		Categories: []compat.Category{compat.File, compat.Package, compat.WireJSON, compat.Wire},
-		Direction:  compat.Both,
-		Doc: `old data passed through a new program comes back changed
-
-Reported by check --prove when a message written with the old schema,
-parsed and re-encoded by the new one (a proxy, a queue consumer that
-forwards) and read with the old schema again differs from what was
-written, and no rule reported the field.`,
-	},
-	{
-		ID:         "ROUNDTRIP_JSON_BACKWARD",
-		Categories: []compat.Category{compat.File, compat.Package, compat.WireJSON},
-		Direction:  compat.Backward,
-		Doc: `new readers misread JSON written with the old schema
-
-Reported by check --prove when the round-trip prover writes a message as
-ProtoJSON with the old schema, reads it with the new one and the reader
-rejects it or sees another value, and no rule reported the field.`,
-	},
-	{
-		ID:         "ROUNDTRIP_JSON_FORWARD",
-		Categories: []compat.Category{compat.File, compat.Package, compat.WireJSON},
-		Direction:  compat.Forward,
-		Doc: `old readers misread JSON written with the new schema
-
-Reported by check --prove when the round-trip prover writes a message as
-ProtoJSON with the new schema, reads it with the old one (ignoring names
-it does not know) and the reader rejects it or sees another value, and no
-rule reported the field.`,
-	},
-}
-
-// allRules lists compat's rules, then the round-trip rules.
-func allRules() []*compat.Rule {
-	return append(slices.Clip(compat.Rules), roundtripRules...)
-}
-
-// lookupRule finds a rule of compat or a round-trip rule.
-func lookupRule(id string) *compat.Rule {
-	if r := compat.Lookup(id); r != nil {
-		return r
-	}
-	for _, r := range roundtripRules {
-		if r.ID == id {
-			return r
-		}
-	}
-	return nil
-}
-
 func roundtripRuleFor(c roundtrip.Counterexample) *compat.Rule {
-	id := "ROUNDTRIP_" + strings.ToUpper(c.Encoding) + "_" + strings.ToUpper(c.Direction.String())
-	for _, r := range roundtripRules {
-		if r.ID == id {
-			return r
-		}
-	}
-	return nil
+	return compat.Lookup("ROUNDTRIP_" + strings.ToUpper(c.Encoding) + "_" + strings.ToUpper(c.Direction.String()))
 }
 
-// selectsRoundtrip reports whether cfg selects the round-trip rule r: by
-// category only, since compat.Config validates rule ids against compat's
-// catalogue.
+// selectsRoundtrip reports whether cfg selects the round-trip rule r.
 func selectsRoundtrip(cfg compat.Config, r *compat.Rule) bool {
-	in := func(names []string) bool {
-		for _, n := range names {
-			if r.In(compat.Category(strings.TrimSpace(n))) || strings.TrimSpace(n) == r.ID {
-				return true
-			}
-		}
-		return false
-	}
-	use := cfg.Use
-	if len(use) == 0 {
-		use = []string{string(compat.File)}
-	}
-	return in(use) && !in(cfg.Except)
+	rules, err := cfg.Select() // checked before anything was loaded
+	return err == nil && slices.Contains(rules, r)
 }
 
 // proveFindings runs the round-trip prover on the messages that changed
@@ -140,7 +43,7 @@ func proveFindings(ctx context.Context, old, new *loader.Schema, cfg compat.Conf
 		}
 	}
 	opts.Messages = names
-	jsonOK := selectsRoundtrip(cfg, lookupRule("ROUNDTRIP_JSON_BACKWARD"))
+	jsonOK := selectsRoundtrip(cfg, compat.Lookup("ROUNDTRIP_JSON_BACKWARD")) || selectsRoundtrip(cfg, compat.Lookup("ROUNDTRIP_JSON_FORWARD"))
 	opts.SkipJSON = !jsonOK
 	results, err := roundtrip.Prove(ctx, old.Files, new.Files, opts)
 	if err != nil {
@@ -184,6 +87,7 @@ func proveFindings(ctx context.Context, old, new *loader.Schema, cfg compat.Conf
 		}
 	}
 	// Counterexamples no finding covers, one finding per rule and field.
+	var extra []compat.Finding
 	seen := make(map[string]bool)
 	for j, c := range cexs {
 		if covered[j] || c.Undeclared || c.PresenceOnly || directionOf(c)&dir == 0 {
@@ -199,7 +103,18 @@ func proveFindings(ctx context.Context, old, new *loader.Schema, cfg compat.Conf
 			continue
 		}
 		seen[key] = true
-		out = append(out, f)
+		extra = append(extra, f)
+	}
+	if len(extra) > 0 {
+		// The user's ignores and waivers hold for the prover's findings too.
+		extra, err = compat.Excuse(
+			&compat.Schema{Files: old.Files, Paths: old.Paths, Packages: old.Packages},
+			&compat.Schema{Files: new.Files, Paths: new.Paths, Packages: new.Packages},
+			cfg, extra)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, extra...)
 	}
 	slices.SortStableFunc(out, func(a, b compat.Finding) int {
 		return cmp.Or(
@@ -287,6 +202,7 @@ func proofOf(c roundtrip.Counterexample) *compat.Proof {
 		Reason:      c.Reason,
 		Bytes:       c.Bytes,
 		Wire:        c.Wire,
+		JSON:        c.Text,
 		WriterValue: c.WriterValue,
 		ReaderValue: c.ReaderValue,
 	}

@@ -7,6 +7,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"github.com/protocheck/protocheck/compat"
 )
 
 func newRulesCmd() *cobra.Command {
@@ -20,7 +22,7 @@ func newRulesCmd() *cobra.Command {
 			switch format {
 			case "json":
 				enc := json.NewEncoder(out)
-				for _, r := range allRules() {
+				for _, r := range compat.Rules {
 					err := enc.Encode(map[string]any{
 						"id":         r.ID,
 						"categories": r.Categories,
@@ -36,7 +38,7 @@ func newRulesCmd() *cobra.Command {
 			case "text":
 				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "ID\tCATEGORIES\tSEVERITY\tSUMMARY")
-				for _, r := range allRules() {
+				for _, r := range compat.Rules {
 					cats := make([]string, len(r.Categories))
 					for i, c := range r.Categories {
 						cats[i] = string(c)
@@ -58,7 +60,7 @@ func newExplainCmd() *cobra.Command {
 		Short: "Explain what a rule protects and how to make the change safely",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			r := lookupRule(strings.ToUpper(args[0]))
+			r := compat.Lookup(strings.ToUpper(args[0]))
 			if r == nil {
 				return fmt.Errorf("unknown rule %q (see 'protocheck rules')", args[0])
 			}

@@ -19,7 +19,7 @@ lint:
 # Each fuzz target for FUZZTIME; the seeds under testdata/fuzz run in every
 # `make test` anyway. A crash leaves its input under testdata/fuzz: keep it.
 FUZZTIME ?= 20s
-FUZZ_TARGETS = loader:FuzzLoad loader:FuzzPrecheck loader:FuzzDescriptorSet compat:FuzzCheck
+FUZZ_TARGETS = loader:FuzzLoad loader:FuzzPrecheck loader:FuzzDescriptorSet compat:FuzzCheck roundtrip:FuzzDecode
 
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

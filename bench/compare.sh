@@ -9,6 +9,8 @@
 #   bench/compare.sh                 # RUNS=3, pairs in /tmp/protocheck-bench
 #   RUNS=5 WORK=/data/bench bench/compare.sh
 #   ONLY=few1000 bench/compare.sh    # one scenario (name prefix)
+#   ONLY=floor bench/compare.sh      # protocheck against protocompile alone
+#   ONLY=growth bench/compare.sh     # 250 against 1,000 files, all changed
 set -euo pipefail
 
 RUNS=${RUNS:-3}
@@ -18,7 +20,7 @@ work=${WORK:-/tmp/protocheck-bench}
 mkdir -p "$work"
 
 echo "building protocheck" >&2
-(cd "$root" && go build -o "$work/protocheck" ./cmd/protocheck)
+(cd "$root" && go build -o "$work/protocheck" ./cmd/protocheck && go build -o "$work/compileonly" ./internal/cmd/compileonly)
 buf=$(command -v buf || true)
 if [ -z "$buf" ]; then
 	buf="$(go env GOPATH)/bin/buf"
@@ -157,6 +159,67 @@ scenario few1000-dir few1000 dir FILE
 scenario few1000-descset few1000 descset WIRE
 scenario touch500-dir touch500 dir FILE
 scenario touch500-descset touch500 descset WIRE
+
+# floor NAME PAIR: protocheck on a pair where every file changed, against
+# compiling both sides with protocompile alone (internal/cmd/compileonly,
+# same GOGC as protocheck sets), which no full compile can beat.
+floor() {
+	local name=$1 pair=$2
+	case "floor-$name" in "$ONLY"*) ;; *) return ;; esac
+	local dir="$work/$pair" res="$work/results/floor-$name"
+	rm -rf "$res"
+	mkdir -p "$res"
+	for i in $(seq "$RUNS"); do
+		echo "floor-$name: run $i/$RUNS" >&2
+		(cd "$dir" && GOGC=200 measure "$res/alone" "$work/compileonly" old new)
+		(cd "$dir" && measure "$res/protocheck" "$work/protocheck" check new --against old --use FILE --format json)
+	done
+	python3 - "$name" "$res/protocheck" "$res/alone" >>"$work/results/floor.md" <<'PY'
+import statistics, sys
+def load(p):
+    rows = [list(map(float, l.split())) for l in open(p) if l.strip()]
+    return statistics.median(r[0] for r in rows), max(r[2] for r in rows)
+name, pc, alone = sys.argv[1:4]
+p, a = load(pc), load(alone)
+print(f"| {name} | {p[0]:.2f} s | {a[0]:.2f} s | {p[0]/a[0]:.2f} | {p[1]/1024:.0f} MiB | {a[1]/1024:.0f} MiB |")
+PY
+}
+
+# growth SMALL LARGE: protocheck's wall time on two touch-all pairs, the
+# second four times the size of the first.
+growth() {
+	local small=$1 large=$2
+	case "growth" in "$ONLY"*) ;; *) return ;; esac
+	local res="$work/results/growth"
+	rm -rf "$res"
+	mkdir -p "$res"
+	for pair in "$small" "$large"; do
+		for i in $(seq "$RUNS"); do
+			echo "growth $pair: run $i/$RUNS" >&2
+			(cd "$work/$pair" && measure "$res/$pair" "$work/protocheck" check new --against old --use FILE --format json)
+		done
+	done
+	python3 - "$res/$small" "$res/$large" "$small" "$large" >>"$work/results/floor.md" <<'PY'
+import statistics, sys
+med = lambda p: statistics.median(float(l.split()[0]) for l in open(p) if l.strip())
+s, l = med(sys.argv[1]), med(sys.argv[2])
+print(f"\ngrowth: {sys.argv[3]} {s:.2f} s, {sys.argv[4]} {l:.2f} s: {l/s:.2f} times the time for 4 times the files")
+PY
+}
+
+{
+	echo
+	echo "| every file changed | protocheck wall | protocompile alone | ratio | protocheck RSS | alone RSS |"
+	echo "|---|---|---|---|---|---|"
+} >"$work/results/floor.md"
+floor touch500 touch500
+case "growth" in "$ONLY"*)
+	gen touch250 -files 250 -changes 5 -touch-all -seed 4
+	gen touch1000 -files 1000 -changes 5 -touch-all -seed 4
+	growth touch250 touch1000
+	;;
+esac
+cat "$work/results/floor.md" >>"$work/results/table.md"
 
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$work/results/table.md"
 cat "$work/results/table.md"

@@ -260,3 +260,53 @@ func TestPartialMatchesFullOnImporters(t *testing.T) {
 		})
 	}
 }
+
+// TestPartialAcrossBaselines checks one version against several with one
+// Loader, as check --against-tags does: what the Loader keeps from one
+// baseline for the next must not change any finding.
+func TestPartialAcrossBaselines(t *testing.T) {
+	p := gen.Generate(gen.Config{Files: 60, Changes: 8, Messages: 8, Fields: 6, Seed: 11})
+	// mid holds half of the changed files, and one of its own edits.
+	mid := maps.Clone(p.Old)
+	n := 0
+	for _, f := range slices.Sorted(maps.Keys(p.New)) {
+		if string(p.New[f]) != string(p.Old[f]) {
+			if n%2 == 0 {
+				mid[f] = p.New[f]
+			}
+			n++
+		}
+	}
+	leafs, _ := leaves(mid)
+	mid[leafs[0]] = append(slices.Clone(mid[leafs[0]]), "\nmessage OnlyInMid { int32 a = 1; }\n"...)
+	dirs := map[string]string{}
+	for name, files := range map[string]map[string][]byte{"old": p.Old, "mid": mid, "new": p.New} {
+		dirs[name] = t.TempDir()
+		writeFiles(t, dirs[name], files)
+	}
+	ctx := context.Background()
+	in := func(name string) loader.Input { return loader.Input{Kind: loader.Dir, Path: dirs[name], Raw: name} }
+	shared := &loader.Loader{}
+	for _, base := range []string{"old", "mid", "new", "old", "mid"} {
+		full, partial, _ := checkBothWays(t, dirs[base], dirs["new"])
+		if diff := cmp.Diff(full, partial); diff != "" {
+			t.Fatalf("against %s: partial differs from full (-full +partial):\n%s", base, diff)
+		}
+		o, nw, err := shared.LoadPair(ctx, in(base), in("new"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs, err := compat.Check(
+			&compat.Schema{Files: o.Files, Paths: o.Paths, Packages: o.Packages},
+			&compat.Schema{Files: nw.Files, Paths: nw.Paths, Packages: nw.Packages}, allRules())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(full, render(fs)); diff != "" {
+			t.Errorf("against %s with a Loader used before: differs from full (-full +reused):\n%s", base, diff)
+		}
+		if base != "new" && full == "" {
+			t.Errorf("against %s: no finding; the case shows nothing", base)
+		}
+	}
+}

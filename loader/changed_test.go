@@ -453,14 +453,28 @@ func TestLoadPairCompilesAffectedOnly(t *testing.T) {
 			want:    []string{"a.proto"},
 		},
 		{
-			name:    "a message added: importers only, not theirs",
-			changes: map[string]string{"a.proto": base["a.proto"] + "message A2 {}\n"},
+			name:    "a message deleted: importers, not theirs",
+			changes: map[string]string{"a.proto": base["a.proto"]},
+			both:    map[string]string{"a.proto": base["a.proto"] + "message A2 {}\n"},
 			want:    []string{"a.proto", "b.proto"},
 		},
 		{
+			name:    "a message added: importers that name it only",
+			both:    map[string]string{"u.proto": "syntax = \"proto3\";\npackage p;\nimport \"a.proto\";\n// A2 comes later\nmessage U { A a = 1; }\n"},
+			changes: map[string]string{"a.proto": base["a.proto"] + "message A2 {}\n"},
+			want:    []string{"a.proto", "u.proto"},
+		},
+		{
 			name:    "through a public import",
+			both:    map[string]string{"q/g.proto": "syntax = \"proto3\";\npackage q;\nimport \"q/e.proto\";\n// E2 comes later\nmessage G { D d = 1; }\n"},
 			changes: map[string]string{"q/d.proto": base["q/d.proto"] + "enum E2 { E2_ZERO = 0; }\n"},
-			want:    []string{"q/d.proto", "q/e.proto", "q/f.proto"},
+			want:    []string{"q/d.proto", "q/e.proto", "q/g.proto"}, // e: between g and d
+		},
+		{
+			name:    "an extension added: every importer",
+			changes: map[string]string{"a.proto": "syntax = \"proto2\";\npackage p;\nmessage A { optional int32 x = 1; extensions 10 to 20; }\nextend A { optional int32 y = 10; }\n"},
+			both:    map[string]string{"a.proto": "syntax = \"proto2\";\npackage p;\nmessage A { optional int32 x = 1; extensions 10 to 20; }\n"},
+			want:    []string{"a.proto", "b.proto"},
 		},
 		{
 			name: "a custom option, two imports away: with the files between",
@@ -597,5 +611,46 @@ func TestLoadPairImporterErrors(t *testing.T) {
 				t.Errorf("LoadPair failed with\n%v\nwant, as a full compile,\n%v", err, fullErr)
 			}
 		})
+	}
+}
+
+// TestLoadPairReusesLinkedFiles checks that a Loader links a version of a
+// file once: a second LoadPair of the same new version, against another
+// baseline, returns the very same linked files for what did not change.
+func TestLoadPairReusesLinkedFiles(t *testing.T) {
+	ctx := context.Background()
+	l := &Loader{}
+	newIn := Input{Kind: Dir, Path: writeProtos(t, with(map[string]string{"a.proto": base["a.proto"] + "message A2 {}\n"}))}
+	v1 := Input{Kind: Dir, Path: writeProtos(t, base)}
+	v2 := Input{Kind: Dir, Path: writeProtos(t, with(map[string]string{"c.proto": base["c.proto"] + "// v2\n"}))}
+	_, n1, err := l.LoadPair(ctx, v1, newIn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, n2, err := l.LoadPair(ctx, v2, newIn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byPath := func(s *Schema) map[string]protoreflect.FileDescriptor {
+		m := map[string]protoreflect.FileDescriptor{}
+		for _, f := range s.Files {
+			m[f.Path()] = f
+		}
+		return m
+	}
+	f1, f2 := byPath(n1), byPath(n2)
+	if f1["a.proto"] == nil || f1["a.proto"] != f2["a.proto"] {
+		t.Errorf("a.proto linked again for the second baseline: %v, %v", f1["a.proto"], f2["a.proto"])
+	}
+	if f2["c.proto"] == nil || f2["c.proto"].SourceLocations().Len() == 0 {
+		t.Errorf("c.proto, changed against v2, is not compiled with source info: %v", f2["c.proto"])
+	}
+	// A fresh Loader links anew.
+	_, n3, err := (&Loader{}).LoadPair(ctx, v2, newIn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if byPath(n3)["a.proto"] == f2["a.proto"] {
+		t.Errorf("two Loaders share linked files")
 	}
 }

@@ -17,14 +17,15 @@ import (
 // and extensions, an importer that sets no custom option links exactly as
 // before, and need not be compiled again to be compared.
 //
-// exportsOf writes down what of f an importer can depend on:
+// exportsOf writes down what of f an importer can depend on, one entry per
+// name, keyed by full name:
 //   - every name a reference can resolve to, with its kind: messages (map
 //     entries and groups included), enums and their values, services,
 //     and extensions (resolution skips fields, oneofs and methods, which
 //     never sit in an importer's scope);
 //   - each message's options and extension ranges, which decide what an
 //     importer may extend it with;
-//   - each enum's closedness, options and values with their numbers, which
+//   - each enum's closedness and options, and each value's number, which
 //     decide an importer's enum defaults and whether proto3 may use it;
 //   - each extension in full, which decides how an importer's option that
 //     names it is encoded.
@@ -32,31 +33,52 @@ import (
 // Custom option values can name fields of any message reachable from the
 // extension's type, so an importer that sets one is compiled whenever
 // anything it imports, directly or not, changed (see header.options).
-func exportsOf(f protoreflect.FileDescriptor) string {
-	var b strings.Builder
-	b.WriteString("package ")
-	b.WriteString(string(f.Package()))
-	b.WriteString("\nsyntax ")
-	b.WriteString(f.Syntax().String())
-	b.WriteByte('\n')
-	writeEnums(&b, f.Enums())
-	writeMessages(&b, f.Messages())
-	writeExtensions(&b, f.Extensions())
+func exportsOf(f protoreflect.FileDescriptor) exports {
+	x := exports{"": "package " + string(f.Package()) + " syntax " + f.Syntax().String()}
+	x.enums(f.Enums())
+	x.messages(f.Messages())
+	x.extensions(f.Extensions())
 	ss := f.Services()
 	for i := range ss.Len() {
-		b.WriteString("service ")
-		b.WriteString(string(ss.Get(i).FullName()))
-		b.WriteByte('\n')
+		x[ss.Get(i).FullName()] = "service"
 	}
-	return b.String()
+	return x
 }
 
-func writeMessages(b *strings.Builder, ms protoreflect.MessageDescriptors) {
+// exports maps the full names a file declares to what an importer can
+// depend on of each; "" holds the file's package and syntax.
+type exports map[protoreflect.FullName]string
+
+// diff compares the exports of a file in two versions. changed is set
+// when an importer may link differently whatever it names: a name was
+// removed or altered, an extension added (its number may clash with an
+// importer's), or the package or syntax changed. Otherwise added lists
+// the names the new version declares besides, by their last component:
+// only an importer that mentions one can resolve a reference to it.
+func (old exports) diff(new exports) (changed bool, added []string) {
+	for name, e := range old {
+		if ne, ok := new[name]; !ok || ne != e {
+			return true, nil
+		}
+	}
+	for name, e := range new {
+		if _, ok := old[name]; ok {
+			continue
+		}
+		if strings.HasPrefix(e, "extension") {
+			return true, nil
+		}
+		added = append(added, string(name.Name()))
+	}
+	return false, added
+}
+
+func (x exports) messages(ms protoreflect.MessageDescriptors) {
 	for i := range ms.Len() {
 		m := ms.Get(i)
-		b.WriteString("message ")
-		b.WriteString(string(m.FullName()))
-		writeOptions(b, m.Options())
+		var b strings.Builder
+		b.WriteString("message")
+		writeOptions(&b, m.Options())
 		rs := m.ExtensionRanges()
 		for j := range rs.Len() {
 			r := rs.Get(j)
@@ -64,43 +86,39 @@ func writeMessages(b *strings.Builder, ms protoreflect.MessageDescriptors) {
 			b.WriteString(strconv.Itoa(int(r[0])))
 			b.WriteByte('-')
 			b.WriteString(strconv.Itoa(int(r[1])))
-			writeOptions(b, m.ExtensionRangeOptions(j))
+			writeOptions(&b, m.ExtensionRangeOptions(j))
 		}
-		b.WriteByte('\n')
-		writeEnums(b, m.Enums())
-		writeMessages(b, m.Messages())
-		writeExtensions(b, m.Extensions())
+		x[m.FullName()] = b.String()
+		x.enums(m.Enums())
+		x.messages(m.Messages())
+		x.extensions(m.Extensions())
 	}
 }
 
-func writeEnums(b *strings.Builder, es protoreflect.EnumDescriptors) {
+func (x exports) enums(es protoreflect.EnumDescriptors) {
 	for i := range es.Len() {
 		e := es.Get(i)
-		b.WriteString("enum ")
-		b.WriteString(string(e.FullName()))
+		var b strings.Builder
+		b.WriteString("enum")
 		if e.IsClosed() {
 			b.WriteString(" closed")
 		}
-		writeOptions(b, e.Options())
+		writeOptions(&b, e.Options())
+		x[e.FullName()] = b.String()
 		vs := e.Values()
 		for j := range vs.Len() {
 			v := vs.Get(j)
-			b.WriteByte(' ')
-			b.WriteString(string(v.Name()))
-			b.WriteByte('=')
-			b.WriteString(strconv.Itoa(int(v.Number())))
+			x[v.FullName()] = "value of " + string(e.FullName()) + " " + strconv.Itoa(int(v.Number()))
 		}
-		b.WriteByte('\n')
 	}
 }
 
-func writeExtensions(b *strings.Builder, xs protoreflect.ExtensionDescriptors) {
+func (x exports) extensions(xs protoreflect.ExtensionDescriptors) {
 	for i := range xs.Len() {
-		x := xs.Get(i)
-		b.WriteString("extension ")
-		b.WriteString(string(x.FullName()))
-		writeOptions(b, protodesc.ToFieldDescriptorProto(x))
-		b.WriteByte('\n')
+		var b strings.Builder
+		b.WriteString("extension")
+		writeOptions(&b, protodesc.ToFieldDescriptorProto(xs.Get(i)))
+		x[xs.Get(i).FullName()] = b.String()
 	}
 }
 

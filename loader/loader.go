@@ -46,6 +46,9 @@ type Loader struct {
 	// that a long load can show that it moves. It is called from the
 	// compiler's goroutines, possibly at once, and must be quick.
 	Progress func(in Input, read int)
+
+	cacheOnce sync.Once
+	cache     *linkCache // see cache.go
 }
 
 // A Tree is an opened input: the list of its .proto files, ready to

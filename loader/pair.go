@@ -1,11 +1,13 @@
 package loader
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -98,7 +100,7 @@ type pairPlan struct {
 	// noShare is set when the imports of a changed file are not known:
 	// the compiler then finds every import itself.
 	noShare bool
-	exports [2]map[string]string // exportsOf each compiled file, by side
+	exports [2]map[string]exports // exportsOf each compiled file, by side
 }
 
 // pairSide is one tree of a pairPlan.
@@ -110,11 +112,19 @@ type pairSide struct {
 	linked map[string]protoreflect.FileDescriptor
 	// files are the compiled files of t, its schema's Files.
 	files []protoreflect.FileDescriptor
+	// keys digests the closures of t's files for the Loader's cache; nil
+	// when the cache is not used.
+	keys *closureKeys
 }
 
 func (p *pairPlan) run(ctx context.Context) error {
 	if err := p.scanChanged(ctx); err != nil {
 		return err
+	}
+	if !p.noShare {
+		for _, s := range p.sides {
+			s.keys = p.closureKeys(s)
+		}
 	}
 	batch := slices.Sorted(maps.Keys(p.d.changed))
 	if !p.d.exact {
@@ -132,7 +142,10 @@ func (p *pairPlan) run(ctx context.Context) error {
 		if !p.d.exact {
 			break
 		}
-		batch = p.affected()
+		var err error
+		if batch, err = p.affected(ctx); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -242,6 +255,21 @@ func (p *pairPlan) compile(ctx context.Context, batch []string) error {
 			t.shared = make(map[string]protoreflect.FileDescriptor)
 		}
 		maps.Copy(t.shared, s.linked)
+		if s.keys != nil {
+			cache := s.t.loader.linkCache()
+			var cached map[string]protoreflect.FileDescriptor
+			cached, only = cache.usable(only, t.shared, s.keys.key, true)
+			for path, f := range cached {
+				t.shared[path] = f
+				if _, asked := inBatch[path]; asked && p.has(s, path) {
+					s.files = append(s.files, f)
+				}
+				addLinked(s.linked, f)
+			}
+		}
+		if len(only) == 0 {
+			continue
+		}
 		wg.Go(func() {
 			schema, err := t.Compile(ctx, only)
 			if err != nil {
@@ -251,6 +279,9 @@ func (p *pairPlan) compile(ctx context.Context, batch []string) error {
 			s.files = append(s.files, schema.Files...)
 			for _, f := range schema.Files {
 				addLinked(s.linked, f)
+				if s.keys != nil {
+					s.t.loader.linkCache().put(f, s.keys.key)
+				}
 			}
 		})
 	}
@@ -267,19 +298,27 @@ func (p *pairPlan) compile(ctx context.Context, batch []string) error {
 // linkShared links paths, unchanged files that import no changed file, once
 // for both trees, without source info: nothing in them is checked.
 func (p *pairPlan) linkShared(ctx context.Context, paths []string) error {
-	t := *p.sides[1].t
+	if p.shared == nil {
+		p.shared = make(map[string]protoreflect.FileDescriptor)
+	}
+	ns := p.sides[1]
+	cache := ns.t.loader.linkCache()
+	slices.Sort(paths)
+	cached, paths := cache.usable(paths, p.shared, ns.keys.key, false)
+	maps.Copy(p.shared, cached)
+	if len(paths) == 0 {
+		return nil
+	}
+	t := *ns.t
 	t.depsOnly = true
 	t.shared = p.shared
-	slices.Sort(paths)
 	s, err := t.Compile(ctx, paths)
 	if err != nil {
 		return err
 	}
-	if p.shared == nil {
-		p.shared = make(map[string]protoreflect.FileDescriptor)
-	}
 	for _, f := range s.Files {
 		addLinked(p.shared, f)
+		cache.put(f, ns.keys.key)
 	}
 	return nil
 }
@@ -297,45 +336,92 @@ func addLinked(m map[string]protoreflect.FileDescriptor, f protoreflect.FileDesc
 }
 
 // affected returns, sorted, the files not compiled yet that must be: the
-// unchanged files that import a file whose exports changed, and those that
-// set a custom option and import a changed file, directly or not.
-func (p *pairPlan) affected() []string {
-	memo := make(map[string]bool)
-	var changed func(path string) bool
-	changed = func(path string) bool {
-		if v, ok := memo[path]; ok {
-			return v
+// unchanged files that import a file whose exports changed, or that
+// mention a name it now declares besides, and those that set a custom
+// option and import a changed file, directly or not.
+func (p *pairPlan) affected(ctx context.Context) ([]string, error) {
+	type change struct {
+		changed bool
+		added   []string
+	}
+	memo := make(map[string]change)
+	var changeOf func(path string) change
+	changeOf = func(path string) change {
+		if c, ok := memo[path]; ok {
+			return c
 		}
-		memo[path] = false // an import cycle fails to compile anyway
-		v := false
+		memo[path] = change{} // an import cycle fails to compile anyway
+		var c change
 		var public []string
 		if p.compiled[path] {
-			for i, s := range p.sides {
+			for _, s := range p.sides {
 				public = append(public, p.publicOf(s, path)...)
-				if p.exportsAt(i, path) != p.exportsAt(1-i, path) {
-					v = true
-				}
+			}
+			o, n := p.exportsAt(0, path), p.exportsAt(1, path)
+			if o == nil || n == nil {
+				c.changed = true
+			} else {
+				c.changed, c.added = o.diff(n)
 			}
 		} else if h, ok := p.d.headers[path]; ok {
 			public = h.public
 		}
 		for _, imp := range public {
-			v = v || changed(imp)
+			pc := changeOf(imp)
+			c.changed = c.changed || pc.changed
+			c.added = append(c.added, pc.added...)
 		}
-		memo[path] = v
-		return v
+		memo[path] = c
+		return c
 	}
 	var out []string
 	for path, h := range p.d.headers {
 		if p.compiled[path] {
 			continue
 		}
-		if h.options && p.d.reach[path] || slices.ContainsFunc(h.imports, changed) {
+		if h.options && p.d.reach[path] {
 			out = append(out, path)
+			continue
+		}
+		var added []string
+		for _, imp := range h.imports {
+			c := changeOf(imp)
+			if c.changed {
+				out = append(out, path)
+				added = nil
+				break
+			}
+			added = append(added, c.added...)
+		}
+		if len(added) > 0 {
+			src, err := p.sides[1].t.read(ctx, path)
+			if err != nil {
+				return nil, err
+			}
+			if slices.ContainsFunc(added, func(name string) bool { return mentions(src, name) }) {
+				out = append(out, path)
+			}
 		}
 	}
 	slices.Sort(out)
-	return out
+	return out, nil
+}
+
+// mentions reports whether name occurs in src as a whole word. A word in a
+// comment or a string counts too: that only compiles a file for nothing.
+func mentions(src []byte, name string) bool {
+	isWord := func(c byte) bool { return isIdentStart(c) || c >= '0' && c <= '9' }
+	for i := 0; ; {
+		j := bytes.Index(src[i:], []byte(name))
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(name)
+		if (start == 0 || !isWord(src[start-1])) && (end == len(src) || !isWord(src[end])) {
+			return true
+		}
+		i = start + 1
+	}
 }
 
 // publicOf returns the public imports of path in side s.
@@ -346,18 +432,18 @@ func (p *pairPlan) publicOf(s *pairSide, path string) []string {
 	return p.d.headers[path].public
 }
 
-// exportsAt returns exportsOf the compiled file path of side i, or "" when
-// the side has no such file.
-func (p *pairPlan) exportsAt(i int, path string) string {
+// exportsAt returns exportsOf the compiled file path of side i, or nil
+// when the side has no such file.
+func (p *pairPlan) exportsAt(i int, path string) exports {
 	if p.exports[i] == nil {
-		p.exports[i] = make(map[string]string)
+		p.exports[i] = make(map[string]exports)
 	}
 	if e, ok := p.exports[i][path]; ok {
 		return e
 	}
-	e := ""
+	var e exports
 	if f := p.sides[i].linked[path]; f != nil {
-		e = "file\n" + exportsOf(f)
+		e = exportsOf(f)
 	}
 	p.exports[i][path] = e
 	return e
@@ -400,6 +486,9 @@ func (p *pairPlan) checkClashes(ctx context.Context) error {
 	if err != nil || len(extra) == 0 {
 		return err
 	}
+	if clash, err := p.mayClash(ctx, cands, extra); err != nil || !clash {
+		return err
+	}
 	// From source, all of it: a file linked already would not be linked
 	// again, and the clash would go unseen.
 	t := *ns.t
@@ -412,6 +501,60 @@ func (p *pairPlan) checkClashes(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// mayClash reports whether a file of cands, changed files of new, may
+// declare a name that a file of extra declares too: the same full name, or
+// a package of one named like a symbol of the other. The names of extra's
+// unchanged files come from parsing them, which costs a fraction of
+// compiling them with what they import, and is kept for the next baseline.
+func (p *pairPlan) mayClash(ctx context.Context, cands, extra []string) (bool, error) {
+	ns := p.sides[1]
+	var candNames, candPkgs []protoreflect.FullName
+	for _, c := range cands {
+		f := ns.linked[c]
+		for n := range topNames(f) {
+			candNames = append(candNames, n)
+		}
+		candPkgs = append(candPkgs, f.Package())
+	}
+	cache := ns.t.loader.linkCache()
+	for _, path := range extra {
+		var names []protoreflect.FullName
+		var pkg protoreflect.FullName
+		if f := ns.linked[path]; f != nil && p.d.changed[path] {
+			for n := range topNames(f) {
+				names = append(names, n)
+			}
+			pkg = f.Package()
+		} else {
+			i, ok := slices.BinarySearchFunc(ns.t.Files, path, func(f File, p string) int { return strings.Compare(f.Path, p) })
+			if !ok {
+				return true, nil
+			}
+			d, err := cache.declared(ctx, ns.t, ns.t.Files[i])
+			if err != nil {
+				return true, nil // the compile says what is wrong
+			}
+			names, pkg = d.names, d.pkg
+		}
+		for _, n := range names {
+			if slices.Contains(candNames, n) || slices.ContainsFunc(candPkgs, func(cp protoreflect.FullName) bool { return within(cp, n) }) {
+				return true, nil
+			}
+		}
+		for _, n := range candNames {
+			if within(pkg, n) {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// within reports whether name is pkg or one of its enclosing packages.
+func within(pkg, name protoreflect.FullName) bool {
+	return pkg == name || strings.HasPrefix(string(pkg), string(name)+".")
 }
 
 // topNames returns the full names a file declares at the level of its
@@ -453,4 +596,28 @@ func setOf(paths []string) map[string]bool {
 		m[p] = true
 	}
 	return m
+}
+
+// closureKeys digests the closures of side s's files for the cache: each
+// file's contents (by the digest its tree gives, with the tree's kind: a
+// blob id is not a content hash) and the files it imports.
+func (p *pairPlan) closureKeys(s *pairSide) *closureKeys {
+	kind := strconv.Itoa(int(kindOf(s.t)))
+	return &closureKeys{
+		memo: make(map[string]string),
+		file: func(path string) (string, []string, bool) {
+			i, ok := slices.BinarySearchFunc(s.t.Files, path, func(f File, p string) int { return strings.Compare(f.Path, p) })
+			if !ok {
+				return "", nil, false
+			}
+			h, scanned := p.d.headers[path]
+			if p.d.changed[path] {
+				h, scanned = s.heads[path]
+			}
+			if !scanned || h.err != nil {
+				return "", nil, true
+			}
+			return kind + ":" + s.t.Files[i].Digest, h.imports, true
+		},
+	}
 }

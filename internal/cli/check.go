@@ -121,9 +121,12 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 	}
 	labels := make([]string, len(bases))
 	perBase := make([][]compat.Finding, len(bases))
+	// One loader for every baseline: it links each version of a file once.
+	pr := newProgress(cmd.ErrOrStderr())
+	l := &loader.Loader{IncludePaths: fl.includes, Progress: pr.loading}
 	for i, b := range bases {
 		labels[i] = b.label
-		perBase[i], err = checkAgainst(cmd, newIn, b.in, cc, cfg, fl)
+		perBase[i], err = checkAgainst(cmd, l, pr, newIn, b.in, cc, cfg, fl)
 		if err != nil {
 			return err
 		}
@@ -151,15 +154,13 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 
 // checkAgainst checks the input against one baseline, module by module of
 // the configuration file.
-func checkAgainst(cmd *cobra.Command, newIn, oldIn loader.Input, cc *checkConfig, cfg compat.Config, fl checkFlags) ([]compat.Finding, error) {
+func checkAgainst(cmd *cobra.Command, l *loader.Loader, pr *progress, newIn, oldIn loader.Input, cc *checkConfig, cfg compat.Config, fl checkFlags) ([]compat.Finding, error) {
 	mods, err := cc.moduleChecks(cmd, newIn, oldIn, cfg)
 	if err != nil {
 		return nil, err
 	}
 	var findings []compat.Finding
-	pr := newProgress(cmd.ErrOrStderr())
 	for _, m := range mods {
-		l := &loader.Loader{IncludePaths: fl.includes, Progress: pr.loading}
 		oldS, newS, err := loadPair(cmd.Context(), l, m.old, m.new, fl.full)
 		pr.done()
 		if err != nil {

@@ -1,0 +1,248 @@
+package loader
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"sync"
+
+	"github.com/bufbuild/protocompile/parser"
+	"github.com/bufbuild/protocompile/reporter"
+	"google.golang.org/protobuf/reflect/protoreflect"
+)
+
+// Checking against many versions (every release tag, say) compiles the
+// same files again and again: the working tree's, and each file of the
+// baselines that did not change between them. A file linked once is the
+// same wherever its contents and the contents of everything it imports,
+// directly or not, are the same. linkCache keeps, for one Loader, every
+// linked file by that closure's digest, so that LoadPair compiles each
+// version of a file once per run.
+//
+// The compiler accepts an already linked file only together with the very
+// objects it imports: two objects for one path in one compile clash. So
+// the cache holds a file only when it holds every file it imports, as the
+// objects it imports (put), and a cached file is used only when none of
+// the files under it is linked otherwise in the same compile (usable).
+
+// linkCache maps closure digests to linked files.
+type linkCache struct {
+	mu    sync.Mutex
+	files map[string]protoreflect.FileDescriptor
+	keys  map[protoreflect.FileDescriptor]string
+	// decls holds parsed top-level names by file digest (see declared).
+	decls map[string]declarations
+}
+
+// declarations are the package and top-level names of one file.
+type declarations struct {
+	pkg   protoreflect.FullName
+	names []protoreflect.FullName
+}
+
+// declared parses f of t, without linking it, for the names it declares at
+// the level of its package.
+func (c *linkCache) declared(ctx context.Context, t *Tree, f File) (declarations, error) {
+	key := strconv.Itoa(int(kindOf(t))) + ":" + f.Digest
+	c.mu.Lock()
+	d, ok := c.decls[key]
+	c.mu.Unlock()
+	if ok {
+		return d, nil
+	}
+	data, err := t.read(ctx, f.Path)
+	if err != nil {
+		return d, err
+	}
+	h := reporter.NewHandler(nil)
+	file, err := parser.Parse(f.Path, bytes.NewReader(data), h)
+	if err != nil {
+		return d, err
+	}
+	res, err := parser.ResultFromAST(file, false, h)
+	if err != nil {
+		return d, err
+	}
+	fd := res.FileDescriptorProto()
+	d.pkg = protoreflect.FullName(fd.GetPackage())
+	name := func(n string) protoreflect.FullName { return d.pkg.Append(protoreflect.Name(n)) }
+	for _, m := range fd.GetMessageType() {
+		d.names = append(d.names, name(m.GetName()))
+	}
+	for _, e := range fd.GetEnumType() {
+		d.names = append(d.names, name(e.GetName()))
+		for _, v := range e.GetValue() {
+			d.names = append(d.names, name(v.GetName()))
+		}
+	}
+	for _, s := range fd.GetService() {
+		d.names = append(d.names, name(s.GetName()))
+	}
+	for _, x := range fd.GetExtension() {
+		d.names = append(d.names, name(x.GetName()))
+	}
+	c.mu.Lock()
+	c.decls[key] = d
+	c.mu.Unlock()
+	return d, nil
+}
+
+// linkCache returns l's cache, made on first use.
+func (l *Loader) linkCache() *linkCache {
+	l.cacheOnce.Do(func() {
+		l.cache = &linkCache{
+			files: make(map[string]protoreflect.FileDescriptor),
+			keys:  make(map[protoreflect.FileDescriptor]string),
+			decls: make(map[string]declarations),
+		}
+	})
+	return l.cache
+}
+
+// get returns the file cached under key, or nil.
+func (c *linkCache) get(key string) protoreflect.FileDescriptor {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.files[key]
+}
+
+// put caches f under key(f.Path()) and, first, the files it imports,
+// skipping any whose key is "" or taken by another object, and then every
+// file that imports one of those.
+func (c *linkCache) put(f protoreflect.FileDescriptor, key func(string) string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	done := make(map[protoreflect.FileDescriptor]bool)
+	var add func(f protoreflect.FileDescriptor) bool
+	add = func(f protoreflect.FileDescriptor) bool {
+		if _, ok := c.keys[f]; ok {
+			return true
+		}
+		if ok, seen := done[f]; seen {
+			return ok
+		}
+		done[f] = false // a cycle does not link anyway
+		imps := f.Imports()
+		for i := range imps.Len() {
+			if !add(imps.Get(i).FileDescriptor) {
+				return false
+			}
+		}
+		k := key(f.Path())
+		if k == "" || c.files[k] != nil {
+			return false
+		}
+		c.files[k], c.keys[f] = f, k
+		done[f] = true
+		return true
+	}
+	add(f)
+}
+
+// closure adds to m f and every file under it, by path.
+func closure(f protoreflect.FileDescriptor, m map[string]protoreflect.FileDescriptor) {
+	if _, ok := m[f.Path()]; ok {
+		return
+	}
+	m[f.Path()] = f
+	imps := f.Imports()
+	for i := range imps.Len() {
+		closure(imps.Get(i).FileDescriptor, m)
+	}
+}
+
+// usable splits paths, the files a compile is asked for, into those the
+// cache holds (returned with every file under them, by path) and those to
+// compile. A cached file is left out when a file under it is to be
+// compiled, or is in have as another object: linked twice, it would clash.
+//
+// withSource asks for files linked with source info, which the files to
+// check need; a file's imports never do.
+func (c *linkCache) usable(paths []string, have map[string]protoreflect.FileDescriptor, key func(string) string, withSource bool) (cached map[string]protoreflect.FileDescriptor, compile []string) {
+	found := make(map[string]protoreflect.FileDescriptor)
+	for _, p := range paths {
+		if k := key(p); k != "" {
+			if f := c.get(k); f != nil && (!withSource || f.SourceLocations().Len() > 0) {
+				found[p] = f
+			}
+		}
+	}
+	for {
+		under := make(map[string]protoreflect.FileDescriptor)
+		for _, f := range found {
+			closure(f, under)
+		}
+		dropped := false
+		for p, f := range found {
+			sub := make(map[string]protoreflect.FileDescriptor)
+			closure(f, sub)
+			for q, g := range sub {
+				_, fresh := found[q]
+				inPaths := q != p && slicesContains(paths, q) && !fresh
+				if inPaths || (have[q] != nil && have[q] != g) || under[q] != g {
+					delete(found, p)
+					dropped = true
+					break
+				}
+			}
+		}
+		if !dropped {
+			for _, p := range paths {
+				if found[p] == nil {
+					compile = append(compile, p)
+				}
+			}
+			return under, compile
+		}
+	}
+}
+
+func slicesContains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// closureKeys computes the closure digests of a tree's files for the cache:
+// a file's path and contents, and the digests of the files it imports.
+type closureKeys struct {
+	memo map[string]string
+	// file returns the digest of an input's file and its imports, or ok
+	// false for a file that is not the input's own (an include path's or
+	// a well-known type, the same throughout a run).
+	file func(path string) (digest string, imports []string, own bool)
+}
+
+// key returns the digest of path's closure, or "" when it cannot be known.
+func (k *closureKeys) key(path string) string {
+	if d, ok := k.memo[path]; ok {
+		return d
+	}
+	k.memo[path] = "" // a cycle: never cached
+	digest, imports, own := k.file(path)
+	h := sha256.New()
+	h.Write([]byte(path + "\x00"))
+	switch {
+	case !own:
+		h.Write([]byte("outside the input"))
+	case digest == "":
+		return ""
+	default:
+		h.Write([]byte(digest))
+		for _, imp := range imports {
+			ik := k.key(imp)
+			if ik == "" {
+				return ""
+			}
+			h.Write([]byte("\x00" + ik))
+		}
+	}
+	d := hex.EncodeToString(h.Sum(nil))
+	k.memo[path] = d
+	return d
+}

@@ -312,6 +312,8 @@ type header struct {
 	// public lists the imports that are public: their files' symbols
 	// are seen by the file's importers too.
 	public []string
+	// importAt gives, for each import, the offset in the file of its path.
+	importAt []int
 	// options is set when the file may set a custom option, whose value
 	// depends on the types of files it imports, directly or not.
 	options bool
@@ -377,6 +379,7 @@ func scanSource(src []byte) (h header, err error) {
 	fail := func() (header, error) { return header{}, errScan }
 	var pkg string
 	depth := 0
+	at := 0 // where the path of the import being read starts
 	// prev is the token before the current one, a word or a punctuation
 	// mark: a parenthesis after "option", "[", "," or "." opens the name
 	// of a custom option.
@@ -420,6 +423,9 @@ func scanSource(src []byte) (h header, err error) {
 				return fail()
 			}
 			if stmt == "import" {
+				if !slices.ContainsFunc(parts, func(p string) bool { return strings.HasPrefix(p, "\"") }) {
+					at = i
+				}
 				parts = append(parts, "\""+string(src[i+1:j]))
 			}
 			atStart = false
@@ -468,6 +474,7 @@ func scanSource(src []byte) (h header, err error) {
 						return fail()
 					}
 					h.imports = append(h.imports, p)
+					h.importAt = append(h.importAt, at)
 					if parts[0] == "public" {
 						h.public = append(h.public, p)
 					}

@@ -272,6 +272,40 @@ func (t *Tree) Compile(ctx context.Context, only []string) (*Schema, error) {
 	for _, f := range t.Files {
 		own[f.Path] = true
 	}
+	files, err := t.compile(ctx, paths, own)
+	var ce *CompileError
+	if errors.As(err, &ce) {
+		// The compiler stops at the first import it cannot resolve, and
+		// says nothing of the others: find them all, and compile what
+		// does not depend on them for the rest of the errors.
+		missing, blocked := t.missingImports(ctx, paths, own)
+		if len(missing) > 0 {
+			rest := slices.DeleteFunc(slices.Clone(paths), func(p string) bool { return blocked[p] })
+			all := &CompileError{Input: t.Input, Errors: missing}
+			if len(rest) > 0 {
+				if _, err := t.compile(ctx, rest, own); errors.As(err, &ce) {
+					all.Errors = append(all.Errors, ce.Errors...)
+				} else if err != nil {
+					return nil, err
+				}
+			}
+			sortPosErrors(all)
+			return nil, all
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	s := &Schema{Input: t.Input, Paths: t.Paths()}
+	for _, f := range files {
+		s.Files = append(s.Files, f)
+	}
+	slices.SortFunc(s.Files, func(a, b protoreflect.FileDescriptor) int { return strings.Compare(a.Path(), b.Path()) })
+	return s, nil
+}
+
+// compile runs the compiler on paths, of which own are the tree's files.
+func (t *Tree) compile(ctx context.Context, paths []string, own map[string]bool) (linker.Files, error) {
 	var (
 		errs  []reporter.ErrorWithPos
 		pre   *refusals
@@ -315,12 +349,84 @@ func (t *Tree) Compile(ctx context.Context, only []string) (*Schema, error) {
 	if err != nil {
 		return nil, fmt.Errorf("input %s: %w", t.Input, err)
 	}
-	s := &Schema{Input: t.Input, Paths: t.Paths()}
-	for _, f := range files {
-		s.Files = append(s.Files, f)
+	return files, nil
+}
+
+// missingImports finds, by scanning the files of paths and what they
+// import, every import that names no file: the input's own, an include
+// path's or a well-known type's. It returns an error at each, worded as
+// the compiler words it, and the files of paths that depend on one.
+func (t *Tree) missingImports(ctx context.Context, paths []string, own map[string]bool) ([]PosError, map[string]bool) {
+	var missing []PosError
+	bad := make(map[string]bool)  // files that import a missing file, directly or not
+	state := make(map[string]int) // 1: being visited, 2: done
+	var visit func(p string) bool
+	visit = func(p string) bool {
+		switch state[p] {
+		case 1:
+			return false // a cycle: the compiler reports it
+		case 2:
+			return bad[p]
+		}
+		state[p] = 1
+		defer func() { state[p] = 2 }()
+		if !own[p] {
+			return false // found elsewhere, or missing and reported where imported
+		}
+		data, err := t.read(ctx, p)
+		if err != nil {
+			return false
+		}
+		h := scanHeader(data)
+		if h.err != nil {
+			return false
+		}
+		for i, imp := range h.imports {
+			if !own[imp] && !t.findsOutside(imp) {
+				line, col := lineCol(data, h.importAt[i])
+				missing = append(missing, PosError{
+					Path: t.display(p), Line: line, Column: col,
+					Message: fmt.Sprintf("could not resolve path %q: file does not exist", imp),
+				})
+				bad[p] = true
+				continue
+			}
+			if visit(imp) {
+				bad[p] = true
+			}
+		}
+		return bad[p]
 	}
-	slices.SortFunc(s.Files, func(a, b protoreflect.FileDescriptor) int { return strings.Compare(a.Path(), b.Path()) })
-	return s, nil
+	blocked := make(map[string]bool)
+	for _, p := range paths {
+		if visit(p) {
+			blocked[p] = true
+		}
+	}
+	return missing, blocked
+}
+
+// findsOutside reports whether an import that is not one of the tree's own
+// files resolves: in an include path, or as a well-known type.
+func (t *Tree) findsOutside(imp string) bool {
+	if isWellKnown(imp) {
+		return true // the compiler says so if it is not one
+	}
+	if !fs.ValidPath(imp) {
+		return true // refused at the import by the accessor
+	}
+	for _, inc := range t.loader.IncludePaths {
+		if _, err := os.Stat(filepath.Join(t.loader.abs(inc), filepath.FromSlash(imp))); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// lineCol turns a byte offset into a 1-based line and column.
+func lineCol(data []byte, off int) (line, col int) {
+	line = 1 + bytes.Count(data[:off], []byte("\n"))
+	return line, off - bytes.LastIndexByte(data[:off], '\n')
 }
 
 // accessor opens a file for the compiler: the input's own files first, then

@@ -108,10 +108,12 @@ func (c *linkCache) get(key string) protoreflect.FileDescriptor {
 	return c.files[key]
 }
 
-// put caches f under key(f.Path()) and, first, the files it imports,
+// put caches f under k.key(f.Path()) and, first, the files it imports,
 // skipping any whose key is "" or taken by another object, and then every
-// file that imports one of those.
-func (c *linkCache) put(f protoreflect.FileDescriptor, key func(string) string) {
+// file that imports one of those. A file from outside the input that
+// imports one of the input's files is skipped too: its key does not say
+// which version of that file it was linked with.
+func (c *linkCache) put(f protoreflect.FileDescriptor, k *closureKeys) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	done := make(map[protoreflect.FileDescriptor]bool)
@@ -124,17 +126,19 @@ func (c *linkCache) put(f protoreflect.FileDescriptor, key func(string) string) 
 			return ok
 		}
 		done[f] = false // a cycle does not link anyway
+		_, _, own := k.file(f.Path())
 		imps := f.Imports()
 		for i := range imps.Len() {
-			if !add(imps.Get(i).FileDescriptor) {
+			imp := imps.Get(i).FileDescriptor
+			if _, _, impOwn := k.file(imp.Path()); (impOwn && !own) || !add(imp) {
 				return false
 			}
 		}
-		k := key(f.Path())
-		if k == "" || c.files[k] != nil {
+		key := k.key(f.Path())
+		if key == "" || c.files[key] != nil {
 			return false
 		}
-		c.files[k], c.keys[f] = f, k
+		c.files[key], c.keys[f] = f, key
 		done[f] = true
 		return true
 	}

@@ -654,3 +654,38 @@ func TestLoadPairReusesLinkedFiles(t *testing.T) {
 		t.Errorf("two Loaders share linked files")
 	}
 }
+
+// TestLinkCacheSkipsOutsideImportingInput checks that the cache does not
+// keep a file from outside the input (an include path's) that imports one
+// of the input's files, nor anything above it: its key does not say which
+// version of the input's file it was linked with.
+func TestLinkCacheSkipsOutsideImportingInput(t *testing.T) {
+	ctx := context.Background()
+	inc := writeProtos(t, map[string]string{
+		"ext.proto": "syntax = \"proto3\";\npackage ext;\nimport \"a.proto\";\nmessage Ext { p.A a = 1; }\n",
+	})
+	dir := writeProtos(t, map[string]string{
+		"a.proto": "syntax = \"proto3\";\npackage p;\nmessage A { int32 x = 1; }\n",
+		"b.proto": "syntax = \"proto3\";\npackage p;\nimport \"ext.proto\";\nmessage B { ext.Ext e = 1; }\n",
+		"c.proto": "syntax = \"proto3\";\npackage p;\nimport \"a.proto\";\nmessage C { A a = 1; }\n",
+	})
+	l := &Loader{IncludePaths: []string{inc}}
+	s, err := l.Load(ctx, Input{Kind: Dir, Path: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := map[string]bool{"a.proto": true, "b.proto": true, "c.proto": true}
+	keys := &closureKeys{memo: map[string]string{}, file: func(p string) (string, []string, bool) {
+		imports := map[string][]string{"b.proto": {"ext.proto"}, "c.proto": {"a.proto"}}
+		return "digest of " + p, imports[p], own[p]
+	}}
+	c := l.linkCache()
+	for _, f := range s.Files {
+		c.put(f, keys)
+	}
+	for path, want := range map[string]bool{"a.proto": true, "c.proto": true, "ext.proto": false, "b.proto": false} {
+		if got := c.get(keys.key(path)) != nil; got != want {
+			t.Errorf("%s cached: %v, want %v", path, got, want)
+		}
+	}
+}

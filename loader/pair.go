@@ -280,7 +280,7 @@ func (p *pairPlan) compile(ctx context.Context, batch []string) error {
 			for _, f := range schema.Files {
 				addLinked(s.linked, f)
 				if s.keys != nil {
-					s.t.loader.linkCache().put(f, s.keys.key)
+					s.t.loader.linkCache().put(f, s.keys)
 				}
 			}
 		})
@@ -318,7 +318,7 @@ func (p *pairPlan) linkShared(ctx context.Context, paths []string) error {
 	}
 	for _, f := range s.Files {
 		addLinked(p.shared, f)
-		cache.put(f, ns.keys.key)
+		cache.put(f, ns.keys)
 	}
 	return nil
 }

@@ -86,6 +86,15 @@ type File struct {
 	Digest string
 }
 
+// file returns the tree's file of the given path.
+func (t *Tree) file(path string) (File, bool) {
+	i, ok := slices.BinarySearchFunc(t.Files, path, func(f File, p string) int { return strings.Compare(f.Path, p) })
+	if !ok {
+		return File{}, false
+	}
+	return t.Files[i], true
+}
+
 // Paths returns the paths of the tree's files, sorted.
 func (t *Tree) Paths() []string {
 	out := make([]string, len(t.Files))

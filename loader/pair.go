@@ -117,6 +117,8 @@ type pairSide struct {
 	keys *closureKeys
 }
 
+// run compiles in rounds: the changed files, then the files they affect,
+// until a round affects nothing more.
 func (p *pairPlan) run(ctx context.Context) error {
 	if err := p.scanChanged(ctx); err != nil {
 		return err
@@ -195,7 +197,7 @@ func (p *pairPlan) has(s *pairSide, path string) bool {
 	}
 	_, ok := s.heads[path]
 	if s.heads == nil {
-		_, ok = slices.BinarySearchFunc(s.t.Files, path, func(f File, p string) int { return strings.Compare(f.Path, p) })
+		_, ok = s.t.file(path)
 	}
 	return ok
 }
@@ -528,11 +530,11 @@ func (p *pairPlan) mayClash(ctx context.Context, cands, extra []string) (bool, e
 			}
 			pkg = f.Package()
 		} else {
-			i, ok := slices.BinarySearchFunc(ns.t.Files, path, func(f File, p string) int { return strings.Compare(f.Path, p) })
+			f, ok := ns.t.file(path)
 			if !ok {
 				return true, nil
 			}
-			d, err := cache.declared(ctx, ns.t, ns.t.Files[i])
+			d, err := cache.declared(ctx, ns.t, f)
 			if err != nil {
 				return true, nil // the compile says what is wrong
 			}
@@ -606,7 +608,7 @@ func (p *pairPlan) closureKeys(s *pairSide) *closureKeys {
 	return &closureKeys{
 		memo: make(map[string]string),
 		file: func(path string) (string, []string, bool) {
-			i, ok := slices.BinarySearchFunc(s.t.Files, path, func(f File, p string) int { return strings.Compare(f.Path, p) })
+			f, ok := s.t.file(path)
 			if !ok {
 				return "", nil, false
 			}
@@ -617,7 +619,7 @@ func (p *pairPlan) closureKeys(s *pairSide) *closureKeys {
 			if !scanned || h.err != nil {
 				return "", nil, true
 			}
-			return kind + ":" + s.t.Files[i].Digest, h.imports, true
+			return kind + ":" + f.Digest, h.imports, true
 		},
 	}
 }

@@ -236,6 +236,12 @@ func spanOf(d protoreflect.Descriptor, sub ...int32) Span {
 	if d != protoreflect.Descriptor(f) {
 		loc := locs.ByDescriptor(d)
 		if loc.Path == nil {
+			// A map's key and value have no source: the map field has.
+			if fd, ok := d.(protoreflect.FieldDescriptor); ok {
+				if mf := mapFieldOf(fd); mf != nil {
+					return spanOf(mf)
+				}
+			}
 			return Span{Path: f.Path()}
 		}
 		path = loc.Path

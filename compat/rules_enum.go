@@ -1,6 +1,12 @@
 package compat
 
-import "google.golang.org/protobuf/reflect/protoreflect"
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"google.golang.org/protobuf/reflect/protoreflect"
+)
 
 var enumValueNoDelete = &Rule{
 	ID:         "ENUM_VALUE_NO_DELETE",
@@ -48,13 +54,26 @@ Add the new name as an alias (option allow_alias = true) and keep the old
 one until no data or code uses it.`,
 	run: func(p *pass) {
 		p.forEachEnumValuePair(func(ov, nv protoreflect.EnumValueDescriptor) {
-			// With aliases a number has several names: any old name kept is enough.
-			nvs := nv.Parent().(protoreflect.EnumDescriptor).Values()
-			if v := nvs.ByName(ov.Name()); v != nil && v.Number() == ov.Number() {
+			// With aliases a number has several names. JSON readers accept
+			// each, so every old name must stay; a new alias is fine.
+			oldNames, newNames := namesOf(ov), namesOf(nv)
+			if !slices.ContainsFunc(oldNames, func(n string) bool { return !slices.Contains(newNames, n) }) {
 				return
 			}
-			p.report(spanOf(nv, enumValueNumberTag), spanOf(ov, enumValueNumberTag),
-				"value %d of %s changed name from %q to %q", nv.Number(), nv.Parent().FullName(), ov.Name(), nv.Name())
+			nvs := nv.Parent().(protoreflect.EnumDescriptor).Values()
+			for i := range nvs.Len() {
+				v := nvs.Get(i)
+				if v.Number() != nv.Number() {
+					continue
+				}
+				if len(oldNames) == 1 && len(newNames) == 1 {
+					p.report(spanOf(v, enumValueNumberTag), spanOf(ov, enumValueNumberTag),
+						"value %d of %s changed name from %q to %q", v.Number(), v.Parent().FullName(), ov.Name(), v.Name())
+					continue
+				}
+				p.report(spanOf(v, enumValueNumberTag), spanOf(ov, enumValueNumberTag),
+					"value %d of %s changed names from %s to %s", v.Number(), v.Parent().FullName(), quoteAll(oldNames), quoteAll(newNames))
+			}
 		})
 	},
 }
@@ -226,4 +245,26 @@ a new value with a new name.`,
 			}
 		})
 	},
+}
+
+// namesOf returns the names of the values that share v's number, in
+// declaration order: more than one when the enum allows aliases.
+func namesOf(v protoreflect.EnumValueDescriptor) []string {
+	var out []string
+	vs := v.Parent().(protoreflect.EnumDescriptor).Values()
+	for i := range vs.Len() {
+		if w := vs.Get(i); w.Number() == v.Number() {
+			out = append(out, string(w.Name()))
+		}
+	}
+	return out
+}
+
+// quoteAll quotes each name and joins them with commas.
+func quoteAll(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
 }

@@ -770,15 +770,25 @@ func kindString(f protoreflect.FieldDescriptor) string {
 // which have no source of their own, are located at the map field, as buf
 // does.
 func fieldSpan(f protoreflect.FieldDescriptor, sub ...int32) Span {
-	if m := f.ContainingMessage(); m.IsMapEntry() {
-		if parent, ok := m.Parent().(protoreflect.MessageDescriptor); ok {
-			pfs := parent.Fields()
-			for i := range pfs.Len() {
-				if pf := pfs.Get(i); pf.Message() != nil && pf.Message().FullName() == m.FullName() {
-					return spanOf(pf)
-				}
+	if mf := mapFieldOf(f); mf != nil {
+		return spanOf(mf)
+	}
+	return spanOf(f, sub...)
+}
+
+// mapFieldOf returns the map field whose key or value f is, or nil.
+func mapFieldOf(f protoreflect.FieldDescriptor) protoreflect.FieldDescriptor {
+	m := f.ContainingMessage()
+	if m == nil || !m.IsMapEntry() {
+		return nil
+	}
+	if parent, ok := m.Parent().(protoreflect.MessageDescriptor); ok {
+		pfs := parent.Fields()
+		for i := range pfs.Len() {
+			if pf := pfs.Get(i); pf.Message() != nil && pf.Message().FullName() == m.FullName() {
+				return pf
 			}
 		}
 	}
-	return spanOf(f, sub...)
+	return nil
 }

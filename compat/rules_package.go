@@ -55,6 +55,14 @@ func packageDeletionRule(id, doc string, describe func(*pass, protoreflect.Descr
 				if !ok {
 					return
 				}
+				if _, enum := d.(protoreflect.EnumDescriptor); enum && at.Path != d.ParentFile().Path() {
+					// buf looks for a deleted enum's surviving parent in the
+					// enum's old file only, else points at that file's top.
+					at = Span{}
+					if nf, ok := p.new.files[d.ParentFile().Path()]; ok {
+						at = fileSpan(nf)
+					}
+				}
 				if at.Path == "" {
 					at = fileSpan(d.ParentFile()) // the file is gone too: point at where it was
 				}

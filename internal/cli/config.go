@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/config"
+	"github.com/protocheck/protocheck/internal/gitfs"
 	"github.com/protocheck/protocheck/loader"
 )
 
@@ -162,8 +164,18 @@ type moduleCheck struct {
 // moduleChecks splits a check into one per module. Flags given by the user
 // replace the module's use and except; the direction is the command's.
 func (c *checkConfig) moduleChecks(cmd *cobra.Command, newIn, oldIn loader.Input, flagCfg compat.Config) ([]moduleCheck, error) {
+	oldRoot, err := baselineRoot(cmd, oldIn, c.modules)
+	if err != nil {
+		return nil, err
+	}
 	if c.file == nil {
-		return []moduleCheck{{root: ".", new: newIn, old: oldIn, cfg: flagCfg}}, nil
+		o := oldIn
+		if oldRoot != "" {
+			if o, err = rootedInput(oldIn, oldRoot); err != nil {
+				return nil, err
+			}
+		}
+		return []moduleCheck{{root: ".", new: newIn, old: o, cfg: flagCfg}}, nil
 	}
 	flags := cmd.Flags()
 	var out []moduleCheck
@@ -186,13 +198,99 @@ func (c *checkConfig) moduleChecks(cmd *cobra.Command, newIn, oldIn loader.Input
 		if err != nil {
 			return nil, err
 		}
-		o, err := rootedInput(oldIn, m.Root)
+		oroot := m.Root
+		if oldRoot != "" {
+			oroot = oldRoot
+		}
+		o, err := rootedInput(oldIn, oroot)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, moduleCheck{root: m.Root, new: n, old: o, cfg: cfg})
 	}
 	return out, nil
+}
+
+// baselineRoot reads the baseline's own configuration file, at its top (a
+// directory's, or a git revision's at its subdir), as buf builds each input
+// with its own: when the baseline and the input each have one module, and
+// the baseline's root is another, the baseline is compared from its root.
+// A layout that changed between versions (roots: [proto] moved to the top,
+// say) then compares file by file instead of reporting every file deleted.
+// It returns "" to keep the input's layout for the baseline.
+func baselineRoot(cmd *cobra.Command, oldIn loader.Input, newMods []config.Module) (string, error) {
+	if oldIn.Kind == loader.DescriptorSet || len(newMods) > 1 {
+		return "", nil
+	}
+	f, dir, err := readBaselineConfig(cmd, oldIn)
+	if f == nil || err != nil {
+		return "", err
+	}
+	mods, err := f.ModulesFor(dir)
+	if err != nil || len(mods) != 1 {
+		return "", err
+	}
+	newRoot := "."
+	if len(newMods) == 1 {
+		newRoot = newMods[0].Root
+	}
+	if mods[0].Root == newRoot {
+		return "", nil
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: %s lays out %s with its own root %s: compared from there\n", f.Path, oldIn, mods[0].Root)
+	return mods[0].Root, nil
+}
+
+// readBaselineConfig returns the configuration file at the top of a
+// baseline, and the directory that holds it as ModulesFor takes it; nil
+// when there is none. A file that does not parse is warned about and left
+// aside: the baseline is history, which the user may not be able to fix.
+func readBaselineConfig(cmd *cobra.Command, in loader.Input) (*config.File, string, error) {
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	parse := func(name string, data []byte) *config.File {
+		f, err := config.Parse(name, data)
+		if err != nil {
+			fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: warning: the baseline's %s is left aside: %v\n", name, err)
+			return nil
+		}
+		return f
+	}
+	switch in.Kind {
+	case loader.Dir:
+		for _, n := range config.Names {
+			name := filepath.Join(in.Path, n)
+			data, err := os.ReadFile(name)
+			if err == nil {
+				return parse(name, data), in.Path, nil
+			}
+		}
+	case loader.Git:
+		repo, err := gitfs.Open(ctx, in.Path)
+		if err != nil {
+			return nil, "", nil // the loader says what is wrong
+		}
+		rev := ""
+		if in.RefKind != loader.Staged {
+			if rev, err = repo.ResolveRef(ctx, gitfs.Ref{Kind: gitfs.RefKind(in.RefKind), Name: in.Ref}); err != nil {
+				return nil, "", nil
+			}
+		}
+		for _, n := range config.Names {
+			data, ok, err := repo.ReadFile(ctx, rev, path.Join(in.Subdir, n))
+			if err != nil {
+				return nil, "", err
+			}
+			if ok {
+				// Named as the user wrote the input, in a directory of its
+				// own, so that ModulesFor sees the file at the top.
+				return parse(in.Raw+"/"+n, data), in.Raw, nil
+			}
+		}
+	}
+	return nil, "", nil
 }
 
 // rootedInput narrows an input to a module root below it.

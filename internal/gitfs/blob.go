@@ -171,3 +171,24 @@ func uniqueIDs(ids []string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// ReadFile returns the contents of the file at path (slash-separated, from
+// the top of the tree) in the commit that rev names, or in the index when
+// rev is "". ok is false when there is no such file.
+func (r *Repo) ReadFile(ctx context.Context, rev, path string) (data []byte, ok bool, err error) {
+	if rev != "" {
+		if rev, err = r.Resolve(ctx, rev); err != nil {
+			return nil, false, err
+		}
+	}
+	out, err := r.run(ctx, "rev-parse", "--verify", "--quiet", "--end-of-options", rev+":"+path)
+	if err != nil {
+		return nil, false, nil // no such file: rev itself resolved above
+	}
+	id := strings.TrimSpace(string(out))
+	blobs, err := r.ReadBlobs(ctx, []string{id})
+	if err != nil {
+		return nil, false, nil // a directory or a submodule, not a file
+	}
+	return blobs[id], true, nil
+}

@@ -705,3 +705,29 @@ func TestShallowClone(t *testing.T) {
 		}
 	}
 }
+
+func TestReadFile(t *testing.T) {
+	ctx := context.Background()
+	s := newRepo(t)
+	s.commit("one", map[string]string{"sub/buf.yaml": "version: v1\n"})
+	s.write(map[string]string{"sub/buf.yaml": "version: v2\n"})
+	s.git("add", "-A")
+	r := s.open(ctx)
+	for _, tt := range []struct {
+		rev, path, want string
+		ok              bool
+	}{
+		{"HEAD", "sub/buf.yaml", "version: v1\n", true},
+		{"", "sub/buf.yaml", "version: v2\n", true}, // the index
+		{"HEAD", "sub/nope.yaml", "", false},
+		{"HEAD", "sub", "", false}, // a directory
+	} {
+		data, ok, err := r.ReadFile(ctx, tt.rev, tt.path)
+		if err != nil || ok != tt.ok || string(data) != tt.want {
+			t.Errorf("ReadFile(%q, %q) = %q, %v, %v; want %q, %v", tt.rev, tt.path, data, ok, err, tt.want, tt.ok)
+		}
+	}
+	if _, _, err := r.ReadFile(ctx, "no-such-branch", "sub/buf.yaml"); err == nil {
+		t.Errorf("ReadFile on an unknown revision succeeded")
+	}
+}

@@ -236,10 +236,18 @@ func spanOf(d protoreflect.Descriptor, sub ...int32) Span {
 	if d != protoreflect.Descriptor(f) {
 		loc := locs.ByDescriptor(d)
 		if loc.Path == nil {
-			// A map's key and value have no source: the map field has.
-			if fd, ok := d.(protoreflect.FieldDescriptor); ok {
-				if mf := mapFieldOf(fd); mf != nil {
+			// A map's entry, key and value have no source: the map
+			// field has.
+			switch d := d.(type) {
+			case protoreflect.FieldDescriptor:
+				if mf := mapFieldOf(d); mf != nil {
 					return spanOf(mf)
+				}
+			case protoreflect.MessageDescriptor:
+				if d.IsMapEntry() {
+					if mf := mapFieldOf(d.Fields().ByNumber(1)); mf != nil {
+						return spanOf(mf)
+					}
 				}
 			}
 			return Span{Path: f.Path()}

@@ -312,9 +312,8 @@ func (x *index) local(path string) *localElems {
 		}
 		for i := range msgs.Len() {
 			m := msgs.Get(i)
-			if m.IsMapEntry() {
-				continue
-			}
+			// A map's entry message counts too: buf reports it deleted
+			// when the map becomes another kind of field.
 			e.messages[relName(m)] = m
 			e.decls = append(e.decls, m)
 			walk(m.Enums(), m.Extensions(), m.Messages())

@@ -31,8 +31,10 @@ Deprecate the message (option deprecated = true), move users to its
 replacement, and delete it in a major version.`,
 	run: func(p *pass) {
 		p.forEachDeletedInFile(func(d protoreflect.Descriptor, nf protoreflect.FileDescriptor, survivor protoreflect.MessageDescriptor) {
+			// Each nested message is reported too, as buf does: code
+			// may use any of them.
 			om, ok := d.(protoreflect.MessageDescriptor)
-			if !ok || !outermostDeleted(om, survivor) {
+			if !ok {
 				return
 			}
 			if survivor != nil {
@@ -44,16 +46,6 @@ replacement, and delete it in a major version.`,
 	},
 }
 
-// outermostDeleted reports whether a deleted message is not nested in a
-// message deleted with it, whose own finding covers it. survivor is the
-// innermost enclosing message that survives.
-func outermostDeleted(m protoreflect.MessageDescriptor, survivor protoreflect.MessageDescriptor) bool {
-	parent, ok := m.Parent().(protoreflect.MessageDescriptor)
-	if !ok {
-		return true
-	}
-	return survivor != nil && relName(survivor) == relName(parent)
-}
 
 var oneofNoDelete = &Rule{
 	ID:         "ONEOF_NO_DELETE",

@@ -89,9 +89,6 @@ major version.`,
 		if !ok {
 			return "", false
 		}
-		if parent, ok := m.Parent().(protoreflect.MessageDescriptor); ok && !p.new.hasInPackage(parent, m.ParentFile().Package()) {
-			return "", false // deleted with its parent, whose finding covers it
-		}
 		return fmt.Sprintf("message %s", m.FullName()), true
 	})
 

@@ -46,7 +46,6 @@ replacement, and delete it in a major version.`,
 	},
 }
 
-
 var oneofNoDelete = &Rule{
 	ID:         "ONEOF_NO_DELETE",
 	Categories: []Category{CSR, File, Package},

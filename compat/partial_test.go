@@ -310,3 +310,78 @@ func TestPartialAcrossBaselines(t *testing.T) {
 		}
 	}
 }
+
+// TestPartialMatchesFullOnDescriptorSets checks LoadPair on descriptor sets
+// (snapshots of generated pairs, and of pairs whose importers link
+// differently) against loading both sets in full.
+func TestPartialMatchesFullOnDescriptorSets(t *testing.T) {
+	ctx := context.Background()
+	pairs := map[string][2]map[string][]byte{}
+	for _, seed := range []uint64{3, 8} {
+		p := gen.Generate(gen.Config{Files: 60, Changes: 8, Messages: 8, Fields: 6, Seed: seed})
+		pairs[fmt.Sprintf("generated %d", seed)] = [2]map[string][]byte{p.Old, p.New}
+		pairs[fmt.Sprintf("generated %d, reversed", seed)] = [2]map[string][]byte{p.New, p.Old}
+	}
+	pairs["message becomes an enum"] = [2]map[string][]byte{
+		{
+			"a.proto": []byte("syntax = \"proto3\";\npackage p;\nmessage A {}\n"),
+			"u.proto": []byte("syntax = \"proto3\";\npackage p;\nimport \"a.proto\";\nmessage U { A a = 1; }\n"),
+		},
+		{
+			"a.proto": []byte("syntax = \"proto3\";\npackage p;\nenum A { A_ZERO = 0; }\n"),
+			"u.proto": []byte("syntax = \"proto3\";\npackage p;\nimport \"a.proto\";\nmessage U { A a = 1; }\n"),
+		},
+	}
+	l := &loader.Loader{}
+	for name, pair := range pairs {
+		t.Run(name, func(t *testing.T) {
+			var sets [2]loader.Input
+			for i, files := range pair {
+				dir := t.TempDir()
+				writeFiles(t, dir, files)
+				s, err := l.Load(ctx, loader.Input{Kind: loader.Dir, Path: dir, Raw: "tree"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				data, err := loader.Snapshot(s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				file := filepath.Join(t.TempDir(), "set.binpb")
+				if err := os.WriteFile(file, data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				sets[i] = loader.Input{Kind: loader.DescriptorSet, Path: file, Raw: file}
+			}
+			check := func(o, n *loader.Schema) string {
+				fs, err := compat.Check(
+					&compat.Schema{Files: o.Files, Paths: o.Paths, Packages: o.Packages},
+					&compat.Schema{Files: n.Files, Paths: n.Paths, Packages: n.Packages}, allRules())
+				if err != nil {
+					t.Fatal(err)
+				}
+				return render(fs)
+			}
+			fo, err := l.Load(ctx, sets[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			fn, err := l.Load(ctx, sets[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			po, pn, err := l.LoadPair(ctx, sets[0], sets[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			full, partial := check(fo, fn), check(po, pn)
+			if full == "" {
+				t.Fatalf("no finding: the case shows nothing")
+			}
+			if diff := cmp.Diff(full, partial); diff != "" {
+				t.Errorf("partial differs from full (-full +partial):\n%s", diff)
+			}
+			t.Logf("compiled %d + %d of %d + %d files", len(po.Files), len(pn.Files), len(fo.Files), len(fn.Files))
+		})
+	}
+}

@@ -111,7 +111,9 @@ func diffTrees(ctx context.Context, old, new *Tree) (*treeDiff, error) {
 		changed:  make(map[string]bool, len(dirty)),
 		reach:    make(map[string]bool),
 		headers:  make(map[string]header, len(unchanged)),
-		exact:    old.set == nil && new.set == nil,
+		// Two descriptor sets, or two source trees: the scanner's view
+		// of a source file and a set's own lists are not compared.
+		exact: (old.set == nil) == (new.set == nil),
 	}
 	for path := range dirty {
 		d.changed[path] = true
@@ -332,7 +334,8 @@ func headersOf(ctx context.Context, t *Tree, paths []string) ([]header, error) {
 			}
 			out[i].pkg = f.pkg
 			out[i].imports = slices.Clone(f.deps)
-			out[i].options = true // not known: assume the worst
+			out[i].public = f.publicDeps()
+			out[i].options = true // LoadPair asks the set when it matters
 		}
 		return out, nil
 	}

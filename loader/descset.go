@@ -56,9 +56,10 @@ type setFile struct {
 	name   string
 	pkg    string
 	deps   []string
-	imp    bool   // buf marked the file as only imported
-	marked bool   // buf's is_import mark is present
-	digest string // sha256 of raw
+	public []int32 // indexes into deps of the public imports
+	imp    bool    // buf marked the file as only imported
+	marked bool    // buf's is_import mark is present
+	digest string  // sha256 of raw
 }
 
 func (l *Loader) openDescriptorSet(in Input) (*Tree, error) {
@@ -192,6 +193,33 @@ func scanFile(raw []byte) (*setFile, bool) {
 				}
 			}
 			continue
+		}
+		if num == 10 { // public_dependency, packed or not
+			switch typ {
+			case protowire.VarintType:
+				v, n := protowire.ConsumeVarint(b)
+				if n < 0 {
+					return nil, false
+				}
+				f.public = append(f.public, int32(v))
+				b = b[n:]
+				continue
+			case protowire.BytesType:
+				v, n := protowire.ConsumeBytes(b)
+				if n < 0 {
+					return nil, false
+				}
+				for len(v) > 0 {
+					x, m := protowire.ConsumeVarint(v)
+					if m < 0 {
+						return nil, false
+					}
+					f.public = append(f.public, int32(x))
+					v = v[m:]
+				}
+				b = b[n:]
+				continue
+			}
 		}
 		n = protowire.ConsumeFieldValue(num, typ, b)
 		if n < 0 {
@@ -385,4 +413,51 @@ func nestedDeeper(ms []*descriptorpb.DescriptorProto, limit int) bool {
 func protoCause(err error) string {
 	msg := strings.TrimPrefix(err.Error(), "proto:")
 	return strings.TrimLeft(msg, " \u00a0")
+}
+
+// publicDeps returns the paths of f's public imports.
+func (f *setFile) publicDeps() []string {
+	var out []string
+	for _, i := range f.public {
+		if i >= 0 && int(i) < len(f.deps) {
+			out = append(out, f.deps[i])
+		}
+	}
+	return out
+}
+
+// customOptions reports whether any options message of f sets an
+// extension, or holds bytes its message type does not declare: the value
+// of a custom option, which depends on the types of f's imports.
+func (f *setFile) customOptions() bool {
+	fd := new(descriptorpb.FileDescriptorProto)
+	if err := (proto.UnmarshalOptions{DiscardUnknown: false}).Unmarshal(withoutSourceInfo(f.raw), fd); err != nil {
+		return true // the compile says what is wrong
+	}
+	found := false
+	var walk func(m protoreflect.Message)
+	walk = func(m protoreflect.Message) {
+		if found {
+			return
+		}
+		if strings.HasSuffix(string(m.Descriptor().FullName()), "Options") && len(m.GetUnknown()) > 0 {
+			found = true
+			return
+		}
+		m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+			switch {
+			case fd.IsExtension():
+				found = true
+			case fd.IsList() && fd.Message() != nil:
+				for i := range v.List().Len() {
+					walk(v.List().Get(i).Message())
+				}
+			case !fd.IsMap() && fd.Message() != nil:
+				walk(v.Message())
+			}
+			return !found
+		})
+	}
+	walk(fd.ProtoReflect())
+	return found
 }

@@ -158,7 +158,6 @@ func (p *pairPlan) run(ctx context.Context) error {
 func (p *pairPlan) scanChanged(ctx context.Context) error {
 	if p.sides[0].t.set != nil || p.sides[1].t.set != nil {
 		p.noShare = true // a descriptor set links what it holds itself
-		return nil
 	}
 	for _, s := range p.sides {
 		s.heads = make(map[string]header)
@@ -209,7 +208,13 @@ func (p *pairPlan) compile(ctx context.Context, batch []string) error {
 	inBatch := setOf(batch)
 	var need []string // to link once for both trees
 	seen := make(map[string]bool)
-	for queue := slices.Clone(batch); len(queue) > 0; {
+	queue := slices.Clone(batch)
+	if p.sides[1].t.set != nil {
+		// Each compile of a descriptor set links all it needs from the
+		// set itself: no file is shared, nor compiled between.
+		queue = nil
+	}
+	for len(queue) > 0 {
 		path := queue[len(queue)-1]
 		queue = queue[:len(queue)-1]
 		for _, s := range p.sides {
@@ -355,7 +360,11 @@ func (p *pairPlan) affected(ctx context.Context) ([]string, error) {
 		memo[path] = change{} // an import cycle fails to compile anyway
 		var c change
 		var public []string
-		if p.compiled[path] {
+		if p.d.changed[path] && !p.compiled[path] {
+			// Only a descriptor set's imports change without being
+			// compiled: their exports are not known.
+			c.changed = true
+		} else if p.compiled[path] {
 			for _, s := range p.sides {
 				public = append(public, p.publicOf(s, path)...)
 			}
@@ -381,7 +390,7 @@ func (p *pairPlan) affected(ctx context.Context) ([]string, error) {
 		if p.compiled[path] {
 			continue
 		}
-		if h.options && p.d.reach[path] {
+		if p.d.reach[path] && p.setsOptions(path, h) {
 			out = append(out, path)
 			continue
 		}
@@ -395,7 +404,9 @@ func (p *pairPlan) affected(ctx context.Context) ([]string, error) {
 			}
 			added = append(added, c.added...)
 		}
-		if len(added) > 0 {
+		// A descriptor set holds its references resolved, to full names:
+		// a name added elsewhere cannot change what they name.
+		if len(added) > 0 && p.sides[1].t.set == nil {
 			src, err := p.sides[1].t.read(ctx, path)
 			if err != nil {
 				return nil, err
@@ -424,6 +435,18 @@ func mentions(src []byte, name string) bool {
 		}
 		i = start + 1
 	}
+}
+
+// setsOptions reports whether the unchanged file path may set a custom
+// option. A descriptor set's file is read for it only here, for the few
+// files that import a changed one.
+func (p *pairPlan) setsOptions(path string, h header) bool {
+	set := p.sides[1].t.set
+	if set == nil {
+		return h.options
+	}
+	f := set.byPath[path]
+	return f == nil || f.customOptions()
 }
 
 // publicOf returns the public imports of path in side s.

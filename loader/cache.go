@@ -173,6 +173,7 @@ func (c *linkCache) usable(paths []string, have map[string]protoreflect.FileDesc
 			}
 		}
 	}
+	asked := setOf(paths)
 	for {
 		under := make(map[string]protoreflect.FileDescriptor)
 		for _, f := range found {
@@ -183,9 +184,9 @@ func (c *linkCache) usable(paths []string, have map[string]protoreflect.FileDesc
 			sub := make(map[string]protoreflect.FileDescriptor)
 			closure(f, sub)
 			for q, g := range sub {
-				_, fresh := found[q]
-				inPaths := q != p && slicesContains(paths, q) && !fresh
-				if inPaths || (have[q] != nil && have[q] != g) || under[q] != g {
+				_, qCached := found[q]
+				compiled := q != p && asked[q] && !qCached // linked afresh beside g
+				if compiled || (have[q] != nil && have[q] != g) || under[q] != g {
 					delete(found, p)
 					dropped = true
 					break
@@ -201,15 +202,6 @@ func (c *linkCache) usable(paths []string, have map[string]protoreflect.FileDesc
 			return under, compile
 		}
 	}
-}
-
-func slicesContains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // closureKeys computes the closure digests of a tree's files for the cache:

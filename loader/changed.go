@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha1"
 	"crypto/sha256"
@@ -73,7 +74,7 @@ func diffTrees(ctx context.Context, old, new *Tree) (*treeDiff, error) {
 		oldDigest[f.Path] = f
 	}
 	dirty := make(map[string]bool)
-	var unchanged []string
+	var unchanged, differ []string // differ: in both, other bytes
 	inNew := make(map[string]bool, len(new.Files))
 	for _, f := range new.Files {
 		inNew[f.Path] = true
@@ -90,7 +91,20 @@ func diffTrees(ctx context.Context, old, new *Tree) (*treeDiff, error) {
 			unchanged = append(unchanged, f.Path)
 		} else {
 			dirty[f.Path] = true
+			differ = append(differ, f.Path)
 		}
+	}
+	if old.set == nil && new.set == nil {
+		// Bytes that differ may still be the same tokens.
+		same, err := sameSource(ctx, old, new, differ)
+		if err != nil {
+			return nil, err
+		}
+		for _, path := range same {
+			delete(dirty, path)
+			unchanged = append(unchanged, path)
+		}
+		slices.Sort(unchanged)
 	}
 	for _, f := range old.Files {
 		if !inNew[f.Path] {
@@ -573,4 +587,125 @@ func compileSome(ctx context.Context, t *Tree, only []string) (*Schema, error) {
 		return &Schema{Input: t.Input, Paths: t.Paths()}, nil
 	}
 	return t.Compile(ctx, only)
+}
+
+// A file whose bytes changed only in comments and spacing (a new license
+// header, a comment on each file, a run of a formatter) declares exactly
+// what it declared: it links to the same descriptors, bar source
+// positions, and no rule can find anything in it. sameTokens tells such
+// files apart without compiling them, so that touching every file of a
+// tree costs what its few real changes cost.
+
+// sameSource returns those of paths, files of both trees, whose sources are
+// the same tokens (sameTokens), reading them with both halves of a small
+// machine.
+func sameSource(ctx context.Context, old, new *Tree, paths []string) ([]string, error) {
+	equal := make([]bool, len(paths))
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for part := range 2 {
+		wg.Go(func() {
+			for i := part; i < len(paths); i += 2 {
+				a, err := old.read(ctx, paths[i])
+				if err != nil {
+					errs[part] = fmt.Errorf("input %s: %s: %w", old.Input, paths[i], err)
+					return
+				}
+				b, err := new.read(ctx, paths[i])
+				if err != nil {
+					errs[part] = fmt.Errorf("input %s: %s: %w", new.Input, paths[i], err)
+					return
+				}
+				// A file the loader would refuse (not UTF-8, say) is
+				// compiled, to be refused with its reason.
+				equal[i] = precheck(b) == nil && sameTokens(a, b)
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	var out []string
+	for i, p := range paths {
+		if equal[i] {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// sameTokens reports whether two .proto sources are the same sequence of
+// tokens. It is false when either cannot be read with certainty.
+func sameTokens(a, b []byte) bool {
+	na, ok := normalize(a)
+	if !ok {
+		return false
+	}
+	nb, ok := normalize(b)
+	return ok && bytes.Equal(na, nb)
+}
+
+// normalize drops comments and spacing from a .proto source, keeping one
+// space only where it separates two characters that could belong to one
+// token (letters, digits, '_', '.', '+', '-': "1 .5" is two numbers,
+// "1.5" one). String literals are kept byte for byte. Equal results mean
+// equal token sequences.
+func normalize(src []byte) ([]byte, bool) {
+	word := func(c byte) bool {
+		return isIdentStart(c) || c >= '0' && c <= '9' || c == '.' || c == '+' || c == '-'
+	}
+	out := make([]byte, 0, len(src))
+	gap := false // spacing or a comment since the last byte kept
+	keep := func(c byte) {
+		if gap && len(out) > 0 && word(out[len(out)-1]) && word(c) {
+			out = append(out, ' ')
+		}
+		gap = false
+		out = append(out, c)
+	}
+	n := len(src)
+	for i := 0; i < n; {
+		c := src[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+			gap = true
+			i++
+		case c == '/' && i+1 < n && src[i+1] == '/':
+			for i < n && src[i] != '\n' {
+				i++
+			}
+			gap = true
+		case c == '/' && i+1 < n && src[i+1] == '*':
+			end := indexFrom(src, i+2, "*/")
+			if end < 0 {
+				return nil, false
+			}
+			i = end + 2
+			gap = true
+		case c == '"' || c == '\'':
+			j := i + 1
+			for j < n && src[j] != c {
+				if src[j] == '\n' {
+					return nil, false
+				}
+				if src[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if j >= n {
+				return nil, false
+			}
+			keep(c)
+			out = append(out, src[i+1:j+1]...)
+			i = j + 1
+		case c == '#':
+			return nil, false // a text-format comment in an option value: compile
+		default:
+			keep(c)
+			i++
+		}
+	}
+	return out, true
 }

@@ -12,7 +12,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/descriptorpb"
 )
 
 func TestScanHeader(t *testing.T) {
@@ -163,7 +166,7 @@ func TestChanged(t *testing.T) {
 		{name: "nothing", oldWant: []string{}, newWant: []string{}},
 		{
 			name:    "a leaf",
-			changes: map[string]string{"c.proto": base["c.proto"] + "// more\n"},
+			changes: map[string]string{"c.proto": base["c.proto"] + "option java_package = \"more\";\n"},
 			oldWant: []string{"c.proto"}, newWant: []string{"c.proto"},
 		},
 		{
@@ -173,7 +176,7 @@ func TestChanged(t *testing.T) {
 		},
 		{
 			name:    "through a public import",
-			changes: map[string]string{"q/d.proto": base["q/d.proto"] + "// more\n"},
+			changes: map[string]string{"q/d.proto": base["q/d.proto"] + "option java_package = \"more\";\n"},
 			oldWant: []string{"q/d.proto", "q/e.proto", "q/f.proto"}, newWant: []string{"q/d.proto", "q/e.proto", "q/f.proto"},
 		},
 		{
@@ -183,7 +186,7 @@ func TestChanged(t *testing.T) {
 		},
 		{
 			name:    "an unscannable unchanged file is compiled",
-			changes: map[string]string{"c.proto": base["c.proto"] + "// more\n", "lone.proto": base["lone.proto"] + "option (x) = \"\\\n"},
+			changes: map[string]string{"c.proto": base["c.proto"] + "option java_package = \"more\";\n", "lone.proto": base["lone.proto"] + "option (x) = \"\\\n"},
 			oldWant: []string{"c.proto", "lone.proto"}, newWant: []string{"c.proto", "lone.proto"},
 		},
 	}
@@ -257,7 +260,7 @@ func TestChangedDirAgainstGit(t *testing.T) {
 			t.Fatalf("git %v: %v\n%s", args, err, out)
 		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, "b.proto"), []byte(base["b.proto"]+"// edited\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "b.proto"), []byte(base["b.proto"]+"option java_package = \"edited\";\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
@@ -355,12 +358,12 @@ func TestSamePackageFiles(t *testing.T) {
 		{name: "nothing"},
 		{
 			name:    "one of a package of two",
-			changes: map[string]string{"lone.proto": base["lone.proto"] + "// more\n"},
+			changes: map[string]string{"lone.proto": base["lone.proto"] + "option java_package = \"more\";\n"},
 			want:    []string{"other.proto"},
 		},
 		{
 			name:    "every other file of the package",
-			changes: map[string]string{"b.proto": base["b.proto"] + "// more\n"},
+			changes: map[string]string{"b.proto": base["b.proto"] + "option java_package = \"more\";\n"},
 			want:    []string{"a.proto", "c.proto"},
 		},
 		{
@@ -443,8 +446,12 @@ func TestLoadPairCompilesAffectedOnly(t *testing.T) {
 		want    []string
 	}{
 		{
-			name:    "a comment",
-			changes: map[string]string{"a.proto": base["a.proto"] + "// more\n"},
+			name:    "a comment: nothing to compile",
+			changes: map[string]string{"a.proto": "// Copyright\n" + strings.ReplaceAll(base["a.proto"], " ", "  ")},
+		},
+		{
+			name:    "a file option",
+			changes: map[string]string{"a.proto": base["a.proto"] + "option java_package = \"more\";\n"},
 			want:    []string{"a.proto"},
 		},
 		{
@@ -482,7 +489,7 @@ func TestLoadPairCompilesAffectedOnly(t *testing.T) {
 				"ext.proto": "syntax = \"proto3\";\npackage p;\nimport \"google/protobuf/descriptor.proto\";\nextend google.protobuf.FieldOptions { int32 lvl = 50001; }\n",
 				"opt.proto": "syntax = \"proto3\";\npackage p;\nimport \"c.proto\";\nimport \"ext.proto\";\nmessage Opt { C c = 1 [(lvl) = 1]; }\n",
 			},
-			changes: map[string]string{"a.proto": base["a.proto"] + "// more\n"},
+			changes: map[string]string{"a.proto": base["a.proto"] + "option java_package = \"more\";\n"},
 			want:    []string{"a.proto", "b.proto", "c.proto", "opt.proto"},
 		},
 	}
@@ -622,7 +629,7 @@ func TestLoadPairReusesLinkedFiles(t *testing.T) {
 	l := &Loader{}
 	newIn := Input{Kind: Dir, Path: writeProtos(t, with(map[string]string{"a.proto": base["a.proto"] + "message A2 {}\n"}))}
 	v1 := Input{Kind: Dir, Path: writeProtos(t, base)}
-	v2 := Input{Kind: Dir, Path: writeProtos(t, with(map[string]string{"c.proto": base["c.proto"] + "// v2\n"}))}
+	v2 := Input{Kind: Dir, Path: writeProtos(t, with(map[string]string{"c.proto": base["c.proto"] + "option java_package = \"v2\";\n"}))}
 	_, n1, err := l.LoadPair(ctx, v1, newIn)
 	if err != nil {
 		t.Fatal(err)
@@ -687,5 +694,47 @@ func TestLinkCacheSkipsOutsideImportingInput(t *testing.T) {
 		if got := c.get(keys.key(path)) != nil; got != want {
 			t.Errorf("%s cached: %v, want %v", path, got, want)
 		}
+	}
+}
+
+// TestSameTokens checks which edits leave a file the same tokens, and that
+// files it calls the same compile to the same descriptors.
+func TestSameTokens(t *testing.T) {
+	const src = "syntax = \"proto2\";\npackage p.v1;\nmessage M {\n  optional double d = 1 [default = 1.5];\n  optional string s = 2 [json_name = \"a // b\"];\n  optional int32 n = 3;\n}\n"
+	tests := []struct {
+		name string
+		b    string
+		same bool
+	}{
+		{"a header comment", "// Copyright 2026\n// Licensed as you like.\n" + src, true},
+		{"a block comment between tokens", strings.Replace(src, "message M", "message/* the message */M", 1), true},
+		{"reformatted", strings.NewReplacer(" = ", "=", "  ", "\t", ";\n", " ;\r\n").Replace(src), true},
+		{"a trailing comment", strings.Replace(src, "int32 n = 3;", "int32 n = 3; // count", 1), true},
+		{"a number split", strings.Replace(src, "1.5", "1 .5", 1), false},
+		{"two words joined", strings.Replace(src, "int32 n", "int32n", 1), false},
+		{"a string changed", strings.Replace(src, "a // b", "a /* b", 1), false},
+		{"a field renumbered", strings.Replace(src, "= 3", "= 4", 1), false},
+		{"an unterminated comment", src + "/* open", false},
+		{"a text-format comment", strings.Replace(src, "int32 n = 3;", "int32 n = 3; # hash", 1), false},
+	}
+	compile := func(t *testing.T, text string) *descriptorpb.FileDescriptorProto {
+		t.Helper()
+		s, err := (&Loader{}).Load(context.Background(), Input{Kind: Dir, Path: writeProtos(t, map[string]string{"a.proto": text})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fd := protodesc.ToFileDescriptorProto(s.Files[0])
+		fd.SourceCodeInfo = nil
+		return fd
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := sameTokens([]byte(src), []byte(tt.b)); got != tt.same {
+				t.Fatalf("sameTokens = %v, want %v", got, tt.same)
+			}
+			if tt.same && !proto.Equal(compile(t, src), compile(t, tt.b)) {
+				t.Errorf("the same tokens compile to other descriptors")
+			}
+		})
 	}
 }

@@ -1,8 +1,10 @@
 package loader
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -119,7 +121,52 @@ func FuzzLoad(f *testing.F) {
 				t.Errorf("Load succeeded but LoadPair failed: %v", err)
 			}
 		})
+		// Files that sameTokens takes for the same are left out of
+		// LoadPair: they must compile to the same descriptors.
+		if loadErr != nil {
+			return
+		}
+		for i, variant := range []string{
+			"// a header\n" + src,
+			strings.ReplaceAll(src, " ", "  "),
+			strings.ReplaceAll(src, " ", ""),
+			strings.ReplaceAll(src, "\n", "/**/\n"),
+		} {
+			if !sameTokens([]byte(src), []byte(variant)) {
+				continue
+			}
+			sub := fmt.Sprintf("variant%d", i)
+			write(sub, "a.proto", variant)
+			write(sub, "dep.proto", fuzzDep)
+			withTimeout(t, "Load of a variant", func(ctx context.Context) {
+				v, err := l.Load(ctx, Input{Kind: Dir, Path: sub, Raw: sub})
+				if err != nil {
+					t.Errorf("the same tokens as a file that compiles fail: %v\n%q", err, variant)
+					return
+				}
+				// Bytes, not proto.Equal: each compile makes its own
+				// extension types for custom options.
+				det := proto.MarshalOptions{Deterministic: true}
+				a, _ := det.Marshal(fileProtoNoSource(s, "a.proto"))
+				b, _ := det.Marshal(fileProtoNoSource(v, "a.proto"))
+				if !bytes.Equal(a, b) {
+					t.Errorf("the same tokens compile to other descriptors:\n%q\n%q", src, variant)
+				}
+			})
+		}
 	})
+}
+
+// fileProtoNoSource returns the descriptor of path in s, without source info.
+func fileProtoNoSource(s *Schema, path string) *descriptorpb.FileDescriptorProto {
+	for _, f := range s.Files {
+		if f.Path() == path {
+			fd := protodesc.ToFileDescriptorProto(f)
+			fd.SourceCodeInfo = nil
+			return fd
+		}
+	}
+	return nil
 }
 
 // FuzzPrecheck runs the pre-compile scan alone, much faster than FuzzLoad:

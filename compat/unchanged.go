@@ -49,7 +49,9 @@ func sameFile(a, b *descriptorpb.FileDescriptorProto) bool {
 		equalStrings(a.GetDependency(), b.GetDependency()) &&
 		equalInts(a.GetPublicDependency(), b.GetPublicDependency()) &&
 		equalInts(a.GetWeakDependency(), b.GetWeakDependency()) &&
-		proto.Equal(a.GetOptions(), b.GetOptions()) &&
+		// Bytes, not proto.Equal: each compile makes its own types for
+		// custom options, which proto.Equal never finds equal.
+		equalMessages([]*descriptorpb.FileOptions{a.GetOptions()}, []*descriptorpb.FileOptions{b.GetOptions()}) &&
 		equalMessages(a.GetMessageType(), b.GetMessageType()) &&
 		equalMessages(a.GetEnumType(), b.GetEnumType()) &&
 		equalMessages(a.GetService(), b.GetService()) &&

@@ -165,6 +165,14 @@ func checkAgainst(cmd *cobra.Command, l *loader.Loader, pr *progress, newIn, old
 		if err != nil {
 			return nil, reportLoadError(cmd, err)
 		}
+		if fl.config.verbose {
+			rest := ""
+			if len(newS.Files) < len(newS.Paths) || len(oldS.Files) < len(oldS.Paths) {
+				rest = " (the others declare the same in both)"
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: compiled %d of %d files of %s and %d of %d of %s%s\n",
+				len(newS.Files), len(newS.Paths), m.new, len(oldS.Files), len(oldS.Paths), m.old, rest)
+		}
 		fs, err := compat.Check(
 			&compat.Schema{Files: oldS.Files, Paths: oldS.Paths, Packages: oldS.Packages},
 			&compat.Schema{Files: newS.Files, Paths: newS.Paths, Packages: newS.Packages},

@@ -431,33 +431,31 @@ func (f *setFile) publicDeps() []string {
 // of a custom option, which depends on the types of f's imports.
 func (f *setFile) customOptions() bool {
 	fd := new(descriptorpb.FileDescriptorProto)
-	if err := (proto.UnmarshalOptions{DiscardUnknown: false}).Unmarshal(withoutSourceInfo(f.raw), fd); err != nil {
+	if err := proto.Unmarshal(withoutSourceInfo(f.raw), fd); err != nil {
 		return true // the compile says what is wrong
 	}
-	found := false
-	var walk func(m protoreflect.Message)
-	walk = func(m protoreflect.Message) {
-		if found {
-			return
-		}
-		if strings.HasSuffix(string(m.Descriptor().FullName()), "Options") && len(m.GetUnknown()) > 0 {
-			found = true
-			return
-		}
-		m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-			switch {
-			case fd.IsExtension():
-				found = true
-			case fd.IsList() && fd.Message() != nil:
-				for i := range v.List().Len() {
-					walk(v.List().Get(i).Message())
-				}
-			case !fd.IsMap() && fd.Message() != nil:
-				walk(v.Message())
-			}
-			return !found
-		})
+	return setsCustomOptions(fd.ProtoReflect())
+}
+
+// setsCustomOptions reports whether an options message within m, a
+// descriptor proto, sets an extension or holds unknown bytes.
+func setsCustomOptions(m protoreflect.Message) bool {
+	if strings.HasSuffix(string(m.Descriptor().FullName()), "Options") && len(m.GetUnknown()) > 0 {
+		return true
 	}
-	walk(fd.ProtoReflect())
+	found := false
+	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		switch {
+		case fd.IsExtension():
+			found = true
+		case fd.IsList() && fd.Message() != nil:
+			for i := range v.List().Len() {
+				found = found || setsCustomOptions(v.List().Get(i).Message())
+			}
+		case !fd.IsMap() && fd.Message() != nil:
+			found = setsCustomOptions(v.Message())
+		}
+		return !found
+	})
 	return found
 }

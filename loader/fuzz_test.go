@@ -242,29 +242,5 @@ func seedSet() ([]byte, error) {
 // hasCustomOptions reports whether any options message of fd sets an
 // extension, or holds bytes the compiler could not attribute to a field.
 func hasCustomOptions(fd protoreflect.FileDescriptor) bool {
-	var walk func(m protoreflect.Message) bool
-	walk = func(m protoreflect.Message) bool {
-		found := false
-		isOptions := strings.HasSuffix(string(m.Descriptor().FullName()), "Options")
-		if isOptions && len(m.GetUnknown()) > 0 {
-			return true
-		}
-		m.Range(func(f protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-			switch {
-			case isOptions && f.IsExtension():
-				found = true
-			case f.IsList() && f.Message() != nil:
-				for i := range v.List().Len() {
-					if walk(v.List().Get(i).Message()) {
-						found = true
-					}
-				}
-			case !f.IsMap() && f.Message() != nil:
-				found = walk(v.Message())
-			}
-			return !found
-		})
-		return found
-	}
-	return walk(protodesc.ToFileDescriptorProto(fd).ProtoReflect())
+	return setsCustomOptions(protodesc.ToFileDescriptorProto(fd).ProtoReflect())
 }

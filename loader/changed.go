@@ -24,10 +24,11 @@ import (
 // change could have touched. An element that moved between files left one
 // changed file for another, so pairing by name still sees both ends.
 
-// Changed returns the paths of old and of new that must be compiled to
-// compare the two versions: the files whose contents differ or that only
-// one version has, and every file that imports one of those, directly or
-// through other files. The slices are sorted and never nil, so that passing
+// Changed returns the paths of old and of new that can differ once
+// compiled: the files whose contents differ (beyond comments and spacing)
+// or that only one version has, and every file that imports one of those,
+// directly or through other files. LoadPair compiles fewer: only the
+// importers that link differently. The slices are sorted and never nil, so that passing
 // them to Tree.Compile never means "everything"; they are empty when the
 // versions hold the same files.
 //
@@ -46,8 +47,8 @@ type treeDiff struct {
 	// oldPaths and newPaths are what Changed returns: the changed files
 	// and every file that imports one, directly or not. Sorted, never nil.
 	oldPaths, newPaths []string
-	// changed holds the files whose contents differ, or that only one
-	// tree has.
+	// changed holds the files whose contents differ (beyond comments and
+	// spacing, for sources), or that only one tree has.
 	changed map[string]bool
 	// reach holds the files, the same in both trees, that import a changed
 	// file, directly or not: they link to different files in each tree.
@@ -56,8 +57,9 @@ type treeDiff struct {
 	// trees, that could be scanned.
 	headers map[string]header
 	// exact is set when headers holds every file the same in both trees
-	// and neither tree is a descriptor set: LoadPair may then follow the
-	// imports itself and leave out importers that link as before.
+	// and the trees are of one kind (two descriptor sets, or two source
+	// trees): LoadPair may then follow the imports itself and leave out
+	// importers that link as before.
 	exact bool
 }
 

@@ -355,24 +355,15 @@ func headersOf(ctx context.Context, t *Tree, paths []string) ([]header, error) {
 		}
 		return out, nil
 	}
-	// Reading may go to git; scanning is cheap. Split the work in two so
-	// that a large tree uses both halves of a small machine.
-	var wg sync.WaitGroup
-	errs := make([]error, 2)
-	for part := range 2 {
-		wg.Go(func() {
-			for i := part; i < len(paths); i += 2 {
-				data, err := t.read(ctx, paths[i])
-				if err != nil {
-					errs[part] = fmt.Errorf("input %s: %s: %w", t.Input, paths[i], err)
-					return
-				}
-				out[i] = scanHeader(data)
-			}
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	err := inHalves(len(paths), func(i int) error {
+		data, err := t.read(ctx, paths[i])
+		if err != nil {
+			return fmt.Errorf("input %s: %s: %w", t.Input, paths[i], err)
+		}
+		out[i] = scanHeader(data)
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -603,29 +594,21 @@ func compileSome(ctx context.Context, t *Tree, only []string) (*Schema, error) {
 // machine.
 func sameSource(ctx context.Context, old, new *Tree, paths []string) ([]string, error) {
 	equal := make([]bool, len(paths))
-	errs := make([]error, 2)
-	var wg sync.WaitGroup
-	for part := range 2 {
-		wg.Go(func() {
-			for i := part; i < len(paths); i += 2 {
-				a, err := old.read(ctx, paths[i])
-				if err != nil {
-					errs[part] = fmt.Errorf("input %s: %s: %w", old.Input, paths[i], err)
-					return
-				}
-				b, err := new.read(ctx, paths[i])
-				if err != nil {
-					errs[part] = fmt.Errorf("input %s: %s: %w", new.Input, paths[i], err)
-					return
-				}
-				// A file the loader would refuse (not UTF-8, say) is
-				// compiled, to be refused with its reason.
-				equal[i] = precheck(b) == nil && sameTokens(a, b)
-			}
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	err := inHalves(len(paths), func(i int) error {
+		a, err := old.read(ctx, paths[i])
+		if err != nil {
+			return fmt.Errorf("input %s: %s: %w", old.Input, paths[i], err)
+		}
+		b, err := new.read(ctx, paths[i])
+		if err != nil {
+			return fmt.Errorf("input %s: %s: %w", new.Input, paths[i], err)
+		}
+		// A file the loader would refuse (not UTF-8, say) is compiled,
+		// to be refused with its reason.
+		equal[i] = precheck(b) == nil && sameTokens(a, b)
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	var out []string
@@ -710,4 +693,24 @@ func normalize(src []byte) ([]byte, bool) {
 		}
 	}
 	return out, true
+}
+
+// inHalves calls fn for 0 <= i < n, the even i in one goroutine and the odd
+// in another: reading may go to git and scanning is cheap, so that a large
+// tree uses both halves of a small machine. Each half stops at its first
+// error; the errors are joined.
+func inHalves(n int, fn func(i int) error) error {
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for part := range 2 {
+		wg.Go(func() {
+			for i := part; i < n; i += 2 {
+				if errs[part] = fn(i); errs[part] != nil {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }

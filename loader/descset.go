@@ -336,6 +336,9 @@ func (d *descriptorSet) link(in Input, paths []string, all bool) (*protoregistry
 			// Full names grow with depth: linking costs its square.
 			return nil, fmt.Errorf("%s: %s: messages nest more than %d deep: protocheck refuses deeper nesting", in.Path, fd.GetName(), MaxNestingDepth)
 		}
+		if ed := fd.GetEdition(); fd.GetSyntax() == "editions" && !slices.Contains(editions, editionName(ed)) {
+			return nil, fmt.Errorf("%s: %s: edition %s is not supported: protocheck compiles %s", in.Path, fd.GetName(), editionName(ed), supportedEditions)
+		}
 		set.File = append(set.File, fd)
 	}
 	// Open checked that the imports the set lacks are well-known types.

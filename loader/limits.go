@@ -57,7 +57,9 @@ func (s *srcScanner) at(k int) byte {
 // precheck looks at a .proto source before the compiler does, for what the
 // compiler would choke on or answer badly: bytes that are not UTF-8 (a
 // UTF-16 file otherwise yields one "invalid character" per byte) and
-// nesting deeper than MaxNestingDepth. It skips comments and string
+// nesting deeper than MaxNestingDepth; and an edition that no compiler
+// protocheck has can read, which the compilers name with a list of their
+// internal names. It skips comments and string
 // literals, and it never fails on what merely does not parse: the
 // compiler reports that better.
 func precheck(src []byte) *sourceProblem {
@@ -110,5 +112,5 @@ func precheck(src []byte) *sourceProblem {
 			return p
 		}
 	}
-	return nil
+	return unsupportedEdition(src)
 }

@@ -79,6 +79,8 @@ type Tree struct {
 	// reads counts the files the compiler read, for Loader.Progress; a
 	// pointer, since LoadPair compiles copies of a tree.
 	reads *atomic.Int64
+	// editions serves routing between the compilers (editions.go).
+	editions *editionIndex
 }
 
 // A File is one file of a Tree.
@@ -140,6 +142,7 @@ func (l *Loader) Open(ctx context.Context, in Input) (*Tree, error) {
 		return nil, err
 	}
 	t.reads = new(atomic.Int64)
+	t.editions = new(editionIndex)
 	return t, nil
 }
 
@@ -310,16 +313,57 @@ func (t *Tree) Compile(ctx context.Context, only []string) (*Schema, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Schema{Input: t.Input, Paths: t.Paths()}
-	for _, f := range files {
-		s.Files = append(s.Files, f)
-	}
+	s := &Schema{Input: t.Input, Paths: t.Paths(), Files: files}
 	slices.SortFunc(s.Files, func(a, b protoreflect.FileDescriptor) int { return strings.Compare(a.Path(), b.Path()) })
 	return s, nil
 }
 
-// compile runs the compiler on paths, of which own are the tree's files.
-func (t *Tree) compile(ctx context.Context, paths []string, own map[string]bool) (linker.Files, error) {
+// compile compiles paths, of which own are the tree's files: with the
+// newer compiler those that need it (editions.go), with the v0.14 one the
+// rest.
+func (t *Tree) compile(ctx context.Context, paths []string, own map[string]bool) ([]protoreflect.FileDescriptor, error) {
+	newer, older := t.route(ctx, paths, own)
+	var (
+		files []protoreflect.FileDescriptor
+		all   *CompileError
+	)
+	collect := func(fs []protoreflect.FileDescriptor, err error) error {
+		var ce *CompileError
+		switch {
+		case errors.As(err, &ce):
+			if all == nil {
+				all = &CompileError{Input: t.Input}
+			}
+			all.Errors = append(all.Errors, ce.Errors...)
+		case err != nil:
+			return err
+		}
+		files = append(files, fs...)
+		return nil
+	}
+	if len(older) > 0 {
+		fs, err := t.compileV014(ctx, older, own)
+		if errors.Is(err, errNewerEdition) {
+			newer = append(newer, older...) // routing could not see it coming
+		} else if err := collect(fs, err); err != nil {
+			return nil, err
+		}
+	}
+	if len(newer) > 0 {
+		if err := collect(t.compileNewer(ctx, newer, own)); err != nil {
+			return nil, err
+		}
+	}
+	if all != nil {
+		sortPosErrors(all)
+		return nil, all
+	}
+	return files, nil
+}
+
+// compileV014 runs protocompile's v0.14 compiler on paths. It returns
+// errNewerEdition when it meets a file that needs the newer compiler.
+func (t *Tree) compileV014(ctx context.Context, paths []string, own map[string]bool) ([]protoreflect.FileDescriptor, error) {
 	var (
 		errs  []reporter.ErrorWithPos
 		pre   *refusals
@@ -341,9 +385,12 @@ func (t *Tree) compile(ctx context.Context, paths []string, own map[string]bool)
 			}, nil),
 		}
 		files, err = c.Compile(ctx, paths...)
-		if err == nil || ctx.Err() != nil {
+		if err == nil || ctx.Err() != nil || pre.newer.Load() {
 			break
 		}
+	}
+	if pre.newer.Load() {
+		return nil, errNewerEdition
 	}
 	var posErr reporter.ErrorWithPos
 	if errors.As(err, &posErr) && !slices.ContainsFunc(errs, func(e reporter.ErrorWithPos) bool { return e.Error() == posErr.Error() }) {
@@ -363,7 +410,11 @@ func (t *Tree) compile(ctx context.Context, paths []string, own map[string]bool)
 	if err != nil {
 		return nil, fmt.Errorf("input %s: %w", t.Input, err)
 	}
-	return files, nil
+	out := make([]protoreflect.FileDescriptor, len(files))
+	for i, f := range files {
+		out[i] = f
+	}
+	return out, nil
 }
 
 // missingImports finds, by scanning the files of paths and what they
@@ -458,6 +509,9 @@ func (t *Tree) accessor(ctx context.Context, own map[string]bool, pre *refusals)
 			if t.loader.Progress != nil && t.reads != nil {
 				t.loader.Progress(t.Input, int(t.reads.Add(1)))
 			}
+			if pre.needsNewer(data) {
+				return nil, errNewerEdition
+			}
 			return pre.check(t.display(p), data)
 		}
 		for _, inc := range t.loader.IncludePaths {
@@ -466,6 +520,9 @@ func (t *Tree) accessor(ctx context.Context, own map[string]bool, pre *refusals)
 				data, err := readLimited(full)
 				if err != nil {
 					return nil, err
+				}
+				if pre.needsNewer(data) {
+					return nil, errNewerEdition
 				}
 				return pre.check(filepath.ToSlash(filepath.Join(inc, filepath.FromSlash(p))), data)
 			}
@@ -479,6 +536,20 @@ func (t *Tree) accessor(ctx context.Context, own map[string]bool, pre *refusals)
 type refusals struct {
 	mu   sync.Mutex
 	errs []PosError
+	// newer is set when the v0.14 compiler was handed a file that needs
+	// the newer one.
+	newer atomic.Bool
+}
+
+// needsNewer reports, and remembers, whether data is a file of an edition
+// that the newer compiler compiles and the v0.14 one does not.
+func (r *refusals) needsNewer(data []byte) bool {
+	ed, _ := editionOf(data)
+	if newCompilerEdition(ed) && slices.Contains(editions, ed) {
+		r.newer.Store(true)
+		return true
+	}
+	return false
 }
 
 // refusedError is what the compiler is told about a refused file, so that

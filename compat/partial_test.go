@@ -147,6 +147,9 @@ func TestPartialMatchesFullOnGenerated(t *testing.T) {
 		{name: "many changes", cfg: gen.Config{Files: 60, Changes: 25, Messages: 8, Fields: 6, Seed: 7}},
 		{name: "touch all", cfg: gen.Config{Files: 30, Changes: 4, TouchAll: true, Messages: 8, Fields: 6, Seed: 3}},
 		{name: "no change", cfg: small},
+		// proto3, 2023 and 2024 files importing each other: two compilers
+		// in one schema, one change in each kind of file at least.
+		{name: "editions mixed", cfg: gen.Config{Files: 60, Changes: 12, Messages: 8, Fields: 6, Seed: 5, Editions: true}},
 		{name: "file deleted from a package that stays", cfg: small, change: func(p *gen.Pair) {
 			files, _ := leaves(p.New)
 			delete(p.New, files[0])

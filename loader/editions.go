@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/bufbuild/protocompile"
 	"github.com/bufbuild/protocompile/experimental/fdp"
 	"github.com/bufbuild/protocompile/experimental/incremental"
 	"github.com/bufbuild/protocompile/experimental/incremental/queries"
@@ -285,7 +286,7 @@ var errNewerEdition = errors.New("needs the newer compiler")
 // compiler, and builds their descriptors on the files t links already.
 func (t *Tree) compileNewer(ctx context.Context, paths []string, own map[string]bool) ([]protoreflect.FileDescriptor, error) {
 	pre := &refusals{}
-	op := &newerOpener{t: t, ctx: ctx, own: own, pre: pre, names: make(map[string]string)}
+	op := &newerOpener{t: t, ctx: ctx, own: own, pre: pre, names: make(map[string]string), std: make(map[string]bool)}
 	var opts fdp.Options
 	opts.Apply(fdp.IncludeSourceCodeInfo(!t.depsOnly))
 	exec := incremental.New(incremental.WithReportOptions(report.Options{SuppressWarnings: true}))
@@ -333,7 +334,7 @@ func (t *Tree) compileNewer(ctx context.Context, paths []string, own map[string]
 	if len(results) != 1 || results[0].Value == nil {
 		return nil, fmt.Errorf("input %s: the compiler returned no descriptors", t.Input)
 	}
-	return t.buildDescriptors(results[0].Value, paths)
+	return t.buildDescriptors(results[0].Value, paths, op)
 }
 
 // errRefusedText marks the errors the compiler derives from a file that
@@ -343,7 +344,7 @@ const errRefusedText = "refused by protocheck: "
 // buildDescriptors turns the compiler's descriptor protos into linked
 // files, reusing the files t links already so that descriptors of both
 // compilers can be mixed, and returns those of paths.
-func (t *Tree) buildDescriptors(set *descriptorpb.FileDescriptorSet, paths []string) ([]protoreflect.FileDescriptor, error) {
+func (t *Tree) buildDescriptors(set *descriptorpb.FileDescriptorSet, paths []string, op *newerOpener) ([]protoreflect.FileDescriptor, error) {
 	// The compiler keeps option values as unknown fields: a round trip
 	// through the wire format reads the standard ones into their fields,
 	// as protodesc expects.
@@ -372,7 +373,13 @@ func (t *Tree) buildDescriptors(set *descriptorpb.FileDescriptorSet, paths []str
 	}
 	// The set is sorted so that every file follows what it imports.
 	for _, fp := range set.File {
-		if f, ok := t.shared[fp.GetName()]; ok {
+		f, ok := t.shared[fp.GetName()]
+		if !ok && op.standard(fp.GetName()) {
+			// The very objects the v0.14 compiler links a well-known
+			// import to: two objects for one file clash in a compile.
+			f, ok = standardFile(fp.GetName())
+		}
+		if ok {
 			if err := register(f); err != nil {
 				return nil, fmt.Errorf("input %s: %s: %w", t.Input, fp.GetName(), err)
 			}
@@ -381,7 +388,7 @@ func (t *Tree) buildDescriptors(set *descriptorpb.FileDescriptorSet, paths []str
 		if _, ok := built[fp.GetName()]; ok {
 			continue
 		}
-		f, err := protodesc.NewFile(fp, reg)
+		f, err = protodesc.NewFile(fp, reg)
 		if err != nil {
 			return nil, &CompileError{Input: t.Input, Errors: []PosError{{Path: t.display(fp.GetName()), Message: err.Error()}}}
 		}
@@ -412,6 +419,28 @@ type newerOpener struct {
 
 	mu    sync.Mutex
 	names map[string]string // import path -> name as the user opens it
+	std   map[string]bool   // well-known imports, opened from the compiler's own copies
+}
+
+// standard reports whether the file the compiler calls p is a well-known
+// import.
+func (o *newerOpener) standard(p string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.std[p]
+}
+
+// standardFile returns the descriptor the v0.14 compiler links the
+// well-known import p to.
+func standardFile(p string) (protoreflect.FileDescriptor, bool) {
+	r := protocompile.WithStandardImports(protocompile.ResolverFunc(func(string) (protocompile.SearchResult, error) {
+		return protocompile.SearchResult{}, fs.ErrNotExist
+	}))
+	res, err := r.FindFileByPath(p)
+	if err != nil || res.Desc == nil {
+		return nil, false
+	}
+	return res.Desc, true
 }
 
 // Open implements source.Opener.
@@ -439,7 +468,13 @@ func (o *newerOpener) Open(p string) (*source.File, error) {
 		}
 		data, err = readLimited(full)
 	default:
-		return source.WKTs().Open(p)
+		f, err := source.WKTs().Open(p)
+		if err == nil {
+			o.mu.Lock()
+			o.std[p] = true
+			o.mu.Unlock()
+		}
+		return f, err
 	}
 	if err != nil {
 		return nil, err

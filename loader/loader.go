@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -350,7 +351,21 @@ func (t *Tree) compile(ctx context.Context, paths []string, own map[string]bool)
 		}
 	}
 	if len(newer) > 0 {
-		if err := collect(t.compileNewer(ctx, newer, own)); err != nil {
+		nt := t
+		if len(files) > 0 {
+			// The newer compiler's files link to what the v0.14 one
+			// linked, so that no file has two objects in the schema.
+			c := *t
+			c.shared = maps.Clone(t.shared)
+			if c.shared == nil {
+				c.shared = make(map[string]protoreflect.FileDescriptor)
+			}
+			for _, f := range files {
+				addLinked(c.shared, f)
+			}
+			nt = &c
+		}
+		if err := collect(nt.compileNewer(ctx, newer, own)); err != nil {
 			return nil, err
 		}
 	}

@@ -520,10 +520,11 @@ func scanSource(src []byte) (h header, err error) {
 	return h, nil
 }
 
-// importPath reads the tokens after "import": an optional public or weak,
+// importPath reads the tokens after "import": an optional public, weak or
+// option (edition 2024's import of a file for its custom options only),
 // then one or more adjacent strings, which concatenate.
 func importPath(parts []string) (string, error) {
-	if len(parts) > 0 && (parts[0] == "public" || parts[0] == "weak") {
+	if len(parts) > 0 && (parts[0] == "public" || parts[0] == "weak" || parts[0] == "option") {
 		parts = parts[1:]
 	}
 	if len(parts) == 0 {

@@ -11,6 +11,7 @@
 #   ONLY=few1000 bench/compare.sh    # one scenario (name prefix)
 #   ONLY=floor bench/compare.sh      # protocheck against protocompile alone
 #   ONLY=growth bench/compare.sh     # 250 against 1,000 files, all changed
+#   ONLY=compilers bench/compare.sh  # protocompile's two compilers alone
 set -euo pipefail
 
 RUNS=${RUNS:-3}
@@ -144,6 +145,10 @@ scenario() {
 gen few1000 -files 1000 -changes 5 -seed 1
 gen touch500 -files 500 -changes 5 -touch-all -seed 2
 gen few250 -files 250 -changes 5 -seed 3
+# The same size in editions: a third of the files in 2023 and a third in
+# 2024 (the newer compiler takes what imports those), then all in 2024.
+gen mix1000 -files 1000 -changes 5 -seed 1 -editions mix
+gen ed1000 -files 1000 -changes 5 -seed 1 -editions 2024
 
 mkdir -p "$work/results"
 {
@@ -157,6 +162,9 @@ mkdir -p "$work/results"
 scenario few250-dir few250 dir FILE
 scenario few1000-dir few1000 dir FILE
 scenario few1000-descset few1000 descset WIRE
+scenario mix1000-dir mix1000 dir FILE
+scenario ed1000-dir ed1000 dir FILE
+scenario ed1000-descset ed1000 descset WIRE
 scenario touch500-dir touch500 dir FILE
 scenario touch500-descset touch500 descset WIRE
 
@@ -228,6 +236,34 @@ semantic() {
 }
 semantic semantic500 touch500
 floor semantic500 semantic500
+
+# compilers PAIR: protocompile's two compilers alone on both versions of a
+# pair, with source info, to protoreflect descriptors: the v0.14 compiler
+# that protocheck runs on all but edition 2024 trees, and the newer one
+# that buf builds with and protocheck routes 2024 files to.
+compilers() {
+	local pair=$1
+	case "compilers" in "$ONLY"*) ;; *) return ;; esac
+	local res="$work/results/compilers"
+	rm -rf "$res"
+	mkdir -p "$res"
+	for i in $(seq "$RUNS"); do
+		echo "compilers $pair: run $i/$RUNS" >&2
+		for c in v014 ir; do
+			(cd "$work/$pair" && measure "$res/$c" "$work/compileonly" -compiler "$c" old new)
+		done
+	done
+	python3 - "$pair" "$res/v014" "$res/ir" >>"$work/results/floor.md" <<'PY'
+import statistics, sys
+def load(p):
+    rows = [list(map(float, l.split())) for l in open(p) if l.strip()]
+    return statistics.median(r[0] for r in rows), max(r[2] for r in rows)
+pair, a, b = sys.argv[1:4]
+v, n = load(a), load(b)
+print(f"\ncompilers on {pair}, both versions: v0.14 {v[0]:.2f} s {v[1]/1024:.0f} MiB; newer {n[0]:.2f} s {n[1]/1024:.0f} MiB; newer/v0.14 {n[0]/v[0]:.2f} wall, {n[1]/v[1]:.2f} RSS")
+PY
+}
+compilers few1000
 case "growth" in "$ONLY"*)
 	gen touch250 -files 250 -changes 5 -touch-all -seed 4
 	gen touch1000 -files 1000 -changes 5 -touch-all -seed 4

@@ -149,7 +149,7 @@ func TestPartialMatchesFullOnGenerated(t *testing.T) {
 		{name: "no change", cfg: small},
 		// proto3, 2023 and 2024 files importing each other: two compilers
 		// in one schema, one change in each kind of file at least.
-		{name: "editions mixed", cfg: gen.Config{Files: 60, Changes: 12, Messages: 8, Fields: 6, Seed: 5, Editions: true}},
+		{name: "editions mixed", cfg: gen.Config{Files: 60, Changes: 12, Messages: 8, Fields: 6, Seed: 5, Editions: "mix"}},
 		{name: "file deleted from a package that stays", cfg: small, change: func(p *gen.Pair) {
 			files, _ := leaves(p.New)
 			delete(p.New, files[0])

@@ -539,6 +539,22 @@ func TestLoadPairImporterErrors(t *testing.T) {
 			new: map[string]string{"a.proto": ""},
 		},
 		{
+			name: "a nested message made local (edition 2024)",
+			old: map[string]string{
+				"a.proto": "edition = \"2024\";\npackage p;\nmessage A { export message N {} }\n",
+				"u.proto": "edition = \"2023\";\npackage p;\nimport \"a.proto\";\nmessage U { A.N n = 1; }\n",
+			},
+			new: map[string]string{"a.proto": "edition = \"2024\";\npackage p;\nmessage A { message N {} }\n"},
+		},
+		{
+			name: "a file moved to edition 2024, whose nested types are local by default",
+			old: map[string]string{
+				"a.proto": "edition = \"2023\";\npackage p;\nmessage A { enum K { K_ZERO = 0; } }\n",
+				"u.proto": "syntax = \"proto3\";\npackage p;\nimport \"a.proto\";\nmessage U { A.K k = 1; }\n",
+			},
+			new: map[string]string{"a.proto": "edition = \"2024\";\npackage p;\nmessage A { enum K { K_ZERO = 0; } }\n"},
+		},
+		{
 			name: "an enum closed",
 			old: map[string]string{
 				"a.proto": "syntax = \"proto3\";\npackage p;\nenum E { E_ZERO = 0; }\n",

@@ -7,6 +7,8 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/protocheck/protocheck/internal/visibility"
 )
 
 // An importer links to a file through the names it declares, not through
@@ -25,6 +27,8 @@ import (
 //     never sit in an importer's scope);
 //   - each message's options and extension ranges, which decide what an
 //     importer may extend it with;
+//   - each message's and enum's visibility (edition 2024's export and
+//     local), which decides whether an importer may name it at all;
 //   - each enum's closedness and options, and each value's number, which
 //     decide an importer's enum defaults and whether proto3 may use it;
 //   - each extension in full, which decides how an importer's option that
@@ -78,6 +82,9 @@ func (x exports) messages(ms protoreflect.MessageDescriptors) {
 		m := ms.Get(i)
 		var b strings.Builder
 		b.WriteString("message")
+		if !visibility.Exported(m) {
+			b.WriteString(" local") // an importer that names it fails
+		}
 		writeOptions(&b, m.Options())
 		rs := m.ExtensionRanges()
 		for j := range rs.Len() {
@@ -102,6 +109,9 @@ func (x exports) enums(es protoreflect.EnumDescriptors) {
 		b.WriteString("enum")
 		if e.IsClosed() {
 			b.WriteString(" closed")
+		}
+		if !visibility.Exported(e) {
+			b.WriteString(" local")
 		}
 		writeOptions(&b, e.Options())
 		x[e.FullName()] = b.String()

@@ -25,7 +25,7 @@ func main() {
 	flag.Uint64Var(&cfg.Seed, "seed", 1, "seed of the pseudo-random choices")
 	flag.IntVar(&cfg.Messages, "messages", 40, "messages per file, nested ones included")
 	flag.IntVar(&cfg.Fields, "fields", 20, "fields per message, about")
-	flag.BoolVar(&cfg.Editions, "editions", false, "write a third of the files in edition 2023 and a third in edition 2024")
+	flag.StringVar(&cfg.Editions, "editions", "", `"mix": a third of the files in edition 2023 and a third in 2024; "2024": every file in 2024`)
 	flag.StringVar(&out, "o", "", "directory to write old/ and new/ into (required)")
 	flag.Parse()
 	if out == "" || cfg.Files < 1 || cfg.Changes < 0 {

@@ -38,10 +38,12 @@ type Config struct {
 	Messages int
 	// Fields is the typical number of fields per message (default 20).
 	Fields int
-	// Editions writes a third of the files in edition 2023 and a third in
-	// edition 2024 (the rest in proto3), with features that keep what
-	// proto3 meant, so that trees mix what each compiler reads.
-	Editions bool
+	// Editions chooses the syntax of the files: "" writes proto3; "mix"
+	// writes a third of the files in edition 2023 and a third in edition
+	// 2024, so that trees mix what each of protocompile's compilers reads;
+	// "2024" writes every file in edition 2024. Editions files set the
+	// features that keep what proto3 meant.
+	Editions string
 }
 
 // A Pair is a generated old and new version.
@@ -156,9 +158,12 @@ func Generate(cfg Config) *Pair {
 	}
 	r := rand.New(rand.NewPCG(cfg.Seed, 0x9e3779b97f4a7c15))
 	files := layout(r, cfg.Files)
-	if cfg.Editions {
-		for i, f := range files {
+	for i, f := range files {
+		switch cfg.Editions {
+		case "mix":
 			f.edition = []string{"", "2023", "2024"}[i%3]
+		case "2024":
+			f.edition = "2024"
 		}
 	}
 	// Fill lower tiers first: their messages are what higher ones use.

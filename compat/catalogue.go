@@ -36,6 +36,7 @@ var Rules = []*Rule{
 	extensionMessageNoDelete,
 	messageNoRemoveStandardDescriptorAccessor,
 	messageSameMessageSetWireFormat,
+	messageVisibilityNoNarrowing,
 
 	// Fields.
 	fieldNoDelete,
@@ -72,6 +73,7 @@ var Rules = []*Rule{
 	enumValueSameNumber,
 	enumSameType,
 	enumSameJSONFormat,
+	enumVisibilityNoNarrowing,
 
 	// Extensions.
 	extensionNoDelete,

@@ -7,8 +7,9 @@
 // Loading happens in two steps so that a caller can skip work: Open lists
 // the input's files with a digest of each, reading as little as it can, and
 // Tree.Compile compiles all of them or a chosen subset with what they import.
-// Sources are compiled with github.com/bufbuild/protocompile; proto2, proto3
-// and edition 2023 files may be mixed in one tree.
+// Sources are compiled with github.com/bufbuild/protocompile's two
+// compilers (editions.go says which file goes to which); proto2, proto3 and
+// editions 2023, 2024 and 2026 files may be mixed in one tree.
 //
 // Every problem in the sources is reported at once, each with its file,
 // line and column, in a *CompileError.

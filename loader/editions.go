@@ -284,7 +284,15 @@ var errNewerEdition = errors.New("needs the newer compiler")
 
 // compileNewer compiles paths, and what they import, with the newer
 // compiler, and builds their descriptors on the files t links already.
-func (t *Tree) compileNewer(ctx context.Context, paths []string, own map[string]bool) ([]protoreflect.FileDescriptor, error) {
+func (t *Tree) compileNewer(ctx context.Context, paths []string, own map[string]bool) (_ []protoreflect.FileDescriptor, err error) {
+	// The newer compiler is young, and passes a panic of its own on to
+	// the caller of Run: say which input it could not compile, rather
+	// than take the process down.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("input %s: protocompile's newer compiler failed on %s: %v", t.Input, strings.Join(paths, ", "), r)
+		}
+	}()
 	pre := &refusals{}
 	op := &newerOpener{t: t, ctx: ctx, own: own, pre: pre, names: make(map[string]string), std: make(map[string]bool)}
 	var opts fdp.Options

@@ -58,6 +58,8 @@ func FuzzLoad(f *testing.F) {
 	f.Add("syntax = \"proto3\";\npackage p;\nmessage A { int32 x = 1; }\n")
 	f.Add("syntax = \"proto2\";\npackage p.q;\nimport \"dep.proto\";\nmessage A { optional dep.D d = 1; option (dep.opt) = { x: 1 d { d { s: \"x\" } } }; }\n")
 	f.Add("edition = \"2023\";\npackage p;\nimport public \"dep.proto\";\nmessage A { int32 x = 1 [features.field_presence = IMPLICIT]; }\n")
+	f.Add("edition = \"2024\";\npackage p;\nimport option \"dep.proto\";\noption features.default_symbol_visibility = EXPORT_ALL;\nexport message A { option (dep.opt) = { x: 1 }; local enum E { E_X = 0; } E e = 1; }\n")
+	f.Add("edition = \"2026\";\npackage p;\nimport \"dep.proto\";\nlocal message A { dep.D d = 1; }\n")
 	f.Fuzz(func(t *testing.T, src string) {
 		dir := t.TempDir()
 		write := func(sub, name, data string) {
@@ -105,6 +107,9 @@ func FuzzLoad(f *testing.F) {
 				for i := range fd.Imports().Len() {
 					want = append(want, fd.Imports().Get(i).Path())
 				}
+				// The scanner counts edition 2024's option-only imports
+				// too: the compiler needs their files.
+				want = append(want, protodesc.ToFileDescriptorProto(fd).GetOptionDependency()...)
 				slices.Sort(want)
 				want = slices.Compact(want)
 				got := slices.Clone(imports)

@@ -750,7 +750,8 @@ func typeTag(f protoreflect.FieldDescriptor) int32 {
 }
 
 // kindString names a field's type for messages, qualifying enums and
-// messages with their kind: "int32", "message acme.v1.User".
+// messages with their kind: "int32", "message acme.v1.User". Editions have
+// no groups: a message field with message_encoding = DELIMITED is one.
 func kindString(f protoreflect.FieldDescriptor) string {
 	switch f.Kind() {
 	case protoreflect.MessageKind:
@@ -759,6 +760,9 @@ func kindString(f protoreflect.FieldDescriptor) string {
 		}
 		return "message " + typeString(f)
 	case protoreflect.GroupKind:
+		if f.ParentFile().Syntax() == protoreflect.Editions {
+			return "delimited message " + typeString(f)
+		}
 		return "group " + typeString(f)
 	case protoreflect.EnumKind:
 		return "enum " + typeString(f)

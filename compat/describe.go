@@ -82,6 +82,7 @@ const (
 	featureJavaTag       = 1001
 	cppStringTypeTag     = 2 // pb.CppFeatures.string_type
 	javaUTF8Tag          = 2 // pb.JavaFeatures.utf8_validation
+	javaNestInFileTag    = 5 // pb.JavaFeatures.nest_in_file_class
 )
 
 // utf8Verified reports whether readers reject a string field holding
@@ -208,6 +209,12 @@ func edition(f protoreflect.FileDescriptor) descriptorpb.Edition {
 	case protoreflect.Proto3:
 		return descriptorpb.Edition_EDITION_PROTO3
 	}
+	// Both of protocompile's compilers give their files this method
+	// (protodesc's filedesc.File and the v0.14 linker's result), which
+	// saves converting the file back to a proto.
+	if e, ok := f.(interface{ Edition() int32 }); ok && e.Edition() > 0 {
+		return descriptorpb.Edition(e.Edition())
+	}
 	if fp := protoutil.ProtoFromFileDescriptor(f); fp.Edition != nil {
 		return fp.GetEdition()
 	}
@@ -261,6 +268,22 @@ func javaUTF8Verified(f protoreflect.FieldDescriptor) bool {
 		return true
 	}
 	return std
+}
+
+// javaOwnFile reports whether Java code generates d, a top-level message,
+// enum or service, as a class in a file of its own rather than nested in
+// its file's outer class. Before edition 2024 the file's
+// java_multiple_files option says; 2024 drops the option for the type's
+// (pb.java).nest_in_file_class feature, NO (a file of its own) unless the
+// type sets YES.
+func javaOwnFile(d protoreflect.Descriptor) bool {
+	f := d.ParentFile()
+	if edition(f) < descriptorpb.Edition_EDITION_2024 {
+		return fileOptions(f).GetJavaMultipleFiles()
+	}
+	const no = 1 // pb.JavaFeatures.NestInFileClass.NO
+	v, ok := customFeature(d, featureJavaTag, javaNestInFileTag)
+	return !ok || v == no
 }
 
 // typeName is the full name of a field's message or enum type, or "".

@@ -170,9 +170,6 @@ var (
 	fileSameJavaOuterClassname = fileOptionRule("FILE_SAME_JAVA_OUTER_CLASSNAME", "java_outer_classname", 8,
 		func(o *descriptorpb.FileOptions) string { return quoted(o.GetJavaOuterClassname()) },
 		languageOptionDoc("java_outer_classname", "Java", "names the outer class that holds the file's types", `"UserProto"`, `"UserProtos"`))
-	fileSameJavaMultipleFiles = fileOptionRule("FILE_SAME_JAVA_MULTIPLE_FILES", "java_multiple_files", 10,
-		func(o *descriptorpb.FileOptions) string { return boolString(o.GetJavaMultipleFiles()) },
-		languageOptionDoc("java_multiple_files", "Java", "decides whether each type gets its own top-level class or is nested", "false", "true"))
 	fileSameJavaGenericServices = fileOptionRule("FILE_SAME_JAVA_GENERIC_SERVICES", "java_generic_services", 17,
 		func(o *descriptorpb.FileOptions) string { return boolString(o.GetJavaGenericServices()) },
 		languageOptionDoc("java_generic_services", "Java", "decides whether generic service classes are emitted", "true", "false"))
@@ -210,3 +207,74 @@ var (
 		func(o *descriptorpb.FileOptions) string { return quoted(o.GetRubyPackage()) },
 		languageOptionDoc("ruby_package", "Ruby", "sets the module of the classes", `"Acme::V1"`, `"Acme::Api::V1"`))
 )
+
+// fileJavaMultipleFilesTag is the number of FileOptions.java_multiple_files.
+const fileJavaMultipleFilesTag = 10
+
+var fileSameJavaMultipleFiles = &Rule{
+	ID:         "FILE_SAME_JAVA_MULTIPLE_FILES",
+	Categories: []Category{File, Package},
+	Direction:  Both,
+	Doc: `files keep their java_multiple_files option
+
+The java_multiple_files option decides whether Java code gets a class file
+of its own for each top-level message, enum and service, or nests them all
+in the file's outer class. Changing it moves the generated classes, and
+every Java program that imports them stops compiling.
+
+  before: option java_multiple_files = false;
+  after:  option java_multiple_files = true;
+
+Edition 2024 drops the option: each type gets a file of its own unless it
+sets features.(pb.java).nest_in_file_class = YES. So moving a file that
+sets java_multiple_files = true to 2024 keeps its layout (buf reports it
+nonetheless), and moving one that does not changes it (buf misses it)
+unless each of its top-level types sets nest_in_file_class = YES. Leave
+the layout alone once code is generated with it.`,
+	run: func(p *pass) {
+		p.forEachFilePair(func(of, nf protoreflect.FileDescriptor) {
+			at, was := tokenSpan(nf, fileOptionsTag, fileJavaMultipleFilesTag), tokenSpan(of, fileOptionsTag, fileJavaMultipleFilesTag)
+			const ed2024 = descriptorpb.Edition_EDITION_2024
+			if edition(of) < ed2024 && edition(nf) < ed2024 {
+				if ov, nv := fileOptions(of).GetJavaMultipleFiles(), fileOptions(nf).GetJavaMultipleFiles(); ov != nv {
+					p.report(at, was, "file %q changed option java_multiple_files from %t to %t", nf.Path(), ov, nv)
+				}
+				return
+			}
+			// From edition 2024 the layout is decided type by type, so it
+			// is compared type by type: a file moved to 2024 with
+			// nest_in_file_class = YES on each type keeps its layout
+			// although the file-level values differ. The finding stays
+			// one per file and way of change, in the words of the option,
+			// where buf reports it.
+			reported := map[bool]bool{}
+			forEachTopLevelTypePair(of, nf, func(ot, nt protoreflect.Descriptor) {
+				if ov, nv := javaOwnFile(ot), javaOwnFile(nt); ov != nv && !reported[nv] {
+					reported[nv] = true
+					p.report(at, was, "file %q changed option java_multiple_files from %t to %t", nf.Path(), ov, nv)
+				}
+			})
+		})
+	},
+}
+
+// forEachTopLevelTypePair calls fn for every top-level message, enum and
+// service of nf whose name of has too, for the same kind of element, in
+// nf's order.
+func forEachTopLevelTypePair(of, nf protoreflect.FileDescriptor, fn func(old, new protoreflect.Descriptor)) {
+	for i, ms := 0, nf.Messages(); i < ms.Len(); i++ {
+		if om := of.Messages().ByName(ms.Get(i).Name()); om != nil {
+			fn(om, ms.Get(i))
+		}
+	}
+	for i, es := 0, nf.Enums(); i < es.Len(); i++ {
+		if oe := of.Enums().ByName(es.Get(i).Name()); oe != nil {
+			fn(oe, es.Get(i))
+		}
+	}
+	for i, ss := 0, nf.Services(); i < ss.Len(); i++ {
+		if os := of.Services().ByName(ss.Get(i).Name()); os != nil {
+			fn(os, ss.Get(i))
+		}
+	}
+}

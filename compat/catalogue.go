@@ -62,6 +62,7 @@ var Rules = []*Rule{
 	fieldWireCompatibleOneof,
 	messageSameRequiredFields,
 	messageSameJSONFormat,
+	messageSameGoAPILevel,
 
 	// Enums.
 	enumNoDelete,

@@ -78,11 +78,14 @@ const (
 	featureEnumTypeTag   = 2  // FeatureSet.enum_type
 	featureUTF8Tag       = 4  // FeatureSet.utf8_validation
 	featureJSONFormatTag = 6  // FeatureSet.json_format
+	fileFeaturesTag      = 50 // FileOptions.features
 	featureCppTag        = 1000
 	featureJavaTag       = 1001
+	featureGoTag         = 1002
 	cppStringTypeTag     = 2 // pb.CppFeatures.string_type
 	javaUTF8Tag          = 2 // pb.JavaFeatures.utf8_validation
 	javaNestInFileTag    = 5 // pb.JavaFeatures.nest_in_file_class
+	goAPILevelTag        = 2 // pb.GoFeatures.api_level
 )
 
 // utf8Verified reports whether readers reject a string field holding
@@ -124,19 +127,28 @@ func jsonFormat(d protoreflect.Descriptor) descriptorpb.FeatureSet_JsonFormat {
 // read from the encoded options.
 func customFeature(d protoreflect.Descriptor, ext, field protowire.Number) (uint64, bool) {
 	for ; d != nil; d = d.Parent() {
-		fs := featuresOf(d)
-		if fs == nil {
-			continue
+		if v, ok := ownCustomFeature(d, ext, field); ok {
+			return v, true
 		}
-		b, err := proto.MarshalOptions{Deterministic: true}.Marshal(fs)
-		if err != nil {
-			continue
-		}
-		if inner, ok := lastField(b, ext); ok {
-			if v, ok := lastField(inner, field); ok {
-				if n, m := protowire.ConsumeVarint(v); m > 0 {
-					return n, true
-				}
+	}
+	return 0, false
+}
+
+// ownCustomFeature is customFeature for the features set on d itself,
+// not inherited.
+func ownCustomFeature(d protoreflect.Descriptor, ext, field protowire.Number) (uint64, bool) {
+	fs := featuresOf(d)
+	if fs == nil {
+		return 0, false
+	}
+	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(fs)
+	if err != nil {
+		return 0, false
+	}
+	if inner, ok := lastField(b, ext); ok {
+		if v, ok := lastField(inner, field); ok {
+			if n, m := protowire.ConsumeVarint(v); m > 0 {
+				return n, true
 			}
 		}
 	}
@@ -284,6 +296,36 @@ func javaOwnFile(d protoreflect.Descriptor) bool {
 	const no = 1 // pb.JavaFeatures.NestInFileClass.NO
 	v, ok := customFeature(d, featureJavaTag, javaNestInFileTag)
 	return !ok || v == no
+}
+
+// goAPILevels names the values of pb.GoFeatures.APILevel.
+var goAPILevels = map[uint64]string{1: "API_OPEN", 2: "API_HYBRID", 3: "API_OPAQUE"}
+
+// goAPILevel is the Go API that protoc-gen-go generates for m, and the
+// element whose (pb.go).api_level feature decides it (nil for the
+// edition's default): the feature set on m, else on the nearest enclosing
+// message, else on the file, else the edition's default, API_OPAQUE from
+// edition 2024. API_LEVEL_UNSPECIFIED, the default before 2024, leaves
+// the choice to protoc-gen-go, which generates the open struct API unless
+// run with its default_api_level option; a message set to it takes its
+// parent's level, as protoc-gen-go does.
+func goAPILevel(m protoreflect.MessageDescriptor) (string, protoreflect.Descriptor) {
+	for d := protoreflect.Descriptor(m); d != nil; d = d.Parent() {
+		v, ok := ownCustomFeature(d, featureGoTag, goAPILevelTag)
+		if !ok {
+			continue
+		}
+		if name, ok := goAPILevels[v]; ok {
+			return name, d
+		}
+		if _, isFile := d.(protoreflect.FileDescriptor); isFile {
+			return "API_OPEN", d
+		}
+	}
+	if edition(m.ParentFile()) >= descriptorpb.Edition_EDITION_2024 {
+		return "API_OPAQUE", nil
+	}
+	return "API_OPEN", nil
 }
 
 // typeName is the full name of a field's message or enum type, or "".

@@ -93,3 +93,56 @@ Keep json_format = ALLOW once the message is in use.`,
 		})
 	},
 }
+
+var messageSameGoAPILevel = &Rule{
+	ID:         "MESSAGE_SAME_GO_API_LEVEL",
+	Categories: []Category{File, Package},
+	Direction:  Both,
+	Doc: `messages keep their Go API level
+
+The (pb.go).api_level feature decides the Go code that protoc-gen-go
+generates for a message: API_OPEN exports the struct fields, API_OPAQUE
+hides them behind getters, setters, has and clear methods, and
+API_HYBRID generates both. Go code that reads or writes a field of the
+struct stops compiling when the fields are hidden, and code written for
+the accessors of one level may not find them in another. Edition 2024
+changes the default from the open API to API_OPAQUE, so moving a file to
+2024 as it is changes every message. buf has no rule for it.
+
+  before: edition = "2023"; message User { string name = 1; }  // u.Name
+  after:  edition = "2024"; message User { string name = 1; }  // u.GetName()
+
+Keep the level: a file moved to 2024 keeps its Go code with
+
+  import option "google/protobuf/go_features.proto";
+  option features.(pb.go).api_level = API_OPEN;
+
+and can then move message by message. Before 2024 the level is left to
+protoc-gen-go, open unless it runs with default_api_level.`,
+	run: func(p *pass) {
+		p.forEachMessagePair(func(om, nm protoreflect.MessageDescriptor) {
+			if om.IsMapEntry() || nm.IsMapEntry() {
+				return // no Go type of its own
+			}
+			ol, od := goAPILevel(om)
+			nl, nd := goAPILevel(nm)
+			if ol != nl {
+				p.report(goAPILevelSpan(nm, nd), goAPILevelSpan(om, od),
+					"message %s changed Go API level from %s to %s", nm.FullName(), ol, nl)
+			}
+		})
+	},
+}
+
+// goAPILevelSpan locates the api_level feature on set, the message or
+// file that decides m's level, or m itself when the edition's default
+// does.
+func goAPILevelSpan(m protoreflect.MessageDescriptor, set protoreflect.Descriptor) Span {
+	switch set := set.(type) {
+	case protoreflect.FileDescriptor:
+		return tokenSpan(set, fileOptionsTag, fileFeaturesTag, featureGoTag, goAPILevelTag)
+	case protoreflect.MessageDescriptor:
+		return spanOf(set, messageOptsTag, messageFeaturesTag, featureGoTag, goAPILevelTag)
+	}
+	return spanOf(m)
+}

@@ -8,20 +8,22 @@
 #
 #   bench/history.sh                   # 500 files, 20 tags
 #   FILES=1000 TAGS=10 bench/history.sh
+#   EDITIONS=2024 bench/history.sh     # every file in edition 2024 (or mix)
 set -euo pipefail
 
 FILES=${FILES:-500}
 TAGS=${TAGS:-20}
+EDITIONS=${EDITIONS:-}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${WORK:-/tmp/protocheck-history}
-repo="$work/repo-$FILES-$TAGS"
+repo="$work/repo-$FILES-$TAGS${EDITIONS:+-$EDITIONS}"
 mkdir -p "$work"
 
 (cd "$root" && go build -o "$work/protocheck" ./cmd/protocheck)
 
 if [ ! -f "$repo/.done" ]; then
 	rm -rf "$repo" "$work/gen"
-	(cd "$root" && go run ./internal/cmd/genschema -files "$FILES" -changes 0 -o "$work/gen" 2>/dev/null)
+	(cd "$root" && go run ./internal/cmd/genschema -files "$FILES" -changes 0 -editions "$EDITIONS" -o "$work/gen" 2>/dev/null)
 	mkdir -p "$repo"
 	cp -r "$work/gen/old/." "$repo/"
 	cd "$repo"

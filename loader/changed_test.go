@@ -754,3 +754,47 @@ func TestSameTokens(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadPairIncludePaths covers files of an include path imported by
+// files compiled in different rounds: the compiler refuses two objects for
+// one file, so they must be linked once for both versions.
+func TestLoadPairIncludePaths(t *testing.T) {
+	deps := writeProtos(t, map[string]string{
+		"x/r.proto": "syntax = \"proto3\";\npackage x;\nmessage R { int32 a = 1; }\n",
+		"x/m.proto": "syntax = \"proto3\";\npackage x;\nimport \"x/r.proto\";\nmessage M { R r = 1; }\n",
+	})
+	old := map[string]string{
+		"t/c.proto":   "syntax = \"proto3\";\npackage t;\nmessage C { int32 a = 1; }\n",
+		"t/rc.proto":  "syntax = \"proto3\";\npackage t;\nimport \"t/c.proto\";\nimport \"x/m.proto\";\nmessage RC { C c = 1; x.M m = 2; }\n",
+		"t/h.proto":   "syntax = \"proto3\";\npackage t;\nimport \"t/rc.proto\";\nmessage H { RC rc = 1; }\n",
+		"t/gpr.proto": "syntax = \"proto3\";\npackage t;\nimport \"x/m.proto\";\nmessage GPR { x.M m = 1; }\n",
+		"t/opt.proto": "syntax = \"proto3\";\npackage t;\nimport \"google/protobuf/descriptor.proto\";\nextend google.protobuf.MessageOptions { int32 tag = 50001; }\n",
+		"t/gp.proto":  "syntax = \"proto3\";\npackage t;\nimport \"t/gpr.proto\";\nimport \"t/rc.proto\";\nimport \"t/opt.proto\";\nmessage GP { option (t.tag) = 1; GPR g = 1; RC rc = 2; }\n",
+	}
+	new := maps.Clone(old)
+	new["t/c.proto"] = "syntax = \"proto3\";\npackage t;\nmessage C { int32 a = 1; int32 b = 2; }\n"
+	new["t/h.proto"] = "syntax = \"proto3\";\npackage t;\nimport \"t/rc.proto\";\nmessage H { RC rc = 1; int32 z = 2; }\n"
+	ctx := context.Background()
+	l := &Loader{IncludePaths: []string{deps}}
+	o, n, err := l.LoadPair(ctx, Input{Kind: Dir, Path: writeProtos(t, old)}, Input{Kind: Dir, Path: writeProtos(t, new)})
+	if err != nil {
+		t.Fatalf("LoadPair: %v", err)
+	}
+	for _, s := range []*Schema{o, n} {
+		for _, f := range s.Files {
+			if f.Path() == "x/m.proto" || f.Path() == "x/r.proto" {
+				t.Errorf("%s: a file of an include path is listed as the input's", f.Path())
+			}
+		}
+	}
+
+	// An error in a file of an include path names it by its import path,
+	// not as if it were under the input.
+	bad := writeProtos(t, map[string]string{"x/r.proto": "syntax = \"proto3\";\npackage x;\nmessage R { int32 a = 1; int32 b = 1; }\n"})
+	l = &Loader{IncludePaths: []string{bad}}
+	in := Input{Kind: Dir, Path: writeProtos(t, map[string]string{"a.proto": "syntax = \"proto3\";\nimport \"x/r.proto\";\nmessage A { x.R r = 1; }\n"})}
+	_, err = l.Load(ctx, in)
+	if want := "x/r.proto:3:36: message x.R: fields a and b both have the same tag 1"; err == nil || err.Error() != want {
+		t.Errorf("error = %v\nwant    %s", err, want)
+	}
+}

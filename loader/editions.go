@@ -152,6 +152,9 @@ type editionIndex struct {
 
 	mu      sync.Mutex
 	headers map[string]routeInfo // by import path
+
+	ownOnce sync.Once
+	own     map[string]bool // the tree's own files, for outsideOnly
 }
 
 // routeInfo is what routing knows of one file.
@@ -259,6 +262,47 @@ func (t *Tree) routeInfo(ctx context.Context, p string, own map[string]bool) rou
 	t.editions.headers[p] = info
 	t.editions.mu.Unlock()
 	return info
+}
+
+// outsideOnly reports whether p is a file of an include path that imports,
+// directly or not, none of the tree's own files, as far as its header
+// says: a file both versions link the same.
+func (t *Tree) outsideOnly(ctx context.Context, p string) bool {
+	if t.editions == nil || t.includeFile(p) == "" {
+		return false
+	}
+	t.editions.ownOnce.Do(func() {
+		t.editions.own = make(map[string]bool, len(t.Files))
+		for _, f := range t.Files {
+			t.editions.own[f.Path] = true
+		}
+	})
+	own := t.editions.own
+	seen := make(map[string]bool)
+	var visit func(p string) bool
+	visit = func(p string) bool {
+		if seen[p] {
+			return true
+		}
+		seen[p] = true
+		if own[p] {
+			return false
+		}
+		if t.includeFile(p) == "" {
+			return isWellKnown(p)
+		}
+		info := t.routeInfo(ctx, p, own)
+		if !info.known {
+			return false
+		}
+		for _, imp := range info.imports {
+			if !visit(imp) {
+				return false
+			}
+		}
+		return true
+	}
+	return visit(p)
 }
 
 // includeFile returns the file of an include path that the import p
@@ -467,14 +511,8 @@ func (o *newerOpener) Open(p string) (*source.File, error) {
 			o.t.loader.Progress(o.t.Input, int(o.t.reads.Add(1)))
 		}
 	case o.t.includeFile(p) != "":
-		full := o.t.includeFile(p)
-		for _, inc := range o.t.loader.IncludePaths {
-			if filepath.Join(o.t.loader.abs(inc), filepath.FromSlash(p)) == full {
-				name = filepath.ToSlash(filepath.Join(inc, filepath.FromSlash(p)))
-				break
-			}
-		}
-		data, err = readLimited(full)
+		name = p // named by its import path, as in every message
+		data, err = readLimited(o.t.includeFile(p))
 	default:
 		f, err := source.WKTs().Open(p)
 		if err == nil {

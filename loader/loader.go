@@ -539,7 +539,7 @@ func (t *Tree) accessor(ctx context.Context, own map[string]bool, pre *refusals)
 				if pre.needsNewer(data) {
 					return nil, errNewerEdition
 				}
-				return pre.check(filepath.ToSlash(filepath.Join(inc, filepath.FromSlash(p))), data)
+				return pre.check(p, data) // named by its import path, as in every message
 			}
 		}
 		return nil, fs.ErrNotExist
@@ -622,7 +622,9 @@ func (e *CompileError) Error() string {
 func newCompileError(t *Tree, errs []reporter.ErrorWithPos) *CompileError {
 	ce := &CompileError{Input: t.Input}
 	show := func(name string) string {
-		if name != "" && t.display != nil {
+		// Files of include paths and well-known imports are named by
+		// their import path: they are not under the input.
+		if _, own := t.file(name); own && t.display != nil {
 			return t.display(name)
 		}
 		return name

@@ -234,6 +234,11 @@ func (p *pairPlan) compile(ctx context.Context, batch []string) error {
 					queue = append(queue, imp)
 				case own && p.shared[imp] == nil:
 					need = append(need, imp)
+				case !own && p.shared[imp] == nil && s.t.outsideOnly(ctx, imp):
+					// A file of an include path is the same for both
+					// trees: linked once, it is one object wherever it
+					// is imported, as the compiler requires.
+					need = append(need, imp)
 				}
 			}
 		}

@@ -578,7 +578,7 @@ func (t *Tree) sourceInfoMode() protocompile.SourceInfoMode {
 // compileSome is t.Compile, without starting the compiler for no files.
 func compileSome(ctx context.Context, t *Tree, only []string) (*Schema, error) {
 	if only != nil && len(only) == 0 {
-		return &Schema{Input: t.Input, Paths: t.Paths()}, nil
+		return &Schema{Input: t.Input, Paths: t.Paths(), Notes: t.Notes}, nil
 	}
 	return t.Compile(ctx, only)
 }

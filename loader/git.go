@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"strings"
 	"sync"
 
@@ -53,7 +52,7 @@ func (l *Loader) openGit(ctx context.Context, in Input) (*Tree, error) {
 	t.display = func(p string) string { return in.Raw + ":" + p }
 	blobs := make(map[string]string) // path -> blob id
 	for _, e := range entries {
-		if !strings.HasSuffix(e.Path, ".proto") || hiddenPath(e.Path) {
+		if !strings.HasSuffix(e.Path, ".proto") {
 			continue
 		}
 		if len(t.Files) >= MaxFiles {
@@ -98,15 +97,4 @@ func (l *Loader) openGit(ctx context.Context, in Input) (*Tree, error) {
 		return data, nil
 	}
 	return t, nil
-}
-
-// hiddenPath reports whether a path lies in a directory whose name starts
-// with a dot, which directory inputs skip too.
-func hiddenPath(p string) bool {
-	for dir := path.Dir(p); dir != "." && dir != "/"; dir = path.Dir(dir) {
-		if strings.HasPrefix(path.Base(dir), ".") {
-			return true
-		}
-	}
-	return false
 }

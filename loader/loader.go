@@ -64,6 +64,9 @@ type Tree struct {
 	Input Input
 	// Files are the input's own files, sorted by path.
 	Files []File
+	// Notes say what of the input was left out, and why (a file that is
+	// not a regular file, a link that loops), for the user to see.
+	Notes []string
 
 	loader *Loader
 	// read returns the contents of one of Files.
@@ -125,6 +128,8 @@ type Schema struct {
 	// Packages gives the package of files of Paths left out of Files, when
 	// the loader knows it (LoadPair does): package-level rules need it.
 	Packages map[string]string
+	// Notes say what of the input was left out, and why (Tree.Notes).
+	Notes []string
 }
 
 // Load opens in and compiles all of its files.
@@ -187,40 +192,12 @@ func (l *Loader) openDir(in Input) (*Tree, error) {
 	t := &Tree{Input: in, loader: l}
 	t.display = func(p string) string { return path.Join(filepath.ToSlash(in.Path), p) }
 	contents := make(map[string][]byte)
-	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return fmt.Errorf("input %s: %w", in, unwrapPathError(err))
-		}
-		if d.IsDir() {
-			if p != root && strings.HasPrefix(d.Name(), ".") {
-				return filepath.SkipDir // .git, .cache and the like hold no schema
-			}
-			return nil
-		}
-		if !strings.HasSuffix(d.Name(), ".proto") {
-			return nil
-		}
-		rel, err := filepath.Rel(root, p)
-		if err != nil {
-			return err
-		}
-		rel = filepath.ToSlash(rel)
-		data, err := readLimited(p)
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				err = errors.New("symbolic link to a file that does not exist")
-			}
-			return fmt.Errorf("%s: %w", t.display(rel), err)
-		}
-		if len(contents) >= MaxFiles {
-			return fmt.Errorf("input %s: more than %d .proto files", in, MaxFiles)
-		}
-		contents[rel] = data
-		sum := sha256.Sum256(data)
-		t.Files = append(t.Files, File{Path: rel, Digest: hex.EncodeToString(sum[:])})
-		return nil
-	})
+	w := dirWalk{in: in, t: t, contents: contents}
+	real, err := filepath.EvalSymlinks(root)
 	if err != nil {
+		return nil, fmt.Errorf("input %s: %w", in, unwrapPathError(err))
+	}
+	if err := w.walk(root, "", []string{real}); err != nil {
 		return nil, err
 	}
 	if len(t.Files) == 0 {
@@ -234,6 +211,77 @@ func (l *Loader) openDir(in Input) (*Tree, error) {
 		return nil, fs.ErrNotExist
 	}
 	return t, nil
+}
+
+// dirWalk lists a directory input's .proto files as buf does: in every
+// directory, dot-directories too (but .git, which holds no schema), and
+// through symbolic links to directories, never twice around a loop.
+type dirWalk struct {
+	in       Input
+	t        *Tree
+	contents map[string][]byte
+}
+
+// walk reads the directory dir, whose path relative to the input's root
+// is rel; chain holds the real paths of dir and the directories above it,
+// to stop at a link back to one of them.
+func (w *dirWalk) walk(dir, rel string, chain []string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("input %s: %w", w.in, unwrapPathError(err))
+	}
+	for _, e := range entries {
+		name := e.Name()
+		full := filepath.Join(dir, name)
+		relPath := path.Join(rel, name)
+		mode := e.Type()
+		if mode&fs.ModeSymlink != 0 {
+			st, err := os.Stat(full)
+			if err != nil {
+				if !strings.HasSuffix(name, ".proto") {
+					continue // a dangling link to something else
+				}
+				if errors.Is(err, fs.ErrNotExist) {
+					err = errors.New("symbolic link to a file that does not exist")
+				}
+				return fmt.Errorf("%s: %w", w.t.display(relPath), dropPath(err))
+			}
+			mode = st.Mode().Type()
+		}
+		switch {
+		case mode.IsDir():
+			if name == ".git" {
+				continue // git's own files, not a schema
+			}
+			real, err := filepath.EvalSymlinks(full)
+			if err != nil {
+				return fmt.Errorf("input %s: %w", w.in, unwrapPathError(err))
+			}
+			if slices.Contains(chain, real) {
+				w.t.Notes = append(w.t.Notes, fmt.Sprintf("%s: a symbolic link back to a directory above it: not followed", w.t.display(relPath)))
+				continue
+			}
+			if err := w.walk(full, relPath, append(slices.Clip(chain), real)); err != nil {
+				return err
+			}
+		case !strings.HasSuffix(name, ".proto"):
+		case !mode.IsRegular():
+			// A FIFO would block the read for ever; a device may never end.
+			w.t.Notes = append(w.t.Notes, fmt.Sprintf("%s: not a regular file: skipped", w.t.display(relPath)))
+		default:
+			data, err := readLimited(full)
+			if err != nil {
+				return fmt.Errorf("%s: %w", w.t.display(relPath), err)
+			}
+			if len(w.contents) >= MaxFiles {
+				return fmt.Errorf("input %s: more than %d .proto files", w.in, MaxFiles)
+			}
+			w.contents[relPath] = data
+			sum := sha256.Sum256(data)
+			w.t.Files = append(w.t.Files, File{Path: relPath, Digest: hex.EncodeToString(sum[:])})
+		}
+	}
+	return nil
 }
 
 // readLimited reads a file, refusing one larger than MaxFileSize.
@@ -314,7 +362,7 @@ func (t *Tree) Compile(ctx context.Context, only []string) (*Schema, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Schema{Input: t.Input, Paths: t.Paths(), Files: files}
+	s := &Schema{Input: t.Input, Paths: t.Paths(), Files: files, Notes: t.Notes}
 	slices.SortFunc(s.Files, func(a, b protoreflect.FileDescriptor) int { return strings.Compare(a.Path(), b.Path()) })
 	return s, nil
 }

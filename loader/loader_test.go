@@ -73,8 +73,7 @@ package acme.v1;
 import "acme/v1/user.proto";
 message Event { User user = 1; string kind = 2 [features.field_presence = IMPLICIT]; }
 `,
-	"README.md":       "not a proto file",
-	".hidden/x.proto": "this is skipped",
+	"README.md": "not a proto file",
 }
 
 func TestDirectory(t *testing.T) {
@@ -98,6 +97,23 @@ func TestDirectory(t *testing.T) {
 	loc := s.Files[2].SourceLocations().ByDescriptor(s.Files[2].Messages().ByName("User").Fields().ByName("balance"))
 	if loc.StartLine != 6 || loc.StartColumn != 2 {
 		t.Errorf("User.balance at %d:%d, want 6:2 (0-based)", loc.StartLine, loc.StartColumn)
+	}
+}
+
+// TestDirectoryDotDirs reads dot-directories, as buf does (a schema under
+// .api/ is checked), but not git's own directory.
+func TestDirectoryDotDirs(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		".api/h.proto":   "syntax = \"proto3\";\npackage h;\nmessage H {}\n",
+		".git/x.proto":   "git's own directory is skipped",
+		"a/.b/c/d.proto": "syntax = \"proto3\";\npackage d;\nmessage D {}\n",
+	})
+	s, err := load(t, &loader.Loader{}, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{".api/h.proto", "a/.b/c/d.proto"}, s.Paths); diff != "" {
+		t.Errorf("paths (-want +got):\n%s", diff)
 	}
 }
 

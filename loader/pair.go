@@ -83,7 +83,7 @@ func (l *Loader) LoadPair(ctx context.Context, old, new Input) (oldSchema, newSc
 	}
 	schema := func(s *pairSide) *Schema {
 		slices.SortFunc(s.files, func(a, b protoreflect.FileDescriptor) int { return strings.Compare(a.Path(), b.Path()) })
-		return &Schema{Input: s.t.Input, Files: s.files, Paths: s.t.Paths(), Packages: packages}
+		return &Schema{Input: s.t.Input, Files: s.files, Paths: s.t.Paths(), Packages: packages, Notes: s.t.Notes}
 	}
 	return schema(p.sides[0]), schema(p.sides[1]), nil
 }

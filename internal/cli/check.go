@@ -165,6 +165,7 @@ func checkAgainst(cmd *cobra.Command, l *loader.Loader, pr *progress, newIn, old
 		if err != nil {
 			return nil, reportLoadError(cmd, err)
 		}
+		printNotes(cmd, newS, oldS)
 		if fl.config.verbose {
 			rest := ""
 			if len(newS.Files) < len(newS.Paths) || len(oldS.Files) < len(oldS.Paths) {
@@ -230,6 +231,20 @@ func loadAll(ctx context.Context, l *loader.Loader, inputs ...loader.Input) ([]*
 	}
 	wg.Wait()
 	return schemas, errors.Join(errs...)
+}
+
+// printNotes prints on stderr what the loader left out of the inputs,
+// each once.
+func printNotes(cmd *cobra.Command, schemas ...*loader.Schema) {
+	seen := make(map[string]bool)
+	for _, s := range schemas {
+		for _, n := range s.Notes {
+			if !seen[n] {
+				seen[n] = true
+				fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: %s\n", n)
+			}
+		}
+	}
 }
 
 // reportLoadError prints compile errors one per line, as editors expect,

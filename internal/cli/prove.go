@@ -471,6 +471,7 @@ func runProve(cmd *cobra.Command, oldArg, newArg string, fl proveFlags) error {
 		return reportLoadError(cmd, err)
 	}
 	old, new := schemas[0], schemas[1]
+	printNotes(cmd, new, old)
 	opts := roundtrip.Options{Samples: fl.samples, Seed: fl.seed, Progress: pr.proving}
 	if fl.message != "" {
 		name := protoreflect.FullName(strings.TrimPrefix(fl.message, "."))

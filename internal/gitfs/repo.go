@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,7 +33,13 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 		return nil, fmt.Errorf("open repository: %w", err)
 	}
 	if !fi.IsDir() {
-		return nil, fmt.Errorf("not a git repository: %s is not a directory", abs)
+		// In a linked work tree (git worktree add) and in a submodule,
+		// .git is a file that points at the git directory: git finds it
+		// from the work tree.
+		if !isGitFile(abs) {
+			return nil, fmt.Errorf("not a git repository: %s is not a directory", abs)
+		}
+		abs = filepath.Dir(abs)
 	}
 	out, err := git(ctx, abs, "rev-parse", "--absolute-git-dir", "--is-bare-repository", "--is-inside-work-tree")
 	if err != nil {
@@ -181,4 +188,20 @@ func firstLine(stderr []byte) string {
 func (r *Repo) isShallow(ctx context.Context) bool {
 	out, err := r.run(ctx, "rev-parse", "--is-shallow-repository")
 	return err == nil && strings.TrimSpace(string(out)) == "true"
+}
+
+// isGitFile reports whether p is a .git file: "gitdir: PATH", which stands
+// for the git directory of a linked work tree or a submodule.
+func isGitFile(p string) bool {
+	if filepath.Base(p) != ".git" {
+		return false
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, len("gitdir:"))
+	n, _ := io.ReadFull(f, head)
+	return string(head[:n]) == "gitdir:"
 }

@@ -92,6 +92,16 @@ func checkBaselines(cmd *cobra.Command, input string, bf baselineFlags) (loader.
 		if err != nil {
 			return newIn, nil, fmt.Errorf("--against-history: %w", err)
 		}
+		if len(commits) < bf.againstHistory {
+			// A shallow clone (CI checks out one commit by default)
+			// ends its history early: comparing with what it has would
+			// check less than was asked, without a word.
+			if repo.IsShallow(ctx) {
+				return newIn, nil, fmt.Errorf("--against-history %d: the repository is a shallow clone and holds %s that changed %s; run \"git fetch --unshallow\" to fetch the full history",
+					bf.againstHistory, plural(len(commits), "commit"), path)
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: --against-history %d: only %s changed %s\n", bf.againstHistory, plural(len(commits), "commit"), path)
+		}
 		for _, c := range commits {
 			revs = append(revs, baseline{loader.Input{
 				Kind: loader.Git, Path: repo.Root(), RefKind: "commit", Ref: c, Subdir: sub,
@@ -184,4 +194,12 @@ which writes only when the check passes.`,
 	cmd.Flags().StringVarP(&out, "output", "o", "", "the file to write")
 	cmd.Flags().StringSliceVarP(&includes, "include", "I", nil, "directories to search for imports the input does not hold")
 	return cmd
+}
+
+// plural writes n and noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

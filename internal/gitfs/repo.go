@@ -183,9 +183,9 @@ func firstLine(stderr []byte) string {
 	return ""
 }
 
-// isShallow reports whether the repository is a shallow clone, whose
+// IsShallow reports whether the repository is a shallow clone, whose
 // history stops at a boundary and so may lack the commit asked for.
-func (r *Repo) isShallow(ctx context.Context) bool {
+func (r *Repo) IsShallow(ctx context.Context) bool {
 	out, err := r.run(ctx, "rev-parse", "--is-shallow-repository")
 	return err == nil && strings.TrimSpace(string(out)) == "true"
 }

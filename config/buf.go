@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 
@@ -182,7 +181,7 @@ func (d *decoder) bufV2(root *yaml.Node) []Module {
 }
 
 // loadWork reads a buf.work.yaml and the buf.yaml of each directory.
-func loadWork(name string, data []byte) (*File, error) {
+func loadWork(src Source, name string, data []byte) (*File, error) {
 	d := &decoder{path: name}
 	f := &File{Path: name, Format: BufWork, Version: "v1"}
 	root := d.parseYAML(data)
@@ -210,7 +209,7 @@ func loadWork(name string, data []byte) (*File, error) {
 	f.Warnings = d.warnings
 	base := filepath.Dir(name)
 	for _, dir := range dirs {
-		sub, err := findIn(filepath.Join(base, filepath.FromSlash(dir.path)), []string{"buf.yaml", "buf.yml"})
+		sub, err := findIn(src, filepath.Join(base, filepath.FromSlash(dir.path)), []string{"buf.yaml", "buf.yml"})
 		if err != nil {
 			return nil, err
 		}
@@ -218,7 +217,7 @@ func loadWork(name string, data []byte) (*File, error) {
 			f.Modules = append(f.Modules, Module{Root: dir.path})
 			continue
 		}
-		mf, err := Load(sub)
+		mf, err := LoadFrom(src, sub)
 		if err != nil {
 			return nil, err
 		}
@@ -231,17 +230,3 @@ func loadWork(name string, data []byte) (*File, error) {
 	return f, nil
 }
 
-// findIn returns the first of names that is a file in dir, or "".
-func findIn(dir string, names []string) (string, error) {
-	for _, n := range names {
-		p := filepath.Join(dir, n)
-		st, err := os.Stat(p)
-		if err == nil && st.Mode().IsRegular() {
-			return p, nil
-		}
-		if err != nil && !os.IsNotExist(err) {
-			return "", fmt.Errorf("config %s: %w", p, unwrapPathError(err))
-		}
-	}
-	return "", nil
-}

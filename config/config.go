@@ -159,12 +159,17 @@ func FormatOf(name string) Format {
 // the buf.yaml of each of its directories. The error, when a file has
 // problems, is an ErrorList.
 func Load(name string) (*File, error) {
-	data, err := os.ReadFile(name)
+	return LoadFrom(Disk, name)
+}
+
+// LoadFrom is Load over the files of src.
+func LoadFrom(src Source, name string) (*File, error) {
+	data, err := src.ReadFile(name)
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", name, unwrapPathError(err))
 	}
 	if FormatOf(name) == BufWork {
-		return loadWork(name, data)
+		return loadWork(src, name, data)
 	}
 	return Parse(name, data)
 }

@@ -93,7 +93,13 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 	if err != nil {
 		return err
 	}
-	cc, err := loadCheckConfig(cmd, input, fl.config, &fl)
+	// The configuration comes from the version the schema comes from: in
+	// a pre-commit hook, the staged one.
+	newIn, bases, err := checkBaselines(cmd, input, fl.baselines)
+	if err != nil {
+		return err
+	}
+	cc, err := loadCheckConfig(cmd, input, newIn, fl.config, &fl)
 	if err != nil {
 		return err
 	}
@@ -107,10 +113,6 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 	}
 	cfg := compat.Config{Use: fl.use, Except: fl.except, Direction: dir}
 	if _, err := cfg.Select(); err != nil {
-		return err
-	}
-	newIn, bases, err := checkBaselines(cmd, input, fl.baselines)
-	if err != nil {
 		return err
 	}
 	if fl.config.verbose {

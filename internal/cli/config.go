@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -41,12 +42,17 @@ type checkConfig struct {
 // warnings, and lets it fill the flags that the user did not give: flags
 // win. A broken file ends the command with status 2 after printing every
 // problem as path:line:col: message.
-func loadCheckConfig(cmd *cobra.Command, input string, cf configFlags, fl *checkFlags) (*checkConfig, error) {
+func loadCheckConfig(cmd *cobra.Command, input string, newIn loader.Input, cf configFlags, fl *checkFlags) (*checkConfig, error) {
 	stderr := cmd.ErrOrStderr()
 	start := configStart(input)
 	name := cf.path
+	src := config.Disk // --config names a file on disk
 	if name == "" {
-		found, err := config.Find(start)
+		var err error
+		if src, err = versionSource(cmd, newIn); err != nil {
+			return nil, err
+		}
+		found, err := config.FindIn(src, start)
 		if err != nil {
 			return nil, err
 		}
@@ -58,7 +64,7 @@ func loadCheckConfig(cmd *cobra.Command, input string, cf configFlags, fl *check
 		}
 		name = displayPath(found)
 	}
-	f, err := config.Load(name)
+	f, err := config.LoadFrom(src, name)
 	var list config.ErrorList
 	if errors.As(err, &list) {
 		fmt.Fprintln(stderr, list)
@@ -99,6 +105,63 @@ func loadCheckConfig(cmd *cobra.Command, input string, cf configFlags, fl *check
 		}
 	}
 	return &checkConfig{file: f, modules: mods}, nil
+}
+
+// versionSource returns the source of the configuration of the version
+// in: the files git holds in the index or in the revision for a git
+// input (a pre-commit hook checks the staged files: an unstaged edit to
+// buf.yaml must not change what it checks), the disk for the others.
+func versionSource(cmd *cobra.Command, in loader.Input) (config.Source, error) {
+	if in.Kind != loader.Git {
+		return config.Disk, nil
+	}
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	repo, err := gitfs.Open(ctx, in.Path)
+	if err != nil {
+		return config.Disk, nil // the loader says what is wrong
+	}
+	rev := "" // the index
+	if in.RefKind != loader.Staged {
+		if rev, err = repo.ResolveRef(ctx, gitfs.Ref{Kind: gitfs.RefKind(in.RefKind), Name: in.Ref}); err != nil {
+			return config.Disk, nil
+		}
+	}
+	return gitSource{ctx: ctx, repo: repo, rev: rev}, nil
+}
+
+// gitSource reads the files of a repository's work tree as the index or a
+// revision holds them.
+type gitSource struct {
+	ctx  context.Context
+	repo *gitfs.Repo
+	rev  string
+}
+
+func (s gitSource) ReadFile(name string) ([]byte, error) {
+	abs, err := filepath.Abs(name)
+	if err == nil {
+		// The repository's root has its links resolved: so must the file's
+		// directory, for the path between them.
+		var dir string
+		if dir, err = filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+			abs = filepath.Join(dir, filepath.Base(abs))
+		}
+	}
+	rel, relErr := filepath.Rel(s.repo.Root(), abs)
+	if err != nil || relErr != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return config.Disk.ReadFile(name) // outside the repository: not versioned by it
+	}
+	data, ok, err := s.repo.ReadFile(s.ctx, s.rev, filepath.ToSlash(rel))
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: fs.ErrNotExist}
+	}
+	return data, nil
 }
 
 // warnDeprecatedFlags warns about rule ids that buf has retired.

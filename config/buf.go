@@ -229,4 +229,3 @@ func loadWork(src Source, name string, data []byte) (*File, error) {
 	}
 	return f, nil
 }
-

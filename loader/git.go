@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 
@@ -35,31 +36,33 @@ func (l *Loader) openGit(ctx context.Context, in Input) (*Tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("input %s: %w", in, err)
 	}
-	var entries []gitfs.Entry
-	if in.RefKind == Staged {
-		entries, err = repo.StagedTree(ctx, in.Subdir)
-	} else {
-		var commit string
-		commit, err = repo.ResolveRef(ctx, gitfs.Ref{Kind: gitfs.RefKind(in.RefKind), Name: in.Ref})
-		if err == nil {
-			entries, err = repo.Tree(ctx, commit, in.Subdir)
+	rev := "" // the index
+	if in.RefKind != Staged {
+		if rev, err = repo.ResolveRef(ctx, gitfs.Ref{Kind: gitfs.RefKind(in.RefKind), Name: in.Ref}); err != nil {
+			return nil, fmt.Errorf("input %s: %w", in, err)
 		}
+	}
+	var files []gitFile
+	if in.RecurseSubmodules {
+		files, err = listWithSubmodules(ctx, repo, rev, in.Subdir, 0)
+	} else {
+		files, err = list(ctx, repo, rev, in.Subdir)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("input %s: %w", in, err)
 	}
 	t := &Tree{Input: in, loader: l}
 	t.display = func(p string) string { return in.Raw + ":" + p }
-	blobs := make(map[string]string) // path -> blob id
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Path, ".proto") {
+	byPath := make(map[string]gitFile)
+	for _, f := range files {
+		if !strings.HasSuffix(f.Path, ".proto") {
 			continue
 		}
 		if len(t.Files) >= MaxFiles {
 			return nil, fmt.Errorf("input %s: more than %d .proto files", in, MaxFiles)
 		}
-		t.Files = append(t.Files, File{Path: e.Path, Digest: e.Blob})
-		blobs[e.Path] = e.Blob
+		t.Files = append(t.Files, File{Path: f.Path, Digest: f.Blob})
+		byPath[f.Path] = f
 	}
 	if len(t.Files) == 0 {
 		where := "the revision"
@@ -68,33 +71,123 @@ func (l *Loader) openGit(ctx context.Context, in Input) (*Tree, error) {
 		}
 		return nil, fmt.Errorf("input %s: no .proto files found in %s", in, where)
 	}
+	slices.SortFunc(t.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	// The compiler asks for files one at a time; git answers best in one
-	// batch. The first request reads every file of the tree at once.
+	// batch. The first request reads every file of the tree at once, one
+	// batch per repository (a submodule has its own).
 	var (
 		once     sync.Once
-		contents map[string][]byte
+		contents map[string][]byte // by path
 		readErr  error
 	)
 	t.read = func(ctx context.Context, p string) ([]byte, error) {
 		once.Do(func() {
-			ids := make([]string, 0, len(blobs))
-			for _, id := range blobs {
-				ids = append(ids, id)
+			contents = make(map[string][]byte, len(byPath))
+			byRepo := make(map[*gitfs.Repo][]gitFile)
+			for _, f := range byPath {
+				byRepo[f.repo] = append(byRepo[f.repo], f)
 			}
-			contents, readErr = repo.ReadBlobs(ctx, ids)
+			for r, fs := range byRepo {
+				ids := make([]string, len(fs))
+				for i, f := range fs {
+					ids[i] = f.Blob
+				}
+				blobs, err := r.ReadBlobs(ctx, ids)
+				if err != nil {
+					readErr = err
+					return
+				}
+				for _, f := range fs {
+					contents[f.Path] = blobs[f.Blob]
+				}
+			}
 		})
 		if readErr != nil {
 			return nil, fmt.Errorf("input %s: %w", in, readErr)
 		}
-		id, ok := blobs[p]
+		data, ok := contents[p]
 		if !ok {
 			return nil, fs.ErrNotExist
 		}
-		data := contents[id]
 		if len(data) > MaxFileSize {
 			return nil, fmt.Errorf("file is larger than %d MiB", MaxFileSize>>20)
 		}
 		return data, nil
 	}
 	return t, nil
+}
+
+// A gitFile is a file of a git input, and the repository that holds its
+// contents: the input's, or a submodule's.
+type gitFile struct {
+	gitfs.Entry
+	repo *gitfs.Repo
+}
+
+// list lists the files under subdir of a revision (rev) or the index ("").
+func list(ctx context.Context, repo *gitfs.Repo, rev, subdir string) ([]gitFile, error) {
+	var entries []gitfs.Entry
+	var err error
+	if rev == "" {
+		entries, err = repo.StagedTree(ctx, subdir)
+	} else {
+		entries, err = repo.Tree(ctx, rev, subdir)
+	}
+	out := make([]gitFile, len(entries))
+	for i, e := range entries {
+		out[i] = gitFile{e, repo}
+	}
+	return out, err
+}
+
+// maxSubmoduleDepth bounds submodules within submodules.
+const maxSubmoduleDepth = 8
+
+// listWithSubmodules is list, with the files of every submodule under
+// subdir, read from the commit that the revision (or the index) records
+// for it; subdir itself may lie inside a submodule.
+func listWithSubmodules(ctx context.Context, repo *gitfs.Repo, rev, subdir string, depth int) ([]gitFile, error) {
+	if depth > maxSubmoduleDepth {
+		return nil, fmt.Errorf("submodules nest more than %d deep", maxSubmoduleDepth)
+	}
+	links, err := repo.Gitlinks(ctx, rev, "")
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range links {
+		// The schema's root is in a submodule: list from there.
+		if rest, ok := strings.CutPrefix(subdir+"/", g.Path+"/"); ok {
+			sub, err := repo.Submodule(ctx, g.Path, g.Commit)
+			if err != nil {
+				return nil, err
+			}
+			return listWithSubmodules(ctx, sub, g.Commit, strings.TrimSuffix(rest, "/"), depth+1)
+		}
+	}
+	files, err := list(ctx, repo, rev, subdir)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range links {
+		rel, ok := strings.CutPrefix(g.Path, subdir+"/")
+		if subdir == "" {
+			rel, ok = g.Path, true
+		}
+		if !ok {
+			continue
+		}
+		sub, err := repo.Submodule(ctx, g.Path, g.Commit)
+		if err != nil {
+			return nil, err
+		}
+		inner, err := listWithSubmodules(ctx, sub, g.Commit, "", depth+1)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range inner {
+			f.Path = rel + "/" + f.Path
+			files = append(files, f)
+		}
+	}
+	return files, nil
 }

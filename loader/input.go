@@ -3,6 +3,7 @@ package loader
 import (
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -32,6 +33,10 @@ type Input struct {
 	// Subdir is, for Git, the directory within the tree that is the root of
 	// the schema.
 	Subdir string
+	// RecurseSubmodules is set, for Git, when the files of the
+	// submodules under Subdir are part of the input, read at the commits
+	// the revision records for them.
+	RecurseSubmodules bool
 	// Raw is the input as written.
 	Raw string
 }
@@ -97,7 +102,13 @@ func ParseInput(s string) (Input, error) {
 			if v != "git" {
 				return in, fmt.Errorf("input %q: unknown format %q (only format=git takes options)", s, v)
 			}
-		case "depth", "recurse_submodules":
+		case "recurse_submodules":
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return in, fmt.Errorf("input %q: recurse_submodules=%s: want true or false", s, v)
+			}
+			in.RecurseSubmodules = b
+		case "depth":
 			// Accepted for buf compatibility: a local repository has all it has.
 		default:
 			return in, fmt.Errorf("input %q: unknown option %q (want branch, tag, ref, commit or subdir)", s, k)

@@ -52,7 +52,7 @@ func loadCheckConfig(cmd *cobra.Command, input string, newIn loader.Input, cf co
 		if src, err = versionSource(cmd, newIn); err != nil {
 			return nil, err
 		}
-		found, err := config.FindIn(src, start)
+		found, err := config.Discover(src, start)
 		if err != nil {
 			return nil, err
 		}

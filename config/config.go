@@ -102,6 +102,10 @@ type Module struct {
 	// Disabled is set when the file turns breaking checks off for the
 	// module (buf's disable_builtin).
 	Disabled bool
+	// Excludes are directories below Root, relative to it, whose files are
+	// not part of the module: neither compiled nor checked (buf's
+	// modules[].excludes and build.excludes).
+	Excludes []string
 }
 
 // A Pos is a place in a configuration file; Line and Col are 1-based.
@@ -237,6 +241,7 @@ func (f *File) ModulesFor(dir string) ([]Module, error) {
 			sub := relTo(rel, m.Root)
 			m.Root = "."
 			m.Config = rebase(m.Config, sub)
+			m.Excludes = rebasePaths(m.Excludes, sub)
 			out = append(out, m)
 		}
 	}
@@ -262,6 +267,44 @@ func relTo(p, dir string) string {
 // rebase makes a module's paths relative to sub, a directory inside the
 // module, dropping those outside it. A path that holds sub holds every
 // file: it becomes ".".
+// rebasePaths moves paths relative to a module's root to its directory
+// sub, dropping those outside it; an input inside one of them is all of it.
+func rebasePaths(paths []string, sub string) []string {
+	var out []string
+	for _, p := range paths {
+		switch {
+		case within(p, sub):
+			out = append(out, relTo(p, sub))
+		case within(sub, p):
+			out = append(out, ".")
+		}
+	}
+	return out
+}
+
+// Roots returns the root of every module of the file, relative to the
+// input directory dir (slash paths, which may climb out of dir: the other
+// modules of a workspace whose files the input may import).
+func (f *File) Roots(dir string) ([]string, error) {
+	base, err := filepath.Abs(filepath.Dir(f.Path))
+	if err != nil {
+		return nil, err
+	}
+	in, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(f.Modules))
+	for i, m := range f.Modules {
+		rel, err := filepath.Rel(in, filepath.Join(base, filepath.FromSlash(m.Root)))
+		if err != nil {
+			return nil, err
+		}
+		out[i] = filepath.ToSlash(rel)
+	}
+	return out, nil
+}
+
 func rebase(c compat.Config, sub string) compat.Config {
 	move := func(p string) (string, bool) {
 		switch {

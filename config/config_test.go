@@ -51,7 +51,7 @@ breaking:
 	withGen.Ignore = []string{"legacy", "gen"}
 	want := &config.File{
 		Path: "buf.yaml", Format: config.Buf, Version: "v1beta1",
-		Modules: []config.Module{{Root: "proto", Config: withGen}, {Root: "vendor", Config: cfg}},
+		Modules: []config.Module{{Root: "proto", Config: withGen, Excludes: []string{"gen"}}, {Root: "vendor", Config: cfg}},
 	}
 	if diff := cmp.Diff(want, f, ignoreEmpty); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
@@ -87,7 +87,7 @@ breaking:
 			Except:     []string{"FIELD_SAME_JSON_NAME"},
 			Ignore:     []string{"acme/legacy", "acme/old.proto", "third_party"},
 			IgnoreOnly: map[string][]string{"PACKAGE": {"acme/internal"}},
-		}}},
+		}, Excludes: []string{"third_party"}}},
 	}
 	if diff := cmp.Diff(want, f, ignoreEmpty); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
@@ -126,6 +126,7 @@ plugins:
 				IgnoreOnly:             map[string][]string{"FIELD_NO_DELETE": {"a.proto"}},
 				IgnoreUnstablePackages: true,
 			},
+			Excludes: []string{"gen"},
 		}, {
 			Root:   "vendor/acme",
 			Config: compat.Config{Use: []string{"WIRE"}, Ignore: []string{"old"}},

@@ -242,6 +242,8 @@ func (t *Tree) routeInfo(ctx context.Context, p string, own map[string]bool) rou
 	var err error
 	if own[p] {
 		data, err = t.read(ctx, p)
+	} else if r := t.rootFile(p); r != nil {
+		data, err = r.read(ctx, p)
 	} else if full := t.includeFile(p); full != "" {
 		data, err = readLimited(full)
 	} else {
@@ -264,11 +266,12 @@ func (t *Tree) routeInfo(ctx context.Context, p string, own map[string]bool) rou
 	return info
 }
 
-// outsideOnly reports whether p is a file of an include path that imports,
-// directly or not, none of the tree's own files, as far as its header
-// says: a file both versions link the same.
+// outsideOnly reports whether p is a file of an include path or of another
+// root that imports, directly or not, none of the tree's own files, as far
+// as its header says: a file both versions link the same (LoadPair compiles
+// everything when another root's files differ between them).
 func (t *Tree) outsideOnly(ctx context.Context, p string) bool {
-	if t.editions == nil || t.includeFile(p) == "" {
+	if t.editions == nil || t.includeFile(p) == "" && t.rootFile(p) == nil {
 		return false
 	}
 	t.editions.ownOnce.Do(func() {
@@ -288,7 +291,7 @@ func (t *Tree) outsideOnly(ctx context.Context, p string) bool {
 		if own[p] {
 			return false
 		}
-		if t.includeFile(p) == "" {
+		if t.includeFile(p) == "" && t.rootFile(p) == nil {
 			return isWellKnown(p)
 		}
 		info := t.routeInfo(ctx, p, own)
@@ -510,6 +513,10 @@ func (o *newerOpener) Open(p string) (*source.File, error) {
 		if err == nil && o.t.loader.Progress != nil && o.t.reads != nil {
 			o.t.loader.Progress(o.t.Input, int(o.t.reads.Add(1)))
 		}
+	case o.t.rootFile(p) != nil:
+		r := o.t.rootFile(p)
+		name = r.display(p)
+		data, err = r.read(o.ctx, p)
 	case o.t.includeFile(p) != "":
 		name = p // named by its import path, as in every message
 		data, err = readLimited(o.t.includeFile(p))

@@ -33,6 +33,15 @@ type Input struct {
 	// Subdir is, for Git, the directory within the tree that is the root of
 	// the schema.
 	Subdir string
+	// Excludes lists files and directories, relative to the input's root,
+	// that are not part of the input: neither compiled nor checked, nor
+	// found by an import (buf.yaml's excludes).
+	Excludes []string
+	// ImportRoots lists other roots of the same source whose files the
+	// input's files may import, and which are not checked: the other
+	// modules of a workspace. For a directory input they are directories;
+	// for a git input, directories of the same revision (or index).
+	ImportRoots []string
 	// RecurseSubmodules is set, for Git, when the files of the
 	// submodules under Subdir are part of the input, read at the commits
 	// the revision records for them.

@@ -85,6 +85,8 @@ type Tree struct {
 	reads *atomic.Int64
 	// editions serves routing between the compilers (editions.go).
 	editions *editionIndex
+	// roots are the input's other roots (Input.ImportRoots), opened.
+	roots []*Tree
 }
 
 // A File is one file of a Tree.
@@ -162,6 +164,42 @@ func (l *Loader) open(ctx context.Context, in Input) (*Tree, error) {
 			return nil, fmt.Errorf("include path %s: not a directory", inc)
 		}
 	}
+	t, err := l.openRoot(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if len(in.Excludes) > 0 {
+		t.Files = slices.DeleteFunc(t.Files, func(f File) bool { return excluded(f.Path, in.Excludes) })
+		if len(t.Files) == 0 {
+			return nil, fmt.Errorf("input %s: every .proto file is excluded", in)
+		}
+	}
+	for _, root := range in.ImportRoots {
+		other := in
+		other.Excludes, other.ImportRoots = nil, nil
+		switch in.Kind {
+		case Dir:
+			other.Path = root
+		case Git:
+			other.Subdir = root
+		default:
+			return nil, fmt.Errorf("input %s: only directories and git revisions have other roots", in)
+		}
+		other.Raw = root
+		x, err := l.openRoot(ctx, other)
+		if err != nil {
+			// A module that this version does not have (added later,
+			// say) has nothing to import.
+			t.Notes = append(t.Notes, fmt.Sprintf("%s: import root %s not searched: %v", in, root, err))
+			continue
+		}
+		t.roots = append(t.roots, x)
+	}
+	return t, nil
+}
+
+// openRoot opens one root of an input.
+func (l *Loader) openRoot(ctx context.Context, in Input) (*Tree, error) {
 	switch in.Kind {
 	case Dir:
 		return l.openDir(in)
@@ -171,6 +209,28 @@ func (l *Loader) open(ctx context.Context, in Input) (*Tree, error) {
 		return l.openGit(ctx, in)
 	}
 	return nil, fmt.Errorf("input %s: unknown kind", in)
+}
+
+// excluded reports whether the slash path p is one of excludes or lies
+// below one.
+func excluded(p string, excludes []string) bool {
+	for _, e := range excludes {
+		if e == "." || p == e || strings.HasPrefix(p, e+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// rootFile returns the tree of the input's other roots (Input.ImportRoots)
+// that holds the import p, in order, or nil.
+func (t *Tree) rootFile(p string) *Tree {
+	for _, r := range t.roots {
+		if _, ok := r.file(p); ok {
+			return r
+		}
+	}
+	return nil
 }
 
 func (l *Loader) abs(p string) string {
@@ -543,6 +603,9 @@ func (t *Tree) findsOutside(imp string) bool {
 	if !fs.ValidPath(imp) {
 		return true // refused at the import by the accessor
 	}
+	if t.rootFile(imp) != nil {
+		return true
+	}
 	for _, inc := range t.loader.IncludePaths {
 		if _, err := os.Stat(filepath.Join(t.loader.abs(inc), filepath.FromSlash(imp))); err == nil {
 			return true
@@ -576,6 +639,16 @@ func (t *Tree) accessor(ctx context.Context, own map[string]bool, pre *refusals)
 				return nil, errNewerEdition
 			}
 			return pre.check(t.display(p), data)
+		}
+		if r := t.rootFile(p); r != nil {
+			data, err := r.read(ctx, p)
+			if err != nil {
+				return nil, err
+			}
+			if pre.needsNewer(data) {
+				return nil, errNewerEdition
+			}
+			return pre.check(r.display(p), data)
 		}
 		for _, inc := range t.loader.IncludePaths {
 			full := filepath.Join(t.loader.abs(inc), filepath.FromSlash(p))

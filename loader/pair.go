@@ -55,6 +55,15 @@ func (l *Loader) LoadPair(ctx context.Context, old, new Input) (oldSchema, newSc
 		return nil, nil, err
 	}
 	all := len(d.oldPaths) == len(ot.Files) && len(d.newPaths) == len(nt.Files)
+	if !all && (len(ot.roots) > 0 || len(nt.roots) > 0) {
+		// The files of the other roots (a workspace's other modules) are
+		// imports that may differ between the versions: the exact path
+		// covers them only while they do not.
+		all, err = rootsDiffer(ctx, ot, nt)
+		if err != nil {
+			return nil, nil, err
+		}
+	}
 	if d.exact {
 		all = !slices.ContainsFunc(ot.Files, func(f File) bool { return !d.changed[f.Path] }) &&
 			!slices.ContainsFunc(nt.Files, func(f File) bool { return !d.changed[f.Path] })
@@ -650,4 +659,46 @@ func (p *pairPlan) closureKeys(s *pairSide) *closureKeys {
 			return kind + ":" + f.Digest, h.imports, true
 		},
 	}
+}
+
+// rootsDiffer reports whether the other roots of two trees (Input.ImportRoots)
+// hold different files, or files that import one of the trees' own files:
+// either way an unchanged file of the input may link differently, which
+// only a full compile sees.
+func rootsDiffer(ctx context.Context, old, new *Tree) (bool, error) {
+	files := func(t *Tree) map[string]string {
+		m := make(map[string]string)
+		for _, r := range t.roots {
+			for _, f := range r.Files {
+				if _, taken := m[f.Path]; !taken {
+					m[f.Path] = f.Digest
+				}
+			}
+		}
+		return m
+	}
+	of, nf := files(old), files(new)
+	if !maps.Equal(of, nf) {
+		return true, nil
+	}
+	for _, r := range new.roots {
+		for _, f := range r.Files {
+			data, err := r.read(ctx, f.Path)
+			if err != nil {
+				return false, err
+			}
+			h := scanHeader(data)
+			if h.err != nil {
+				return true, nil
+			}
+			for _, imp := range h.imports {
+				_, inOld := old.file(imp)
+				_, inNew := new.file(imp)
+				if inOld || inNew {
+					return true, nil
+				}
+			}
+		}
+	}
+	return false, nil
 }

@@ -36,6 +36,7 @@ func addConfigFlags(cmd *cobra.Command, fl *configFlags) {
 type checkConfig struct {
 	file    *config.File    // nil when there is none
 	modules []config.Module // the modules of the input, roots relative to it
+	roots   []string        // every module root of the file, relative to the input
 }
 
 // loadCheckConfig finds and reads the configuration for input, prints its
@@ -104,7 +105,11 @@ func loadCheckConfig(cmd *cobra.Command, input string, newIn loader.Input, cf co
 			fmt.Fprintf(stderr, "protocheck: module %s\n", m.Root)
 		}
 	}
-	return &checkConfig{file: f, modules: mods}, nil
+	roots, err := f.Roots(start)
+	if err != nil {
+		return nil, err
+	}
+	return &checkConfig{file: f, modules: mods, roots: roots}, nil
 }
 
 // versionSource returns the source of the configuration of the version
@@ -269,6 +274,16 @@ func (c *checkConfig) moduleChecks(cmd *cobra.Command, newIn, oldIn loader.Input
 		if err != nil {
 			return nil, err
 		}
+		// Each version resolves imports across its own modules, and
+		// leaves the excluded files out.
+		n.Excludes, o.Excludes = m.Excludes, m.Excludes
+		for _, r := range c.roots {
+			if r == m.Root || within(r, m.Root) {
+				continue // the module itself, or one nested in it
+			}
+			n.ImportRoots = appendRoot(n.ImportRoots, newIn, r)
+			o.ImportRoots = appendRoot(o.ImportRoots, oldIn, r)
+		}
 		out = append(out, moduleCheck{root: m.Root, new: n, old: o, cfg: cfg})
 	}
 	return out, nil
@@ -354,6 +369,32 @@ func readBaselineConfig(cmd *cobra.Command, in loader.Input) (*config.File, stri
 		}
 	}
 	return nil, "", nil
+}
+
+// within reports whether the slash path p is dir or lies below it.
+func within(p, dir string) bool {
+	return dir == "." || p == dir || strings.HasPrefix(p, dir+"/")
+}
+
+// appendRoot adds the module root r, relative to the input in, as an
+// import root of the same source: a directory for a directory input, a
+// directory of the same revision for a git input (when it stays within the
+// repository).
+func appendRoot(roots []string, in loader.Input, r string) []string {
+	switch in.Kind {
+	case loader.Dir:
+		return append(roots, filepath.Join(in.Path, filepath.FromSlash(r)))
+	case loader.Git:
+		p := path.Join(in.Subdir, r)
+		if p == ".." || strings.HasPrefix(p, "../") {
+			return roots
+		}
+		if p == "." {
+			p = ""
+		}
+		return append(roots, p)
+	}
+	return roots
 }
 
 // rootedInput narrows an input to a module root below it.

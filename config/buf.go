@@ -31,6 +31,7 @@ func (d *decoder) bufFile(data []byte) *File {
 	} else {
 		f.Modules = d.bufV1(root, f.Version)
 	}
+	f.Deps = d.deps
 	return f
 }
 
@@ -55,7 +56,7 @@ func (d *decoder) bufV1(root *yaml.Node, version string) []Module {
 		case "name":
 			d.str(v, key)
 		case "deps":
-			d.strs(v, key)
+			d.deps = d.strs(v, key)
 		case "build":
 			d.fields(v, "build", []string{"roots", "excludes"}, func(key string, k, v *yaml.Node) {
 				for _, e := range d.nodesOf(v, "build."+key) {
@@ -117,7 +118,7 @@ func (d *decoder) bufV2(root *yaml.Node) []Module {
 		case "name":
 			d.str(v, key)
 		case "deps":
-			d.strs(v, key)
+			d.deps = d.strs(v, key)
 		case "modules":
 			modNodes = d.nodesOf(v, key)
 		case "breaking":
@@ -226,6 +227,7 @@ func loadWork(src Source, name string, data []byte) (*File, error) {
 			return nil, err
 		}
 		f.Warnings = append(f.Warnings, mf.Warnings...)
+		f.Deps = append(f.Deps, mf.Deps...)
 		for _, m := range mf.Modules {
 			m.Root = path.Join(dir.path, m.Root)
 			f.Modules = append(f.Modules, m)

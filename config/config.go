@@ -89,6 +89,10 @@ type File struct {
 	// Warnings are problems that do not stop the check, such as deprecated
 	// rule ids, in file order.
 	Warnings []Warning
+	// Deps are the Buf Schema Registry modules that a buf.yaml depends on
+	// (buf.build/googleapis/googleapis, …). protocheck does not fetch them:
+	// their files must be found through -I or come in a descriptor set.
+	Deps []string
 }
 
 // A Module is a directory of .proto files and how to check it.

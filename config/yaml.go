@@ -16,6 +16,7 @@ type decoder struct {
 	path     string
 	errs     ErrorList
 	warnings []Warning
+	deps     []string // a buf.yaml's deps
 }
 
 func (d *decoder) pos(n *yaml.Node) Pos { return Pos{Path: d.path, Line: n.Line, Col: n.Column} }

@@ -575,6 +575,7 @@ func (t *Tree) missingImports(ctx context.Context, paths []string, own map[strin
 				missing = append(missing, PosError{
 					Path: t.display(p), Line: line, Column: col,
 					Message: fmt.Sprintf("could not resolve path %q: file does not exist", imp),
+					Import:  imp,
 				})
 				bad[p] = true
 				continue
@@ -721,6 +722,9 @@ type PosError struct {
 	Path         string
 	Line, Column int
 	Message      string
+	// Import is, for an import that names no file, the path it names:
+	// a caller can say where such files come from (a buf.yaml's deps).
+	Import string
 }
 
 // String formats the error as file:line:col: message.

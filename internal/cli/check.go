@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -165,7 +167,9 @@ func checkAgainst(cmd *cobra.Command, l *loader.Loader, pr *progress, newIn, old
 		oldS, newS, err := loadPair(cmd.Context(), l, m.old, m.new, fl.full)
 		pr.done()
 		if err != nil {
-			return nil, reportLoadError(cmd, err)
+			status := reportLoadError(cmd, err)
+			cc.explainMissingDeps(cmd, err)
+			return nil, status
 		}
 		printNotes(cmd, newS, oldS)
 		if fl.config.verbose {
@@ -233,6 +237,42 @@ func loadAll(ctx context.Context, l *loader.Loader, inputs ...loader.Input) ([]*
 	}
 	wg.Wait()
 	return schemas, errors.Join(errs...)
+}
+
+// explainMissingDeps says, after compile errors of which some are imports
+// that name no file, that the configuration's deps would provide them and
+// how to give them to protocheck, which does not download them.
+func (c *checkConfig) explainMissingDeps(cmd *cobra.Command, err error) {
+	var ce *loader.CompileError
+	if c.file == nil || len(c.file.Deps) == 0 || !errors.As(err, &ce) {
+		return
+	}
+	var missing []string
+	for _, e := range ce.Errors {
+		if e.Import != "" && !slices.Contains(missing, e.Import) {
+			missing = append(missing, e.Import)
+		}
+	}
+	if len(missing) == 0 {
+		return
+	}
+	w := cmd.ErrOrStderr()
+	what, verb, pron := "the import", "names", "it"
+	if len(missing) > 1 {
+		what, verb, pron = "the imports", "name", "they"
+	}
+	fmt.Fprintf(w, "protocheck: %s %s %s no file: %s may come from the deps of %s (%s), which protocheck does not download\n",
+		what, strings.Join(quoteAll(missing), ", "), verb, pron, c.file.Path, strings.Join(c.file.Deps, ", "))
+	fmt.Fprintf(w, "protocheck: export the deps once and pass them with -I (buf export %s -o deps, then -I deps), or compare descriptor sets that hold them (buf build -o image.binpb)\n",
+		c.file.Deps[0])
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strconv.Quote(s)
+	}
+	return out
 }
 
 // printNotes prints on stderr what the loader left out of the inputs,

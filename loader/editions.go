@@ -366,7 +366,7 @@ func (t *Tree) compileNewer(ctx context.Context, paths []string, own map[string]
 			pe := PosError{Message: d.Message()}
 			if span := d.Primary(); !span.IsZero() {
 				start := span.Location(span.Start, length.Bytes)
-				pe.Path, pe.Line, pe.Column = op.display(span.Path()), start.Line, start.Column
+				pe.Path, pe.Line, pe.Column, pe.file = op.display(span.Path()), start.Line, start.Column, span.Path()
 			} else if d.Message() == "" {
 				continue
 			}

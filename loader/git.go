@@ -69,7 +69,7 @@ func (l *Loader) openGit(ctx context.Context, in Input) (*Tree, error) {
 		if in.Subdir != "" {
 			where = in.Subdir + " in the revision"
 		}
-		return nil, fmt.Errorf("input %s: no .proto files found in %s", in, where)
+		return nil, fmt.Errorf("input %s: %w in %s", in, ErrNoFiles, where)
 	}
 	slices.SortFunc(t.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	// The compiler asks for files one at a time; git answers best in one

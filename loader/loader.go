@@ -34,6 +34,10 @@ const (
 	MaxFiles = 100_000
 )
 
+// ErrNoFiles is the cause of the error for an input that holds no .proto
+// file.
+var ErrNoFiles = errors.New("no .proto files found")
+
 // A Loader opens and compiles inputs. Its zero value works.
 //
 // LoadPair keeps what it links in the Loader, so that comparing one version
@@ -187,6 +191,9 @@ func (l *Loader) open(ctx context.Context, in Input) (*Tree, error) {
 		}
 		other.Raw = root
 		x, err := l.openRoot(ctx, other)
+		if errors.Is(err, ErrNoFiles) {
+			continue // nothing to import there
+		}
 		if err != nil {
 			// A module that this version does not have (added later,
 			// say) has nothing to import.
@@ -261,7 +268,7 @@ func (l *Loader) openDir(in Input) (*Tree, error) {
 		return nil, err
 	}
 	if len(t.Files) == 0 {
-		return nil, fmt.Errorf("input %s: no .proto files found", in)
+		return nil, fmt.Errorf("input %s: %w", in, ErrNoFiles)
 	}
 	slices.SortFunc(t.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	t.read = func(_ context.Context, p string) ([]byte, error) {
@@ -473,7 +480,12 @@ func (t *Tree) compile(ctx context.Context, paths []string, own map[string]bool)
 			}
 			nt = &c
 		}
-		if err := collect(nt.compileNewer(ctx, newer, own)); err != nil {
+		fs, err := nt.compileNewer(ctx, newer, own)
+		var ce *CompileError
+		if errors.As(err, &ce) {
+			err = t.ownErrors(ctx, ce, older, own)
+		}
+		if err := collect(fs, err); err != nil {
 			return nil, err
 		}
 	}
@@ -482,6 +494,48 @@ func (t *Tree) compile(ctx context.Context, paths []string, own map[string]bool)
 		return nil, all
 	}
 	return files, nil
+}
+
+// ownErrors keeps each error with the compiler that owns its file: the
+// newer compiler also compiles, from source, files of earlier editions
+// that its files import, and words their errors its own way. Errors in
+// such a file are replaced by the v0.14 compiler's (already reported when
+// the file was in older, the paths it compiled), so that a file's errors
+// read the same whichever files a run compiles.
+func (t *Tree) ownErrors(ctx context.Context, ce *CompileError, older []string, own map[string]bool) error {
+	compiled := setOf(older)
+	var theirs []string // files of earlier editions to ask the v0.14 compiler about
+	keep := ce.Errors[:0:0]
+	byFile := make(map[string][]PosError)
+	for _, e := range ce.Errors {
+		if e.file == "" || e.Import != "" {
+			keep = append(keep, e)
+			continue
+		}
+		if n, _ := t.route(ctx, []string{e.file}, own); len(n) > 0 {
+			keep = append(keep, e) // the newer compiler's own file
+			continue
+		}
+		if !compiled[e.file] && byFile[e.file] == nil {
+			theirs = append(theirs, e.file)
+		}
+		byFile[e.file] = append(byFile[e.file], e)
+	}
+	if len(theirs) > 0 {
+		slices.Sort(theirs)
+		_, err := t.compileV014(ctx, theirs, own)
+		var v14 *CompileError
+		if !errors.As(err, &v14) {
+			// The v0.14 compiler finds nothing wrong: keep what the
+			// newer one said.
+			for _, f := range theirs {
+				keep = append(keep, byFile[f]...)
+			}
+		} else {
+			keep = append(keep, v14.Errors...)
+		}
+	}
+	return &CompileError{Input: ce.Input, Errors: keep}
 }
 
 // compileV014 runs protocompile's v0.14 compiler on paths. It returns
@@ -725,6 +779,8 @@ type PosError struct {
 	// Import is, for an import that names no file, the path it names:
 	// a caller can say where such files come from (a buf.yaml's deps).
 	Import string
+
+	file string // the import path of the file, when known
 }
 
 // String formats the error as file:line:col: message.
@@ -767,7 +823,7 @@ func newCompileError(t *Tree, errs []reporter.ErrorWithPos) *CompileError {
 			}
 			msg = fmt.Sprintf("%s%s:%d:%d%s", m[1], show(oname), oline, ocol, m[5])
 		}
-		ce.Errors = append(ce.Errors, PosError{Path: show(name), Line: line, Column: col, Message: msg})
+		ce.Errors = append(ce.Errors, PosError{Path: show(name), Line: line, Column: col, Message: msg, file: name})
 	}
 	sortPosErrors(ce)
 	return ce

@@ -38,8 +38,8 @@ import (
 // checked for errors: an error that both versions hold unchanged (a clash
 // between two unchanged files, say) is not reported, nor is a clash that
 // only old holds. That is accepted, to compare a large tree in the time a
-// small change takes; a caller that wants every error loads each version
-// in full (protocheck check --full).
+// small change takes. But once a compile fails, both versions are compiled
+// in full, so that the errors are those a full load reports.
 func (l *Loader) LoadPair(ctx context.Context, old, new Input) (oldSchema, newSchema *Schema, err error) {
 	var ot, nt *Tree
 	var oerr, nerr error
@@ -55,18 +55,17 @@ func (l *Loader) LoadPair(ctx context.Context, old, new Input) (oldSchema, newSc
 		return nil, nil, err
 	}
 	all := len(d.oldPaths) == len(ot.Files) && len(d.newPaths) == len(nt.Files)
+	if d.exact {
+		all = !slices.ContainsFunc(ot.Files, func(f File) bool { return !d.changed[f.Path] }) &&
+			!slices.ContainsFunc(nt.Files, func(f File) bool { return !d.changed[f.Path] })
+	}
 	if !all && (len(ot.roots) > 0 || len(nt.roots) > 0) {
 		// The files of the other roots (a workspace's other modules) are
 		// imports that may differ between the versions: the exact path
 		// covers them only while they do not.
-		all, err = rootsDiffer(ctx, ot, nt)
-		if err != nil {
+		if all, err = rootsDiffer(ctx, ot, nt); err != nil {
 			return nil, nil, err
 		}
-	}
-	if d.exact {
-		all = !slices.ContainsFunc(ot.Files, func(f File) bool { return !d.changed[f.Path] }) &&
-			!slices.ContainsFunc(nt.Files, func(f File) bool { return !d.changed[f.Path] })
 	}
 	if all {
 		// Everything changed: skip the bookkeeping.
@@ -82,6 +81,20 @@ func (l *Loader) LoadPair(ctx context.Context, old, new Input) (oldSchema, newSc
 	p.sides[0] = &pairSide{t: ot, linked: make(map[string]protoreflect.FileDescriptor)}
 	p.sides[1] = &pairSide{t: nt, linked: make(map[string]protoreflect.FileDescriptor)}
 	if err := p.run(ctx); err != nil {
+		var ce *CompileError
+		if !errors.As(err, &ce) {
+			return nil, nil, err
+		}
+		// A round failed, so the rounds after it, which would have
+		// compiled the files it breaks, never ran: compile both versions
+		// in full, for every error that a full compile reports. Errors are
+		// rare; a run that has one is not the one to make fast.
+		wg.Go(func() { _, oerr = ot.Compile(ctx, nil) })
+		wg.Go(func() { _, nerr = nt.Compile(ctx, nil) })
+		wg.Wait()
+		if full := errors.Join(nerr, oerr); full != nil {
+			return nil, nil, full
+		}
 		return nil, nil, err
 	}
 	packages := make(map[string]string, len(d.headers))

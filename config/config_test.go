@@ -82,6 +82,7 @@ breaking:
 `)
 	want := &config.File{
 		Path: "buf.yaml", Format: config.Buf, Version: "v1",
+		Deps: []string{"buf.build/googleapis/googleapis"},
 		Modules: []config.Module{{Root: ".", Config: compat.Config{
 			Use:        []string{"PACKAGE"},
 			Except:     []string{"FIELD_SAME_JSON_NAME"},

@@ -155,6 +155,37 @@ type editionIndex struct {
 
 	ownOnce sync.Once
 	own     map[string]bool // the tree's own files, for outsideOnly
+
+	stateOnce sync.Once
+	state     *newerState
+}
+
+// newerState is the newer compiler's memory for one tree: it parses and
+// links each file once, however many compiles (rounds, importers, shared
+// files) ask for it, which makes up for its taking sources only.
+type newerState struct {
+	mu      sync.Mutex // one compile at a time
+	exec    *incremental.Executor
+	session *ir.Session
+	opener  *newerOpener
+}
+
+// newerState returns t's newer compiler state, made on first use.
+func (t *Tree) newerState(ctx context.Context, own map[string]bool) *newerState {
+	if t.editions == nil {
+		t.editions = new(editionIndex) // a tree not from Open
+	}
+	t.editions.stateOnce.Do(func() {
+		t.editions.state = &newerState{
+			exec:    incremental.New(incremental.WithReportOptions(report.Options{SuppressWarnings: true})),
+			session: new(ir.Session),
+			// Own files are the tree's whatever a compile asks for, and
+			// reads need no other context than the first compile's: a
+			// tree reads its files once.
+			opener: &newerOpener{t: t, ctx: ctx, own: own, pre: &refusals{}, names: make(map[string]string), std: make(map[string]bool)},
+		}
+	})
+	return t.editions.state
 }
 
 // routeInfo is what routing knows of one file.
@@ -340,16 +371,18 @@ func (t *Tree) compileNewer(ctx context.Context, paths []string, own map[string]
 			err = fmt.Errorf("input %s: protocompile's newer compiler failed on %s: %v", t.Input, strings.Join(paths, ", "), r)
 		}
 	}()
-	pre := &refusals{}
-	op := &newerOpener{t: t, ctx: ctx, own: own, pre: pre, names: make(map[string]string), std: make(map[string]bool)}
+	st := t.newerState(ctx, own)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	op, pre := st.opener, st.opener.pre
 	var opts fdp.Options
 	opts.Apply(fdp.IncludeSourceCodeInfo(!t.depsOnly))
-	exec := incremental.New(incremental.WithReportOptions(report.Options{SuppressWarnings: true}))
-	results, diags, err := incremental.Run(ctx, exec, queries.FDS{
+	// Link the closure, then write descriptor protos only for the files
+	// that are not linked for the tree already: the others are reused.
+	linked, diags, err := incremental.Run(ctx, st.exec, queries.Link{
 		Opener:    op,
-		Session:   new(ir.Session),
+		Session:   st.session,
 		Workspace: source.NewWorkspace(paths...),
-		Options:   opts,
 	})
 	if err != nil {
 		if ctx.Err() != nil {
@@ -357,7 +390,49 @@ func (t *Tree) compileNewer(ctx context.Context, paths []string, own map[string]
 		}
 		return nil, fmt.Errorf("input %s: %w", t.Input, err)
 	}
+	if ce := t.newerErrors(diags, op, pre); ce != nil {
+		return nil, ce
+	}
+	if len(linked) != 1 {
+		return nil, fmt.Errorf("input %s: the compiler returned %d results for one query", t.Input, len(linked))
+	}
+	if linked[0].Fatal != nil {
+		return nil, &CompileError{Input: t.Input, Errors: []PosError{{Path: t.Input.String(), Message: linked[0].Fatal.Error()}}}
+	}
+	var order []string // every file of the closure, each after what it imports
+	var want []incremental.Query[*descriptorpb.FileDescriptorProto]
+	for f := range ir.TopoSort(slices.DeleteFunc(slices.Clone(linked[0].Value), func(f *ir.File) bool { return f == nil })) {
+		order = append(order, f.Path())
+		if _, ok := t.shared[f.Path()]; ok || op.standard(f.Path()) {
+			continue
+		}
+		want = append(want, queries.FDP{File: f, Options: opts})
+	}
+	fdps, diags, err := incremental.Run(ctx, st.exec, want...)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("input %s: %w", t.Input, err)
+	}
+	if ce := t.newerErrors(diags, op, pre); ce != nil {
+		return nil, ce
+	}
+	protos := make(map[string]*descriptorpb.FileDescriptorProto, len(fdps))
+	for _, r := range fdps {
+		if r.Fatal != nil || r.Value == nil {
+			return nil, fmt.Errorf("input %s: the compiler returned no descriptor: %v", t.Input, r.Fatal)
+		}
+		protos[r.Value.GetName()] = r.Value
+	}
+	return t.buildDescriptors(order, protos, paths, op)
+}
+
+// newerErrors turns the newer compiler's error diagnostics into a
+// CompileError, or nil when there is none.
+func (t *Tree) newerErrors(diags *report.Report, op *newerOpener, pre *refusals) *CompileError {
 	ce := &CompileError{Input: t.Input}
+	refused := false
 	if diags != nil {
 		for _, d := range diags.Diagnostics {
 			if d.Level() > report.Error {
@@ -372,47 +447,39 @@ func (t *Tree) compileNewer(ctx context.Context, paths []string, own map[string]
 			}
 			if strings.Contains(pe.Message, errRefusedText) {
 				// The compiler gives its diagnostics as text only; the
-				// refusal itself is reported once, by pre.
+				// refusal itself is reported once, from pre.
+				refused = true
 				continue
 			}
 			ce.Errors = append(ce.Errors, pe)
 		}
 	}
-	ce.Errors = append(ce.Errors, pre.errs...)
-	if len(ce.Errors) == 0 && len(results) == 1 && results[0].Fatal != nil {
-		ce.Errors = append(ce.Errors, PosError{Path: t.Input.String(), Message: results[0].Fatal.Error()})
+	if refused || len(ce.Errors) > 0 {
+		// A file refused by an earlier compile of the tree is not opened
+		// again: its refusal stands for this compile too.
+		pre.mu.Lock()
+		ce.Errors = append(ce.Errors, pre.errs...)
+		pre.mu.Unlock()
 	}
-	if len(ce.Errors) > 0 {
-		sortPosErrors(ce)
-		return nil, ce
+	if len(ce.Errors) == 0 {
+		return nil
 	}
-	if len(results) != 1 || results[0].Value == nil {
-		return nil, fmt.Errorf("input %s: the compiler returned no descriptors", t.Input)
-	}
-	return t.buildDescriptors(results[0].Value, paths, op)
+	sortPosErrors(ce)
+	return ce
 }
 
 // errRefusedText marks the errors the compiler derives from a file that
 // precheck refused, which pre reports once.
 const errRefusedText = "refused by protocheck: "
 
-// buildDescriptors turns the compiler's descriptor protos into linked
-// files, reusing the files t links already so that descriptors of both
-// compilers can be mixed, and returns those of paths.
-func (t *Tree) buildDescriptors(set *descriptorpb.FileDescriptorSet, paths []string, op *newerOpener) ([]protoreflect.FileDescriptor, error) {
-	// The compiler keeps option values as unknown fields: a round trip
-	// through the wire format reads the standard ones into their fields,
-	// as protodesc expects.
-	b, err := proto.Marshal(set)
-	if err != nil {
-		return nil, fmt.Errorf("input %s: %w", t.Input, err)
-	}
-	set = new(descriptorpb.FileDescriptorSet)
-	if err := proto.Unmarshal(b, set); err != nil {
-		return nil, fmt.Errorf("input %s: %w", t.Input, err)
-	}
+// buildDescriptors links, in order (each file after what it imports), the
+// files of a compile: those t links already, and the well-known imports,
+// as the very objects the v0.14 compiler uses (two objects for one file
+// clash in a compile), the others from the compiler's protos. It returns
+// the files of paths.
+func (t *Tree) buildDescriptors(order []string, protos map[string]*descriptorpb.FileDescriptorProto, paths []string, op *newerOpener) ([]protoreflect.FileDescriptor, error) {
 	reg := new(protoregistry.Files)
-	built := make(map[string]protoreflect.FileDescriptor, len(set.File))
+	built := make(map[string]protoreflect.FileDescriptor, len(order))
 	var register func(f protoreflect.FileDescriptor) error
 	register = func(f protoreflect.FileDescriptor) error {
 		if _, ok := built[f.Path()]; ok {
@@ -426,29 +493,25 @@ func (t *Tree) buildDescriptors(set *descriptorpb.FileDescriptorSet, paths []str
 		built[f.Path()] = f
 		return reg.RegisterFile(f)
 	}
-	// The set is sorted so that every file follows what it imports.
-	for _, fp := range set.File {
-		f, ok := t.shared[fp.GetName()]
-		if !ok && op.standard(fp.GetName()) {
-			// The very objects the v0.14 compiler links a well-known
-			// import to: two objects for one file clash in a compile.
-			f, ok = standardFile(fp.GetName())
+	for _, p := range order {
+		if _, ok := built[p]; ok {
+			continue
 		}
-		if ok {
-			if err := register(f); err != nil {
-				return nil, fmt.Errorf("input %s: %s: %w", t.Input, fp.GetName(), err)
+		f, ok := t.shared[p]
+		if !ok && op.standard(p) {
+			f, ok = standardFile(p)
+		}
+		if !ok {
+			fp, err := roundTrip(protos[p])
+			if err != nil {
+				return nil, fmt.Errorf("input %s: %s: %w", t.Input, p, err)
 			}
-			continue
-		}
-		if _, ok := built[fp.GetName()]; ok {
-			continue
-		}
-		f, err = protodesc.NewFile(fp, reg)
-		if err != nil {
-			return nil, &CompileError{Input: t.Input, Errors: []PosError{{Path: t.display(fp.GetName()), Message: err.Error()}}}
+			if f, err = protodesc.NewFile(fp, reg); err != nil {
+				return nil, &CompileError{Input: t.Input, Errors: []PosError{{Path: op.display(p), Message: err.Error(), file: p}}}
+			}
 		}
 		if err := register(f); err != nil {
-			return nil, fmt.Errorf("input %s: %s: %w", t.Input, fp.GetName(), err)
+			return nil, fmt.Errorf("input %s: %s: %w", t.Input, p, err)
 		}
 	}
 	out := make([]protoreflect.FileDescriptor, 0, len(paths))
@@ -458,6 +521,25 @@ func (t *Tree) buildDescriptors(set *descriptorpb.FileDescriptorSet, paths []str
 			return nil, fmt.Errorf("input %s: %s: the compiler returned no descriptor", t.Input, p)
 		}
 		out = append(out, f)
+	}
+	return out, nil
+}
+
+// roundTrip returns fp through the wire format: the compiler keeps option
+// values as unknown fields, which this reads into the standard options'
+// fields, as protodesc expects. It copies: the compiler's protos are its
+// cache's.
+func roundTrip(fp *descriptorpb.FileDescriptorProto) (*descriptorpb.FileDescriptorProto, error) {
+	if fp == nil {
+		return nil, errors.New("the compiler returned no descriptor")
+	}
+	b, err := proto.Marshal(fp)
+	if err != nil {
+		return nil, err
+	}
+	out := new(descriptorpb.FileDescriptorProto)
+	if err := proto.Unmarshal(b, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -59,6 +59,13 @@ type Loader struct {
 
 	cacheOnce sync.Once
 	cache     *linkCache // see cache.go
+
+	// kept is the newer compiler's state of the last new version that
+	// LoadPair compiled, by the digest of that version (treeKey): checking
+	// one input against many baselines parses and links the input once.
+	keptMu  sync.Mutex
+	keptKey string
+	kept    *newerState
 }
 
 // A Tree is an opened input: the list of its .proto files, ready to

@@ -3,6 +3,8 @@ package loader
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"maps"
@@ -54,6 +56,8 @@ func (l *Loader) LoadPair(ctx context.Context, old, new Input) (oldSchema, newSc
 	if err != nil {
 		return nil, nil, err
 	}
+	key := l.reuseNewer(nt)
+	defer l.keepNewer(nt, key)
 	all := len(d.oldPaths) == len(ot.Files) && len(d.newPaths) == len(nt.Files)
 	if d.exact {
 		all = !slices.ContainsFunc(ot.Files, func(f File) bool { return !d.changed[f.Path] }) &&
@@ -714,4 +718,44 @@ func rootsDiffer(ctx context.Context, old, new *Tree) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// reuseNewer gives nt the newer compiler's state that the Loader kept from
+// an earlier LoadPair of the same new version, and returns nt's key.
+func (l *Loader) reuseNewer(nt *Tree) string {
+	if nt.editions == nil || nt.set != nil {
+		return ""
+	}
+	key := treeKey(nt)
+	l.keptMu.Lock()
+	defer l.keptMu.Unlock()
+	if l.kept != nil && l.keptKey == key {
+		nt.editions.stateOnce.Do(func() { nt.editions.state = l.kept })
+	}
+	return key
+}
+
+// keepNewer keeps nt's newer compiler state, if it has one, for the next
+// LoadPair of the same new version.
+func (l *Loader) keepNewer(nt *Tree, key string) {
+	if key == "" || nt.editions.state == nil {
+		return
+	}
+	l.keptMu.Lock()
+	defer l.keptMu.Unlock()
+	l.keptKey, l.kept = key, nt.editions.state
+}
+
+// treeKey identifies a tree's contents, its name and what it imports
+// from, so that a state kept for it serves only the same version.
+func treeKey(t *Tree) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00", t.Input.Raw, strings.Join(t.loader.IncludePaths, "\x00"))
+	for _, ts := range append([]*Tree{t}, t.roots...) {
+		for _, f := range ts.Files {
+			fmt.Fprintf(h, "%s\x00%s\x00", f.Path, f.Digest)
+		}
+		h.Write([]byte{1})
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

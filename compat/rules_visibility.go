@@ -23,67 +23,62 @@ const (
 	enumVisibilityTag = 6  // EnumDescriptorProto.visibility
 )
 
-var messageVisibilityNoNarrowing = &Rule{
-	ID:         "MESSAGE_VISIBILITY_NO_NARROWING",
-	Categories: []Category{File, Package},
-	Direction:  Both,
-	Doc: `messages that other files may use stay exported
+var (
+	messageVisibilityNoNarrowing = visibilityRule("MESSAGE_VISIBILITY_NO_NARROWING", "message", msgVisibilityTag,
+		`  before: edition = "2023"; message Order { message Line { ... } }
+  after:  edition = "2024"; message Order { message Line { ... } }`,
+		func(p *pass, fn func(o, n protoreflect.Descriptor)) {
+			p.forEachMessagePair(func(om, nm protoreflect.MessageDescriptor) {
+				if !nm.IsMapEntry() { // never named in a schema
+					fn(om, nm)
+				}
+			})
+		})
+	enumVisibilityNoNarrowing = visibilityRule("ENUM_VISIBILITY_NO_NARROWING", "enum", enumVisibilityTag,
+		`  before: export enum Status { ... }
+  after:  local enum Status { ... }`,
+		func(p *pass, fn func(o, n protoreflect.Descriptor)) {
+			p.forEachEnumPair(func(oe, ne protoreflect.EnumDescriptor) { fn(oe, ne) })
+		})
+)
 
-In edition 2024 a message is exported (other .proto files may refer to it)
-or local (only its own file may). A message that becomes local breaks every
+// visibilityRule makes the rule that keeps exported the messages or the
+// enums (kind) that forEach pairs; tag is the source path of their
+// visibility keyword.
+func visibilityRule(id, kind string, tag int32, example string, forEach func(p *pass, fn func(o, n protoreflect.Descriptor))) *Rule {
+	a := "a " + kind
+	if strings.ContainsRune("aeiou", rune(kind[0])) {
+		a = "an " + kind
+	}
+	A := strings.ToUpper(a[:1]) + a[1:]
+	return &Rule{
+		ID:         id,
+		Categories: []Category{File, Package},
+		Direction:  Both,
+		Doc: kind + `s that other files may use stay exported
+
+In edition 2024 ` + a + ` is exported (other .proto files may refer to it)
+or local (only its own file may). ` + A + ` that becomes local breaks every
 schema that imports its file and uses it: that schema no longer compiles.
 It happens with the local keyword, with the file's
 features.default_symbol_visibility, and by default when a file moves to
 edition 2024, whose default (EXPORT_TOP_LEVEL) makes nested types local.
 
-  before: edition = "2023"; message Order { message Line { ... } }
-  after:  edition = "2024"; message Order { message Line { ... } }
+` + example + `
 
-Keep the message exported: write "export message Line", or set
+Keep the ` + kind + ` exported: write "export ` + kind + `", or set
 option features.default_symbol_visibility = EXPORT_ALL in the file.
-A local message becoming exported breaks nothing.`,
-	run: func(p *pass) {
-		p.forEachMessagePair(func(om, nm protoreflect.MessageDescriptor) {
-			if nm.IsMapEntry() {
-				return // never named in a schema
-			}
-			if visibility.Exported(om) && !visibility.Exported(nm) {
-				p.report(firstSpan(nm, []int32{msgVisibilityTag}), spanOf(om),
-					"message %s is no longer exported: %s, so files that import %q can no longer use it",
-					nm.FullName(), whyLocal(nm), nm.ParentFile().Path())
-			}
-		})
-	},
-}
-
-var enumVisibilityNoNarrowing = &Rule{
-	ID:         "ENUM_VISIBILITY_NO_NARROWING",
-	Categories: []Category{File, Package},
-	Direction:  Both,
-	Doc: `enums that other files may use stay exported
-
-In edition 2024 an enum is exported (other .proto files may refer to it)
-or local (only its own file may). An enum that becomes local breaks every
-schema that imports its file and uses it: that schema no longer compiles.
-It happens with the local keyword, with the file's
-features.default_symbol_visibility, and by default when a file moves to
-edition 2024, whose default (EXPORT_TOP_LEVEL) makes nested types local.
-
-  before: export enum Status { ... }
-  after:  local enum Status { ... }
-
-Keep the enum exported: write "export enum Status", or set
-option features.default_symbol_visibility = EXPORT_ALL in the file.
-A local enum becoming exported breaks nothing.`,
-	run: func(p *pass) {
-		p.forEachEnumPair(func(oe, ne protoreflect.EnumDescriptor) {
-			if visibility.Exported(oe) && !visibility.Exported(ne) {
-				p.report(firstSpan(ne, []int32{enumVisibilityTag}), spanOf(oe),
-					"enum %s is no longer exported: %s, so files that import %q can no longer use it",
-					ne.FullName(), whyLocal(ne), ne.ParentFile().Path())
-			}
-		})
-	},
+A local ` + kind + ` that becomes exported breaks nothing.`,
+		run: func(p *pass) {
+			forEach(p, func(o, n protoreflect.Descriptor) {
+				if visibility.Exported(o) && !visibility.Exported(n) {
+					p.report(firstSpan(n, []int32{tag}), spanOf(o),
+						"%s %s is no longer exported: %s, so files that import %q can no longer use it",
+						kind, n.FullName(), whyLocal(n), n.ParentFile().Path())
+				}
+			})
+		},
+	}
 }
 
 // whyLocal says what makes d, a local message or enum, local.

@@ -222,11 +222,7 @@ func unwrapPathError(err error) error {
 // file is applied as if it sat in the input. The result is empty when the
 // input lies in none of the modules.
 func (f *File) ModulesFor(dir string) ([]Module, error) {
-	base, err := filepath.Abs(filepath.Dir(f.Path))
-	if err != nil {
-		return nil, err
-	}
-	in, err := filepath.Abs(dir)
+	base, in, err := f.dirs(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -286,15 +282,19 @@ func rebasePaths(paths []string, sub string) []string {
 	return out
 }
 
+// dirs returns the absolute directories of the file and of the input dir.
+func (f *File) dirs(dir string) (base, in string, err error) {
+	if base, err = filepath.Abs(filepath.Dir(f.Path)); err == nil {
+		in, err = filepath.Abs(dir)
+	}
+	return base, in, err
+}
+
 // Roots returns the root of every module of the file, relative to the
 // input directory dir (slash paths, which may climb out of dir: the other
 // modules of a workspace whose files the input may import).
 func (f *File) Roots(dir string) ([]string, error) {
-	base, err := filepath.Abs(filepath.Dir(f.Path))
-	if err != nil {
-		return nil, err
-	}
-	in, err := filepath.Abs(dir)
+	base, in, err := f.dirs(dir)
 	if err != nil {
 		return nil, err
 	}

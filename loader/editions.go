@@ -384,14 +384,8 @@ func (t *Tree) compileNewer(ctx context.Context, paths []string, own map[string]
 		Session:   st.session,
 		Workspace: source.NewWorkspace(paths...),
 	})
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, fmt.Errorf("input %s: %w", t.Input, err)
-	}
-	if ce := t.newerErrors(diags, op, pre); ce != nil {
-		return nil, ce
+	if err := t.newerFailed(ctx, err, diags, op, pre); err != nil {
+		return nil, err
 	}
 	if len(linked) != 1 {
 		return nil, fmt.Errorf("input %s: the compiler returned %d results for one query", t.Input, len(linked))
@@ -409,14 +403,8 @@ func (t *Tree) compileNewer(ctx context.Context, paths []string, own map[string]
 		want = append(want, queries.FDP{File: f, Options: opts})
 	}
 	fdps, diags, err := incremental.Run(ctx, st.exec, want...)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, fmt.Errorf("input %s: %w", t.Input, err)
-	}
-	if ce := t.newerErrors(diags, op, pre); ce != nil {
-		return nil, ce
+	if err := t.newerFailed(ctx, err, diags, op, pre); err != nil {
+		return nil, err
 	}
 	protos := make(map[string]*descriptorpb.FileDescriptorProto, len(fdps))
 	for _, r := range fdps {
@@ -426,6 +414,21 @@ func (t *Tree) compileNewer(ctx context.Context, paths []string, own map[string]
 		protos[r.Value.GetName()] = r.Value
 	}
 	return t.buildDescriptors(order, protos, paths, op)
+}
+
+// newerFailed returns why a run of the newer compiler failed: it could not
+// run, or its diagnostics hold errors; nil when neither.
+func (t *Tree) newerFailed(ctx context.Context, err error, diags *report.Report, op *newerOpener, pre *refusals) error {
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("input %s: %w", t.Input, err)
+	}
+	if ce := t.newerErrors(diags, op, pre); ce != nil {
+		return ce
+	}
+	return nil
 }
 
 // newerErrors turns the newer compiler's error diagnostics into a

@@ -278,8 +278,8 @@ func (c *checkConfig) moduleChecks(cmd *cobra.Command, newIn, oldIn loader.Input
 		// leaves the excluded files out.
 		n.Excludes, o.Excludes = m.Excludes, m.Excludes
 		for _, r := range c.roots {
-			if r == m.Root || within(r, m.Root) {
-				continue // the module itself, or one nested in it
+			if nested(r, m.Root) || nested(m.Root, r) {
+				continue // the module itself, one nested in it, or the one it is narrowed from
 			}
 			n.ImportRoots = appendRoot(n.ImportRoots, newIn, r)
 			o.ImportRoots = appendRoot(o.ImportRoots, oldIn, r)
@@ -371,9 +371,13 @@ func readBaselineConfig(cmd *cobra.Command, in loader.Input) (*config.File, stri
 	return nil, "", nil
 }
 
-// within reports whether the slash path p is dir or lies below it.
-func within(p, dir string) bool {
-	return dir == "." || p == dir || strings.HasPrefix(p, dir+"/")
+// nested reports whether the slash path p is dir or lies below it; both
+// are relative to the input and may climb out of it with "..".
+func nested(p, dir string) bool {
+	// Anchored at a made-up directory deep enough for any "..".
+	const anchor = "/x/x/x/x/x/x/x/x/x/x/x/x/x/x/x/x"
+	p, dir = path.Join(anchor, p), path.Join(anchor, dir)
+	return p == dir || strings.HasPrefix(p, dir+"/")
 }
 
 // appendRoot adds the module root r, relative to the input in, as an

@@ -11,7 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/protocheck/protocheck/internal/gitfs"
 	"github.com/protocheck/protocheck/loader"
 )
 
@@ -60,8 +59,7 @@ func inferBaseline(ctx context.Context, input string) (newIn, oldIn loader.Input
 	if _, err := repo.Resolve(ctx, "HEAD"); err != nil {
 		return newIn, oldIn, &errNothingToCompare{"no commit yet: nothing to compare the staged files with"}
 	}
-	entries, err := repo.Tree(ctx, "HEAD", sub)
-	if err != nil || !hasProto(entries) {
+	if !repo.HasProto(ctx, "HEAD", sub) {
 		where := "HEAD"
 		if sub != "" {
 			where += ":" + sub
@@ -79,7 +77,7 @@ func inferBaseline(ctx context.Context, input string) (newIn, oldIn loader.Input
 
 // inputRepo finds the git repository that holds the directory input, and
 // the input's path within it, which git inputs take as their subdir.
-func inputRepo(ctx context.Context, input string) (*gitfs.Repo, string, error) {
+func inputRepo(ctx context.Context, input string) (*loader.Repository, string, error) {
 	in, err := loader.ParseInput(input)
 	if err != nil {
 		return nil, "", err
@@ -97,9 +95,9 @@ func inputRepo(ctx context.Context, input string) (*gitfs.Repo, string, error) {
 		}
 		return nil, "", fmt.Errorf("input %s: %w", input, unwrapPath(err))
 	}
-	repo, err := gitfs.Open(ctx, dir)
+	repo, err := loader.OpenRepository(ctx, dir)
 	if err != nil {
-		if strings.HasPrefix(err.Error(), "not a git repository") {
+		if errors.Is(err, loader.ErrNotRepository) {
 			return nil, "", &errNoBaseline{input + " is not in a git repository"}
 		}
 		return nil, "", &errNoBaseline{fmt.Sprintf("%s is not in a git repository git can read (%v)", input, err)}
@@ -139,15 +137,6 @@ func subdirOption(sub string) string {
 		return ""
 	}
 	return ",subdir=" + sub
-}
-
-func hasProto(entries []gitfs.Entry) bool {
-	for _, e := range entries {
-		if strings.HasSuffix(e.Path, ".proto") {
-			return true
-		}
-	}
-	return false
 }
 
 // checkInputs returns the versions that check compares: the input and

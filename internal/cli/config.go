@@ -15,7 +15,6 @@ import (
 
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/config"
-	"github.com/protocheck/protocheck/internal/gitfs"
 	"github.com/protocheck/protocheck/loader"
 )
 
@@ -124,25 +123,18 @@ func versionSource(cmd *cobra.Command, in loader.Input) (config.Source, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	repo, err := gitfs.Open(ctx, in.Path)
+	v, err := (&loader.Loader{}).OpenVersion(ctx, in)
 	if err != nil {
 		return config.Disk, nil // the loader says what is wrong
 	}
-	rev := "" // the index
-	if in.RefKind != loader.Staged {
-		if rev, err = repo.ResolveRef(ctx, gitfs.Ref{Kind: gitfs.RefKind(in.RefKind), Name: in.Ref}); err != nil {
-			return config.Disk, nil
-		}
-	}
-	return gitSource{ctx: ctx, repo: repo, rev: rev}, nil
+	return gitSource{ctx: ctx, v: v}, nil
 }
 
 // gitSource reads the files of a repository's work tree as the index or a
 // revision holds them.
 type gitSource struct {
-	ctx  context.Context
-	repo *gitfs.Repo
-	rev  string
+	ctx context.Context
+	v   *loader.Version
 }
 
 func (s gitSource) ReadFile(name string) ([]byte, error) {
@@ -155,11 +147,11 @@ func (s gitSource) ReadFile(name string) ([]byte, error) {
 			abs = filepath.Join(dir, filepath.Base(abs))
 		}
 	}
-	rel, relErr := filepath.Rel(s.repo.Root(), abs)
+	rel, relErr := filepath.Rel(s.v.Root(), abs)
 	if err != nil || relErr != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return config.Disk.ReadFile(name) // outside the repository: not versioned by it
 	}
-	data, ok, err := s.repo.ReadFile(s.ctx, s.rev, filepath.ToSlash(rel))
+	data, ok, err := s.v.ReadFile(s.ctx, filepath.ToSlash(rel))
 	if err != nil {
 		return nil, err
 	}
@@ -346,18 +338,12 @@ func readBaselineConfig(cmd *cobra.Command, in loader.Input) (*config.File, stri
 			}
 		}
 	case loader.Git:
-		repo, err := gitfs.Open(ctx, in.Path)
+		v, err := (&loader.Loader{}).OpenVersion(ctx, in)
 		if err != nil {
 			return nil, "", nil // the loader says what is wrong
 		}
-		rev := ""
-		if in.RefKind != loader.Staged {
-			if rev, err = repo.ResolveRef(ctx, gitfs.Ref{Kind: gitfs.RefKind(in.RefKind), Name: in.Ref}); err != nil {
-				return nil, "", nil
-			}
-		}
 		for _, n := range config.Names {
-			data, ok, err := repo.ReadFile(ctx, rev, path.Join(in.Subdir, n))
+			data, ok, err := v.ReadFile(ctx, path.Join(in.Subdir, n))
 			if err != nil {
 				return nil, "", err
 			}

@@ -111,8 +111,7 @@ func checkBaselines(cmd *cobra.Command, input string, bf baselineFlags) (loader.
 	}
 	// A release made before the schema existed has nothing to break.
 	for _, b := range revs {
-		entries, err := repo.Tree(ctx, b.in.Ref, sub)
-		if err != nil || !hasProto(entries) {
+		if !repo.HasProto(ctx, b.in.Ref, sub) {
 			fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: skipping %s: it holds no .proto files\n", b.label)
 			continue
 		}

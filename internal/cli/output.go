@@ -5,10 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -158,22 +157,21 @@ func completeOutput(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Co
 // completeAgainst offers the branches and tags of the repository in the
 // working directory as git inputs, then files and directories.
 func completeAgainst(cmd *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-	ctx, cancel := context.WithTimeout(cmd.Context(), 2*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, "git", "for-each-ref", "--format=%(refname)", "refs/heads", "refs/tags").Output()
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	repo, err := loader.OpenRepository(ctx, ".")
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveDefault
+	}
+	branches, tags, err := repo.Refs(ctx)
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveDefault
 	}
 	var refs []cobra.Completion
-	for line := range strings.Lines(string(out)) {
-		line = strings.TrimSpace(line)
-		var c string
-		if name, ok := strings.CutPrefix(line, "refs/heads/"); ok {
-			c = ".git#branch=" + name
-		} else if name, ok := strings.CutPrefix(line, "refs/tags/"); ok {
-			c = ".git#tag=" + name
-		}
-		if c != "" && strings.HasPrefix(c, toComplete) {
+	for _, c := range slices.Concat(prefixed(".git#branch=", branches), prefixed(".git#tag=", tags)) {
+		if strings.HasPrefix(c, toComplete) {
 			refs = append(refs, c)
 		}
 	}
@@ -181,6 +179,15 @@ func completeAgainst(cmd *cobra.Command, _ []string, toComplete string) ([]cobra
 		return nil, cobra.ShellCompDirectiveDefault
 	}
 	return refs, cobra.ShellCompDirectiveNoFileComp
+}
+
+// prefixed returns each of names after prefix.
+func prefixed(prefix string, names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = prefix + n
+	}
+	return out
 }
 
 // addReportFlags adds --output to check and completions for the flags that

@@ -19,6 +19,10 @@ type Repo struct {
 	root   string // absolute top of the work tree, "" without one
 }
 
+// ErrNotRepository is the cause of Open's error for a directory that no
+// git repository holds.
+var ErrNotRepository = errors.New("not a git repository")
+
 // Open finds the repository that holds dir, which may be the top of a work
 // tree, a directory inside one, or a git directory (".git" or a bare
 // repository). Open records the locations git reports, so later calls do not
@@ -37,14 +41,14 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 		// .git is a file that points at the git directory: git finds it
 		// from the work tree.
 		if !isGitFile(abs) {
-			return nil, fmt.Errorf("not a git repository: %s is not a directory", abs)
+			return nil, fmt.Errorf("%w: %s is not a directory", ErrNotRepository, abs)
 		}
 		abs = filepath.Dir(abs)
 	}
 	out, err := git(ctx, abs, "rev-parse", "--absolute-git-dir", "--is-bare-repository", "--is-inside-work-tree")
 	if err != nil {
 		if strings.Contains(err.Error(), "not a git repository") {
-			return nil, fmt.Errorf("not a git repository: %s", abs)
+			return nil, fmt.Errorf("%w: %s", ErrNotRepository, abs)
 		}
 		return nil, err
 	}

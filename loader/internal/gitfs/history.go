@@ -193,3 +193,20 @@ func (v version) compare(w version) int {
 	}
 	return len(v.pre) - len(w.pre)
 }
+
+// Refs returns the names of the repository's branches and tags.
+func (r *Repo) Refs(ctx context.Context) (branches, tags []string, err error) {
+	out, err := r.run(ctx, "for-each-ref", "--format=%(refname)", "refs/heads", "refs/tags")
+	if err != nil {
+		return nil, nil, err
+	}
+	for line := range strings.Lines(string(out)) {
+		line = strings.TrimSpace(line)
+		if name, ok := strings.CutPrefix(line, "refs/heads/"); ok {
+			branches = append(branches, name)
+		} else if name, ok := strings.CutPrefix(line, "refs/tags/"); ok {
+			tags = append(tags, name)
+		}
+	}
+	return branches, tags, nil
+}

@@ -1,0 +1,109 @@
+package loader
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/protocheck/protocheck/loader/internal/gitfs"
+)
+
+// ErrNotRepository is the cause of the error of OpenRepository for a
+// directory that no git repository holds.
+var ErrNotRepository = gitfs.ErrNotRepository
+
+// A Repository is the git repository that holds a directory input. It
+// answers what a command asks of git besides reading an input (the
+// baseline of a pre-commit hook, release tags, history), so that git is run
+// from one package.
+type Repository struct {
+	r *gitfs.Repo
+}
+
+// OpenRepository opens the repository that holds dir: a work tree, a
+// directory in one, a linked work tree or a submodule.
+func OpenRepository(ctx context.Context, dir string) (*Repository, error) {
+	r, err := gitfs.Open(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Repository{r}, nil
+}
+
+// Root returns the top directory of the work tree, or "" for a repository
+// without one.
+func (r *Repository) Root() string { return r.r.Root() }
+
+// Resolve returns the commit that rev names.
+func (r *Repository) Resolve(ctx context.Context, rev string) (string, error) {
+	return r.r.Resolve(ctx, rev)
+}
+
+// HasProto reports whether the commit that rev names holds a .proto file
+// under subdir ("" for the whole tree).
+func (r *Repository) HasProto(ctx context.Context, rev, subdir string) bool {
+	entries, err := r.r.Tree(ctx, rev, subdir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if strings.HasSuffix(e.Path, ".proto") {
+			return true
+		}
+	}
+	return false
+}
+
+// Tags returns the tags that glob matches, in version order.
+func (r *Repository) Tags(ctx context.Context, glob string) ([]string, error) {
+	return r.r.Tags(ctx, glob)
+}
+
+// History returns the last n commits from rev that changed path, newest
+// first.
+func (r *Repository) History(ctx context.Context, rev string, n int, path string) ([]string, error) {
+	return r.r.History(ctx, rev, n, path)
+}
+
+// IsShallow reports whether the repository is a shallow clone, whose
+// history stops early.
+func (r *Repository) IsShallow(ctx context.Context) bool { return r.r.IsShallow(ctx) }
+
+// Refs returns the repository's branches and tags, for completion; it
+// gives up after a moment rather than keep a shell waiting.
+func (r *Repository) Refs(ctx context.Context) (branches, tags []string, err error) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	return r.r.Refs(ctx)
+}
+
+// A Version is what one git input reads from: a revision of a repository,
+// or its index.
+type Version struct {
+	r   *gitfs.Repo
+	rev string // "" for the index
+}
+
+// OpenVersion opens the version that the git input in names.
+func (l *Loader) OpenVersion(ctx context.Context, in Input) (*Version, error) {
+	r, err := gitfs.Open(ctx, l.abs(in.Path))
+	if err != nil {
+		return nil, err
+	}
+	v := &Version{r: r}
+	if in.RefKind != Staged {
+		if v.rev, err = r.ResolveRef(ctx, gitfs.Ref{Kind: gitfs.RefKind(in.RefKind), Name: in.Ref}); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// Root returns the top directory of the repository's work tree, or "".
+func (v *Version) Root() string { return v.r.Root() }
+
+// ReadFile reads the file at path, from the top of the repository, as the
+// version holds it; ok is false when it holds none.
+func (v *Version) ReadFile(ctx context.Context, path string) (data []byte, ok bool, err error) {
+	return v.r.ReadFile(ctx, v.rev, path)
+}

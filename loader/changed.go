@@ -399,54 +399,26 @@ func scanSource(src []byte) (h header, err error) {
 	// or "package"; parts collects its tokens.
 	stmt := ""
 	var parts []string
-	n := len(src)
-	for i := 0; i < n; {
-		c := src[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
-			i++
-		case c == '/' && i+1 < n && src[i+1] == '/':
-			for i < n && src[i] != '\n' {
-				i++
-			}
-		case c == '/' && i+1 < n && src[i+1] == '*':
-			end := indexFrom(src, i+2, "*/")
-			if end < 0 {
-				return fail()
-			}
-			i = end + 2
-		case c == '"' || c == '\'':
-			j := i + 1
-			for j < n && src[j] != c {
-				if src[j] == '\n' {
-					return fail()
-				}
-				if src[j] == '\\' {
-					if stmt == "import" {
-						return fail() // escaped import paths: let the compiler read them
-					}
-					j++
-				}
-				j++
-			}
-			if j >= n {
-				return fail()
-			}
+	l := lexer{src: src}
+	for t := l.next(); t.kind != tokEOF; t = l.next() {
+		switch t.kind {
+		case tokBad:
+			return fail()
+		case tokString:
 			if stmt == "import" {
-				if !slices.ContainsFunc(parts, func(p string) bool { return strings.HasPrefix(p, "\"") }) {
-					at = i
+				body := src[t.start+1 : t.end-1]
+				if bytes.IndexByte(body, '\\') >= 0 {
+					return fail() // escaped import paths: let the compiler read them
 				}
-				parts = append(parts, "\""+string(src[i+1:j]))
+				if !slices.ContainsFunc(parts, func(p string) bool { return strings.HasPrefix(p, "\"") }) {
+					at = t.start
+				}
+				parts = append(parts, "\""+string(body))
 			}
 			atStart = false
 			prev = `"`
-			i = j + 1
-		case isIdentStart(c):
-			j := i + 1
-			for j < n && (isIdentStart(src[j]) || (src[j] >= '0' && src[j] <= '9')) {
-				j++
-			}
-			word := string(src[i:j])
+		case tokIdent:
+			word := l.text(t)
 			switch {
 			case atStart && depth == 0 && (word == "import" || word == "package"):
 				stmt, parts = word, parts[:0]
@@ -455,62 +427,59 @@ func scanSource(src []byte) (h header, err error) {
 			}
 			atStart = false
 			prev = word
-			i = j
-		case c == '{' || c == '<' || c == '(' || c == '[':
-			if stmt != "" {
-				return fail()
-			}
-			if c == '(' && (prev == "option" || prev == "[" || prev == "," || prev == ".") {
-				h.options = true
-			}
-			depth++
-			atStart = false
-			prev = string(c)
-			i++
-		case c == '}' || c == '>' || c == ')' || c == ']':
-			depth--
-			if depth < 0 {
-				return fail()
-			}
-			atStart = depth == 0 && c == '}'
-			prev = string(c)
-			i++
-		case c == ';':
-			if depth == 0 {
-				switch stmt {
-				case "import":
-					p, err := importPath(parts)
-					if err != nil {
-						return fail()
-					}
-					h.imports = append(h.imports, p)
-					h.importAt = append(h.importAt, at)
-					if parts[0] == "public" {
-						h.public = append(h.public, p)
-					}
-				case "package":
-					if pkg != "" || len(parts) == 0 {
-						return fail()
-					}
-					for _, w := range parts {
-						pkg += w
-					}
-				}
-				stmt, parts = "", parts[:0]
-				atStart = true
-			}
-			prev = ";"
-			i++
-		case c == '.' && stmt == "package":
-			parts = append(parts, ".")
-			i++
 		default:
-			if stmt != "" {
-				return fail()
+			switch c := src[t.start]; {
+			case c == '{' || c == '<' || c == '(' || c == '[':
+				if stmt != "" {
+					return fail()
+				}
+				if c == '(' && (prev == "option" || prev == "[" || prev == "," || prev == ".") {
+					h.options = true
+				}
+				depth++
+				atStart = false
+				prev = string(c)
+			case c == '}' || c == '>' || c == ')' || c == ']':
+				depth--
+				if depth < 0 {
+					return fail()
+				}
+				atStart = depth == 0 && c == '}'
+				prev = string(c)
+			case c == ';':
+				if depth == 0 {
+					switch stmt {
+					case "import":
+						p, err := importPath(parts)
+						if err != nil {
+							return fail()
+						}
+						h.imports = append(h.imports, p)
+						h.importAt = append(h.importAt, at)
+						if parts[0] == "public" {
+							h.public = append(h.public, p)
+						}
+					case "package":
+						if pkg != "" || len(parts) == 0 {
+							return fail()
+						}
+						for _, w := range parts {
+							pkg += w
+						}
+					}
+					stmt, parts = "", parts[:0]
+					atStart = true
+				}
+				prev = ";"
+			case c == '.' && stmt == "package":
+				parts = append(parts, ".")
+			default:
+				if stmt != "" {
+					return fail()
+				}
+				atStart = false
+				prev = string(c)
 			}
-			atStart = false
-			prev = string(c)
-			i++
 		}
 	}
 	if depth != 0 || stmt != "" {
@@ -642,56 +611,20 @@ func normalize(src []byte) ([]byte, bool) {
 		return isIdentStart(c) || c >= '0' && c <= '9' || c == '.' || c == '+' || c == '-'
 	}
 	out := make([]byte, 0, len(src))
-	gap := false // spacing or a comment since the last byte kept
-	keep := func(c byte) {
-		if gap && len(out) > 0 && word(out[len(out)-1]) && word(c) {
+	l := lexer{src: src}
+	for t := l.next(); t.kind != tokEOF; t = l.next() {
+		first := src[t.start]
+		switch {
+		case t.kind == tokBad:
+			return nil, false
+		case t.kind == tokOther && first == '#':
+			return nil, false // a text-format comment in an option value: compile
+		}
+		// Spacing matters only between two words.
+		if t.gap && len(out) > 0 && word(out[len(out)-1]) && word(first) {
 			out = append(out, ' ')
 		}
-		gap = false
-		out = append(out, c)
-	}
-	n := len(src)
-	for i := 0; i < n; {
-		c := src[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
-			gap = true
-			i++
-		case c == '/' && i+1 < n && src[i+1] == '/':
-			for i < n && src[i] != '\n' {
-				i++
-			}
-			gap = true
-		case c == '/' && i+1 < n && src[i+1] == '*':
-			end := indexFrom(src, i+2, "*/")
-			if end < 0 {
-				return nil, false
-			}
-			i = end + 2
-			gap = true
-		case c == '"' || c == '\'':
-			j := i + 1
-			for j < n && src[j] != c {
-				if src[j] == '\n' {
-					return nil, false
-				}
-				if src[j] == '\\' {
-					j++
-				}
-				j++
-			}
-			if j >= n {
-				return nil, false
-			}
-			keep(c)
-			out = append(out, src[i+1:j+1]...)
-			i = j + 1
-		case c == '#':
-			return nil, false // a text-format comment in an option value: compile
-		default:
-			keep(c)
-			i++
-		}
+		out = append(out, src[t.start:t.end]...)
 	}
 	return out, true
 }

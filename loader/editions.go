@@ -62,63 +62,34 @@ func newCompilerEdition(edition string) bool {
 // names, and the offset of its value. A file that opens with anything
 // else (a syntax statement, a syntax error) gives "".
 func editionOf(src []byte) (edition string, at int) {
-	i := skipSpace(src, 0)
-	if !bytes.HasPrefix(src[i:], []byte("edition")) {
+	l := lexer{src: src}
+	if t := l.next(); t.kind != tokIdent || l.text(t) != "edition" {
 		return "", 0
 	}
-	i += len("edition")
-	if i < len(src) && (isIdentStart(src[i]) || (src[i] >= '0' && src[i] <= '9')) {
-		return "", 0 // an identifier that starts with "edition"
-	}
-	i = skipSpace(src, i)
-	if i >= len(src) || src[i] != '=' {
+	if t := l.next(); t.kind != tokOther || src[t.start] != '=' {
 		return "", 0
 	}
-	i = skipSpace(src, i+1)
-	at = i
 	// Adjacent string literals concatenate; escapes are left to the
 	// compiler, which refuses them in an edition anyway.
 	var b strings.Builder
-	for i < len(src) && (src[i] == '"' || src[i] == '\'') {
-		q := src[i]
-		j := i + 1
-		for j < len(src) && src[j] != q && src[j] != '\n' && src[j] != '\\' {
-			j++
-		}
-		if j >= len(src) || src[j] != q {
+	at = -1
+	for t := l.next(); t.kind == tokString || t.kind == tokBad; t = l.next() {
+		if t.kind == tokBad {
 			return "", 0
 		}
-		b.Write(src[i+1 : j])
-		i = skipSpace(src, j+1)
+		body := src[t.start+1 : t.end-1]
+		if bytes.IndexByte(body, '\\') >= 0 {
+			return "", 0
+		}
+		if at < 0 {
+			at = t.start
+		}
+		b.Write(body)
 	}
 	if b.Len() == 0 {
 		return "", 0
 	}
 	return b.String(), at
-}
-
-// skipSpace returns the offset of the first byte at or after i that is
-// neither white space nor in a comment.
-func skipSpace(src []byte, i int) int {
-	for i < len(src) {
-		switch c := src[i]; {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
-			i++
-		case c == '/' && i+1 < len(src) && src[i+1] == '/':
-			for i < len(src) && src[i] != '\n' {
-				i++
-			}
-		case c == '/' && i+1 < len(src) && src[i+1] == '*':
-			end := indexFrom(src, i+2, "*/")
-			if end < 0 {
-				return len(src)
-			}
-			i = end + 2
-		default:
-			return i
-		}
-	}
-	return i
 }
 
 // editionName returns an edition as a .proto file writes it: "2024" for
@@ -436,26 +407,36 @@ func (t *Tree) newerFailed(ctx context.Context, err error, diags *report.Report,
 func (t *Tree) newerErrors(diags *report.Report, op *newerOpener, pre *refusals) *CompileError {
 	ce := &CompileError{Input: t.Input}
 	refused := false
+	var spanless []PosError
 	if diags != nil {
 		for _, d := range diags.Diagnostics {
 			if d.Level() > report.Error {
 				continue
 			}
 			pe := PosError{Message: d.Message()}
-			if span := d.Primary(); !span.IsZero() {
-				start := span.Location(span.Start, length.Bytes)
-				pe.Path, pe.Line, pe.Column, pe.file = op.display(span.Path()), start.Line, start.Column, span.Path()
-			} else if d.Message() == "" {
-				continue
-			}
 			if strings.Contains(pe.Message, errRefusedText) {
 				// The compiler gives its diagnostics as text only; the
 				// refusal itself is reported once, from pre.
 				refused = true
 				continue
 			}
+			span := d.Primary()
+			if span.IsZero() {
+				// A message with no place accompanies others that have one,
+				// as buf takes it: kept only if it is alone, naming the input.
+				if pe.Message != "" {
+					pe.Path = t.Input.String()
+					spanless = append(spanless, pe)
+				}
+				continue
+			}
+			start := span.Location(span.Start, length.Bytes)
+			pe.Path, pe.Line, pe.Column, pe.file = op.display(span.Path()), start.Line, start.Column, span.Path()
 			ce.Errors = append(ce.Errors, pe)
 		}
+	}
+	if len(ce.Errors) == 0 && !refused {
+		ce.Errors = spanless
 	}
 	if refused || len(ce.Errors) > 0 {
 		// A file refused by an earlier compile of the tree is not opened

@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"bytes"
 	"fmt"
 	"unicode/utf8"
 )
@@ -19,41 +20,6 @@ type sourceProblem struct {
 	msg       string
 }
 
-// srcScanner walks a source byte by byte, keeping the line and column.
-type srcScanner struct {
-	src       []byte
-	i         int
-	line, col int
-}
-
-// next moves past one character, reporting bytes that are not UTF-8.
-func (s *srcScanner) next() *sourceProblem {
-	c := s.src[s.i]
-	switch {
-	case c == '\n':
-		s.i++
-		s.line, s.col = s.line+1, 1
-		return nil
-	case c >= utf8.RuneSelf:
-		r, n := utf8.DecodeRune(s.src[s.i:])
-		if r == utf8.RuneError && n <= 1 {
-			return &sourceProblem{s.line, s.col, fmt.Sprintf("file is not valid UTF-8 (byte 0x%02x): .proto files must be UTF-8", c)}
-		}
-		s.i += n
-	default:
-		s.i++
-	}
-	s.col++
-	return nil
-}
-
-func (s *srcScanner) at(k int) byte {
-	if s.i+k < len(s.src) {
-		return s.src[s.i+k]
-	}
-	return 0
-}
-
 // precheck looks at a .proto source before the compiler does, for what the
 // compiler would choke on or answer badly: bytes that are not UTF-8 (a
 // UTF-16 file otherwise yields one "invalid character" per byte) and
@@ -63,54 +29,54 @@ func (s *srcScanner) at(k int) byte {
 // literals, and it never fails on what merely does not parse: the
 // compiler reports that better.
 func precheck(src []byte) *sourceProblem {
-	s := &srcScanner{src: src, line: 1, col: 1}
+	bad := firstInvalidUTF8(src)
+	limit := len(src)
+	if bad >= 0 {
+		limit = bad
+	}
+	l := lexer{src: src, lenient: true}
 	depth := 0
-	var inStr byte // the quote of the string literal being read, or 0
-	for s.i < len(src) {
-		c := src[s.i]
-		switch {
-		case inStr != 0:
-			switch {
-			case c == '\n':
-				inStr = 0 // unterminated: the compiler says so
-			case c == '\\' && s.at(1) != '\n' && s.at(1) != 0:
-				s.i, s.col = s.i+1, s.col+1 // the escaped character is read below
-			case c == inStr:
-				inStr = 0
-			}
-		case c == '"' || c == '\'':
-			inStr = c
-		case c == '/' && s.at(1) == '/':
-			for s.i < len(src) && src[s.i] != '\n' {
-				if p := s.next(); p != nil {
-					return p
-				}
-			}
+	for t := l.next(); t.kind != tokEOF && t.start < limit; t = l.next() {
+		if t.kind != tokOther {
 			continue
-		case c == '/' && s.at(1) == '*':
-			s.i, s.col = s.i+2, s.col+2
-			for s.i < len(src) && !(src[s.i] == '*' && s.at(1) == '/') {
-				if p := s.next(); p != nil {
-					return p
-				}
-			}
-			if s.i < len(src) {
-				s.i, s.col = s.i+2, s.col+2
-			}
-			continue
-		case c == '{' || c == '[' || c == '(' || c == '<':
+		}
+		switch src[t.start] {
+		case '{', '[', '(', '<':
 			depth++
 			if depth > MaxNestingDepth {
-				return &sourceProblem{s.line, s.col, fmt.Sprintf("brackets nest more than %d deep: protocheck refuses deeper nesting", MaxNestingDepth)}
+				return problemAt(src, t.start, fmt.Sprintf("brackets nest more than %d deep: protocheck refuses deeper nesting", MaxNestingDepth))
 			}
-		case c == '}' || c == ']' || c == ')' || c == '>':
+		case '}', ']', ')', '>':
 			if depth > 0 {
 				depth--
 			}
 		}
-		if p := s.next(); p != nil {
-			return p
-		}
+	}
+	if bad >= 0 {
+		return problemAt(src, bad, fmt.Sprintf("file is not valid UTF-8 (byte 0x%02x): .proto files must be UTF-8", src[bad]))
 	}
 	return unsupportedEdition(src)
+}
+
+// firstInvalidUTF8 returns the offset of the first byte of src that is not
+// UTF-8, or -1.
+func firstInvalidUTF8(src []byte) int {
+	if utf8.Valid(src) {
+		return -1
+	}
+	for i := 0; i < len(src); {
+		r, n := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
+// problemAt is a problem at the byte offset off of src, whose line is
+// UTF-8 up to there: the column counts characters.
+func problemAt(src []byte, off int, msg string) *sourceProblem {
+	start := bytes.LastIndexByte(src[:off], '\n') + 1
+	return &sourceProblem{line: 1 + bytes.Count(src[:off], []byte("\n")), col: 1 + utf8.RuneCount(src[start:off]), msg: msg}
 }

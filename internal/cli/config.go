@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -49,9 +48,12 @@ func loadCheckConfig(cmd *cobra.Command, input string, newIn loader.Input, cf co
 	src := config.Disk // --config names a file on disk
 	if name == "" {
 		var err error
-		if src, err = versionSource(cmd, newIn); err != nil {
-			return nil, err
+		ctx := cmd.Context()
+		if ctx == nil {
+			ctx = context.Background()
 		}
+		// The configuration comes from the same version as the schema.
+		src = (&loader.Loader{}).Files(ctx, newIn)
 		found, err := config.Discover(src, start)
 		if err != nil {
 			return nil, err
@@ -111,56 +113,6 @@ func loadCheckConfig(cmd *cobra.Command, input string, newIn loader.Input, cf co
 	return &checkConfig{file: f, modules: mods, roots: roots}, nil
 }
 
-// versionSource returns the source of the configuration of the version
-// in: the files git holds in the index or in the revision for a git
-// input (a pre-commit hook checks the staged files: an unstaged edit to
-// buf.yaml must not change what it checks), the disk for the others.
-func versionSource(cmd *cobra.Command, in loader.Input) (config.Source, error) {
-	if in.Kind != loader.Git {
-		return config.Disk, nil
-	}
-	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	v, err := (&loader.Loader{}).OpenVersion(ctx, in)
-	if err != nil {
-		return config.Disk, nil // the loader says what is wrong
-	}
-	return gitSource{ctx: ctx, v: v}, nil
-}
-
-// gitSource reads the files of a repository's work tree as the index or a
-// revision holds them.
-type gitSource struct {
-	ctx context.Context
-	v   *loader.Version
-}
-
-func (s gitSource) ReadFile(name string) ([]byte, error) {
-	abs, err := filepath.Abs(name)
-	if err == nil {
-		// The repository's root has its links resolved: so must the file's
-		// directory, for the path between them.
-		var dir string
-		if dir, err = filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
-			abs = filepath.Join(dir, filepath.Base(abs))
-		}
-	}
-	rel, relErr := filepath.Rel(s.v.Root(), abs)
-	if err != nil || relErr != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return config.Disk.ReadFile(name) // outside the repository: not versioned by it
-	}
-	data, ok, err := s.v.ReadFile(s.ctx, filepath.ToSlash(rel))
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, &fs.PathError{Op: "read", Path: name, Err: fs.ErrNotExist}
-	}
-	return data, nil
-}
-
 // warnDeprecatedFlags warns about rule ids that buf has retired.
 func warnDeprecatedFlags(w io.Writer, flag string, ids []string) {
 	for _, id := range ids {
@@ -183,17 +135,7 @@ func configStart(input string) string {
 	if err != nil {
 		return "."
 	}
-	switch in.Kind {
-	case loader.Dir:
-		return in.Path
-	case loader.Git:
-		dir := in.Path
-		if filepath.Base(dir) == ".git" {
-			dir = filepath.Dir(dir)
-		}
-		return filepath.Join(dir, filepath.FromSlash(in.Subdir))
-	}
-	return "."
+	return in.Dir()
 }
 
 // displayPath shows p relative to the working directory when it lies
@@ -231,7 +173,7 @@ func (c *checkConfig) moduleChecks(cmd *cobra.Command, newIn, oldIn loader.Input
 	if c.file == nil {
 		o := oldIn
 		if oldRoot != "" {
-			if o, err = rootedInput(oldIn, oldRoot); err != nil {
+			if o, err = oldIn.Narrow(oldRoot); err != nil {
 				return nil, err
 			}
 		}
@@ -254,7 +196,7 @@ func (c *checkConfig) moduleChecks(cmd *cobra.Command, newIn, oldIn loader.Input
 		if _, err := cfg.Select(); err != nil {
 			return nil, err
 		}
-		n, err := rootedInput(newIn, m.Root)
+		n, err := newIn.Narrow(m.Root)
 		if err != nil {
 			return nil, err
 		}
@@ -262,7 +204,7 @@ func (c *checkConfig) moduleChecks(cmd *cobra.Command, newIn, oldIn loader.Input
 		if oldRoot != "" {
 			oroot = oldRoot
 		}
-		o, err := rootedInput(oldIn, oroot)
+		o, err := oldIn.Narrow(oroot)
 		if err != nil {
 			return nil, err
 		}
@@ -273,8 +215,12 @@ func (c *checkConfig) moduleChecks(cmd *cobra.Command, newIn, oldIn loader.Input
 			if nested(r, m.Root) || nested(m.Root, r) {
 				continue // the module itself, one nested in it, or the one it is narrowed from
 			}
-			n.ImportRoots = appendRoot(n.ImportRoots, newIn, r)
-			o.ImportRoots = appendRoot(o.ImportRoots, oldIn, r)
+			if root, ok := newIn.Sibling(r); ok {
+				n.ImportRoots = append(n.ImportRoots, root)
+			}
+			if root, ok := oldIn.Sibling(r); ok {
+				o.ImportRoots = append(o.ImportRoots, root)
+			}
 		}
 		out = append(out, moduleCheck{root: m.Root, new: n, old: o, cfg: cfg})
 	}
@@ -289,7 +235,7 @@ func (c *checkConfig) moduleChecks(cmd *cobra.Command, newIn, oldIn loader.Input
 // say) then compares file by file instead of reporting every file deleted.
 // It returns "" to keep the input's layout for the baseline.
 func baselineRoot(cmd *cobra.Command, oldIn loader.Input, newMods []config.Module) (string, error) {
-	if oldIn.Kind == loader.DescriptorSet || len(newMods) > 1 {
+	if len(newMods) > 1 {
 		return "", nil
 	}
 	f, dir, err := readBaselineConfig(cmd, oldIn)
@@ -328,30 +274,15 @@ func readBaselineConfig(cmd *cobra.Command, in loader.Input) (*config.File, stri
 		}
 		return f
 	}
-	switch in.Kind {
-	case loader.Dir:
-		for _, n := range config.Names {
-			name := filepath.Join(in.Path, n)
-			data, err := os.ReadFile(name)
-			if err == nil {
-				return parse(name, data), in.Path, nil
-			}
-		}
-	case loader.Git:
-		v, err := (&loader.Loader{}).OpenVersion(ctx, in)
+	for _, n := range config.Names {
+		data, name, ok, err := (&loader.Loader{}).ReadTop(ctx, in, n)
 		if err != nil {
-			return nil, "", nil // the loader says what is wrong
+			return nil, "", err
 		}
-		for _, n := range config.Names {
-			data, ok, err := v.ReadFile(ctx, path.Join(in.Subdir, n))
-			if err != nil {
-				return nil, "", err
-			}
-			if ok {
-				// Named as the user wrote the input, in a directory of its
-				// own, so that ModulesFor sees the file at the top.
-				return parse(in.Raw+"/"+n, data), in.Raw, nil
-			}
+		if ok {
+			// ModulesFor sees the file at the top of the directory that
+			// holds it: the input's, named as the user wrote the input.
+			return parse(name, data), filepath.Dir(name), nil
 		}
 	}
 	return nil, "", nil
@@ -364,45 +295,6 @@ func nested(p, dir string) bool {
 	const anchor = "/x/x/x/x/x/x/x/x/x/x/x/x/x/x/x/x"
 	p, dir = path.Join(anchor, p), path.Join(anchor, dir)
 	return p == dir || strings.HasPrefix(p, dir+"/")
-}
-
-// appendRoot adds the module root r, relative to the input in, as an
-// import root of the same source: a directory for a directory input, a
-// directory of the same revision for a git input (when it stays within the
-// repository).
-func appendRoot(roots []string, in loader.Input, r string) []string {
-	switch in.Kind {
-	case loader.Dir:
-		return append(roots, filepath.Join(in.Path, filepath.FromSlash(r)))
-	case loader.Git:
-		p := path.Join(in.Subdir, r)
-		if p == ".." || strings.HasPrefix(p, "../") {
-			return roots
-		}
-		if p == "." {
-			p = ""
-		}
-		return append(roots, p)
-	}
-	return roots
-}
-
-// rootedInput narrows an input to a module root below it.
-func rootedInput(in loader.Input, root string) (loader.Input, error) {
-	if root == "." {
-		return in, nil
-	}
-	switch in.Kind {
-	case loader.Dir:
-		in.Path = filepath.Join(in.Path, filepath.FromSlash(root))
-		in.Raw = in.Path
-		return in, nil
-	case loader.Git:
-		in.Subdir = path.Join(in.Subdir, root)
-		in.Raw = fmt.Sprintf("%s (module %s)", in.Raw, root)
-		return in, nil
-	}
-	return in, fmt.Errorf("input %s: a descriptor set cannot be split into the module %s; compare a directory or a git revision", in, root)
 }
 
 // prefix makes the paths of a module's findings relative to the input.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -72,29 +71,11 @@ func reportOptions(newIn, oldIn loader.Input) report.Options {
 // (GitHub, GitLab) open files from there. protocheck runs from the
 // repository root in CI, so a relative directory input is taken as it is.
 func reportRoot(in loader.Input) string {
-	switch in.Kind {
-	case loader.Git:
-		return in.Subdir
-	case loader.Dir:
-		p := in.Path
-		if filepath.IsAbs(p) {
-			wd, err := os.Getwd()
-			if err != nil {
-				return ""
-			}
-			rel, err := filepath.Rel(wd, p)
-			if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-				return ""
-			}
-			p = rel
-		}
-		p = filepath.ToSlash(filepath.Clean(p))
-		if p == "." {
-			return ""
-		}
-		return p
+	wd, err := os.Getwd()
+	if err != nil {
+		return ""
 	}
-	return ""
+	return in.PathFrom(wd)
 }
 
 // writeReports writes findings to stdout in format and to every output

@@ -32,9 +32,8 @@ import (
 // takes files already linked, which is what lets LoadPair link an
 // unchanged file once for both versions and across baselines, and it is
 // the faster of the two: on a generated tree of 1,000 files, both
-// versions at once, 22 to 25 s and 6.5 to 7.1 GB against 30 to 40 s and
-// 8.0 GB (go run ./internal/cmd/compileonly -compiler v014|ir). But it
-// stops at edition 2023. The newer one (experimental/incremental, the one
+// versions at once, 16.6 s and 7.3 GiB against 24.7 s and 7.9 GiB
+// (RUNS=3 ONLY=compilers bench/compare.sh). But it stops at edition 2023. The newer one (experimental/incremental, the one
 // buf builds images with) knows edition 2024 and takes sources only.
 //
 // So each compile goes to the v0.14 compiler, but for the files that
@@ -195,8 +194,8 @@ func (t *Tree) route(ctx context.Context, paths []string, own map[string]bool) (
 		return nil, paths
 	}
 	memo := make(map[string]bool)
-	var visit func(p string, depth int) bool
-	visit = func(p string, depth int) bool {
+	var visit func(p string) bool
+	visit = func(p string) bool {
 		if v, ok := memo[p]; ok {
 			return v
 		}
@@ -204,7 +203,7 @@ func (t *Tree) route(ctx context.Context, paths []string, own map[string]bool) (
 		info := t.routeInfo(ctx, p, own)
 		v := info.newer
 		for _, imp := range info.imports {
-			if visit(imp, depth+1) {
+			if visit(imp) {
 				v = true
 			}
 		}
@@ -212,7 +211,7 @@ func (t *Tree) route(ctx context.Context, paths []string, own map[string]bool) (
 		return v
 	}
 	for _, p := range paths {
-		if visit(p, 0) {
+		if visit(p) {
 			newer = append(newer, p)
 		} else {
 			older = append(older, p)

@@ -124,7 +124,7 @@ type editionIndex struct {
 	headers map[string]routeInfo // by import path
 
 	ownOnce sync.Once
-	own     map[string]bool // the tree's own files, for outsideOnly
+	own     map[string]bool // the tree's own files (ownSet)
 
 	stateOnce sync.Once
 	state     *newerState
@@ -239,19 +239,9 @@ func (t *Tree) routeInfo(ctx context.Context, p string, own map[string]bool) rou
 	if ok {
 		return info
 	}
-	var data []byte
-	var err error
-	if own[p] {
-		data, err = t.read(ctx, p)
-	} else if r := t.rootFile(p); r != nil {
-		data, err = r.read(ctx, p)
-	} else if full := t.includeFile(p); full != "" {
-		data, err = readLimited(full)
-	} else {
+	_, data, found, _ := t.importFile(ctx, p, own)
+	if !found {
 		return routeInfo{} // a well-known type, or missing: the compiler says
-	}
-	if err != nil {
-		return routeInfo{}
 	}
 	ed, _ := editionOf(data)
 	info.newer = newCompilerEdition(ed)
@@ -275,13 +265,7 @@ func (t *Tree) outsideOnly(ctx context.Context, p string) bool {
 	if t.editions == nil || t.includeFile(p) == "" && t.rootFile(p) == nil {
 		return false
 	}
-	t.editions.ownOnce.Do(func() {
-		t.editions.own = make(map[string]bool, len(t.Files))
-		for _, f := range t.Files {
-			t.editions.own[f.Path] = true
-		}
-	})
-	own := t.editions.own
+	own := t.ownSet()
 	seen := make(map[string]bool)
 	var visit func(p string) bool
 	visit = func(p string) bool {
@@ -568,24 +552,8 @@ func (o *newerOpener) Open(p string) (*source.File, error) {
 	if !fs.ValidPath(p) {
 		return nil, fmt.Errorf("import path %q leaves the import roots", p)
 	}
-	var name string
-	var data []byte
-	var err error
-	switch {
-	case o.own[p]:
-		name = o.t.display(p)
-		data, err = o.t.read(o.ctx, p)
-		if err == nil && o.t.loader.Progress != nil && o.t.reads != nil {
-			o.t.loader.Progress(o.t.Input, int(o.t.reads.Add(1)))
-		}
-	case o.t.rootFile(p) != nil:
-		r := o.t.rootFile(p)
-		name = r.display(p)
-		data, err = r.read(o.ctx, p)
-	case o.t.includeFile(p) != "":
-		name = p // named by its import path, as in every message
-		data, err = readLimited(o.t.includeFile(p))
-	default:
+	name, data, found, err := o.t.importFile(o.ctx, p, o.own)
+	if !found && errors.Is(err, fs.ErrNotExist) {
 		f, err := source.WKTs().Open(p)
 		if err == nil {
 			o.mu.Lock()
@@ -596,6 +564,9 @@ func (o *newerOpener) Open(p string) (*source.File, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if o.own[p] {
+		o.t.countRead()
 	}
 	o.mu.Lock()
 	o.names[p] = name

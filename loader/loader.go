@@ -408,10 +408,7 @@ func (t *Tree) Compile(ctx context.Context, only []string) (*Schema, error) {
 	if paths == nil {
 		paths = t.Paths()
 	}
-	own := make(map[string]bool, len(t.Files))
-	for _, f := range t.Files {
-		own[f.Path] = true
-	}
+	own := t.ownSet()
 	files, err := t.compile(ctx, paths, own)
 	var ce *CompileError
 	if errors.As(err, &ce) {
@@ -689,43 +686,66 @@ func (t *Tree) accessor(ctx context.Context, own map[string]bool, pre *refusals)
 		if !fs.ValidPath(p) {
 			return nil, fmt.Errorf("import path %q leaves the import roots", p)
 		}
+		name, data, found, err := t.importFile(ctx, p, own)
+		if err != nil || !found {
+			return nil, err
+		}
 		if own[p] {
-			data, err := t.read(ctx, p)
-			if err != nil {
-				return nil, err
-			}
-			if t.loader.Progress != nil && t.reads != nil {
-				t.loader.Progress(t.Input, int(t.reads.Add(1)))
-			}
-			if pre.needsNewer(data) {
-				return nil, errNewerEdition
-			}
-			return pre.check(t.display(p), data)
+			t.countRead()
 		}
-		if r := t.rootFile(p); r != nil {
-			data, err := r.read(ctx, p)
-			if err != nil {
-				return nil, err
-			}
-			if pre.needsNewer(data) {
-				return nil, errNewerEdition
-			}
-			return pre.check(r.display(p), data)
+		if pre.needsNewer(data) {
+			return nil, errNewerEdition
 		}
-		for _, inc := range t.loader.IncludePaths {
-			full := filepath.Join(t.loader.abs(inc), filepath.FromSlash(p))
-			if _, err := os.Stat(full); err == nil {
-				data, err := readLimited(full)
-				if err != nil {
-					return nil, err
-				}
-				if pre.needsNewer(data) {
-					return nil, errNewerEdition
-				}
-				return pre.check(p, data) // named by its import path, as in every message
-			}
+		return pre.check(name, data)
+	}
+}
+
+// ownSet returns the paths of the tree's own files, made once for the tree
+// and all copies of it.
+func (t *Tree) ownSet() map[string]bool {
+	build := func() map[string]bool {
+		own := make(map[string]bool, len(t.Files))
+		for _, f := range t.Files {
+			own[f.Path] = true
 		}
-		return nil, fs.ErrNotExist
+		return own
+	}
+	if t.editions == nil {
+		return build() // a tree not from Open
+	}
+	t.editions.ownOnce.Do(func() { t.editions.own = build() })
+	return t.editions.own
+}
+
+// importFile reads the file that the import p names from the first place
+// that holds it: the tree's own files, its other roots (Input.ImportRoots),
+// the include paths. name is the file as the user opens it (an include
+// path's file by its import path, as in every message); found is false
+// when none holds it (a well-known import, or a missing file), with err
+// fs.ErrNotExist.
+func (t *Tree) importFile(ctx context.Context, p string, own map[string]bool) (name string, data []byte, found bool, err error) {
+	switch {
+	case own[p]:
+		name = t.display(p)
+		data, err = t.read(ctx, p)
+	case t.rootFile(p) != nil:
+		r := t.rootFile(p)
+		name = r.display(p)
+		data, err = r.read(ctx, p)
+	case t.includeFile(p) != "":
+		name = p
+		data, err = readLimited(t.includeFile(p))
+	default:
+		return "", nil, false, fs.ErrNotExist
+	}
+	return name, data, err == nil, err
+}
+
+// countRead tells Loader.Progress of one more of the input's own files
+// read by a compiler.
+func (t *Tree) countRead() {
+	if t.loader.Progress != nil && t.reads != nil {
+		t.loader.Progress(t.Input, int(t.reads.Add(1)))
 	}
 }
 

@@ -1,7 +1,6 @@
 package gitfs
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -41,23 +40,23 @@ func (r *Repo) Gitlinks(ctx context.Context, rev, subdir string) ([]Gitlink, err
 		return nil, err
 	}
 	var links []Gitlink
-	for rec := range bytes.SplitSeq(out, []byte{0}) {
-		// ls-tree: <mode> SP commit SP <object> TAB <path>;
-		// ls-files: <mode> SP <object> SP <stage> TAB <path>.
-		meta, p, ok := strings.Cut(string(rec), "\t")
-		f := strings.Fields(meta)
-		if !ok || len(f) != 3 || f[0] != "160000" {
-			continue
-		}
+	// ls-tree: <mode> SP commit SP <object> TAB <path>;
+	// ls-files: <mode> SP <object> SP <stage> TAB <path>.
+	cmd := "ls-tree"
+	if rev == "" {
+		cmd = "ls-files"
+	}
+	err = r.records(out, cmd, func(f []string, p string) {
 		id := f[2]
 		if rev == "" {
 			id = f[1]
 		}
-		rel, ok := under(p, dir)
-		if !ok {
-			continue
+		if rel, ok := under(p, dir); ok && f[0] == "160000" {
+			links = append(links, Gitlink{Path: rel, Commit: id})
 		}
-		links = append(links, Gitlink{Path: rel, Commit: id})
+	})
+	if err != nil {
+		return nil, err
 	}
 	return links, nil
 }

@@ -45,20 +45,14 @@ func (r *Repo) Tree(ctx context.Context, rev, subdir string) ([]Entry, error) {
 		return nil, err
 	}
 	var entries []Entry
-	for rec := range bytes.SplitSeq(out, []byte{0}) {
-		if len(rec) == 0 {
-			continue
+	// <mode> SP <type> SP <object> TAB <path>
+	err = r.records(out, "ls-tree", func(f []string, p string) {
+		if isRegular(f[0]) && f[1] == "blob" {
+			entries = append(entries, Entry{Path: p, Blob: f[2]})
 		}
-		// <mode> SP <type> SP <object> TAB <path>
-		meta, p, ok := strings.Cut(string(rec), "\t")
-		f := strings.Fields(meta)
-		if !ok || len(f) != 3 {
-			return nil, fmt.Errorf("git ls-tree in %s: unexpected output %q", r.name(), rec)
-		}
-		if !isRegular(f[0]) || f[1] != "blob" {
-			continue
-		}
-		entries = append(entries, Entry{Path: p, Blob: f[2]})
+	})
+	if err != nil {
+		return nil, err
 	}
 	sortEntries(entries)
 	return entries, nil
@@ -79,42 +73,46 @@ func (r *Repo) StagedTree(ctx context.Context, subdir string) ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	prefix := ""
-	if dir != "" {
-		prefix = dir + "/"
-	}
 	var entries []Entry
 	var conflicts []string
-	for rec := range bytes.SplitSeq(out, []byte{0}) {
-		if len(rec) == 0 {
-			continue
-		}
-		// <mode> SP <object> SP <stage> TAB <path>
-		meta, p, ok := strings.Cut(string(rec), "\t")
-		f := strings.Fields(meta)
-		if !ok || len(f) != 3 {
-			return nil, fmt.Errorf("git ls-files in %s: unexpected output %q", r.name(), rec)
-		}
-		rel, ok := strings.CutPrefix(p, prefix)
-		if !ok {
-			continue
-		}
-		if f[2] != "0" {
+	// <mode> SP <object> SP <stage> TAB <path>
+	err = r.records(out, "ls-files", func(f []string, p string) {
+		rel, ok := under(p, dir)
+		switch {
+		case !ok:
+		case f[2] != "0":
 			if len(conflicts) == 0 || conflicts[len(conflicts)-1] != p {
 				conflicts = append(conflicts, p)
 			}
-			continue
+		case isRegular(f[0]):
+			entries = append(entries, Entry{Path: rel, Blob: f[1]})
 		}
-		if !isRegular(f[0]) {
-			continue
-		}
-		entries = append(entries, Entry{Path: rel, Blob: f[1]})
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(conflicts) > 0 {
 		return nil, fmt.Errorf("index of %s has unresolved merge conflicts in %s", r.name(), strings.Join(conflicts, ", "))
 	}
 	sortEntries(entries)
 	return entries, nil
+}
+
+// records calls fn with the three fields and the path of each record of
+// the NUL-separated output of git ls-tree or git ls-files --stage (cmd).
+func (r *Repo) records(out []byte, cmd string, fn func(f []string, path string)) error {
+	for rec := range bytes.SplitSeq(out, []byte{0}) {
+		if len(rec) == 0 {
+			continue
+		}
+		meta, p, ok := strings.Cut(string(rec), "\t")
+		f := strings.Fields(meta)
+		if !ok || len(f) != 3 {
+			return fmt.Errorf("git %s in %s: unexpected output %q", cmd, r.name(), rec)
+		}
+		fn(f, p)
+	}
+	return nil
 }
 
 // isRegular reports whether a git file mode is that of a regular file, as

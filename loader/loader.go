@@ -724,21 +724,19 @@ func (t *Tree) ownSet() map[string]bool {
 // when none holds it (a well-known import, or a missing file), with err
 // fs.ErrNotExist.
 func (t *Tree) importFile(ctx context.Context, p string, own map[string]bool) (name string, data []byte, found bool, err error) {
-	switch {
-	case own[p]:
-		name = t.display(p)
+	if own[p] {
 		data, err = t.read(ctx, p)
-	case t.rootFile(p) != nil:
-		r := t.rootFile(p)
-		name = r.display(p)
-		data, err = r.read(ctx, p)
-	case t.includeFile(p) != "":
-		name = p
-		data, err = readLimited(t.includeFile(p))
-	default:
-		return "", nil, false, fs.ErrNotExist
+		return t.display(p), data, err == nil, err
 	}
-	return name, data, err == nil, err
+	if r := t.rootFile(p); r != nil {
+		data, err = r.read(ctx, p)
+		return r.display(p), data, err == nil, err
+	}
+	if full := t.includeFile(p); full != "" {
+		data, err = readLimited(full)
+		return p, data, err == nil, err
+	}
+	return "", nil, false, fs.ErrNotExist
 }
 
 // countRead tells Loader.Progress of one more of the input's own files

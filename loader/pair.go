@@ -261,7 +261,9 @@ func (p *pairPlan) compile(ctx context.Context, batch []string) error {
 				case own && p.shared[imp] == nil:
 					need = append(need, imp)
 				case !own && p.shared[imp] == nil && s.t.outsideOnly(ctx, imp):
-					// A file of an include path is the same for both
+					// A file of an include path, or of another root
+					// when those are the same in both versions (else
+					// LoadPair compiled in full), is the same for both
 					// trees: linked once, it is one object wherever it
 					// is imported, as the compiler requires.
 					need = append(need, imp)

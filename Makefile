@@ -17,7 +17,7 @@ lint:
 	$(GO) vet ./...
 
 # Each fuzz target for FUZZTIME; the seeds under testdata/fuzz run in every
-# `make test` anyway. A crash leaves its input under testdata/fuzz: keep it.
+# `make test` anyway. scripts/fuzz.sh says what a failure is.
 FUZZTIME ?= 20s
 # The fuzzer shrinks every new interesting input for up to a minute by
 # default, which in a 20 s budget leaves the targets idle; crashes are
@@ -26,11 +26,7 @@ FUZZMINIMIZETIME ?= 3s
 FUZZ_TARGETS = loader:FuzzLoad loader:FuzzPrecheck loader:FuzzDescriptorSet compat:FuzzCheck roundtrip:FuzzDecode internal/cli:FuzzSelectiveEqualsFull
 
 fuzz:
-	@set -e; for t in $(FUZZ_TARGETS); do \
-		pkg=$${t%%:*}; name=$${t#*:}; \
-		echo "== $$name ($(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) ./$$pkg; \
-	done
+	GO=$(GO) FUZZTIME=$(FUZZTIME) FUZZMINIMIZETIME=$(FUZZMINIMIZETIME) scripts/fuzz.sh $(FUZZ_TARGETS)
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -198,6 +198,12 @@ func (p *pass) reportDir(dir Direction, at, was Span, format string, args ...any
 	})
 }
 
+// about records the elements that the finding just reported concerns.
+func (p *pass) about(old, new *Element) {
+	f := &p.findings[len(p.findings)-1]
+	f.Old, f.New = old, new
+}
+
 // Source paths within descriptor.proto messages, for spans of single tokens.
 const (
 	filePackageTag     = 2  // FileDescriptorProto.package

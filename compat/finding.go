@@ -147,6 +147,68 @@ type Finding struct {
 	// data, such as "a deleted field breaks no data written today". It is
 	// set only when proving was asked for and Proof is nil.
 	Unproven string
+	// Old and New identify the field or enum value that the finding
+	// concerns, as it is declared in the old and in the new version, for
+	// programs that act on findings (the prover, protocheck fix) without
+	// reading messages. Each is nil when that version lacks the element
+	// (New of a deletion) or the rule concerns no single field or value.
+	// The rules that set them are those of numbers and names
+	// (FIELD_SAME_NUMBER, FIELD_WIRE_SAME_NUMBER, ENUM_VALUE_SAME_NUMBER),
+	// deletions of fields and enum values, and type changes on a renamed
+	// field.
+	Old, New *Element
+}
+
+// An Element names a field or an enum value in one version of a schema.
+type Element struct {
+	Kind ElementKind
+	// Parent is the full name of the message that declares the field (the
+	// extended message for an extension) or of the enum that declares the
+	// value.
+	Parent protoreflect.FullName
+	Name   string // the field's or value's name; an extension's full name
+	Number int32  // the field number or the enum value number
+}
+
+// ElementKind says what an Element is.
+type ElementKind uint8
+
+const (
+	FieldElement     ElementKind = iota + 1 // a field of a message
+	ExtensionElement                        // an extension field
+	EnumValueElement                        // a value of an enum
+)
+
+// String returns "field", "extension" or "enum value".
+func (k ElementKind) String() string {
+	switch k {
+	case FieldElement:
+		return "field"
+	case ExtensionElement:
+		return "extension"
+	case EnumValueElement:
+		return "enum value"
+	}
+	return "element"
+}
+
+// fieldElement describes f for Finding.Old and Finding.New.
+func fieldElement(f protoreflect.FieldDescriptor) *Element {
+	if f == nil {
+		return nil
+	}
+	if f.IsExtension() {
+		return &Element{Kind: ExtensionElement, Parent: f.ContainingMessage().FullName(), Name: string(f.FullName()), Number: int32(f.Number())}
+	}
+	return &Element{Kind: FieldElement, Parent: f.ContainingMessage().FullName(), Name: string(f.Name()), Number: int32(f.Number())}
+}
+
+// valueElement describes v for Finding.Old and Finding.New.
+func valueElement(v protoreflect.EnumValueDescriptor) *Element {
+	if v == nil {
+		return nil
+	}
+	return &Element{Kind: EnumValueElement, Parent: v.Parent().FullName(), Name: string(v.Name()), Number: int32(v.Number())}
 }
 
 // A Proof is data that shows a finding: a message that one version of the

@@ -31,6 +31,7 @@ number and name: reserved 2; reserved "STATE_DONE";`,
 				ov := ovs.Get(i)
 				if ne.Values().ByNumber(ov.Number()) == nil {
 					p.report(spanOf(ne), spanOf(ov), "%s was deleted", valueDesc(ov))
+					p.about(valueElement(ov), nil)
 				}
 			}
 		})
@@ -134,6 +135,7 @@ func enumValueNoDeleteUnless(id string, cats []Category, what string, reserved f
 					}
 					if !reserved(ne, names) {
 						p.report(spanOf(ne), spanOf(ov), "%s was deleted without reserving its %s", valueDesc(ov), what)
+						p.about(valueElement(ov), nil)
 					}
 				}
 			})

@@ -34,6 +34,7 @@ code uses it, delete it and reserve both its number and its name:
 				of := ofs.Get(i)
 				if nm.Fields().ByNumber(of.Number()) == nil {
 					p.report(spanOf(nm), spanOf(of), "%s was deleted", fieldDesc(of))
+					p.about(fieldElement(of), nil)
 				}
 			}
 		})
@@ -68,6 +69,7 @@ Reserve the number when deleting the field:
 				of := ofs.Get(i)
 				if nm.Fields().ByNumber(of.Number()) == nil && !isReservedNumber(nm, of.Number()) {
 					p.report(spanOf(nm), spanOf(of), "%s was deleted without reserving its number", fieldDesc(of))
+					p.about(fieldElement(of), nil)
 				}
 			}
 		})

@@ -98,6 +98,7 @@ Reserve the name when deleting the field:
 				of := ofs.Get(i)
 				if nm.Fields().ByNumber(of.Number()) == nil && !isReservedName(nm, of.Name()) {
 					p.report(spanOf(nm), spanOf(of), "%s was deleted without reserving its name", fieldDesc(of))
+					p.about(fieldElement(of), nil)
 				}
 			}
 		})

@@ -184,6 +184,11 @@ func (p *pass) report(at, was Span, format string, args ...any) {
 
 // reportDir is report with a direction narrower than the rule's.
 func (p *pass) reportDir(dir Direction, at, was Span, format string, args ...any) {
+	old, new := elementOf(was.of), elementOf(at.of)
+	if old != nil && new != nil && new.FullName() != old.FullName() && strings.HasPrefix(string(old.FullName()), string(new.FullName())+".") {
+		new = nil // a deletion, placed at the element that held it
+	}
+	at.of, was.of = nil, nil
 	if at.Path == "" {
 		at = was
 	}
@@ -195,6 +200,8 @@ func (p *pass) reportDir(dir Direction, at, was Span, format string, args ...any
 		Message:    fmt.Sprintf(format, args...),
 		Span:       at,
 		OldSpan:    was,
+		Old:        old,
+		New:        new,
 	})
 }
 
@@ -233,6 +240,14 @@ const (
 // the source info has no such token. A descriptor without source info gets
 // a file-level span.
 func spanOf(d protoreflect.Descriptor, sub ...int32) Span {
+	s := locate(d, sub...)
+	if s.of == nil {
+		s.of = d
+	}
+	return s
+}
+
+func locate(d protoreflect.Descriptor, sub ...int32) Span {
 	f := d.ParentFile()
 	if f == nil {
 		return Span{}

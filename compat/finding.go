@@ -115,6 +115,12 @@ type Span struct {
 	Path                string
 	StartLine, StartCol int
 	EndLine, EndCol     int
+
+	// of is the declaration that spanOf located. reportDir turns it into
+	// the finding's Old and New and clears it, so that a rule that did not
+	// name its elements still links its finding to them, and spans in
+	// findings compare by position alone.
+	of protoreflect.Descriptor
 }
 
 // String formats the span as path:line:col, or path alone for a whole file.
@@ -177,6 +183,15 @@ const (
 	FieldElement     ElementKind = iota + 1 // a field of a message
 	ExtensionElement                        // an extension field
 	EnumValueElement                        // a value of an enum
+	// The kinds below are set for the rules that did not name their
+	// elements, from the declaration their position came from: Parent is
+	// the enclosing scope (package, message or service) and Name the
+	// element's own name.
+	MessageElement // a message
+	EnumElement    // an enum
+	OneofElement   // a oneof; Parent is its message
+	ServiceElement // a service
+	MethodElement  // a method; Parent is its service
 )
 
 // String returns "field", "extension" or "enum value".
@@ -188,6 +203,16 @@ func (k ElementKind) String() string {
 		return "extension"
 	case EnumValueElement:
 		return "enum value"
+	case MessageElement:
+		return "message"
+	case EnumElement:
+		return "enum"
+	case OneofElement:
+		return "oneof"
+	case ServiceElement:
+		return "service"
+	case MethodElement:
+		return "method"
 	}
 	return "element"
 }
@@ -201,6 +226,40 @@ func fieldElement(f protoreflect.FieldDescriptor) *Element {
 		return &Element{Kind: ExtensionElement, Parent: f.ContainingMessage().FullName(), Name: string(f.FullName()), Number: int32(f.Number())}
 	}
 	return &Element{Kind: FieldElement, Parent: f.ContainingMessage().FullName(), Name: string(f.Name()), Number: int32(f.Number())}
+}
+
+// elementOf describes the declaration d for Finding.Old and Finding.New, or
+// returns nil for a file or no declaration.
+func elementOf(d protoreflect.Descriptor) *Element {
+	var kind ElementKind
+	switch d := d.(type) {
+	case protoreflect.FieldDescriptor:
+		return fieldElement(d)
+	case protoreflect.EnumValueDescriptor:
+		return valueElement(d)
+	case protoreflect.MessageDescriptor:
+		kind = MessageElement
+	case protoreflect.EnumDescriptor:
+		kind = EnumElement
+	case protoreflect.OneofDescriptor:
+		kind = OneofElement
+	case protoreflect.ServiceDescriptor:
+		kind = ServiceElement
+	case protoreflect.MethodDescriptor:
+		kind = MethodElement
+	default:
+		return nil
+	}
+	return &Element{Kind: kind, Parent: d.FullName().Parent(), Name: string(d.Name())}
+}
+
+// FullName returns the element's full name: an extension's Name, or Name
+// in Parent.
+func (e *Element) FullName() protoreflect.FullName {
+	if e.Kind == ExtensionElement {
+		return protoreflect.FullName(e.Name)
+	}
+	return e.Parent.Append(protoreflect.Name(e.Name))
 }
 
 // valueElement describes v for Finding.Old and Finding.New.
@@ -230,7 +289,11 @@ type Proof struct {
 
 // SpanOf returns where d is declared, as findings locate elements, so that
 // findings made outside this package point where the rules' findings do.
-func SpanOf(d protoreflect.Descriptor) Span { return spanOf(d) }
+func SpanOf(d protoreflect.Descriptor) Span {
+	s := spanOf(d)
+	s.of = nil
+	return s
+}
 
 // String formats the finding as text output does: path:line:col: message (RULE).
 func (f Finding) String() string {

@@ -1,31 +1,95 @@
 #!/usr/bin/env bash
-# The GitHub Action's step (action.yml runs it). It reads the action's
+# The GitHub Action's steps (action.yml runs them). It reads the action's
 # inputs from INPUT_* variables only: the workflow never pastes an input into
 # this script's text, so no input can inject shell code.
 #
-#   INPUT_INPUT     directory of .proto files, relative to the repository (default .)
-#   INPUT_AGAINST   the version to compare with (default: from the event)
-#   INPUT_FORMAT    stdout format (default github-actions: annotations)
-#   INPUT_FAIL_ON   error or warning (default: protocheck's)
-#   INPUT_PROVE     true to pass --prove
-#   INPUT_VERSION   empty: build from the action's checkout; "installed": the
-#                   protocheck on PATH; else a version for go install
-#   INPUT_SARIF     where to write the SARIF report (default protocheck.sarif)
+#   action.sh install   get protocheck: the release of the action's own tag,
+#                       downloaded and checked against the release's
+#                       checksums; for an untagged ref, say that it must be
+#                       built (go=true), so the workflow sets up Go first
+#   action.sh check     build protocheck if needed, then run the check
+#   action.sh           both, one after the other (for running it by hand)
+#
+#   INPUT_INPUT              directory of .proto files (default .)
+#   INPUT_AGAINST            the version to compare with (default: from the event)
+#   INPUT_FORMAT             stdout format (default github-actions: annotations)
+#   INPUT_FAIL_ON            error or warning (default: protocheck's)
+#   INPUT_PROVE              true to pass --prove
+#   INPUT_CONFIG             configuration file, passed as --config
+#   INPUT_ARGS               more arguments for protocheck check: one per line,
+#                            or separated by spaces when on one line
+#   INPUT_WORKING_DIRECTORY  where to run (default: the workspace)
+#   INPUT_VERSION            empty: the release of the action's own tag, or a
+#                            build from the action's checkout for an untagged
+#                            ref; vX.Y.Z or latest: that release; a commit:
+#                            go install; "installed": the protocheck on PATH
+#   INPUT_SARIF              where to write the SARIF report (default protocheck.sarif)
+#   ACTION_REF, ACTION_REPOSITORY
+#                            the ref and repository the action was used at
+#                            (default: from GITHUB_ACTION_PATH, which ends in
+#                            OWNER/REPO/REF on a runner)
+#   PROTOCHECK_BIN           the directory the install step left protocheck in
 #
 # It writes annotations to stdout, SARIF to INPUT_SARIF, a markdown summary
-# to GITHUB_STEP_SUMMARY, and findings= and sarif-file= to GITHUB_OUTPUT.
-# Its exit status is protocheck's: 0 clean, 1 findings, 2 could not run.
+# to GITHUB_STEP_SUMMARY, and findings=, exit-code= and sarif-file= to
+# GITHUB_OUTPUT. Its exit status is protocheck's: 0 clean, 1 findings, 2 could
+# not run; every status 2 comes with an ::error annotation and a summary
+# section that say why.
 set -euo pipefail
 
-input=${INPUT_INPUT:-.}
-format=${INPUT_FORMAT:-github-actions}
-sarif=${INPUT_SARIF:-protocheck.sarif}
+mode=${1:-all}
+case $mode in
+install | check | all) ;;
+*)
+	echo "usage: action.sh [install|check]" >&2
+	exit 2
+	;;
+esac
+
 tmp=$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/protocheck.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
+# escape_data and escape_prop escape a workflow command's message and its
+# properties as the runner decodes them.
+escape_data() {
+	local s=${1//'%'/%25}
+	s=${s//$'\r'/%0D}
+	printf '%s' "${s//$'\n'/%0A}"
+}
+escape_prop() {
+	local s
+	s=$(escape_data "$1")
+	s=${s//:/%3A}
+	printf '%s' "${s//,/%2C}"
+}
+
+output() {
+	echo "$1" >>"${GITHUB_OUTPUT:-/dev/null}"
+}
+
+summary() {
+	if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+		printf '%s\n' "$@" >>"$GITHUB_STEP_SUMMARY"
+	fi
+}
+
+# fail ends the step with status 2: an annotation, a summary section and
+# outputs that say the check did not run (findings is empty, not 0).
 fail() {
-	echo "::error title=protocheck::$*"
+	echo "::error title=protocheck could not run::$(escape_data "$*")"
+	summary "### protocheck could not run" "" "$*" ""
+	output "findings="
+	output "exit-code=2"
 	exit 2
+}
+
+# nothing ends the step with status 0 when there is nothing to compare with.
+nothing() {
+	echo "protocheck: $*"
+	summary "### protocheck: nothing to compare" "" "$*" ""
+	output "findings=0"
+	output "exit-code=0"
+	exit 0
 }
 
 # event_field prints a field of the event payload, or nothing.
@@ -46,30 +110,292 @@ PY
 	fi
 }
 
-# --- protocheck itself ------------------------------------------------------
-case "${INPUT_VERSION:-}" in
-"")
-	[ -n "${GITHUB_ACTION_PATH:-}" ] || fail "GITHUB_ACTION_PATH is not set: cannot build protocheck from the action"
-	echo "::group::build protocheck from the action's checkout"
-	(cd "$GITHUB_ACTION_PATH" && go build -trimpath -o "$tmp/bin/protocheck" ./cmd/protocheck) || fail "go build of protocheck failed"
-	echo "::endgroup::"
-	PATH="$tmp/bin:$PATH"
-	;;
-installed) ;;
-*)
-	[[ $INPUT_VERSION =~ ^(latest|v[0-9]+\.[0-9]+\.[0-9]+[0-9A-Za-z.+-]*|[0-9a-f]{7,40})$ ]] ||
-		fail "version \"$INPUT_VERSION\" is not latest, a vX.Y.Z tag or a commit"
-	echo "::group::go install protocheck@$INPUT_VERSION"
-	GOBIN="$tmp/bin" go install "github.com/protocheck/protocheck/cmd/protocheck@$INPUT_VERSION" || fail "go install of protocheck@$INPUT_VERSION failed"
-	echo "::endgroup::"
-	PATH="$tmp/bin:$PATH"
-	;;
-esac
-command -v protocheck >/dev/null || fail "protocheck is not on PATH"
+# --- protocheck itself ------------------------------------------------------------
 
-# --- the version to compare with ----------------------------------------------
-against=${INPUT_AGAINST:-}
-if [ -z "$against" ]; then
+semver='^v[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.+-]+)?$'
+
+# own_ref prints the ref the action was used at, and own_repo its repository.
+own_ref() {
+	if [ -n "${ACTION_REF:-}" ]; then
+		echo "$ACTION_REF"
+	elif [ -n "${GITHUB_ACTION_PATH:-}" ]; then
+		basename "$GITHUB_ACTION_PATH"
+	fi
+}
+own_repo() {
+	if [ -n "${ACTION_REPOSITORY:-}" ]; then
+		echo "$ACTION_REPOSITORY"
+	elif [ -n "${ACTION_REF:-}" ] || [ -z "${GITHUB_ACTION_PATH:-}" ]; then
+		echo protocheck/protocheck
+	else
+		local owner_repo=${GITHUB_ACTION_PATH%/*}
+		echo "$(basename "${owner_repo%/*}")/$(basename "$owner_repo")"
+	fi
+}
+
+# release_version sets version to the release to download, or to nothing
+# when protocheck must be built or is already installed.
+release_version() {
+	version=
+	case "${INPUT_VERSION:-}" in
+	installed) ;;
+	"")
+		local ref
+		ref=$(own_ref)
+		if [[ $ref =~ $semver ]]; then
+			version=$ref
+		fi
+		;;
+	latest) version=latest ;;
+	*)
+		if [[ $INPUT_VERSION =~ $semver ]]; then
+			version=$INPUT_VERSION
+		elif [[ ! $INPUT_VERSION =~ ^[0-9a-f]{7,40}$ ]]; then
+			fail "version \"$INPUT_VERSION\" is not latest, a vX.Y.Z tag, a commit or installed"
+		fi
+		;;
+	esac
+}
+
+# platform sets plat to the release's name for this runner: linux_amd64
+# and so on.
+platform() {
+	local os arch
+	case "${RUNNER_OS:-$(uname -s)}" in
+	Linux) os=linux ;;
+	macOS | Darwin) os=darwin ;;
+	Windows | MINGW* | MSYS* | CYGWIN*) os=windows ;;
+	*) fail "no protocheck release for the runner's system ${RUNNER_OS:-$(uname -s)}: set version to a commit to build it" ;;
+	esac
+	case "${RUNNER_ARCH:-$(uname -m)}" in
+	X64 | x86_64 | amd64) arch=amd64 ;;
+	ARM64 | aarch64 | arm64) arch=arm64 ;;
+	*) fail "no protocheck release for the runner's architecture ${RUNNER_ARCH:-$(uname -m)}: set version to a commit to build it" ;;
+	esac
+	plat="${os}_$arch"
+}
+
+download() { # URL FILE
+	if command -v curl >/dev/null 2>&1; then
+		curl -fsSL --retry 3 -o "$2" "$1"
+	else
+		wget -q -O "$2" "$1"
+	fi
+}
+
+sha256() {
+	if command -v sha256sum >/dev/null 2>&1; then
+		sha256sum "$1" | cut -d' ' -f1
+	else
+		shasum -a 256 "$1" | cut -d' ' -f1
+	fi
+}
+
+# install_release downloads release $version for this runner into a
+# directory that outlives the step (dir), after checking it against the
+# release's checksums.
+install_release() {
+	local repo base asset want got
+	platform
+	repo=$(own_repo)
+	if [ "$version" = latest ]; then
+		base="${GITHUB_SERVER_URL:-https://github.com}/$repo/releases/latest/download"
+	else
+		base="${GITHUB_SERVER_URL:-https://github.com}/$repo/releases/download/$version"
+	fi
+	asset="protocheck_$plat.tar.gz"
+	[[ $plat == windows_* ]] && asset="protocheck_$plat.zip"
+	dir="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/protocheck-$version-$plat"
+	echo "::group::download protocheck $version ($asset) from $base"
+	download "$base/checksums.txt" "$tmp/checksums.txt" || fail "cannot download $base/checksums.txt: is $version a release of $repo?"
+	download "$base/$asset" "$tmp/$asset" || fail "cannot download $base/$asset"
+	want=$(awk -v a="$asset" '$2 == a || $2 == "*" a { print $1 }' "$tmp/checksums.txt")
+	[ -n "$want" ] || fail "$asset is not in the checksums of $version"
+	got=$(sha256 "$tmp/$asset")
+	[ "$got" = "$want" ] || fail "$asset of $version has SHA-256 $got, but its checksums say $want: not installing it"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	if [[ $asset == *.zip ]]; then
+		unzip -q "$tmp/$asset" -d "$dir" || fail "cannot unpack $asset"
+	else
+		tar -xzf "$tmp/$asset" -C "$dir" || fail "cannot unpack $asset"
+	fi
+	echo "::endgroup::"
+}
+
+# install leaves protocheck where the check step finds it.
+install() {
+	local version plat dir
+	release_version
+	if [ -n "$version" ]; then
+		install_release
+		PROTOCHECK_BIN=$dir
+		output "bin=$dir"
+		output "go=false"
+		echo "protocheck: installed $("$dir/protocheck" version 2>/dev/null || echo "$version") in $dir"
+	elif [ "${INPUT_VERSION:-}" = installed ]; then
+		output "go=false"
+	else
+		# An untagged ref (a branch, a commit): build from source.
+		output "go=true"
+	fi
+}
+
+# build builds or go-installs protocheck when install left none.
+build() {
+	if [ -n "${PROTOCHECK_BIN:-}" ]; then
+		PATH="$PROTOCHECK_BIN:$PATH"
+		return
+	fi
+	case "${INPUT_VERSION:-}" in
+	installed) ;;
+	"")
+		[ -n "${GITHUB_ACTION_PATH:-}" ] || fail "GITHUB_ACTION_PATH is not set: cannot build protocheck from the action"
+		echo "::group::build protocheck from the action's checkout"
+		(cd "$GITHUB_ACTION_PATH" && go build -trimpath -o "$tmp/bin/protocheck" ./cmd/protocheck) || fail "go build of protocheck failed"
+		echo "::endgroup::"
+		PATH="$tmp/bin:$PATH"
+		;;
+	*)
+		echo "::group::go install protocheck@$INPUT_VERSION"
+		GOBIN="$tmp/bin" go install "github.com/protocheck/protocheck/cmd/protocheck@$INPUT_VERSION" || fail "go install of protocheck@$INPUT_VERSION failed"
+		echo "::endgroup::"
+		PATH="$tmp/bin:$PATH"
+		;;
+	esac
+	command -v protocheck >/dev/null || fail "protocheck is not on PATH"
+}
+
+# --- where to run -------------------------------------------------------------------
+
+# locate moves to the repository that holds the input, so that .git inputs
+# and annotation paths are the repository's. A checkout with actions/checkout's
+# path: option leaves the workspace outside any repository.
+locate() {
+	if [ -n "${INPUT_WORKING_DIRECTORY:-}" ]; then
+		cd -- "$INPUT_WORKING_DIRECTORY" 2>/dev/null || fail "working-directory $INPUT_WORKING_DIRECTORY does not exist"
+	fi
+	[ -e "$input" ] || fail "input $input does not exist in $PWD$(hint_path)"
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		return
+	fi
+	local dir top rel
+	dir=$input
+	[ -d "$dir" ] || dir=$(dirname -- "$dir")
+	if ! top=$(git -C "$dir" rev-parse --show-toplevel 2>/dev/null); then
+		fail "$PWD is not in a git repository, so there is no base to compare with: check the repository out with actions/checkout first, or set against to a descriptor set or directory"
+	fi
+	rel=$(cd -- "$dir" && pwd -P)
+	rel=${rel#"$(cd -- "$top" && pwd -P)"}
+	rel=${rel#/}
+	[ -d "$input" ] || rel="${rel:+$rel/}$(basename -- "$input")"
+	# SARIF stays where the next steps look for it.
+	[[ $sarif == /* ]] || sarif="$PWD/$sarif"
+	echo "protocheck: $PWD is not a git repository; running in the repository at $top"
+	cd -- "$top"
+	input=${rel:-.}
+}
+
+# hint_path suggests working-directory when the input is in a checkout made
+# with path:.
+hint_path() {
+	local found
+	found=$(find . -mindepth 2 -maxdepth 3 -name .git -prune -print 2>/dev/null | head -n 1)
+	if [ -n "$found" ]; then
+		echo " (the repository is checked out in ${found%/.git}: set working-directory: ${found#./} without /.git, or input: ${found%/.git}/$input)"
+	fi
+}
+
+# --- the version to compare with ----------------------------------------------------
+
+# fetch_base fetches a git input's revision when a shallow checkout lacks it.
+# $1 is the input's repository directory, $2 and $3 its kind and ref.
+fetch_base() {
+	local repo=$1 kind=$2 ref=$3 spec
+	case $kind in
+	branch)
+		git -C "$repo" rev-parse --verify -q "refs/heads/$ref^{commit}" >/dev/null ||
+			git -C "$repo" rev-parse --verify -q "refs/remotes/origin/$ref^{commit}" >/dev/null && return
+		spec="+refs/heads/$ref:refs/remotes/origin/$ref"
+		;;
+	tag)
+		git -C "$repo" rev-parse --verify -q "refs/tags/$ref^{commit}" >/dev/null && return
+		spec="+refs/tags/$ref:refs/tags/$ref"
+		;;
+	commit)
+		git -C "$repo" cat-file -e "$ref^{commit}" 2>/dev/null && return
+		spec=$ref
+		;;
+	*) return ;;
+	esac
+	echo "::group::fetch $kind $ref"
+	if ! git -C "$repo" fetch --no-tags --depth=1 origin "$spec"; then
+		echo "::endgroup::"
+		if ! git -C "$repo" remote get-url origin >/dev/null 2>&1; then
+			fail "the $kind $ref is not in the repository, and it has no remote origin to fetch it from"
+		fi
+		fail "cannot fetch the $kind $ref from origin (git's message is above): does it exist, and may this job read the repository?"
+	fi
+	echo "::endgroup::"
+}
+
+# base_has succeeds when revision $2 of the repository in $1 holds .proto
+# files under directory $3 ("" for the whole tree).
+base_has() {
+	local repo=$1 rev=$2 sub=$3
+	if [ -n "$sub" ] && [ "$(git -C "$repo" cat-file -t "$rev:$sub" 2>/dev/null)" != tree ]; then
+		return 1
+	fi
+	git -C "$repo" ls-tree -r --name-only "$rev" -- ${sub:+"$sub"} | grep -q '\.proto$'
+}
+
+# check_git_against fetches what a local .git input needs and passes when
+# the revision has no schema directory yet: the first schema breaks nobody.
+check_git_against() {
+	local spec=$1 path opts kind="" ref="" sub="" kv repo rev
+	[[ $spec == *'#'* ]] || return 0
+	path=${spec%%#*}
+	opts=${spec#*#}
+	[[ ${path:-.git} == *.git ]] || return 0
+	[[ $path == *://* ]] && return 0
+	repo=$(dirname -- "${path:-.git}")
+	IFS=, read -ra kvs <<<"$opts"
+	for kv in "${kvs[@]}"; do
+		case $kv in
+		branch=* | tag=* | ref=* | commit=*)
+			kind=${kv%%=*}
+			ref=${kv#*=}
+			;;
+		subdir=*) sub=${kv#subdir=} ;;
+		esac
+	done
+	[ -n "$kind" ] || kind=ref ref=HEAD
+	[[ $ref == -* ]] && return 0 # protocheck explains
+	fetch_base "$repo" "$kind" "$ref"
+	case $kind in
+	branch)
+		rev=refs/heads/$ref
+		git -C "$repo" rev-parse --verify -q "$rev^{commit}" >/dev/null || rev=refs/remotes/origin/$ref
+		;;
+	tag) rev=refs/tags/$ref ;;
+	*) rev=$ref ;;
+	esac
+	git -C "$repo" rev-parse --verify -q "$rev^{commit}" >/dev/null || return 0 # protocheck explains
+	sub=${sub#./}
+	sub=${sub%/}
+	[ "$sub" = . ] && sub=
+	if ! base_has "$repo" "$rev" "$sub"; then
+		nothing "$spec holds no .proto files${sub:+ under $sub}: the change adds the first schema, so it breaks nobody"
+	fi
+}
+
+resolve_against() {
+	against=${INPUT_AGAINST:-}
+	if [ -n "$against" ]; then
+		check_git_against "$against"
+		return
+	fi
+	local base sub cdup prefix
 	case "${GITHUB_EVENT_NAME:-}" in
 	pull_request | pull_request_target) base=$(event_field .pull_request.base.sha) ;;
 	merge_group) base=$(event_field .merge_group.base_sha) ;;
@@ -83,53 +409,104 @@ if [ -z "$against" ]; then
 		fail "the event's base commit \"$base\" is not a commit id"
 	fi
 	if [[ $base =~ ^0+$ ]]; then
-		# A new branch: nothing was there before it.
-		echo "protocheck: the push created the branch: nothing to compare with"
-		echo "findings=0" >>"${GITHUB_OUTPUT:-/dev/null}"
-		exit 0
+		nothing "the push created the branch: nothing to compare with"
 	fi
-	# A shallow checkout (actions/checkout's default) lacks the base.
-	if ! git cat-file -e "$base^{commit}" 2>/dev/null; then
-		echo "::group::fetch the base commit $base"
-		git fetch --no-tags --depth=1 origin "$base" || fail "cannot fetch the base commit $base: use actions/checkout with fetch-depth: 0"
-		echo "::endgroup::"
-	fi
-	against=".git#commit=$base"
-	sub=${input#./}
+	# From a directory below the repository's top (working-directory), the
+	# repository is up there and the subdir is from the top.
+	cdup=$(git rev-parse --show-cdup)
+	prefix=$(git rev-parse --show-prefix)
+	against="${cdup}.git#commit=$base"
+	sub=$prefix${input#./}
 	sub=${sub%/}
+	sub=${sub%/.}
 	if [ -n "$sub" ] && [ "$sub" != . ]; then
 		against+=",subdir=$sub"
 	fi
-fi
+	check_git_against "$against"
+}
 
-# --- the check ------------------------------------------------------------------
-args=(check "$input" --against "$against" --format "$format"
-	--output "sarif=$sarif" --output "markdown=$tmp/summary.md" --output "json=$tmp/findings.jsonl")
-if [ -n "${INPUT_FAIL_ON:-}" ]; then
-	args+=(--fail-on "$INPUT_FAIL_ON")
-fi
-if [ "${INPUT_PROVE:-false}" = true ]; then
-	if protocheck check --help 2>/dev/null | grep -q -- '--prove'; then
+# --- the check ----------------------------------------------------------------------
+
+# could_not_run turns protocheck's status 2 into annotations and a summary
+# section: the reason is on its stderr, which the job log alone shows.
+could_not_run() {
+	local line file ln col msg
+	summary "### protocheck could not run" "" "\`protocheck check\` exited with status 2:" "" '````'
+	summary "$(cat "$tmp/stderr")" '````' ""
+	# protocheck annotated its own errors already in the github-actions format.
+	if grep -q '^::error' "$tmp/stdout"; then
+		return
+	fi
+	while IFS= read -r line; do
+		[ -n "$line" ] || continue
+		if [[ $line =~ ^([^:]+):([0-9]+):([0-9]+):\ (.*)$ ]]; then
+			file=${BASH_REMATCH[1]} ln=${BASH_REMATCH[2]} col=${BASH_REMATCH[3]} msg=${BASH_REMATCH[4]}
+			echo "::error file=$(escape_prop "$file"),line=$ln,col=$col,title=protocheck could not run::$(escape_data "$msg")"
+		else
+			echo "::error title=protocheck could not run::$(escape_data "${line#protocheck: }")"
+		fi
+	done <"$tmp/stderr"
+}
+
+run_check() {
+	local format=${INPUT_FORMAT:-github-actions} status=0 findings extra=()
+	local args=(check "$input" --against "$against" --format "$format"
+		--output "sarif=$sarif" --output "markdown=$tmp/summary.md" --output "json=$tmp/findings.jsonl")
+	if [ -n "${INPUT_FAIL_ON:-}" ]; then
+		args+=(--fail-on "$INPUT_FAIL_ON")
+	fi
+	if [ -n "${INPUT_CONFIG:-}" ]; then
+		args+=(--config "$INPUT_CONFIG")
+	fi
+	if [ "${INPUT_PROVE:-false}" = true ]; then
 		args+=(--prove)
-	else
-		echo "::warning title=protocheck::this protocheck has no --prove yet: checking without it"
 	fi
-fi
+	if [ -n "${INPUT_ARGS:-}" ]; then
+		if [[ $INPUT_ARGS == *$'\n'* ]]; then
+			mapfile -t extra <<<"$INPUT_ARGS"
+		else
+			read -ra extra <<<"$INPUT_ARGS"
+		fi
+		for a in "${extra[@]}"; do
+			[ -n "$a" ] && args+=("$a")
+		done
+	fi
 
-status=0
-protocheck "${args[@]}" || status=$?
+	protocheck "${args[@]}" >"$tmp/stdout" 2>"$tmp/stderr" || status=$?
+	cat "$tmp/stdout"
+	cat "$tmp/stderr" >&2
 
-findings=0
-if [ -f "$tmp/findings.jsonl" ]; then
-	findings=$(grep -vc '"ignored":true' "$tmp/findings.jsonl" || true)
-fi
-if [ -n "${GITHUB_STEP_SUMMARY:-}" ] && [ -f "$tmp/summary.md" ]; then
-	cat "$tmp/summary.md" >>"$GITHUB_STEP_SUMMARY"
-fi
-if [ -n "${GITHUB_OUTPUT:-}" ]; then
-	echo "findings=$findings" >>"$GITHUB_OUTPUT"
+	if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
+		could_not_run
+		output "findings="
+		output "exit-code=$status"
+		exit "$status"
+	fi
+	findings=0
+	if [ -f "$tmp/findings.jsonl" ]; then
+		findings=$(grep -v -e '"ignored":true' -e '"type":"COMPILE"' "$tmp/findings.jsonl" | grep -c . || true)
+	fi
+	if [ -f "$tmp/summary.md" ]; then
+		summary "$(cat "$tmp/summary.md")"
+	fi
+	output "findings=$findings"
+	output "exit-code=$status"
 	if [ -f "$sarif" ]; then
-		echo "sarif-file=$sarif" >>"$GITHUB_OUTPUT"
+		output "sarif-file=${INPUT_SARIF:-protocheck.sarif}"
 	fi
+	exit "$status"
+}
+
+if [ "$mode" = install ]; then
+	install
+	exit 0
 fi
-exit "$status"
+if [ "$mode" = all ]; then
+	install
+fi
+build
+input=${INPUT_INPUT:-.}
+sarif=${INPUT_SARIF:-protocheck.sarif}
+locate
+resolve_against
+run_check

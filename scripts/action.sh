@@ -301,8 +301,10 @@ locate() {
 hint_path() {
 	local found
 	found=$(find . -mindepth 2 -maxdepth 3 -name .git -prune -print 2>/dev/null | head -n 1)
+	found=${found#./}
+	found=${found%/.git}
 	if [ -n "$found" ]; then
-		echo " (the repository is checked out in ${found%/.git}: set working-directory: ${found#./} without /.git, or input: ${found%/.git}/$input)"
+		echo " (the repository is checked out in $found: set working-directory: $found, or input: $found/$input)"
 	fi
 }
 

@@ -24,26 +24,47 @@ func writeGitHubActions(w io.Writer, findings []compat.Finding, opts Options) er
 		if f.Severity == compat.Warning {
 			cmd = "warning"
 		}
-		props := []string{"file=" + escapeProperty(opts.path(f.Span))}
-		if s := f.Span; s.StartLine > 0 {
-			props = append(props, "line="+strconv.Itoa(s.StartLine))
-			if s.StartCol > 0 {
-				props = append(props, "col="+strconv.Itoa(s.StartCol))
-			}
-			if s.EndLine >= s.StartLine {
-				props = append(props, "endLine="+strconv.Itoa(s.EndLine))
-				// GitHub's endColumn is inclusive, ours exclusive.
-				if end := s.EndCol - 1; end > 0 && (s.EndLine > s.StartLine || end >= s.StartCol) {
-					props = append(props, "endColumn="+strconv.Itoa(end))
-				}
-			}
-		}
-		props = append(props, "title="+escapeProperty(f.Rule))
-		if _, err := fmt.Fprintf(w, "::%s %s::%s\n", cmd, strings.Join(props, ","), escapeData(f.Message)); err != nil {
+		if _, err := io.WriteString(w, annotation(cmd, opts.path(f.Span), f.Span, f.Rule, f.Message)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// writeGitHubActionsProblems writes one error annotation per compile
+// error, on the line at fault, so that a failed run says why on the pull
+// request rather than only in the job's log.
+func writeGitHubActionsProblems(w io.Writer, problems []Problem, _ Options) error {
+	for _, p := range problems {
+		if _, err := io.WriteString(w, annotation("error", p.Span.Path, p.Span, problemType, p.Message)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// annotation returns the workflow command that annotates span s of the
+// file at path with message, titled title.
+func annotation(cmd, path string, s compat.Span, title, message string) string {
+	props := []string{"file=" + escapeProperty(path)}
+	if s.StartLine > 0 {
+		props = append(props, "line="+strconv.Itoa(s.StartLine))
+		if s.StartCol > 0 {
+			props = append(props, "col="+strconv.Itoa(s.StartCol))
+		}
+		if s.EndLine >= s.StartLine {
+			props = append(props, "endLine="+strconv.Itoa(s.EndLine))
+			// GitHub's endColumn is inclusive, ours exclusive.
+			if end := s.EndCol - 1; end > 0 && (s.EndLine > s.StartLine || end >= s.StartCol) {
+				props = append(props, "endColumn="+strconv.Itoa(end))
+			}
+		}
+	}
+	// The runner decodes the file's name, which must match the file's; a
+	// message is shown in the job's log, where control characters other
+	// than line breaks would drive the log's terminal.
+	props = append(props, "title="+escapeProperty(escapeKeepBreaks(title)))
+	return fmt.Sprintf("::%s %s::%s\n", cmd, strings.Join(props, ","), escapeData(escapeKeepBreaks(message)))
 }
 
 // escapeData escapes a workflow command's message, as the runner unescapes

@@ -37,22 +37,41 @@ func writeGitLab(w io.Writer, findings []compat.Finding, opts Options) error {
 		if f.Ignored {
 			continue
 		}
-		line := f.Span.StartLine
-		if line == 0 {
-			line = 1 // GitLab needs a line; a whole-file finding points at the top
-		}
 		sev := "critical"
 		if f.Severity == compat.Warning {
 			sev = "minor"
 		}
-		issues = append(issues, gitlabIssue{
-			Description: f.Message,
-			CheckName:   f.Rule,
-			Fingerprint: fps[i],
-			Severity:    sev,
-			Location:    gitlabLocation{Path: opts.path(f.Span), Lines: gitlabLines{Begin: line}},
-		})
+		issues = append(issues, gitlabIssueAt(opts.path(f.Span), f.Span, f.Rule, f.Message, sev, fps[i]))
 	}
+	return writeGitLabIssues(w, issues)
+}
+
+// writeGitLabProblems writes each compile error as a blocker issue of a
+// COMPILE check, so that the merge request shows why the check failed.
+func writeGitLabProblems(w io.Writer, problems []Problem, _ Options) error {
+	issues := []gitlabIssue{}
+	fps := problemFingerprints(problems)
+	for i, p := range problems {
+		issues = append(issues, gitlabIssueAt(p.Span.Path, p.Span, problemType, p.Message, "blocker", fps[i]))
+	}
+	return writeGitLabIssues(w, issues)
+}
+
+func gitlabIssueAt(path string, s compat.Span, check, message, severity, fingerprint string) gitlabIssue {
+	line := s.StartLine
+	if line == 0 {
+		line = 1 // GitLab needs a line; a whole-file finding points at the top
+	}
+	return gitlabIssue{
+		Description: message,
+		CheckName:   check,
+		Fingerprint: fingerprint,
+		Severity:    severity,
+		Location:    gitlabLocation{Path: path, Lines: gitlabLines{Begin: line}},
+	}
+}
+
+func writeGitLabIssues(w io.Writer, issues []gitlabIssue) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")

@@ -9,12 +9,17 @@ import (
 	"github.com/protocheck/protocheck/compat"
 )
 
+// The types below write the JUnit dialect of Jenkins' xUnit plugin, whose
+// schema (junit-10.xsd) the plugin validates every report against and
+// rejects on the first unknown attribute: a test case has no file or line,
+// the root no skipped count. GitLab reads the same file: the case's name
+// and classname, and the failure's text.
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
 	Name     string       `xml:"name,attr"`
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
-	Skipped  int          `xml:"skipped,attr"`
+	Errors   int          `xml:"errors,attr"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
 
@@ -30,12 +35,13 @@ type junitSuite struct {
 type junitCase struct {
 	Name      string        `xml:"name,attr"`
 	Classname string        `xml:"classname,attr"`
-	File      string        `xml:"file,attr,omitempty"`
-	Line      int           `xml:"line,attr,omitempty"`
 	Failure   *junitFailure `xml:"failure"`
+	Error     *junitFailure `xml:"error"`
 	Skipped   *junitSkipped `xml:"skipped"`
 }
 
+// junitFailure is a failure (a finding) or an error (the check could not
+// run).
 type junitFailure struct {
 	Message string `xml:"message,attr"`
 	Type    string `xml:"type,attr"`
@@ -48,32 +54,30 @@ type junitSkipped struct {
 
 // writeJUnit writes a JUnit XML report, which most CI systems (GitLab,
 // Jenkins, Azure Pipelines, CircleCI) show as a test tab: one failing test
-// case per finding, a skipped one per ignored finding, and a single passing
-// case when there is nothing to report, so that the check still shows up.
+// case per finding, named by its rule and position and classed by its
+// file, a skipped one per ignored finding, and a single passing case when
+// there is nothing to report, so that the check still shows up.
 func writeJUnit(w io.Writer, findings []compat.Finding, opts Options) error {
-	suite := junitSuite{Name: "protocheck"}
-	if opts.Input != "" || opts.Against != "" {
-		suite.Name = fmt.Sprintf("protocheck %s against %s", orDot(opts.Input), opts.againstOr("?"))
-	}
+	suite := junitSuite{Name: junitSuiteName(opts)}
 	for _, f := range findings {
+		at := spanText(f.Span, opts)
 		c := junitCase{
-			Name:      fmt.Sprintf("%s %s", f.Rule, spanText(f.Span, opts)),
-			Classname: opts.path(f.Span),
-			File:      opts.path(f.Span),
-			Line:      f.Span.StartLine,
+			Name:      f.Rule + " " + at,
+			Classname: escapeControl(opts.path(f.Span)),
 		}
 		if f.Ignored {
 			why := f.IgnoreWhy
 			if why == "" {
 				why = "ignored by a protocheck:ignore comment"
 			}
-			c.Skipped = &junitSkipped{Message: why}
+			c.Skipped = &junitSkipped{Message: escapeControl(why)}
 			suite.Skipped++
 		} else {
+			msg := escapeControl(f.Message)
 			c.Failure = &junitFailure{
-				Message: f.Message,
+				Message: msg,
 				Type:    f.Rule,
-				Text:    fmt.Sprintf("%s: %s: %s (%s)", spanText(f.Span, opts), f.Severity, f.Message, f.Rule),
+				Text:    fmt.Sprintf("%s: %s: %s (%s)", at, f.Severity, msg, f.Rule),
 			}
 			if r := lookupRule(f.Rule); r != nil {
 				c.Failure.Text += "\n\n" + r.Summary()
@@ -85,8 +89,37 @@ func writeJUnit(w io.Writer, findings []compat.Finding, opts Options) error {
 	if len(suite.Cases) == suite.Skipped {
 		suite.Cases = append(suite.Cases, junitCase{Name: "no breaking changes", Classname: "protocheck"})
 	}
+	return writeJUnitSuite(w, suite)
+}
+
+// writeJUnitProblems writes one test case in error per compile error: in
+// JUnit, an error is a test that could not run, as the check could not.
+func writeJUnitProblems(w io.Writer, problems []Problem, opts Options) error {
+	suite := junitSuite{Name: junitSuiteName(opts)}
+	for _, p := range problems {
+		at := escapeControl(p.Span.String())
+		msg := escapeControl(p.Message)
+		suite.Cases = append(suite.Cases, junitCase{
+			Name:      problemType + " " + at,
+			Classname: escapeControl(p.Span.Path),
+			Error:     &junitFailure{Message: msg, Type: problemType, Text: at + ": " + msg},
+		})
+		suite.Errors++
+	}
+	return writeJUnitSuite(w, suite)
+}
+
+func junitSuiteName(opts Options) string {
+	if opts.Input == "" && opts.Against == "" {
+		return "protocheck"
+	}
+	return escapeControl(fmt.Sprintf("protocheck %s against %s", orDot(opts.Input), opts.againstOr("?")))
+}
+
+// writeJUnitSuite writes the document that holds suite.
+func writeJUnitSuite(w io.Writer, suite junitSuite) error {
 	suite.Tests = len(suite.Cases)
-	doc := junitSuites{Name: "protocheck", Tests: suite.Tests, Failures: suite.Failures, Skipped: suite.Skipped, Suites: []junitSuite{suite}}
+	doc := junitSuites{Name: "protocheck", Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors, Suites: []junitSuite{suite}}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
@@ -99,10 +132,11 @@ func writeJUnit(w io.Writer, findings []compat.Finding, opts Options) error {
 	return err
 }
 
-// spanText formats a span as path:line:col with the path as CI wants it.
+// spanText formats a span as path:line:col with the path as CI wants it,
+// control characters escaped.
 func spanText(s compat.Span, opts Options) string {
 	s.Path = opts.path(s)
-	return s.String()
+	return escapeControl(s.String())
 }
 
 func orDot(s string) string {

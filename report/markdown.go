@@ -3,10 +3,22 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/protocheck/protocheck/compat"
 )
+
+// markdownLimit is the most bytes, so the most characters, that a
+// markdown report holds: GitHub refuses a pull request comment of more
+// than 65,536 characters, and drops a job summary of more than 1 MiB.
+// A longer list of findings is cut, with counts by rule for all of them.
+const markdownLimit = 65536
+
+// cellLimit is the most bytes of one table cell: a very long message or
+// path is cut rather than taking the room of many findings.
+const cellLimit = 1000
 
 // writeMarkdown writes a summary for a pull request comment or a GitHub
 // Actions job summary: a headline, the counts by severity and a table of
@@ -25,10 +37,7 @@ func writeMarkdown(w io.Writer, findings []compat.Finding, opts Options) error {
 		}
 	}
 	var b strings.Builder
-	compared := ""
-	if opts.Input != "" || opts.Against != "" {
-		compared = fmt.Sprintf("`%s` against `%s`", mdCode(orDot(opts.Input)), mdCode(opts.againstOr("?")))
-	}
+	compared := mdCompared(opts)
 	if errs+warns == 0 {
 		b.WriteString("### protocheck: no breaking changes\n\n")
 		if compared != "" {
@@ -51,30 +60,185 @@ func writeMarkdown(w io.Writer, findings []compat.Finding, opts Options) error {
 	if ignored > 0 {
 		fmt.Fprintf(&b, "| ignored | %d |\n", ignored)
 	}
-	b.WriteString("\n| Severity | Rule | Location | Message |\n| --- | --- | --- | --- |\n")
+	var rows []string
 	for _, f := range findings {
-		if f.Ignored {
-			continue
+		if !f.Ignored {
+			rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s |\n", f.Severity, mdCode(f.Rule), mdCode(spanText(f.Span, opts)), mdText(f.Message)))
 		}
-		fmt.Fprintf(&b, "| %s | `%s` | `%s` | %s |\n", f.Severity, mdCode(f.Rule), mdCode(spanText(f.Span, opts)), mdText(f.Message))
 	}
-	b.WriteString("\nRun `protocheck explain RULE` for what a rule protects and how to make the change safely.\n")
-	_, err := io.WriteString(w, b.String())
+	t := mdTable{
+		head:    b.String(),
+		columns: "| Severity | Rule | Location | Message |\n| --- | --- | --- | --- |\n",
+		rows:    rows,
+		noun:    "finding",
+		tail:    "\nRun `protocheck explain RULE` for what a rule protects and how to make the change safely.\n",
+		summary: func() string { return ruleCounts(findings) },
+	}
+	_, err := io.WriteString(w, t.String())
 	return err
 }
 
-// mdText escapes text for a table cell: pipes end cells, newlines rows, and
-// markup characters would change how messages read.
+// writeMarkdownProblems writes the compile errors that stopped the check,
+// so that a job summary or comment says why there is no report.
+func writeMarkdownProblems(w io.Writer, problems []Problem, opts Options) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "### protocheck: could not compile (%s)\n\n", plural(len(problems), "error"))
+	if compared := mdCompared(opts); compared != "" {
+		b.WriteString("❌ Comparing " + compared + ": the check did not run.\n")
+	} else {
+		b.WriteString("❌ The check did not run.\n")
+	}
+	var rows []string
+	for _, p := range problems {
+		rows = append(rows, fmt.Sprintf("| %s | %s |\n", mdCode(escapeControl(p.Span.String())), mdText(p.Message)))
+	}
+	t := mdTable{
+		head:    b.String(),
+		columns: "| Location | Message |\n| --- | --- |\n",
+		rows:    rows,
+		noun:    "error",
+		tail:    "\nFix these errors and run the check again.\n",
+	}
+	_, err := io.WriteString(w, t.String())
+	return err
+}
+
+// mdTable is a table of a markdown report, between a head and a tail,
+// that the report cuts to fit markdownLimit.
+type mdTable struct {
+	head, columns string
+	rows          []string
+	noun          string // what a row is, such as "finding"
+	tail          string
+	// summary, when set, returns what to show before a cut table: counts
+	// of all the rows, such as by rule.
+	summary func() string
+}
+
+// String returns the report: every row when they fit, else the summary,
+// as many rows as fit and a line saying how many more there are.
+func (t mdTable) String() string {
+	size := len(t.head) + 1 + len(t.columns) + len(t.tail)
+	for _, r := range t.rows {
+		size += len(r)
+	}
+	var b strings.Builder
+	b.WriteString(t.head)
+	if size < markdownLimit {
+		b.WriteString("\n" + t.columns)
+		for _, r := range t.rows {
+			b.WriteString(r)
+		}
+		b.WriteString(t.tail)
+		return b.String()
+	}
+	if t.summary != nil {
+		b.WriteString(t.summary())
+	}
+	b.WriteString("\n" + t.columns)
+	// The line saying how many more is longest when no row fits.
+	room := markdownLimit - 1 - b.Len() - len(moreLine(len(t.rows), t.noun)) - len(t.tail)
+	shown := 0
+	for _, r := range t.rows {
+		if len(r) > room {
+			break
+		}
+		b.WriteString(r)
+		room -= len(r)
+		shown++
+	}
+	b.WriteString(moreLine(len(t.rows)-shown, t.noun))
+	b.WriteString(t.tail)
+	return b.String()
+}
+
+// moreLine says that n rows of noun were left out, and where to find them
+// all.
+func moreLine(n int, noun string) string {
+	return fmt.Sprintf("\n… and %s not shown: a pull request comment holds at most 65,536 characters. "+
+		"Write them all with `--output text=protocheck.txt` or `--output sarif=protocheck.sarif`.\n", plural(n, "more "+noun))
+}
+
+// ruleCounts returns a table of the findings not ignored, counted by
+// rule, most first.
+func ruleCounts(findings []compat.Finding) string {
+	counts := make(map[string]int)
+	for _, f := range findings {
+		if !f.Ignored {
+			counts[f.Rule]++
+		}
+	}
+	rules := make([]string, 0, len(counts))
+	for r := range counts {
+		rules = append(rules, r)
+	}
+	slices.SortFunc(rules, func(a, b string) int {
+		if counts[a] != counts[b] {
+			return counts[b] - counts[a]
+		}
+		return strings.Compare(a, b)
+	})
+	var b strings.Builder
+	b.WriteString("\n| Rule | Count |\n| --- | ---: |\n")
+	for _, r := range rules {
+		fmt.Fprintf(&b, "| %s | %d |\n", mdCode(r), counts[r])
+	}
+	return b.String()
+}
+
+// mdCompared names the two versions compared, or returns "".
+func mdCompared(opts Options) string {
+	if opts.Input == "" && opts.Against == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s against %s", mdCode(orDot(opts.Input)), mdCode(opts.againstOr("?")))
+}
+
+// mdTextEscaper escapes text for a table cell: a pipe would end the cell,
+// and the others would turn a message into emphasis, code, a link, HTML,
+// an entity or a strike-through.
 var mdTextEscaper = strings.NewReplacer(
-	"|", `\|`, "\r", " ", "\n", " ",
-	`\`, `\\`, "`", "\\`", "*", `\*`, "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`,
+	"|", `\|`, `\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "~", `\~`,
+	"<", `\<`, ">", `\>`, "&", `\&`, "[", `\[`, "]", `\]`,
 )
 
-func mdText(s string) string { return mdTextEscaper.Replace(s) }
+// mdText makes s read as itself in a table cell.
+func mdText(s string) string {
+	return mdTextEscaper.Replace(truncate(escapeControl(s), cellLimit))
+}
 
-// mdCode makes s safe inside a code span in a table cell.
+// mdCode writes s as a code span in a table cell, where markup has no
+// effect: the fence is longer than any run of backticks in s, and pipes,
+// which end a table cell even in code, are escaped.
 func mdCode(s string) string {
-	return strings.NewReplacer("|", `\|`, "`", "'", "\n", " ", "\r", " ").Replace(s)
+	s = truncate(escapeControl(s), cellLimit)
+	longest, run := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if longest > 0 {
+		s = " " + s + " " // a backtick next to the fence would join it
+	}
+	return fence + strings.ReplaceAll(s, "|", `\|`) + fence
+}
+
+// truncate cuts s to at most n bytes, at a character boundary, marking
+// the cut with an ellipsis.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 func plural(n int, word string) string {

@@ -57,11 +57,13 @@ func jsonProofOf(p *compat.Proof) *jsonProof {
 // finding it proves, labelled "proof: ".
 func WriteProof(w io.Writer, p *compat.Proof, indent, label string) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s%s%s %s, %s: %s\n", indent, label, p.Direction, p.Encoding, p.FieldPath, p.Reason)
-	fmt.Fprintf(&b, "%s  writer: %s\n", indent, p.WriterValue)
-	fmt.Fprintf(&b, "%s  reader: %s\n", indent, p.ReaderValue)
+	// Values and field paths hold the schema's names and data: escaped,
+	// as in the finding's line.
+	fmt.Fprintf(&b, "%s%s%s %s, %s: %s\n", indent, label, p.Direction, p.Encoding, escapeControl(p.FieldPath), escapeControl(p.Reason))
+	fmt.Fprintf(&b, "%s  writer: %s\n", indent, escapeControl(p.WriterValue))
+	fmt.Fprintf(&b, "%s  reader: %s\n", indent, escapeControl(p.ReaderValue))
 	if p.JSON != "" {
-		fmt.Fprintf(&b, "%s  json:   %s\n", indent, p.JSON)
+		fmt.Fprintf(&b, "%s  json:   %s\n", indent, escapeControl(p.JSON))
 	}
 	bytes := fmt.Sprintf("% x", p.Bytes)
 	if len(p.Bytes) == 0 {
@@ -71,7 +73,7 @@ func WriteProof(w io.Writer, p *compat.Proof, indent, label string) error {
 	if p.Wire != "" {
 		fmt.Fprintf(&b, "%s  wire:\n", indent)
 		for line := range strings.Lines(p.Wire) {
-			fmt.Fprintf(&b, "%s    %s", indent, strings.TrimRight(line, "\n")+"\n")
+			fmt.Fprintf(&b, "%s    %s\n", indent, escapeControl(strings.TrimRight(line, "\n")))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -85,7 +87,7 @@ func writeProofText(w io.Writer, f compat.Finding) error {
 	case f.Proof != nil:
 		return WriteProof(w, f.Proof, "    ", "proof: ")
 	case f.Unproven != "":
-		_, err := fmt.Fprintf(w, "    unproven: %s\n", f.Unproven)
+		_, err := fmt.Fprintf(w, "    unproven: %s\n", escapeControl(f.Unproven))
 		return err
 	}
 	return nil

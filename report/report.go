@@ -35,32 +35,45 @@ type Options struct {
 	// markdown) prefix paths with it, since those systems resolve paths
 	// from the repository root; text and json keep paths as found.
 	Root string
+	// OldRoot is Root for the version compared against (Against): where
+	// the files that old spans name are, in that version of the repository.
+	OldRoot string
 }
 
-// path returns the path of span as CI systems want it: joined to Root.
-func (o Options) path(s compat.Span) string {
-	if o.Root == "" || o.Root == "." {
-		return s.Path
+// path returns the path of a finding's span as CI systems want it.
+func (o Options) path(s compat.Span) string { return joinRoot(o.Root, s.Path) }
+
+// oldPath returns the path of a finding's old span as CI systems want it.
+func (o Options) oldPath(s compat.Span) string { return joinRoot(o.OldRoot, s.Path) }
+
+// joinRoot is the one place where the CI formats turn a path of a finding
+// into a path from the repository root.
+func joinRoot(root, p string) string {
+	if root == "" || root == "." || p == "" {
+		return p
 	}
-	return pathpkg.Join(o.Root, s.Path)
+	return pathpkg.Join(root, p)
 }
 
 // lookupRule finds a rule's documentation. Tests replace it, so that the
 // golden files do not change whenever a rule's text is edited.
 var lookupRule = compat.Lookup
 
-// A writer writes findings in one format.
-type writer func(w io.Writer, findings []compat.Finding, opts Options) error
+// A format writes findings, or the problems that stopped the check.
+type format struct {
+	findings func(w io.Writer, findings []compat.Finding, opts Options) error
+	problems func(w io.Writer, problems []Problem, opts Options) error
+}
 
-// writers maps each format name to its writer.
-var writers = map[string]writer{
-	"text":                writeText,
-	"json":                writeJSON,
-	"sarif":               writeSARIF,
-	"github-actions":      writeGitHubActions,
-	"junit":               writeJUnit,
-	"gitlab-code-quality": writeGitLab,
-	"markdown":            writeMarkdown,
+// writers maps each format name to its writers.
+var writers = map[string]format{
+	"text":                {writeText, writeTextProblems},
+	"json":                {writeJSON, writeJSONProblems},
+	"sarif":               {writeSARIF, writeSARIFProblems},
+	"github-actions":      {writeGitHubActions, writeGitHubActionsProblems},
+	"junit":               {writeJUnit, writeJUnitProblems},
+	"gitlab-code-quality": {writeGitLab, writeGitLabProblems},
+	"markdown":            {writeMarkdown, writeMarkdownProblems},
 }
 
 // Formats lists the format names that Write accepts, sorted.
@@ -75,11 +88,42 @@ func Formats() []string {
 
 // Write writes findings to w in the named format.
 func Write(w io.Writer, format string, findings []compat.Finding, opts Options) error {
-	wr, ok := writers[format]
-	if !ok {
-		return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats(), ", "))
+	f, err := lookupFormat(format)
+	if err != nil {
+		return err
 	}
-	return wr(w, findings, opts)
+	return f.findings(w, findings, opts)
+}
+
+// A Problem is a compile error: a reason why the check could not run, at
+// the place in a file that caused it. Its path is the one the user opens
+// the file by, as compile errors name it; writers print it unchanged.
+type Problem struct {
+	Span    compat.Span
+	Message string
+}
+
+// problemType is a problem's rule in every format: buf's type for a
+// compile error in `buf breaking --error-format json`.
+const problemType = "COMPILE"
+
+// WriteProblems writes to w, in the named format, the problems that
+// stopped the check, so that a CI system reading the report shows why it
+// failed rather than an empty report.
+func WriteProblems(w io.Writer, format string, problems []Problem, opts Options) error {
+	f, err := lookupFormat(format)
+	if err != nil {
+		return err
+	}
+	return f.problems(w, problems, opts)
+}
+
+func lookupFormat(name string) (format, error) {
+	f, ok := writers[name]
+	if !ok {
+		return format{}, fmt.Errorf("unknown format %q (want one of %s)", name, strings.Join(Formats(), ", "))
+	}
+	return f, nil
 }
 
 // writeText writes one line per finding, path:line:col: message (RULE),
@@ -97,9 +141,9 @@ func writeText(w io.Writer, findings []compat.Finding, opts Options) error {
 			}
 		}
 		if len(f.Baselines) > 0 {
-			rule += " [against " + strings.Join(f.Baselines, ", ") + "]"
+			rule += " [against " + escapeControl(strings.Join(f.Baselines, ", ")) + "]"
 		}
-		if _, err := fmt.Fprintf(w, "%s: %s %s\n", f.Span, f.Message, rule); err != nil {
+		if _, err := fmt.Fprintf(w, "%s: %s %s\n", escapeControl(f.Span.String()), escapeControl(f.Message), rule); err != nil {
 			return err
 		}
 		if err := writeProofText(w, f); err != nil {
@@ -109,17 +153,34 @@ func writeText(w io.Writer, findings []compat.Finding, opts Options) error {
 	return nil
 }
 
+// writeTextProblems writes one line per problem, path:line:col: message,
+// as compilers do.
+func writeTextProblems(w io.Writer, problems []Problem, _ Options) error {
+	for _, p := range problems {
+		if _, err := fmt.Fprintf(w, "%s: %s\n", escapeControl(p.Span.String()), escapeControl(p.Message)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bufAnnotation holds the keys of an object of `buf breaking
+// --error-format json`, finding or compile error, in buf's order.
+type bufAnnotation struct {
+	Path        string `json:"path"`
+	StartLine   int    `json:"start_line"`
+	StartColumn int    `json:"start_column"`
+	EndLine     int    `json:"end_line"`
+	EndColumn   int    `json:"end_column"`
+	Type        string `json:"type"`
+	Message     string `json:"message"`
+}
+
 // jsonFinding is one line of JSON output. The first seven keys are buf's,
 // so that scripts written for `buf breaking --error-format json` keep
 // working; the rest are protocheck's.
 type jsonFinding struct {
-	Path           string            `json:"path"`
-	StartLine      int               `json:"start_line"`
-	StartColumn    int               `json:"start_column"`
-	EndLine        int               `json:"end_line"`
-	EndColumn      int               `json:"end_column"`
-	Type           string            `json:"type"`
-	Message        string            `json:"message"`
+	bufAnnotation
 	Categories     []compat.Category `json:"categories"`
 	Severity       string            `json:"severity"`
 	Direction      string            `json:"direction"`
@@ -137,13 +198,7 @@ type jsonFinding struct {
 // Other writers embed it.
 func JSONFinding(f compat.Finding) any {
 	return jsonFinding{
-		Path:           f.Span.Path,
-		StartLine:      f.Span.StartLine,
-		StartColumn:    f.Span.StartCol,
-		EndLine:        f.Span.EndLine,
-		EndColumn:      f.Span.EndCol,
-		Type:           f.Rule,
-		Message:        f.Message,
+		bufAnnotation:  bufAnnotationOf(f.Span, f.Rule, f.Message),
 		Categories:     f.Categories,
 		Severity:       f.Severity.String(),
 		Direction:      f.Direction.String(),
@@ -164,6 +219,28 @@ func writeJSON(w io.Writer, findings []compat.Finding, _ Options) error {
 	enc.SetEscapeHTML(false)
 	for _, f := range findings {
 		if err := enc.Encode(JSONFinding(f)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func bufAnnotationOf(s compat.Span, typ, message string) bufAnnotation {
+	return bufAnnotation{s.Path, s.StartLine, s.StartCol, s.EndLine, s.EndCol, typ, message}
+}
+
+// writeJSONProblems writes one JSON object per line, as buf writes compile
+// errors. Compile errors carry a position, not a span: the span is empty,
+// ending where it starts.
+func writeJSONProblems(w io.Writer, problems []Problem, _ Options) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, p := range problems {
+		s := p.Span
+		if s.EndLine == 0 {
+			s.EndLine, s.EndCol = s.StartLine, s.StartCol
+		}
+		if err := enc.Encode(bufAnnotationOf(s, problemType, p.Message)); err != nil {
 			return err
 		}
 	}

@@ -5,10 +5,16 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"flag"
+	"fmt"
+	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -19,8 +25,10 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // sample returns findings that exercise every branch of the writers: an
-// error and a warning, a whole-file finding, an ignored one, and a message
-// holding characters that each format must escape.
+// error and a warning, a whole-file finding, an ignored one, a message
+// holding characters that each format must escape (newlines, markup, an
+// ANSI escape, a right-to-left override) and a file name that a URI must
+// encode (a space, '%', ':', non-ASCII).
 func sample() []compat.Finding {
 	return []compat.Finding{
 		{
@@ -33,15 +41,15 @@ func sample() []compat.Finding {
 		{
 			Rule: "FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED", Categories: []compat.Category{compat.WireJSON, compat.Wire},
 			Severity: compat.Warning, Direction: compat.Both,
-			Message: "field 3 on acme.v1.User was deleted without reserving its number: 50% of readers, a|b, `x`,\nnext line\r::error::injected",
+			Message: "field 3 on acme.v1.User was deleted without reserving its number: 50% of readers, a|b, `x`, *y*_z_ &amp; <b>,\nnext line\r::error::injected \x1b[31mred\x1b[0m \u202eevil",
 			Span:    compat.Span{Path: "acme/v1/user.proto", StartLine: 8, StartCol: 3, EndLine: 8, EndCol: 14},
 		},
 		{
 			Rule: "FILE_NO_DELETE", Categories: []compat.Category{compat.File},
 			Severity: compat.Error, Direction: compat.Both,
-			Message: `file "acme/v1/old,name:x.proto" was deleted`,
-			Span:    compat.Span{Path: "acme/v1/old,name:x.proto"},
-			OldSpan: compat.Span{Path: "acme/v1/old,name:x.proto"},
+			Message: `file "my protos/100% ü,name:x.proto" was deleted`,
+			Span:    compat.Span{Path: "my protos/100% ü,name:x.proto"},
+			OldSpan: compat.Span{Path: "my protos/100% ü,name:x.proto"},
 		},
 		{
 			Rule: "FIELD_NO_DELETE", Categories: []compat.Category{compat.File, compat.Package, compat.WireJSON, compat.Wire},
@@ -54,7 +62,17 @@ func sample() []compat.Finding {
 }
 
 // options are those the CLI passes for `protocheck check proto --against …`.
-var options = Options{Input: "proto", Against: ".git#branch=main,subdir=proto", Version: "v0.0.0-test", Root: "proto"}
+var options = Options{Input: "proto", Against: ".git#branch=main,subdir=proto", Version: "v0.0.0-test", Root: "proto", OldRoot: "proto"}
+
+// problems are compile errors: with a position, without one, and in a
+// file whose name a URI must encode.
+func problems() []Problem {
+	return []Problem{
+		{Span: compat.Span{Path: "proto/acme/v1/user.proto", StartLine: 3, StartCol: 25}, Message: "syntax error: expecting ';'"},
+		{Span: compat.Span{Path: "proto/my protos/ü.proto", StartLine: 2, StartCol: 8}, Message: `could not resolve path "gone.proto": file does not exist`},
+		{Span: compat.Span{Path: "proto/big.proto"}, Message: "file is larger than 16 MiB"},
+	}
+}
 
 var ext = map[string]string{
 	"text": "txt", "json": "jsonl", "sarif": "sarif", "github-actions": "txt",
@@ -72,22 +90,27 @@ var fixedRules = map[string]*compat.Rule{
 		Doc: "files are not deleted\n\nOther files import a file by its path."},
 }
 
-// TestGolden writes the sample findings, and no findings, in every format
-// and compares with testdata/<format>[-clean].<ext>; -update rewrites them.
+// TestGolden writes the sample findings, no findings, and the sample
+// problems in every format and compares with
+// testdata/<format>[-clean|-problems].<ext>; -update rewrites them.
 func TestGolden(t *testing.T) {
 	lookupRule = func(id string) *compat.Rule { return fixedRules[id] }
 	defer func() { lookupRule = compat.Lookup }()
 	for _, format := range Formats() {
-		for _, clean := range []bool{false, true} {
-			name := format
-			findings := sample()
-			if clean {
-				name += "-clean"
-				findings = nil
-			}
+		for _, variant := range []string{"", "-clean", "-problems"} {
+			name := format + variant
 			t.Run(name, func(t *testing.T) {
 				var buf bytes.Buffer
-				if err := Write(&buf, format, findings, options); err != nil {
+				var err error
+				switch variant {
+				case "":
+					err = Write(&buf, format, sample(), options)
+				case "-clean":
+					err = Write(&buf, format, nil, options)
+				case "-problems":
+					err = WriteProblems(&buf, format, problems(), options)
+				}
+				if err != nil {
 					t.Fatal(err)
 				}
 				file := filepath.Join("testdata", name+"."+ext[format])
@@ -124,10 +147,12 @@ func TestUnknownFormat(t *testing.T) {
 	}
 }
 
-// TestSARIFSchema validates the SARIF output against the SARIF 2.1.0 JSON
-// schema published by OASIS (testdata/sarif-schema-2.1.0.json, the errata01
-// version; see testdata/README.md for where the copy comes from).
-func TestSARIFSchema(t *testing.T) {
+// sarifSchema compiles the SARIF 2.1.0 JSON schema published by OASIS
+// (testdata/sarif-schema-2.1.0.json, the errata01 version; see
+// testdata/README.md for where the copy comes from), formats asserted:
+// GitHub rejects an artifactLocation.uri that is not a URI reference.
+func sarifSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
 	c := jsonschema.NewCompiler()
 	f, err := os.Open(filepath.Join("testdata", "sarif-schema-2.1.0.json"))
 	if err != nil {
@@ -147,28 +172,135 @@ func TestSARIFSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return schema
+}
+
+// TestSARIFSchema validates every SARIF golden file, and the output for
+// more cases, against the official schema.
+func TestSARIFSchema(t *testing.T) {
+	schema := sarifSchema(t)
+	validate := func(t *testing.T, data []byte) {
+		t.Helper()
+		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := schema.Validate(inst); err != nil {
+			t.Errorf("sarif output does not match the SARIF 2.1.0 schema:\n%v", err)
+		}
+		// The schema's uri-reference check lets a space through; RFC 3986
+		// and GitHub do not.
+		for _, m := range uriKey.FindAllSubmatch(data, -1) {
+			if uri := string(m[1]); !relativeURI.MatchString(uri) {
+				t.Errorf("artifactLocation.uri %q is not an RFC 3986 relative reference", uri)
+			}
+		}
+	}
+	goldens, err := filepath.Glob(filepath.Join("testdata", "*.sarif"))
+	if err != nil || len(goldens) < 3 {
+		t.Fatalf("sarif goldens: %v, %v; want sarif, sarif-clean and sarif-problems", goldens, err)
+	}
+	for _, file := range goldens {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			validate(t, data)
+		})
+	}
+	at := func(path string) compat.Span {
+		return compat.Span{Path: path, StartLine: 1, StartCol: 1, EndLine: 1, EndCol: 1}
+	}
 	for _, tc := range []struct {
 		name     string
 		findings []compat.Finding
 		opts     Options
 	}{
-		{"sample", sample(), options},
-		{"clean", nil, Options{}},
-		{"unknown rule", []compat.Finding{{Rule: "NOT_IN_CATALOGUE", Message: "m", Span: compat.Span{Path: "a.proto", StartLine: 1, StartCol: 1, EndLine: 1, EndCol: 1}}}, Options{}},
+		{"clean without options", nil, Options{}},
+		{"unknown rule", []compat.Finding{{Rule: "NOT_IN_CATALOGUE", Message: "m", Span: at("a.proto")}}, Options{}},
+		{"odd names", []compat.Finding{
+			{Rule: "FILE_NO_DELETE", Message: "m", Span: at("my protos/a b.proto"), OldSpan: at("100%/x#y?z.proto")},
+			{Rule: "FILE_NO_DELETE", Message: "m", Span: at("ünïcödé/日本.proto")},
+			{Rule: "FILE_NO_DELETE", Message: "m", Span: at("c:d/[e]{f}|g\\h\"i\x01.proto")},
+		}, Options{Root: "my root", OldRoot: "old:root"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
 			if err := Write(&buf, "sarif", tc.findings, tc.opts); err != nil {
 				t.Fatal(err)
 			}
-			inst, err := jsonschema.UnmarshalJSON(&buf)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := schema.Validate(inst); err != nil {
-				t.Errorf("sarif output does not match the SARIF 2.1.0 schema:\n%v", err)
-			}
+			validate(t, buf.Bytes())
 		})
+	}
+}
+
+// uriKey finds the uri values of indented SARIF output; relativeURI is
+// RFC 3986's relative-path reference: percent-encoded bytes, unreserved
+// characters, sub-delimiters, '@' and '/', and no ':' before the first '/'.
+var (
+	uriKey      = regexp.MustCompile(`"uri": "([^"]*)"`)
+	relativeURI = regexp.MustCompile(`^(?:[A-Za-z0-9\-._~!$&'()*+,;=@]|%[0-9A-F]{2})*(?:/(?:[A-Za-z0-9\-._~!$&'()*+,;=@:]|%[0-9A-F]{2})*)*$`)
+)
+
+// TestSARIFOldLocation checks that the related location "in the old
+// version" points into the old version: its root, path and line.
+func TestSARIFOldLocation(t *testing.T) {
+	f := sample()[0]
+	f.OldSpan.Path = "acme/v1/users.proto" // the element moved to another file
+	var buf bytes.Buffer
+	if err := Write(&buf, "sarif", []compat.Finding{f}, Options{Input: "v2", Against: "v1", Root: "v2", OldRoot: "v1"}); err != nil {
+		t.Fatal(err)
+	}
+	type location struct {
+		PhysicalLocation struct {
+			ArtifactLocation struct{ URI string }
+			Region           struct{ StartLine, StartColumn int }
+		}
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				Locations, RelatedLocations []location
+			}
+		}
+	}
+	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	r := log.Runs[0].Results[0]
+	if got := r.Locations[0].PhysicalLocation.ArtifactLocation.URI; got != "v2/acme/v1/user.proto" {
+		t.Errorf("location %q, want v2/acme/v1/user.proto", got)
+	}
+	if len(r.RelatedLocations) != 1 {
+		t.Fatalf("%d related locations, want 1", len(r.RelatedLocations))
+	}
+	old := r.RelatedLocations[0].PhysicalLocation
+	if old.ArtifactLocation.URI != "v1/acme/v1/users.proto" || old.Region.StartLine != 9 || old.Region.StartColumn != 3 {
+		t.Errorf("old version at %s:%d:%d, want v1/acme/v1/users.proto:9:3", old.ArtifactLocation.URI, old.Region.StartLine, old.Region.StartColumn)
+	}
+}
+
+// TestSARIFURI checks that a URI names the file it came from: decoding
+// it gives the path back, and a first segment never reads as a scheme.
+func TestSARIFURI(t *testing.T) {
+	for _, tc := range []struct{ path, want string }{
+		{"proto/acme/v1/user.proto", "proto/acme/v1/user.proto"},
+		{"my protos/a.proto", "my%20protos/a.proto"},
+		{"100%/a.proto", "100%25/a.proto"},
+		{"ü/日.proto", "%C3%BC/%E6%97%A5.proto"},
+		{"c:/a.proto", "c%3A/a.proto"},
+		{"a#b?c.proto", "a%23b%3Fc.proto"},
+		{"a,b;c=d@e+f~g.proto", "a,b;c=d@e+f~g.proto"},
+	} {
+		got := uriOf(tc.path)
+		if got != tc.want {
+			t.Errorf("uriOf(%q) = %q, want %q", tc.path, got, tc.want)
+		}
+		u, err := url.Parse(got)
+		if err != nil || u.Scheme != "" || u.Path != tc.path {
+			t.Errorf("uriOf(%q) = %q parses as scheme %q path %q (%v), want the path back", tc.path, got, u.Scheme, u.Path, err)
+		}
 	}
 }
 
@@ -263,14 +395,51 @@ func TestGitHubActionsEscaping(t *testing.T) {
 	}
 	want := []string{
 		"::error file=proto/acme/v1/user.proto,line=7,col=1,endLine=10,endColumn=1,title=FIELD_NO_DELETE::field 2 \"email\" on acme.v1.User was deleted",
-		"::warning file=proto/acme/v1/user.proto,line=8,col=3,endLine=8,endColumn=13,title=FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED::field 3 on acme.v1.User was deleted without reserving its number: 50%25 of readers, a|b, `x`,%0Anext line%0D::error::injected",
-		"::error file=proto/acme/v1/old%2Cname%3Ax.proto,title=FILE_NO_DELETE::file \"acme/v1/old,name:x.proto\" was deleted",
+		"::warning file=proto/acme/v1/user.proto,line=8,col=3,endLine=8,endColumn=13,title=FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED::field 3 on acme.v1.User was deleted without reserving its number: 50%25 of readers, a|b, `x`, *y*_z_ &amp; <b>,%0Anext line%0D::error::injected \\x1b[31mred\\x1b[0m \\u202eevil",
+		"::error file=proto/my protos/100%25 ü%2Cname%3Ax.proto,title=FILE_NO_DELETE::file \"my protos/100%25 ü,name:x.proto\" was deleted",
 	}
 	if diff := cmp.Diff(want, lines); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
 
+// TestJUnitSchema validates every JUnit golden file, and the output for
+// odd names, with xmllint against junit-10.xsd, the schema Jenkins' xUnit
+// plugin checks reports with (testdata/junit-10.xsd says where it comes
+// from). Without xmllint the test is skipped, except in CI.
+func TestJUnitSchema(t *testing.T) {
+	xmllint, err := exec.LookPath("xmllint")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("xmllint is not installed, and CI must run this test: .ci/run installs it (Debian package libxml2-utils)")
+		}
+		t.Skip("xmllint is not installed (Debian package libxml2-utils): the JUnit schema is not checked here; CI checks it")
+	}
+	files, err := filepath.Glob(filepath.Join("testdata", "junit*.xml"))
+	if err != nil || len(files) < 3 {
+		t.Fatalf("junit goldens: %v, %v; want junit, junit-clean and junit-problems", files, err)
+	}
+	odd := []compat.Finding{
+		{Rule: "FILE_NO_DELETE", Message: "a\x1b[2Jb\x00c <&> \"'", Span: compat.Span{Path: "my protos/ü\n.proto"}},
+		{Rule: "FIELD_NO_DELETE", Message: "m", Span: compat.Span{Path: "a.proto", StartLine: 1, StartCol: 1}, Ignored: true},
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, "junit", odd, Options{Input: "in\x07", Against: "old"}); err != nil {
+		t.Fatal(err)
+	}
+	generated := filepath.Join(t.TempDir(), "odd.xml")
+	if err := os.WriteFile(generated, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, generated)
+	args := append([]string{"--noout", "--schema", filepath.Join("testdata", "junit-10.xsd")}, files...)
+	if out, err := exec.Command(xmllint, args...).CombinedOutput(); err != nil {
+		t.Errorf("xmllint: %v\n%s", err, out)
+	}
+}
+
+// TestJUnitWellFormed checks the counts, and what GitLab reads of a test
+// case: its name, its classname (the file) and its failure's message.
 func TestJUnitWellFormed(t *testing.T) {
 	for _, findings := range [][]compat.Finding{sample(), nil} {
 		var buf bytes.Buffer
@@ -289,6 +458,25 @@ func TestJUnitWellFormed(t *testing.T) {
 		if s.Failures != wantFail || s.Tests != wantTests || len(s.Cases) != wantTests {
 			t.Errorf("suite has %d tests (%d cases), %d failures; want %d, %d", s.Tests, len(s.Cases), s.Failures, wantTests, wantFail)
 		}
+		if findings == nil {
+			continue
+		}
+		c := s.Cases[0]
+		if c.Name != "FIELD_NO_DELETE proto/acme/v1/user.proto:7:1" || c.Classname != "proto/acme/v1/user.proto" ||
+			c.Failure == nil || c.Failure.Message != findings[0].Message {
+			t.Errorf("first case = %+v, want the rule and position as its name, the file as its classname, the message as its failure's", c)
+		}
+	}
+	var buf bytes.Buffer
+	if err := WriteProblems(&buf, "junit", problems(), options); err != nil {
+		t.Fatal(err)
+	}
+	var doc junitSuites
+	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatalf("junit output is not XML: %v", err)
+	}
+	if s := doc.Suites[0]; doc.Errors != 3 || s.Errors != 3 || s.Cases[0].Error == nil || s.Cases[0].Error.Type != "COMPILE" {
+		t.Errorf("compile errors: %d errors, first case %+v; want 3 errors of type COMPILE", doc.Errors, s.Cases[0])
 	}
 }
 
@@ -335,5 +523,102 @@ func TestUUID(t *testing.T) {
 	got := uuidOf("0123456789abcdef0123456789abcdef")
 	if want := "01234567-89ab-5def-8123-456789abcdef"; got != want {
 		t.Errorf("uuidOf = %s, want %s", got, want)
+	}
+}
+
+// written returns findings as format writes them.
+func written(t *testing.T, format string, findings []compat.Finding, opts Options) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Write(&buf, format, findings, opts); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+// TestMarkdownCap writes 8,000 findings, 1.8 MB uncut: the summary stays
+// under GitHub's 65,536 characters for a comment, counts every finding by
+// rule, and says how many rows it left out.
+func TestMarkdownCap(t *testing.T) {
+	rules := []string{"FIELD_NO_DELETE", "FIELD_SAME_TYPE", "ENUM_VALUE_NO_DELETE"}
+	var findings []compat.Finding
+	for i := range 8000 {
+		findings = append(findings, compat.Finding{
+			Rule: rules[i%3], Severity: compat.Error,
+			Message: strings.Repeat("field_name was *deleted* ", 8) + strconv.Itoa(i),
+			Span:    compat.Span{Path: fmt.Sprintf("acme/v%d/some_long_directory_name/user_profile.proto", i), StartLine: i + 1, StartCol: 1},
+		})
+	}
+	out := written(t, "markdown", findings, options)
+	if n := utf8.RuneCountInString(out); n >= 65536 || len(out) >= 65536 {
+		t.Errorf("summary has %d characters (%d bytes), want fewer than 65,536", n, len(out))
+	}
+	for i, r := range rules {
+		want := 2667 // 8000 = 2667 + 2667 + 2666
+		if i == 2 {
+			want = 2666
+		}
+		if row := fmt.Sprintf("| `%s` | %d |\n", r, want); !strings.Contains(out, row) {
+			t.Errorf("summary lacks the count of %s: %q", r, row)
+		}
+	}
+	shown := strings.Count(out, "\n| error | `")
+	more := regexp.MustCompile(`… and (\d+) more findings not shown`).FindStringSubmatch(out)
+	if more == nil {
+		t.Fatalf("summary does not say how many findings it left out:\n%s", out[len(out)-500:])
+	}
+	if n, _ := strconv.Atoi(more[1]); shown == 0 || n+shown != 8000 {
+		t.Errorf("%d rows shown and %s more, want 8000 in all and some shown", shown, more[1])
+	}
+	if !strings.HasSuffix(out, "how to make the change safely.\n") {
+		t.Errorf("summary does not end with its closing line")
+	}
+
+	// A few findings are all listed, with no counts by rule.
+	if out := written(t, "markdown", findings[:3], options); strings.Contains(out, "not shown") || strings.Contains(out, "| Rule | Count |") || strings.Count(out, "\n| error | `") != 3 {
+		t.Errorf("three findings are not listed whole:\n%s", out)
+	}
+}
+
+// TestMarkdownEscapes checks that paths and messages read as themselves:
+// no emphasis, code, entity, HTML or extra cell comes out of them.
+func TestMarkdownEscapes(t *testing.T) {
+	f := compat.Finding{
+		Rule: "FIELD_NO_DELETE", Severity: compat.Error,
+		Message: "field _a_ *b* &copy; `c` <script> | d\\e [l](u) ~~s~~\nnext",
+		Span:    compat.Span{Path: "x_y*z&amp;`w`|v<b>.proto", StartLine: 2, StartCol: 3},
+	}
+	got := written(t, "markdown", []compat.Finding{f}, Options{})
+	want := "| error | `FIELD_NO_DELETE` | `` x_y*z&amp;`w`\\|v<b>.proto:2:3 `` | " +
+		"field \\_a\\_ \\*b\\* \\&copy; \\`c\\` \\<script\\> \\| d\\\\e \\[l\\](u) \\~\\~s\\~\\~\\\\nnext |\n"
+	if !strings.Contains(got, want) {
+		t.Errorf("row not escaped as expected:\n got: %s\nwant: %s", got, want)
+	}
+	if got := mdCode("``a`"); got != "``` ``a` ```" {
+		t.Errorf("mdCode(``a`) = %s, want a fence of three backticks", got)
+	}
+}
+
+// TestTextEscapesControl checks that a file name or message cannot split
+// a line of text output, colour the terminal or reverse the line.
+func TestTextEscapesControl(t *testing.T) {
+	f := compat.Finding{
+		Rule: "FILE_NO_DELETE", Severity: compat.Error,
+		Message:  "file \"a\nb\" was deleted \x1b[31mred\x1b[0m \u202edesrever\u202c \xff",
+		Span:     compat.Span{Path: "a\nb\x1b[2J.proto", StartLine: 1, StartCol: 1},
+		Unproven: "no\rproof",
+	}
+	got := written(t, "text", []compat.Finding{f}, Options{})
+	want := `a\nb\x1b[2J.proto:1:1: file "a\nb" was deleted \x1b[31mred\x1b[0m \u202edesrever\u202c \xff (FILE_NO_DELETE)` + "\n" +
+		`    unproven: no\rproof` + "\n"
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("text output (-want +got):\n%s", diff)
+	}
+	var buf bytes.Buffer
+	if err := WriteProblems(&buf, "text", []Problem{{Span: f.Span, Message: "bad\x00byte"}}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if want := `a\nb\x1b[2J.proto:1:1: bad\x00byte` + "\n"; buf.String() != want {
+		t.Errorf("text problem = %q, want %q", buf.String(), want)
 	}
 }

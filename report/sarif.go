@@ -25,19 +25,10 @@ const fingerprintKey = "protocheck/v1"
 // explains itself; ignored findings stay in the log as suppressed results,
 // which code scanning shows as dismissed rather than dropping.
 func writeSARIF(w io.Writer, findings []compat.Finding, opts Options) error {
-	log, err := sarif.New(sarif.Version210)
+	log, run, err := newSARIFRun(opts)
 	if err != nil {
 		return err
 	}
-	driver := sarif.NewDriver("protocheck")
-	driver.InformationURI = ptr(informationURI)
-	if opts.Version != "" {
-		driver.Version = ptr(opts.Version)
-	}
-	run := sarif.NewRun(sarif.Tool{Driver: driver})
-	run.ColumnKind = "unicodeCodePoints"
-	log.AddRun(run)
-
 	for _, id := range ruleIDs(findings) {
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule(id))
 	}
@@ -46,10 +37,13 @@ func writeSARIF(w io.Writer, findings []compat.Finding, opts Options) error {
 		res := sarif.NewRuleResult(f.Rule).
 			WithLevel(f.Severity.String()).
 			WithMessage(sarif.NewTextMessage(f.Message)).
-			WithLocations([]*sarif.Location{sarifLocation(f.Span, opts)})
+			WithLocations([]*sarif.Location{sarifLocation(opts.path(f.Span), f.Span)})
 		res.WithPartialFingerPrints(map[string]any{fingerprintKey: fps[i]})
 		if f.OldSpan.Path != "" {
-			old := sarifLocation(f.OldSpan, opts)
+			// The element as it was: its path and line in the version
+			// compared against, which may be another file and another
+			// revision of the repository.
+			old := sarifLocation(opts.oldPath(f.OldSpan), f.OldSpan)
 			old.Message = sarif.NewTextMessage("in the old version (" + opts.againstOr("the old version") + ")")
 			res.AddRelatedLocation(old.WithId(1))
 		}
@@ -61,7 +55,7 @@ func writeSARIF(w io.Writer, findings []compat.Finding, opts Options) error {
 			res.AddSuppression(&sarif.Suppression{
 				Kind:          "inSource",
 				Status:        ptr("accepted"),
-				Location:      sarifLocation(f.Span, opts),
+				Location:      sarifLocation(opts.path(f.Span), f.Span),
 				Guid:          ptr(uuidOf(fps[i])),
 				Justification: ptr(why),
 			})
@@ -72,11 +66,66 @@ func writeSARIF(w io.Writer, findings []compat.Finding, opts Options) error {
 		res.AttachPropertyBag(props)
 		run.AddResult(res)
 	}
+	return writeSARIFLog(w, log)
+}
+
+// newSARIFRun starts a log with one run of protocheck.
+func newSARIFRun(opts Options) (*sarif.Report, *sarif.Run, error) {
+	log, err := sarif.New(sarif.Version210)
+	if err != nil {
+		return nil, nil, err
+	}
+	driver := sarif.NewDriver("protocheck")
+	driver.InformationURI = ptr(informationURI)
+	if opts.Version != "" {
+		driver.Version = ptr(opts.Version)
+	}
+	run := sarif.NewRun(sarif.Tool{Driver: driver})
+	run.ColumnKind = "unicodeCodePoints"
+	log.AddRun(run)
+	return log, run, nil
+}
+
+func writeSARIFLog(w io.Writer, log *sarif.Report) error {
 	if err := log.PrettyWrite(w); err != nil {
 		return err
 	}
-	_, err = io.WriteString(w, "\n")
+	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// writeSARIFProblems writes compile errors as results of a COMPILE rule,
+// which code scanning shows as alerts on the lines at fault, and records
+// in the run's invocation that it did not succeed: the log holds no
+// findings because the check could not run, not because there were none.
+func writeSARIFProblems(w io.Writer, problems []Problem, opts Options) error {
+	log, run, err := newSARIFRun(opts)
+	if err != nil {
+		return err
+	}
+	rule := sarif.NewRule(problemType).WithName("Compile")
+	rule.ShortDescription = sarif.NewMultiformatMessageString("the schema compiles")
+	help := "protocheck compiles both versions before comparing them. A file that does not compile stops the check (exit status 2): fix the error at this position."
+	rule.Help = sarif.NewMultiformatMessageString(help).WithMarkdown(help)
+	rule.DefaultConfiguration = sarif.NewReportingConfiguration().WithLevel("error")
+	run.Tool.Driver.Rules = []*sarif.ReportingDescriptor{rule}
+	inv := sarif.NewInvocation().WithExecutionSuccess(false).WithExitCode(2)
+	fps := problemFingerprints(problems)
+	for i, p := range problems {
+		loc := sarifLocation(p.Span.Path, p.Span)
+		res := sarif.NewRuleResult(problemType).
+			WithLevel("error").
+			WithMessage(sarif.NewTextMessage(p.Message)).
+			WithLocations([]*sarif.Location{loc})
+		res.WithPartialFingerPrints(map[string]any{fingerprintKey: fps[i]})
+		run.AddResult(res)
+		inv.AddTToolExecutionNotification(sarif.NewNotification().
+			WithLevel("error").
+			WithTextMessage(p.Message).
+			WithLocations([]*sarif.Location{loc}))
+	}
+	run.AddInvocations(inv)
+	return writeSARIFLog(w, log)
 }
 
 // sarifRule describes a rule from its catalogue entry. A finding whose rule
@@ -117,9 +166,10 @@ func ruleName(id string) string {
 	return b.String()
 }
 
-func sarifLocation(s compat.Span, opts Options) *sarif.Location {
+// sarifLocation locates span s in the file at path.
+func sarifLocation(path string, s compat.Span) *sarif.Location {
 	phys := sarif.NewPhysicalLocation().
-		WithArtifactLocation(sarif.NewSimpleArtifactLocation(opts.path(s)))
+		WithArtifactLocation(sarif.NewSimpleArtifactLocation(uriOf(path)))
 	if s.StartLine > 0 {
 		reg := sarif.NewRegion().WithStartLine(s.StartLine)
 		if s.StartCol > 0 {
@@ -134,6 +184,35 @@ func sarifLocation(s compat.Span, opts Options) *sarif.Location {
 		phys.WithRegion(reg)
 	}
 	return sarif.NewLocationWithPhysicalLocation(phys)
+}
+
+// uriOf writes a slash-separated relative path as a URI reference
+// (RFC 3986), which artifactLocation.uri must be: each byte that may not
+// stand for itself in a path (a space, '%', '#', '?', any byte of a
+// non-ASCII character) is percent-encoded, and so is ':', which in a
+// first segment would read as a scheme. Consumers decode it back to the
+// file's name.
+func uriOf(p string) string {
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if uriKeeps(c) {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", c)
+	}
+	return b.String()
+}
+
+// uriKeeps reports whether c stands for itself in a URI path: unreserved
+// characters, sub-delimiters, '@' and the separator '/'.
+func uriKeeps(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return strings.IndexByte("-._~!$&'()*+,;=@/", c) >= 0
 }
 
 // ruleIDs returns the distinct rule ids of findings, sorted.
@@ -162,13 +241,31 @@ func fingerprints(findings []compat.Finding, opts Options) []string {
 	out := make([]string, len(findings))
 	seen := make(map[string]int)
 	for i, f := range findings {
-		key := f.Rule + "\x00" + opts.path(f.Span) + "\x00" + f.Message
-		n := seen[key]
-		seen[key]++
-		sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d", key, n))
-		out[i] = hex.EncodeToString(sum[:16])
+		key := opts.path(f.Span) + "\x00" + f.Message
+		same := f.Rule + "\x00" + key
+		out[i] = fingerprint(f.Rule, key, seen[same])
+		seen[same]++
 	}
 	return out
+}
+
+// problemFingerprints is fingerprints for problems.
+func problemFingerprints(problems []Problem) []string {
+	out := make([]string, len(problems))
+	seen := make(map[string]int)
+	for i, p := range problems {
+		key := p.Span.Path + "\x00" + p.Message
+		out[i] = fingerprint(problemType, key, seen[key])
+		seen[key]++
+	}
+	return out
+}
+
+// fingerprint hashes a rule, what identifies its finding (path and
+// message) and how many equal findings came before it.
+func fingerprint(rule, key string, n int) string {
+	sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%d", rule, key, n))
+	return hex.EncodeToString(sum[:16])
 }
 
 // uuidOf formats 32 hex digits as a UUID (version 5, name-based), which SARIF

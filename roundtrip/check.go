@@ -39,6 +39,12 @@ var (
 // run encodes w, decodes it as the trial says and returns the problems.
 // ok is false when the sample does not apply (the writer cannot encode it).
 func (t *trial) run(w *dynamicpb.Message) (probs []problem, ok bool, err error) {
+	if proto.CheckInitialized(w) != nil {
+		// A required field left unset, where required fields nest deeper
+		// than the generator goes: the writer's own schema refuses to
+		// send it, so whatever the reader makes of it proves nothing.
+		return nil, false, nil
+	}
 	switch {
 	case t.enc == JSON:
 		probs, ok = t.runJSON(w)
@@ -102,18 +108,34 @@ func (t *trial) runJSON(w *dynamicpb.Message) ([]problem, bool) {
 	return c.probs, true
 }
 
-// key identifies a problem for deduplication: list indexes and map keys do
-// not count.
+// key identifies a problem for deduplication: one per field (wherever
+// recursion nests it), direction and encoding, and class of problem.
 func (t *trial) key(p problem) problemKey {
-	return problemKey{dir: t.dir, enc: t.enc, kind: p.kind, path: normalizePath(p.path)}
+	k := problemKey{dir: t.dir, enc: t.enc, path: normalizePath(p.path)}
+	switch p.kind {
+	case kindParse, kindUndeclared, kindPresence:
+		// Parse errors are traced to a field only once shrunk; the
+		// arguable kinds must not hide a real break of the same field.
+		k.class = p.kind
+	}
+	if rest, ok := strings.CutPrefix(p.path, t.root+"."); ok {
+		if fd := fieldAt(t.writer, t.reader, rest); fd != nil {
+			k.path = string(fd.FullName())
+		}
+	}
+	return k
 }
 
 type problemKey struct {
-	dir  Direction
-	enc  string
-	kind problemKind
-	path string
+	dir   Direction
+	enc   string
+	class problemKind
+	path  string // the field's full name, or the path when it names none
 }
+
+// depth is how deeply a path nests: a shallower counterexample of the same
+// field is easier to read.
+func depth(path string) int { return strings.Count(normalizePath(path), ".") }
 
 var indexRE = regexp.MustCompile(`\[[^\]]*\]`)
 
@@ -134,9 +156,16 @@ func (t *trial) counterexample(w *dynamicpb.Message, p problem) Counterexample {
 		ReaderValue:  p.reader,
 		Undeclared:   p.kind == kindUndeclared,
 		PresenceOnly: p.kind == kindPresence,
+		Moved:        p.kind == kindRenumbered || p.kind == kindMoved,
 	}
 	if rest, ok := strings.CutPrefix(p.path, t.root+"."); ok {
-		c.Field = fieldAt(t.writer, t.reader, rest)
+		c.Path = fieldsAt(t.writer, t.reader, rest)
+		if len(c.Path) > 0 {
+			c.Field = c.Path[len(c.Path)-1]
+		}
+	}
+	if p.oneof != nil {
+		c.Oneof = p.oneof.FullName()
 	}
 	if c.Bytes == nil {
 		c.Bytes = []byte{}

@@ -29,6 +29,8 @@ const (
 	kindCount                             // a repeated field has another length
 	kindRequired                          // a required field of the reader is not set
 	kindLost                              // the value is gone, for another reason
+	kindRenumbered                        // the reader knows the field's name at another number
+	kindMoved                             // the reader reads the number into a field of another name
 )
 
 // problem is a difference found by comparing one writer message with what
@@ -40,6 +42,8 @@ type problem struct {
 	reason string
 	writer string
 	reader string
+	// oneof is the reader's oneof that kept another member (kindOneof).
+	oneof protoreflect.OneofDescriptor
 }
 
 // comparer walks a writer message and the reader's message side by side.
@@ -95,16 +99,37 @@ func (c *comparer) messageAs(path string, w, r protoreflect.Message, entry bool)
 			}
 		case rf == nil:
 			c.undeclared(fpath, wf, w.Get(wf), r)
+		case c.moved(fpath, wf, w.Get(wf), rf, r):
 		default:
 			c.field(fpath, wf, w.Get(wf), rf, r)
 		}
 	}
 }
 
+// moved reports, and returns true for, a field whose number the reader
+// declares under another name while one of the two names is declared by
+// the other side at another number: fields that swapped numbers, or a
+// number kept under a new name while the old name moved on. The bytes
+// decode, into the wrong field. A plain rename is no problem on the wire.
+func (c *comparer) moved(path string, wf protoreflect.FieldDescriptor, wv protoreflect.Value, rf protoreflect.FieldDescriptor, r protoreflect.Message) bool {
+	if c.json || wf.Name() == rf.Name() || wf.IsExtension() || rf.IsExtension() {
+		return false
+	}
+	if r.Descriptor().Fields().ByName(wf.Name()) == nil && wf.ContainingMessage().Fields().ByName(rf.Name()) == nil {
+		return false
+	}
+	c.add(kindMoved, path, wf.Number(),
+		fmt.Sprintf("field %d is %s to the writer and %s to the reader", wf.Number(), wf.Name(), rf.Name()),
+		renderValue(wf, wv), fmt.Sprintf("%s = %s", rf.Name(), renderValue(rf, r.Get(rf))))
+	return true
+}
+
 // unsetDefault reports a scalar field that the writer left unset and the
-// reader reads with another default (proto2 [default = ...]).
+// reader reads with another default (proto2 [default = ...], or the first
+// value of a closed enum, which a reordering changes).
 func (c *comparer) unsetDefault(path string, wf protoreflect.FieldDescriptor, w protoreflect.Message, rf protoreflect.FieldDescriptor, r protoreflect.Message) {
-	if !wf.HasDefault() && !rf.HasDefault() {
+	enums := wf.Kind() == protoreflect.EnumKind && rf.Kind() == protoreflect.EnumKind
+	if !wf.HasDefault() && !rf.HasDefault() && !enums {
 		return // both zero values of their kinds
 	}
 	if r.Has(rf) || wf.IsList() || wf.IsMap() || rf.IsList() || rf.IsMap() || isMessage(wf) || isMessage(rf) {
@@ -133,6 +158,14 @@ func (c *comparer) undeclared(path string, wf protoreflect.FieldDescriptor, wv p
 				renderValue(wf, wv), "(not set)")
 			return
 		}
+	}
+	if other := rd.Fields().ByName(wf.Name()); other != nil && !c.json {
+		// Not a deletion: the field is still there, at another number,
+		// and the reader finds nothing where it looks.
+		c.add(kindRenumbered, path, wf.Number(),
+			fmt.Sprintf("renumbered: the writer sends %s as field %d, the reader reads it from field %d", wf.Name(), wf.Number(), other.Number()),
+			renderValue(wf, wv), "(not set)")
+		return
 	}
 	if !c.reportUndeclared {
 		return
@@ -222,7 +255,15 @@ func (c *comparer) missing(path string, wf protoreflect.FieldDescriptor, wv prot
 		return // a tolerant old JSON reader drops a value added since: an addition
 	}
 	if u := unknownField(r, num); u != "" {
-		reason := fmt.Sprintf("wire type mismatch: writer sends %s, reader expects %s", wireTypeName(wf), wireTypeName(rf))
+		var reason string
+		switch ws, rs := wireTypeName(wf), wireTypeName(rf); {
+		case ws != rs:
+			reason = fmt.Sprintf("wire type mismatch: writer sends %s, reader expects %s", ws, rs)
+		case rf.Kind() == protoreflect.EnumKind && rf.Enum().IsClosed():
+			reason = fmt.Sprintf("closed enum %s does not declare the value: the reader keeps it in unknown fields", rf.Enum().FullName())
+		default:
+			reason = "the reader keeps the value in unknown fields"
+		}
 		c.add(kindUnknown, path, num, reason, writer, u)
 		return
 	}
@@ -230,7 +271,13 @@ func (c *comparer) missing(path string, wf protoreflect.FieldDescriptor, wv prot
 		if other := r.WhichOneof(o); other != nil && other != rf {
 			c.add(kindOneof, path, num, fmt.Sprintf("oneof %s keeps only %s", o.Name(), other.Name()),
 				writer, fmt.Sprintf("(not set; oneof %s holds %s)", o.Name(), other.Name()))
+			c.probs[len(c.probs)-1].oneof = o
 			return
+		}
+	}
+	if c.json {
+		if uf, uv, ok := unwrap(wf, wv); ok && !rf.IsList() && !isMessage(rf) && sameScalar(uf, uv, rf, rf.Default(), true) {
+			return // a wrapper holding the default: JSON writes the bare value, which the reader takes as unset
 		}
 	}
 	if !rf.HasPresence() && !wf.IsList() && !rf.IsList() && !isMessage(rf) && sameScalar(wf, wv, rf, rf.Default(), c.json) {
@@ -254,6 +301,21 @@ func (c *comparer) missing(path string, wf protoreflect.FieldDescriptor, wv prot
 // value compares one writer value with the reader's value for it.
 func (c *comparer) value(path string, wf protoreflect.FieldDescriptor, wv protoreflect.Value, rf protoreflect.FieldDescriptor, rv protoreflect.Value) {
 	wm, rm := isMessage(wf), isMessage(rf)
+	if c.json && wm != rm {
+		// JSON writes a wrapper (google.protobuf.Int32Value, ...) as its
+		// bare value: read as a scalar, or a scalar read as a wrapper, it
+		// keeps its meaning unless the value itself changes.
+		if uf, uv, ok := unwrap(wf, wv); ok {
+			wf, wv, wm = uf, uv, false
+		} else if uf, uv, ok := unwrap(rf, rv); ok {
+			rf, rv, rm = uf, uv, false
+		}
+	}
+	if !c.json && wm != rm && (wf.Kind() == protoreflect.BytesKind || rf.Kind() == protoreflect.BytesKind) {
+		// bytes holding a message's encoding is the documented compatible
+		// case: the reader parsed the writer's bytes, or holds them.
+		return
+	}
 	switch {
 	case wm && rm:
 		c.message(path, wv.Message(), rv.Message())
@@ -267,11 +329,12 @@ func (c *comparer) value(path string, wf protoreflect.FieldDescriptor, wv protor
 		if !c.reportUndeclared && addedEnumValue(wf, wv, rf) {
 			return // an old reader meets a value added since: an addition
 		}
-		// The Go runtime keeps the number; C++, Java and the conformance
-		// suite move it to unknown fields. Report what most readers do.
+		// protobuf-go keeps the number, which is what these bytes show
+		// here; C++ and Java, as the conformance suite requires, move it
+		// to unknown fields and read the field as unset.
 		c.add(kindUnknown, path, wf.Number(),
-			fmt.Sprintf("closed enum %s does not declare %d: most runtimes move it to unknown fields", rf.Enum().FullName(), rv.Enum()),
-			renderElem(wf, wv), renderElem(rf, rv))
+			fmt.Sprintf("closed enum %s does not declare %d: C++ and Java move it to unknown fields (protobuf-go keeps it)", rf.Enum().FullName(), rv.Enum()),
+			renderElem(wf, wv), fmt.Sprintf("C++, Java: (not set, %d in unknown fields); Go: %s", rv.Enum(), renderElem(rf, rv)))
 		return
 	}
 	if we && re {
@@ -660,8 +723,9 @@ func intEqualsFloat(i meaning, f float64) bool {
 	if math.IsNaN(f) || math.IsInf(f, 0) || f != math.Trunc(f) {
 		return false
 	}
+	// -0 is 0 to an integer: JSON's "-0" reads back as 0.
 	bf, _ := new(big.Float).SetFloat64(f).Int(nil)
-	return bf.Cmp(i.bigInt()) == 0 && !(f == 0 && math.Signbit(f))
+	return bf.Cmp(i.bigInt()) == 0
 }
 
 // keyMeaning returns a string that is equal for map keys of equal meaning.
@@ -749,4 +813,24 @@ func listValues(l protoreflect.List) []protoreflect.Value {
 		out[i] = l.Get(i)
 	}
 	return out
+}
+
+// unwrap returns the value field of a wrapper message
+// (google.protobuf.Int32Value and the like) and the value it holds.
+func unwrap(fd protoreflect.FieldDescriptor, v protoreflect.Value) (protoreflect.FieldDescriptor, protoreflect.Value, bool) {
+	if fd.Kind() != protoreflect.MessageKind || fd.IsList() || fd.IsMap() || !isWrapper(fd.Message().FullName()) {
+		return nil, protoreflect.Value{}, false
+	}
+	vf := fd.Message().Fields().ByNumber(1)
+	return vf, v.Message().Get(vf), true
+}
+
+func isWrapper(name protoreflect.FullName) bool {
+	switch name {
+	case "google.protobuf.DoubleValue", "google.protobuf.FloatValue", "google.protobuf.Int64Value",
+		"google.protobuf.UInt64Value", "google.protobuf.Int32Value", "google.protobuf.UInt32Value",
+		"google.protobuf.BoolValue", "google.protobuf.StringValue", "google.protobuf.BytesValue":
+		return true
+	}
+	return false
 }

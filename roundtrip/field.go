@@ -13,7 +13,17 @@ import (
 // message of the same place, if any: a required field of the reader, say.
 // It returns nil when the path names no field.
 func fieldAt(md, alt protoreflect.MessageDescriptor, path string) protoreflect.FieldDescriptor {
-	var fd protoreflect.FieldDescriptor
+	fields := fieldsAt(md, alt, path)
+	if len(fields) == 0 {
+		return nil
+	}
+	return fields[len(fields)-1]
+}
+
+// fieldsAt returns the fields that path names from md, outermost first,
+// looked up as fieldAt does, or nil when the path names no field.
+func fieldsAt(md, alt protoreflect.MessageDescriptor, path string) []protoreflect.FieldDescriptor {
+	var out []protoreflect.FieldDescriptor
 	for path != "" {
 		if md == nil && alt == nil {
 			return nil
@@ -37,7 +47,8 @@ func fieldAt(md, alt protoreflect.MessageDescriptor, path string) protoreflect.F
 		if next == nil {
 			return nil
 		}
-		fd = next
+		fd := next
+		out = append(out, fd)
 		// Skip list indexes and map keys; a key may be a quoted string
 		// holding brackets or dots.
 		for strings.HasPrefix(path, "[") {
@@ -54,7 +65,7 @@ func fieldAt(md, alt protoreflect.MessageDescriptor, path string) protoreflect.F
 		path = strings.TrimPrefix(path, ".")
 		md, alt = valueMessage(fd), valueMessage(nextAlt)
 	}
-	return fd
+	return out
 }
 
 // valueMessage returns the message that a field's values are, looking

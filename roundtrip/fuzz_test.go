@@ -79,7 +79,7 @@ func FuzzDecode(f *testing.F) {
 				{root: "p.M", dir: Backward, enc: JSON, writer: sides[0], reader: sides[1]},
 				{root: "p.M", dir: Middleman, enc: Binary, writer: sides[0], reader: sides[1]},
 			} {
-				if err := p.check(tr, w); err != nil {
+				if _, err := p.check(tr, w); err != nil {
 					t.Fatalf("%s %s trial on % x: %v", tr.dir, tr.enc, data, err)
 				}
 			}

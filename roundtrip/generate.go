@@ -14,6 +14,9 @@ import (
 type generator struct {
 	rng      *rand.Rand
 	maxDepth int
+	// nodes counts the messages of the sample being generated, against
+	// maxNodes.
+	nodes int
 	// skip names fields left unset unless required: they hold messages
 	// that both versions declare alike (see sameFields).
 	skip map[protoreflect.FullName]bool
@@ -23,8 +26,15 @@ type generator struct {
 // set whatever MaxDepth says.
 const hardDepth = 32
 
+// maxNodes bounds the messages in one sample. Required message fields
+// that branch (a node requiring two nodes, each requiring two...) would
+// otherwise grow a sample exponentially with hardDepth; past the bound,
+// a sample stays incomplete, and unwritable, rather than large.
+const maxNodes = 2000
+
 func (g *generator) message(md protoreflect.MessageDescriptor) *dynamicpb.Message {
 	m := dynamicpb.NewMessage(md)
+	g.nodes = 0
 	g.fill(m, 0)
 	return m
 }
@@ -32,6 +42,10 @@ func (g *generator) message(md protoreflect.MessageDescriptor) *dynamicpb.Messag
 func (g *generator) fill(m protoreflect.Message, depth int) {
 	md := m.Descriptor()
 	if g.wellKnown(m) {
+		return
+	}
+	g.nodes++
+	if g.nodes > maxNodes {
 		return
 	}
 	// Pick at most one member of each real oneof; -1 picks none.

@@ -133,6 +133,13 @@ type Counterexample struct {
 	// required one), or nil when the problem concerns the message as a
 	// whole. It lets callers tie the counterexample to a declaration.
 	Field protoreflect.FieldDescriptor
+	// Path lists the fields of FieldPath from Message down to Field, as
+	// Field is declared: a finding on a field that holds a message is
+	// shown by a counterexample whose Path passes through it.
+	Path []protoreflect.FieldDescriptor
+	// Oneof, for a value the reader dropped because its oneof kept
+	// another member, names the reader's oneof.
+	Oneof protoreflect.FullName
 	// Undeclared reports that the reader does not declare the field at
 	// all: the field was deleted, or is new. Its value survives in the
 	// reader's unknown fields, so callers may treat this as the hazard of
@@ -144,6 +151,12 @@ type Counterexample struct {
 	// matters depends on the program, so callers may treat it as a
 	// hazard rather than as a misreading.
 	PresenceOnly bool
+	// Moved reports that the reader reads the value from the wrong place:
+	// it declares the field's name at another number (a renumbered
+	// field), or the field's number under a name that the writer declares
+	// elsewhere (swapped fields). Unlike Undeclared, the field was not
+	// deleted: data written today is misread today.
+	Moved bool
 }
 
 // String formats the counterexample on one line, without bytes.
@@ -158,10 +171,16 @@ type Result struct {
 	Message protoreflect.FullName
 	// Samples is the number of messages generated per schema version.
 	Samples int
-	// Counterexamples lists the problems found, at most one per field path
-	// (list indexes and map keys ignored), direction, encoding and kind of
-	// problem, sorted by direction, encoding, path and reason.
+	// Counterexamples lists the problems found, at most one per field,
+	// direction and encoding (the shallowest where recursion nests a field
+	// at many depths; an Undeclared or PresenceOnly one besides), sorted
+	// by direction, encoding, path and reason.
 	Counterexamples []Counterexample
+	// Unproven, when not empty, says why some or all samples could not be
+	// written: a message whose required fields nest without end, or
+	// deeper than the generator's budget. Counterexamples then cover only
+	// the samples that could.
+	Unproven string
 }
 
 // ProveMessage generates messages of both versions of one message, encodes
@@ -205,18 +224,46 @@ func proveMessage(old, new protoreflect.MessageDescriptor, opts Options, skip ma
 	for _, t := range trials {
 		t.root = p.root
 	}
+	// A message that holds itself through required fields has no valid
+	// instance: generating one would only spend the budget.
+	oldEndless, newEndless := endless(old), endless(new)
+	if oldEndless != "" && newEndless != "" {
+		return Result{Message: old.FullName(), Samples: opts.Samples, Unproven: oldEndless}, nil
+	}
+	written := 0
 	for range opts.Samples {
-		oldMsg := p.gen.message(old)
-		newMsg := p.gen.message(new)
+		var oldMsg, newMsg *dynamicpb.Message
+		if oldEndless == "" {
+			oldMsg = p.gen.message(old)
+		}
+		if newEndless == "" {
+			newMsg = p.gen.message(new)
+		}
 		for _, t := range trials {
 			w := oldMsg
 			if t.dir == Forward {
 				w = newMsg
 			}
-			if err := p.check(t, w); err != nil {
+			if w == nil {
+				continue
+			}
+			ran, err := p.check(t, w)
+			if err != nil {
 				return Result{}, err
 			}
+			if ran {
+				written++
+			}
 		}
+	}
+	var unproven string
+	switch {
+	case oldEndless != "":
+		unproven = oldEndless + ": only the new version was written"
+	case newEndless != "":
+		unproven = newEndless + ": only the old version was written"
+	case written == 0:
+		unproven = fmt.Sprintf("no sample of %s fit in the generator's budget of %d messages", old.FullName(), maxNodes)
 	}
 	slices.SortFunc(p.cexs, func(a, b Counterexample) int {
 		return cmp.Or(
@@ -226,7 +273,43 @@ func proveMessage(old, new protoreflect.MessageDescriptor, opts Options, skip ma
 			strings.Compare(a.Reason, b.Reason),
 		)
 	})
-	return Result{Message: old.FullName(), Samples: opts.Samples, Counterexamples: p.cexs}, nil
+	return Result{Message: old.FullName(), Samples: opts.Samples, Counterexamples: p.cexs, Unproven: unproven}, nil
+}
+
+// endless returns why no valid instance of md exists, when a chain of
+// required message fields leads from it back to a message on the chain,
+// or "".
+func endless(md protoreflect.MessageDescriptor) string {
+	state := make(map[protoreflect.FullName]uint8) // 1 on the chain, 2 finite
+	var chain []string
+	var visit func(m protoreflect.MessageDescriptor) bool
+	visit = func(m protoreflect.MessageDescriptor) bool {
+		switch state[m.FullName()] {
+		case 1:
+			return true
+		case 2:
+			return false
+		}
+		state[m.FullName()] = 1
+		fields := m.Fields()
+		for i := range fields.Len() {
+			fd := fields.Get(i)
+			if fd.Cardinality() != protoreflect.Required || !isMessage(fd) {
+				continue
+			}
+			chain = append(chain, string(fd.FullName()))
+			if visit(fd.Message()) {
+				return true
+			}
+			chain = chain[:len(chain)-1]
+		}
+		state[m.FullName()] = 2
+		return false
+	}
+	if !visit(md) {
+		return ""
+	}
+	return fmt.Sprintf("no valid %s exists: required fields nest without end (%s)", md.FullName(), strings.Join(chain, " -> "))
 }
 
 // Prove runs ProveMessage for every message whose full name is declared in
@@ -376,11 +459,12 @@ func clearPath(m protoreflect.Message, path string) {
 const maxParseShrinks = 3
 
 // check runs one trial on one writer message and records a counterexample
-// for each problem not seen before.
-func (p *prover) check(t *trial, w *dynamicpb.Message) error {
+// for each problem not seen before. ran is false when the sample does not
+// apply.
+func (p *prover) check(t *trial, w *dynamicpb.Message) (ran bool, err error) {
 	probs, ok, err := t.run(w)
 	if err != nil || !ok {
-		return err
+		return false, err
 	}
 	for _, pr := range probs {
 		sample := w
@@ -402,14 +486,14 @@ func (p *prover) check(t *trial, w *dynamicpb.Message) error {
 				}
 				again, ok, err := t.run(sample)
 				if err != nil {
-					return err
+					return true, err
 				}
 				if !ok || !slices.ContainsFunc(again, func(q problem) bool { return q.kind == kindParse }) {
 					continue
 				}
 			}
 			p.parseShrinks[t]++
-		} else if _, dup := p.found[t.key(pr)]; dup {
+		} else if i, dup := p.found[t.key(pr)]; dup && depth(pr.path) >= depth(p.cexs[i].FieldPath) {
 			continue
 		}
 		min, final := shrink(t, sample, pr)
@@ -420,11 +504,20 @@ func (p *prover) check(t *trial, w *dynamicpb.Message) error {
 			}
 		}
 		k := t.key(final)
-		if _, dup := p.found[k]; dup {
+		if i, dup := p.found[k]; dup {
+			if old := p.cexs[i]; depth(final.path) < depth(old.FieldPath) ||
+				depth(final.path) == depth(old.FieldPath) && len(marshalBytes(min)) < len(old.Bytes) {
+				p.cexs[i] = t.counterexample(min, final)
+			}
 			continue
 		}
 		p.found[k] = len(p.cexs)
 		p.cexs = append(p.cexs, t.counterexample(min, final))
 	}
-	return nil
+	return true, nil
+}
+
+func marshalBytes(m *dynamicpb.Message) []byte {
+	b, _ := marshalOpts.Marshal(m)
+	return b
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/loader"
 	"github.com/protocheck/protocheck/report"
+	"github.com/protocheck/protocheck/roundtrip"
 )
 
 type checkFlags struct {
@@ -180,21 +181,19 @@ func checkAgainst(cmd *cobra.Command, l *loader.Loader, pr *progress, newIn, old
 			fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: compiled %d of %d files of %s and %d of %d of %s%s\n",
 				len(newS.Files), len(newS.Paths), m.new, len(oldS.Files), len(oldS.Paths), m.old, rest)
 		}
-		fs, err := compat.Check(
-			&compat.Schema{Files: oldS.Files, Paths: oldS.Paths, Packages: oldS.Packages},
-			&compat.Schema{Files: newS.Files, Paths: newS.Paths, Packages: newS.Packages},
-			m.cfg)
-		if err != nil {
-			return nil, m.checkError(cmd, err)
-		}
+		oldC := &compat.Schema{Files: oldS.Files, Paths: oldS.Paths, Packages: oldS.Packages}
+		newC := &compat.Schema{Files: newS.Files, Paths: newS.Paths, Packages: newS.Packages}
+		var fs []compat.Finding
 		if fl.prove {
 			opts := proveOptions
 			opts.Progress = pr.proving
-			fs, err = proveFindings(cmd.Context(), oldS, newS, m.cfg, fs, opts)
+			fs, err = roundtrip.Check(cmd.Context(), oldC, newC, m.cfg, opts)
 			pr.done()
-			if err != nil {
-				return nil, err
-			}
+		} else {
+			fs, err = compat.Check(oldC, newC, m.cfg)
+		}
+		if err != nil {
+			return nil, m.checkError(cmd, err)
 		}
 		findings = append(findings, m.prefix(fs)...)
 	}

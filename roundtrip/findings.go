@@ -1,0 +1,462 @@
+package roundtrip
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/protocheck/protocheck/compat"
+)
+
+// Check compares two versions of a schema with compat.Check and proves the
+// findings with data, in one call: each finding that a counterexample
+// shows carries it as its Proof, the others say in Unproven why data
+// cannot show them, and each counterexample that no finding covers
+// becomes a finding of a ROUNDTRIP_ rule, when cfg selects that rule.
+// The user's ignores and waivers in cfg hold for those too.
+//
+// Check chooses opts.Messages (the messages that changed and those the
+// findings concern) and opts.SkipJSON (unless cfg selects a rule of
+// WIRE_JSON or stricter, JSON proofs prove nothing cfg asked about); the
+// other options apply as in Prove. The error is compat.Check's, or says
+// that proving could not run.
+func Check(ctx context.Context, old, new *compat.Schema, cfg compat.Config, opts Options) ([]compat.Finding, error) {
+	findings, err := compat.Check(old, new, cfg)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := cfg.Select() // cannot fail: compat.Check selected them
+	if err != nil {
+		return nil, err
+	}
+	p := newBinder(old.Files, new.Files)
+	subjects := make([]subject, len(findings))
+	names := Changed(old.Files, new.Files)
+	for i, f := range findings {
+		subjects[i] = p.subjectOf(f)
+		names = append(names, subjects[i].messages...)
+	}
+	opts.Messages = names
+	jsonOK := slices.Contains(rules, roundtripJSONBackward()) || slices.Contains(rules, roundtripJSONForward())
+	opts.SkipJSON = !jsonOK
+	results, err := Prove(ctx, old.Files, new.Files, opts)
+	if err != nil {
+		return nil, err
+	}
+	var cexs []Counterexample
+	unproven := make(map[protoreflect.FullName]string)
+	for _, r := range results {
+		cexs = append(cexs, r.Counterexamples...)
+		if r.Unproven != "" {
+			unproven[r.Message] = r.Unproven
+		}
+	}
+	samples := opts.withDefaults().Samples
+
+	covered := make([]bool, len(cexs))
+	out := slices.Clone(findings)
+	for i := range out {
+		f := &out[i]
+		s := subjects[i]
+		rule := compat.Lookup(f.Rule)
+		var best *Counterexample
+		for j := range cexs {
+			c := &cexs[j]
+			if c.Undeclared || !s.matches(c) || directionOf(c)&f.Direction == 0 {
+				continue
+			}
+			covered[j] = true
+			if c.Encoding == JSON && !jsonOK {
+				continue // a check of WIRE promises nothing about JSON
+			}
+			if best == nil || betterProof(c, best, s, rule) {
+				best = c
+			}
+		}
+		if best != nil {
+			f.Proof = best.Proof()
+			continue
+		}
+		f.Unproven = unprovenReason(rule, f, s, samples)
+		for _, m := range s.messages {
+			if why := unproven[m]; why != "" && f.Unproven == noCounterexample(samples) {
+				f.Unproven = why
+			}
+		}
+	}
+
+	dir := cfg.Direction
+	if dir == 0 {
+		dir = compat.Both
+	}
+	var extra []compat.Finding
+	seen := make(map[string]bool)
+	for j := range cexs {
+		c := &cexs[j]
+		if covered[j] || c.Undeclared || c.PresenceOnly || directionOf(c)&dir == 0 {
+			continue
+		}
+		rule := roundtripRule(c)
+		if !slices.Contains(rules, rule) {
+			continue
+		}
+		f := p.finding(rule, c)
+		key := f.Rule + "\x00" + f.Message
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		extra = append(extra, f)
+	}
+	if len(extra) > 0 {
+		extra, err = compat.Excuse(old, new, cfg, extra)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, extra...)
+	}
+	slices.SortStableFunc(out, compat.CompareFindings)
+	return out, nil
+}
+
+// Proof returns the counterexample as the plain data that a finding
+// carries and reports print.
+func (c *Counterexample) Proof() *compat.Proof {
+	return &compat.Proof{
+		Direction:   c.Direction.String(),
+		Encoding:    c.Encoding,
+		Message:     string(c.Message),
+		FieldPath:   c.FieldPath,
+		Reason:      c.Reason,
+		Bytes:       c.Bytes,
+		Wire:        c.Wire,
+		JSON:        c.Text,
+		WriterValue: c.WriterValue,
+		ReaderValue: c.ReaderValue,
+	}
+}
+
+// The ROUNDTRIP_ rules, by encoding and direction.
+func roundtripBinaryBackward() *compat.Rule  { return compat.Lookup("ROUNDTRIP_BINARY_BACKWARD") }
+func roundtripBinaryForward() *compat.Rule   { return compat.Lookup("ROUNDTRIP_BINARY_FORWARD") }
+func roundtripBinaryMiddleman() *compat.Rule { return compat.Lookup("ROUNDTRIP_BINARY_MIDDLEMAN") }
+func roundtripJSONBackward() *compat.Rule    { return compat.Lookup("ROUNDTRIP_JSON_BACKWARD") }
+func roundtripJSONForward() *compat.Rule     { return compat.Lookup("ROUNDTRIP_JSON_FORWARD") }
+
+// roundtripRule returns the rule that reports c when no other rule does.
+func roundtripRule(c *Counterexample) *compat.Rule {
+	switch {
+	case c.Encoding == JSON && c.Direction == Forward:
+		return roundtripJSONForward()
+	case c.Encoding == JSON:
+		return roundtripJSONBackward()
+	case c.Direction == Forward:
+		return roundtripBinaryForward()
+	case c.Direction == Middleman:
+		return roundtripBinaryMiddleman()
+	}
+	return roundtripBinaryBackward()
+}
+
+// directionOf maps the prover's directions onto compat's: a middleman
+// problem needs both versions, so a finding of either direction covers it.
+func directionOf(c *Counterexample) compat.Direction {
+	switch c.Direction {
+	case Backward:
+		return compat.Backward
+	case Forward:
+		return compat.Forward
+	}
+	return compat.Both
+}
+
+// betterProof orders candidate proofs for a finding: one whose last field
+// is the finding's own before one nested below it, JSON first for a rule
+// about JSON alone (binary first otherwise), backward before forward
+// before middleman, then the fewest bytes.
+func betterProof(a, b *Counterexample, s subject, rule *compat.Rule) bool {
+	direct := func(c *Counterexample) int {
+		if s.direct(c) {
+			return 0
+		}
+		return 1
+	}
+	enc := func(c *Counterexample) int {
+		jsonFirst := rule != nil && rule.In(compat.WireJSON) && !rule.In(compat.Wire)
+		if (c.Encoding == JSON) == jsonFirst {
+			return 0
+		}
+		return 1
+	}
+	return cmp.Or(
+		cmp.Compare(direct(a), direct(b)),
+		cmp.Compare(enc(a), enc(b)),
+		cmp.Compare(a.Direction, b.Direction),
+		cmp.Compare(len(a.Bytes), len(b.Bytes)),
+		cmp.Compare(a.FieldPath, b.FieldPath),
+	) < 0
+}
+
+func noCounterexample(samples int) string {
+	return fmt.Sprintf("no counterexample in %d samples per message", samples)
+}
+
+// unprovenReason says why no data demonstrates f, from what f concerns.
+func unprovenReason(rule *compat.Rule, f *compat.Finding, s subject, samples int) string {
+	switch {
+	case s.service:
+		return "concerns services: the prover encodes messages, it does not call RPCs"
+	case f.Old != nil && f.New == nil:
+		return "a deletion breaks no data written today: the hazard is a later reuse of the number or name"
+	case s.renamed:
+		return "a rename is source-level: binary data carries numbers, and the JSON name did not change"
+	case rule != nil && !rule.In(compat.Wire) && !rule.In(compat.WireJSON):
+		return "source-level: generated code changes, encoded data does not"
+	case rule != nil && rule.Severity == compat.Warning:
+		return "a hazard, not a break of data written today"
+	case len(s.messages) == 0 && len(s.enums) == 0:
+		return "concerns no message field that data could show"
+	}
+	return noCounterexample(samples)
+}
+
+// binder ties findings and counterexamples to the declarations of both
+// versions.
+type binder struct {
+	old, new map[protoreflect.FullName]protoreflect.Descriptor
+}
+
+func newBinder(old, new []protoreflect.FileDescriptor) *binder {
+	return &binder{old: declarations(old), new: declarations(new)}
+}
+
+// declarations indexes the messages, enums and services of files by full
+// name.
+func declarations(files []protoreflect.FileDescriptor) map[protoreflect.FullName]protoreflect.Descriptor {
+	out := make(map[protoreflect.FullName]protoreflect.Descriptor)
+	var messages func(protoreflect.MessageDescriptors)
+	enums := func(es protoreflect.EnumDescriptors) {
+		for i := range es.Len() {
+			out[es.Get(i).FullName()] = es.Get(i)
+		}
+	}
+	messages = func(ms protoreflect.MessageDescriptors) {
+		for i := range ms.Len() {
+			m := ms.Get(i)
+			out[m.FullName()] = m
+			enums(m.Enums())
+			messages(m.Messages())
+		}
+	}
+	for _, f := range files {
+		enums(f.Enums())
+		messages(f.Messages())
+		ss := f.Services()
+		for i := range ss.Len() {
+			out[ss.Get(i).FullName()] = ss.Get(i)
+		}
+	}
+	return out
+}
+
+// field returns the field that e names in decls, or nil.
+func field(decls map[protoreflect.FullName]protoreflect.Descriptor, e *compat.Element) protoreflect.FieldDescriptor {
+	if e == nil || e.Kind != compat.FieldElement {
+		return nil
+	}
+	m, _ := decls[e.Parent].(protoreflect.MessageDescriptor)
+	if m == nil {
+		return nil
+	}
+	return m.Fields().ByNumber(protoreflect.FieldNumber(e.Number))
+}
+
+// A subject is what a finding concerns, as far as data can show it.
+type subject struct {
+	// fields are the finding's field in the old and the new version
+	// (two when it was renumbered).
+	fields []fieldRef
+	// nested allows a counterexample below the field: its type changed,
+	// so a break inside it is the finding's.
+	nested bool
+	// messages are the messages to prove: those declaring the fields, or
+	// the message the finding concerns.
+	messages []protoreflect.FullName
+	// whole is a message the finding concerns as a whole.
+	whole protoreflect.FullName
+	// enums are the enums of an enum or enum value finding.
+	enums []protoreflect.FullName
+	// oneofs hold the finding's fields, or are the finding's oneof.
+	oneofs  []protoreflect.FullName
+	service bool
+	renamed bool // the same number under another name, with the same JSON name
+}
+
+type fieldRef struct {
+	message protoreflect.FullName
+	number  protoreflect.FieldNumber
+}
+
+func (s *subject) addMessage(m protoreflect.FullName) {
+	if !slices.Contains(s.messages, m) {
+		s.messages = append(s.messages, m)
+	}
+}
+
+// subjectOf reads what f concerns from its typed elements.
+func (p *binder) subjectOf(f compat.Finding) subject {
+	var s subject
+	var fds [2]protoreflect.FieldDescriptor
+	for i, e := range []*compat.Element{f.Old, f.New} {
+		if e == nil {
+			continue
+		}
+		decls := p.old
+		if i == 1 {
+			decls = p.new
+		}
+		switch e.Kind {
+		case compat.FieldElement:
+			ref := fieldRef{e.Parent, protoreflect.FieldNumber(e.Number)}
+			if !slices.Contains(s.fields, ref) {
+				s.fields = append(s.fields, ref)
+			}
+			s.addMessage(e.Parent)
+			if fd := field(decls, e); fd != nil {
+				fds[i] = fd
+				if o := fd.ContainingOneof(); o != nil && !o.IsSynthetic() && !slices.Contains(s.oneofs, o.FullName()) {
+					s.oneofs = append(s.oneofs, o.FullName())
+				}
+			}
+		case compat.ExtensionElement:
+			s.addMessage(e.Parent)
+		case compat.MessageElement:
+			s.whole = e.FullName()
+			s.addMessage(e.FullName())
+		case compat.OneofElement:
+			s.oneofs = append(s.oneofs, e.FullName())
+			s.addMessage(e.Parent)
+		case compat.EnumElement:
+			s.enums = append(s.enums, e.FullName())
+		case compat.EnumValueElement:
+			if !slices.Contains(s.enums, e.Parent) {
+				s.enums = append(s.enums, e.Parent)
+			}
+		case compat.ServiceElement, compat.MethodElement:
+			s.service = true
+		}
+	}
+	if f.Old != nil && f.New != nil && f.Old.Kind == f.New.Kind && f.Old.Number == f.New.Number && f.Old.Name != f.New.Name {
+		s.renamed = f.Old.Kind != compat.FieldElement || fds[0] != nil && fds[1] != nil && fds[0].JSONName() == fds[1].JSONName()
+	}
+	if of, nf := fds[0], fds[1]; of != nil && nf != nil {
+		om, nm := valueMessage(of), valueMessage(nf)
+		s.nested = om != nil && nm != nil && om.FullName() != nm.FullName()
+	}
+	return s
+}
+
+// matches reports whether c shows a problem with the subject.
+func (s subject) matches(c *Counterexample) bool {
+	if len(s.enums) > 0 {
+		fd := c.Field
+		if fd != nil && fd.IsMap() {
+			fd = fd.MapValue()
+		}
+		return fd != nil && fd.Kind() == protoreflect.EnumKind && slices.Contains(s.enums, fd.Enum().FullName())
+	}
+	if s.whole != "" {
+		if c.Message == s.whole {
+			return true
+		}
+		return slices.ContainsFunc(c.Path, func(fd protoreflect.FieldDescriptor) bool {
+			return fd.ContainingMessage().FullName() == s.whole
+		})
+	}
+	if s.direct(c) {
+		return true
+	}
+	if c.Oneof != "" && c.Field != nil && slices.Contains(s.oneofs, c.Oneof) {
+		// A oneof finding names a pair of fields; the prover shows the
+		// loss on whichever member the reader dropped.
+		return true
+	}
+	if !s.nested {
+		return false
+	}
+	for _, fd := range c.Path {
+		if slices.Contains(s.fields, fieldRef{fd.ContainingMessage().FullName(), fd.Number()}) {
+			return true
+		}
+	}
+	return false
+}
+
+// direct reports whether c's last field is one of the subject's.
+func (s subject) direct(c *Counterexample) bool {
+	return c.Field != nil && slices.Contains(s.fields, fieldRef{c.Field.ContainingMessage().FullName(), c.Field.Number()})
+}
+
+// finding turns a counterexample that no finding covers into a finding of
+// rule, placed at the field in the new version, or at its message if the
+// new version lost the field.
+func (p *binder) finding(rule *compat.Rule, c *Counterexample) compat.Finding {
+	msg, num := c.Message, protoreflect.FieldNumber(0)
+	if c.Field != nil {
+		msg, num = c.Field.ContainingMessage().FullName(), c.Field.Number()
+	}
+	f := compat.Finding{
+		Rule:       rule.ID,
+		Categories: rule.Categories,
+		Severity:   compat.Error,
+		Direction:  rule.Direction,
+		Proof:      c.Proof(),
+	}
+	elem := "message " + string(msg)
+	for i, decls := range []map[protoreflect.FullName]protoreflect.Descriptor{p.new, p.old} {
+		m, _ := decls[msg].(protoreflect.MessageDescriptor)
+		if m == nil {
+			continue
+		}
+		at := compat.SpanOf(m)
+		if fd := m.Fields().ByNumber(num); fd != nil {
+			at = compat.SpanOf(fd)
+			e := &compat.Element{Kind: compat.FieldElement, Parent: msg, Name: string(fd.Name()), Number: int32(num)}
+			if i == 0 {
+				f.New = e
+				elem = fmt.Sprintf("field %d %q on %s", num, fd.Name(), msg)
+			} else {
+				f.Old = e
+				if f.New == nil {
+					elem = fmt.Sprintf("field %d %q on %s", num, fd.Name(), msg)
+				}
+			}
+		}
+		if i == 0 {
+			f.Span = at
+		} else {
+			f.OldSpan = at
+		}
+	}
+	if f.Span.Path == "" {
+		if m, _ := p.new[c.Message].(protoreflect.MessageDescriptor); m != nil {
+			f.Span = compat.SpanOf(m)
+		} else {
+			f.Span = f.OldSpan
+		}
+	}
+	var how string
+	switch c.Direction {
+	case Backward:
+		how = "new readers misread old " + c.Encoding + " data"
+	case Forward:
+		how = "old readers misread new " + c.Encoding + " data"
+	default:
+		how = "old data passed through a new program comes back changed"
+	}
+	f.Message = fmt.Sprintf("%s: %s: %s", elem, how, c.Reason)
+	return f
+}

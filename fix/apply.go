@@ -104,12 +104,7 @@ func Apply(files []protoreflect.FileDescriptor, rs []Reservation, read func(path
 // applyFile reserves rs in one file; it returns a nil File when nothing
 // needs writing.
 func applyFile(fd protoreflect.FileDescriptor, src []byte, rs []Reservation) (*File, []Skip, error) {
-	parents := make(map[protoreflect.FullName]protoreflect.Descriptor)
-	walk([]protoreflect.FileDescriptor{fd}, func(m protoreflect.MessageDescriptor) {
-		parents[m.FullName()] = m
-	}, func(e protoreflect.EnumDescriptor) {
-		parents[e.FullName()] = e
-	})
+	decls := parents([]protoreflect.FileDescriptor{fd})
 	s := newSource(fd, src)
 	var (
 		ins     []insertion
@@ -117,7 +112,7 @@ func applyFile(fd protoreflect.FileDescriptor, src []byte, rs []Reservation) (*F
 		skips   []Skip
 	)
 	for _, group := range byParent(rs) {
-		d, ok := parents[group[0].Parent]
+		d, ok := decls[group[0].Parent]
 		if !ok {
 			return nil, nil, fmt.Errorf("%s: %s is not declared in the compiled file", fd.Path(), group[0].Parent)
 		}

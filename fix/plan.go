@@ -40,19 +40,28 @@ type Reservation struct {
 
 // Plan returns the reservations that the deletions among findings need,
 // sorted by file, parent and number. old and new are the compiled files of
-// the two versions that produced findings, whose spans are relative to the
-// same roots as the files' paths. Ignored findings and findings of other
-// rules are left out. A deletion is found by its position in the old
-// version; when the old version has no source positions (a descriptor set
-// built without them), every element deleted from the message or enum that
-// a finding names is planned.
+// the two versions that produced findings. Each deletion is read from the
+// finding's Old element, so that a baseline without source positions (a
+// descriptor set built without them) plans as well as any. Ignored
+// findings and findings of other rules are left out.
 func Plan(old, new []protoreflect.FileDescriptor, findings []compat.Finding) []Reservation {
-	oldElems, oldParents := indexOld(old)
-	newParents := indexNew(new)
+	oldParents, newParents := parents(old), parents(new)
 	seen := make(map[key]int)
 	var out []Reservation
-	add := func(path string, parent protoreflect.Descriptor, d protoreflect.Descriptor) {
-		r := reservationOf(path, parent, d)
+	for _, f := range findings {
+		e := f.Old
+		if f.Ignored || !slices.Contains(Rules, f.Rule) || e == nil ||
+			(e.Kind != compat.FieldElement && e.Kind != compat.EnumValueElement) {
+			continue
+		}
+		parent, ok := newParents[e.Parent]
+		if !ok {
+			continue
+		}
+		r := Reservation{Path: parent.ParentFile().Path(), Parent: e.Parent, Number: e.Number, Names: []protoreflect.Name{protoreflect.Name(e.Name)}}
+		if oe, ok := oldParents[e.Parent].(protoreflect.EnumDescriptor); ok && e.Kind == compat.EnumValueElement {
+			r.Names = aliases(oe, protoreflect.EnumNumber(e.Number))
+		}
 		k := key{r.Path, r.Parent, r.Number}
 		if i, ok := seen[k]; ok {
 			for _, n := range r.Names {
@@ -60,32 +69,10 @@ func Plan(old, new []protoreflect.FileDescriptor, findings []compat.Finding) []R
 					out[i].Names = append(out[i].Names, n)
 				}
 			}
-			return
+			continue
 		}
 		seen[k] = len(out)
 		out = append(out, r)
-	}
-	for _, f := range findings {
-		if f.Ignored || !slices.Contains(Rules, f.Rule) {
-			continue
-		}
-		parent, ok := newParents[f.Span]
-		if !ok {
-			continue
-		}
-		if f.OldSpan.StartLine > 0 {
-			if d, ok := oldElems[f.OldSpan]; ok && d.Parent().FullName() == parent.FullName() {
-				add(f.Span.Path, parent, d)
-			}
-			continue
-		}
-		op, ok := oldParents[parent.FullName()]
-		if !ok {
-			continue
-		}
-		for _, d := range deleted(op, parent) {
-			add(f.Span.Path, parent, d)
-		}
 	}
 	slices.SortFunc(out, func(a, b Reservation) int {
 		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Parent, b.Parent), cmp.Compare(a.Number, b.Number))
@@ -99,87 +86,26 @@ type key struct {
 	number int32
 }
 
-// reservationOf is what deleting d (a field, or an enum value of old)
-// from parent needs reserved: for an enum value, the names of its
-// aliases too, since JSON readers accept each.
-func reservationOf(path string, parent, d protoreflect.Descriptor) Reservation {
-	r := Reservation{Path: path, Parent: parent.FullName()}
-	switch d := d.(type) {
-	case protoreflect.FieldDescriptor:
-		r.Number = int32(d.Number())
-		r.Names = []protoreflect.Name{d.Name()}
-	case protoreflect.EnumValueDescriptor:
-		r.Number = int32(d.Number())
-		vs := d.Parent().(protoreflect.EnumDescriptor).Values()
-		for i := range vs.Len() {
-			if v := vs.Get(i); v.Number() == d.Number() {
-				r.Names = append(r.Names, v.Name())
-			}
-		}
-	}
-	return r
-}
-
-// deleted returns the fields or values of the old parent whose number the
-// new parent no longer declares.
-func deleted(old, new protoreflect.Descriptor) []protoreflect.Descriptor {
-	var out []protoreflect.Descriptor
-	switch old := old.(type) {
-	case protoreflect.MessageDescriptor:
-		nm, ok := new.(protoreflect.MessageDescriptor)
-		if !ok {
-			return nil
-		}
-		fs := old.Fields()
-		for i := range fs.Len() {
-			if f := fs.Get(i); nm.Fields().ByNumber(f.Number()) == nil {
-				out = append(out, f)
-			}
-		}
-	case protoreflect.EnumDescriptor:
-		ne, ok := new.(protoreflect.EnumDescriptor)
-		if !ok {
-			return nil
-		}
-		vs := old.Values()
-		for i := range vs.Len() {
-			if v := vs.Get(i); vs.ByNumber(v.Number()) == v && ne.Values().ByNumber(v.Number()) == nil {
-				out = append(out, v)
-			}
+// aliases returns the names of the values of e numbered n: JSON readers
+// accept each, so a deleted number needs them all reserved.
+func aliases(e protoreflect.EnumDescriptor, n protoreflect.EnumNumber) []protoreflect.Name {
+	var out []protoreflect.Name
+	vs := e.Values()
+	for i := range vs.Len() {
+		if v := vs.Get(i); v.Number() == n {
+			out = append(out, v.Name())
 		}
 	}
 	return out
 }
 
-// indexOld indexes the old version's fields and enum values by where
-// findings locate them, and its messages and enums by full name.
-func indexOld(files []protoreflect.FileDescriptor) (elems map[compat.Span]protoreflect.Descriptor, parents map[protoreflect.FullName]protoreflect.Descriptor) {
-	elems = make(map[compat.Span]protoreflect.Descriptor)
-	parents = make(map[protoreflect.FullName]protoreflect.Descriptor)
+// parents indexes the messages and enums of files by full name.
+func parents(files []protoreflect.FileDescriptor) map[protoreflect.FullName]protoreflect.Descriptor {
+	out := make(map[protoreflect.FullName]protoreflect.Descriptor)
 	walk(files, func(m protoreflect.MessageDescriptor) {
-		parents[m.FullName()] = m
-		fs := m.Fields()
-		for i := range fs.Len() {
-			elems[compat.SpanOf(fs.Get(i))] = fs.Get(i)
-		}
+		out[m.FullName()] = m
 	}, func(e protoreflect.EnumDescriptor) {
-		parents[e.FullName()] = e
-		vs := e.Values()
-		for i := range vs.Len() {
-			elems[compat.SpanOf(vs.Get(i))] = vs.Get(i)
-		}
-	})
-	return elems, parents
-}
-
-// indexNew indexes the new version's messages and enums by where findings
-// locate them.
-func indexNew(files []protoreflect.FileDescriptor) map[compat.Span]protoreflect.Descriptor {
-	out := make(map[compat.Span]protoreflect.Descriptor)
-	walk(files, func(m protoreflect.MessageDescriptor) {
-		out[compat.SpanOf(m)] = m
-	}, func(e protoreflect.EnumDescriptor) {
-		out[compat.SpanOf(e)] = e
+		out[e.FullName()] = e
 	})
 	return out
 }

@@ -45,6 +45,7 @@ func ExampleFormats() {
 	// json
 	// junit
 	// markdown
+	// msvs
 	// sarif
 	// text
 }

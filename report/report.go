@@ -74,6 +74,7 @@ var writers = map[string]format{
 	"junit":               {writeJUnit, writeJUnitProblems},
 	"gitlab-code-quality": {writeGitLab, writeGitLabProblems},
 	"markdown":            {writeMarkdown, writeMarkdownProblems},
+	"msvs":                {writeMSVS, writeMSVSProblems},
 }
 
 // Formats lists the format names that Write accepts, sorted.

@@ -76,7 +76,7 @@ func problems() []Problem {
 
 var ext = map[string]string{
 	"text": "txt", "json": "jsonl", "sarif": "sarif", "github-actions": "txt",
-	"junit": "xml", "gitlab-code-quality": "json", "markdown": "md",
+	"junit": "xml", "gitlab-code-quality": "json", "markdown": "md", "msvs": "txt",
 }
 
 // fixedRules stands in for the catalogue in golden tests, whose output

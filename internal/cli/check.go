@@ -170,6 +170,9 @@ func checkAgainst(cmd *cobra.Command, l *loader.Loader, pr *progress, newIn, old
 		if err != nil {
 			status := reportLoadError(cmd, err)
 			cc.explainMissingDeps(cmd, err)
+			if err := writeProblemReports(cmd, fl.format, fl.outputs, err, reportOptions(newIn, oldIn)); err != nil {
+				return nil, err
+			}
 			return nil, status
 		}
 		printNotes(cmd, newS, oldS)
@@ -291,14 +294,7 @@ func printNotes(cmd *cobra.Command, schemas ...*loader.Schema) {
 // reportLoadError prints compile errors one per line, as editors expect,
 // and returns the status that says the check could not run.
 func reportLoadError(cmd *cobra.Command, err error) error {
-	// Both sides may fail the same way (a bad include path, say): say it once.
-	seen := make(map[string]bool)
-	for _, line := range strings.Split(err.Error(), "\n") {
-		if !seen[line] {
-			seen[line] = true
-			fmt.Fprintln(cmd.ErrOrStderr(), line)
-		}
-	}
+	printLoadError(cmd, err)
 	return &exitStatus{exitError}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -98,11 +99,16 @@ func writeReports(cmd *cobra.Command, format string, outs []output, findings []c
 }
 
 func writeReportFile(out output, findings []compat.Finding, opts report.Options) error {
-	f, err := os.Create(out.path)
+	return writeFile(out.path, func(w io.Writer) error { return report.Write(w, out.format, findings, opts) })
+}
+
+// writeFile creates the file at path and writes it with write.
+func writeFile(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
 	if err != nil {
 		return unwrapPath(err)
 	}
-	if err := report.Write(f, out.format, findings, opts); err != nil {
+	if err := write(f); err != nil {
 		f.Close()
 		return err
 	}

@@ -1,0 +1,94 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/protocheck/protocheck/compat"
+	"github.com/protocheck/protocheck/loader"
+	"github.com/protocheck/protocheck/report"
+)
+
+// loadProblems returns the compile errors held in err, each once (both
+// versions may fail the same way, a bad include path, say), and the errors
+// in err that are not compile errors.
+func loadProblems(err error) (problems []report.Problem, others []error) {
+	var walk func(error)
+	walk = func(e error) {
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, e := range j.Unwrap() {
+				walk(e)
+			}
+			return
+		}
+		var ce *loader.CompileError
+		if !errors.As(e, &ce) {
+			others = append(others, e)
+			return
+		}
+		for _, pe := range ce.Errors {
+			p := report.Problem{
+				Span:    compat.Span{Path: pe.Path, StartLine: pe.Line, StartCol: pe.Column},
+				Message: pe.Message,
+			}
+			if !slices.Contains(problems, p) {
+				problems = append(problems, p)
+			}
+		}
+	}
+	walk(err)
+	return problems, others
+}
+
+// printLoadError prints on stderr the compile errors in err, one per line
+// as compilers print them (control characters escaped), then its other
+// errors, each line once.
+func printLoadError(cmd *cobra.Command, err error) {
+	w := cmd.ErrOrStderr()
+	problems, others := loadProblems(err)
+	if len(problems) > 0 {
+		_ = report.WriteProblems(w, "text", problems, report.Options{})
+	}
+	seen := make(map[string]bool)
+	for _, e := range others {
+		for line := range strings.SplitSeq(e.Error(), "\n") {
+			if !seen[line] {
+				seen[line] = true
+				fmt.Fprintln(w, line)
+			}
+		}
+	}
+}
+
+// writeProblemReports writes the compile errors in err as the reports that
+// findings would have been: on stdout in format, unless text (stderr has
+// them already), and to every --output file. A CI system reading a report
+// then shows why the check could not run, rather than an empty report.
+func writeProblemReports(cmd *cobra.Command, format string, specs []string, err error, opts report.Options) error {
+	problems, _ := loadProblems(err)
+	if len(problems) == 0 {
+		return nil
+	}
+	outs, perr := parseOutputs(specs)
+	if perr != nil {
+		return perr
+	}
+	if format != "text" {
+		if err := report.WriteProblems(cmd.OutOrStdout(), format, problems, opts); err != nil {
+			return err
+		}
+	}
+	var errs []error
+	for _, out := range outs {
+		write := func(w io.Writer) error { return report.WriteProblems(w, out.format, problems, opts) }
+		if err := writeFile(out.path, write); err != nil {
+			errs = append(errs, fmt.Errorf("--output %s=%s: %w", out.format, out.path, err))
+		}
+	}
+	return errors.Join(errs...)
+}

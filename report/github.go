@@ -16,31 +16,25 @@ import (
 //
 // Ignored findings are left out: an annotation cannot be marked dismissed.
 func writeGitHubActions(w io.Writer, findings []compat.Finding, opts Options) error {
-	for _, f := range findings {
+	return writeLines(w, findings, func(f compat.Finding) string {
 		if f.Ignored {
-			continue
+			return ""
 		}
 		cmd := "error"
 		if f.Severity == compat.Warning {
 			cmd = "warning"
 		}
-		if _, err := io.WriteString(w, annotation(cmd, opts.path(f.Span), f.Span, f.Rule, f.Message)); err != nil {
-			return err
-		}
-	}
-	return nil
+		return annotation(cmd, opts.path(f.Span), f.Span, f.Rule, f.Message)
+	})
 }
 
 // writeGitHubActionsProblems writes one error annotation per compile
 // error, on the line at fault, so that a failed run says why on the pull
 // request rather than only in the job's log.
 func writeGitHubActionsProblems(w io.Writer, problems []Problem, _ Options) error {
-	for _, p := range problems {
-		if _, err := io.WriteString(w, annotation("error", p.Span.Path, p.Span, problemType, p.Message)); err != nil {
-			return err
-		}
-	}
-	return nil
+	return writeLines(w, problems, func(p Problem) string {
+		return annotation("error", p.Span.Path, p.Span, problemType, p.Message)
+	})
 }
 
 // annotation returns the workflow command that annotates span s of the

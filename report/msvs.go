@@ -14,25 +14,19 @@ import (
 //
 // Ignored findings are left out, as in text output.
 func writeMSVS(w io.Writer, findings []compat.Finding, _ Options) error {
-	for _, f := range findings {
+	return writeLines(w, findings, func(f compat.Finding) string {
 		if f.Ignored {
-			continue
+			return ""
 		}
-		if _, err := io.WriteString(w, msvsLine(f.Span, f.Severity.String(), f.Rule, f.Message)); err != nil {
-			return err
-		}
-	}
-	return nil
+		return msvsLine(f.Span, f.Severity.String(), f.Rule, f.Message)
+	})
 }
 
 // writeMSVSProblems writes compile errors as buf does in msvs format.
 func writeMSVSProblems(w io.Writer, problems []Problem, _ Options) error {
-	for _, p := range problems {
-		if _, err := io.WriteString(w, msvsLine(p.Span, "error", problemType, p.Message)); err != nil {
-			return err
-		}
-	}
-	return nil
+	return writeLines(w, problems, func(p Problem) string {
+		return msvsLine(p.Span, "error", problemType, p.Message)
+	})
 }
 
 // msvsLine formats one line; a span without a line names the file alone.

@@ -157,9 +157,19 @@ func writeText(w io.Writer, findings []compat.Finding, opts Options) error {
 // writeTextProblems writes one line per problem, path:line:col: message,
 // as compilers do.
 func writeTextProblems(w io.Writer, problems []Problem, _ Options) error {
-	for _, p := range problems {
-		if _, err := fmt.Fprintf(w, "%s: %s\n", escapeControl(p.Span.String()), escapeControl(p.Message)); err != nil {
-			return err
+	return writeLines(w, problems, func(p Problem) string {
+		return escapeControl(p.Span.String()) + ": " + escapeControl(p.Message) + "\n"
+	})
+}
+
+// writeLines writes line(x) for each of xs, for formats of one line per
+// finding or problem; an empty line(x) writes nothing.
+func writeLines[T any](w io.Writer, xs []T, line func(T) string) error {
+	for _, x := range xs {
+		if l := line(x); l != "" {
+			if _, err := io.WriteString(w, l); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/quick"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
@@ -620,5 +621,25 @@ func TestTextEscapesControl(t *testing.T) {
 	}
 	if want := `a\nb\x1b[2J.proto:1:1: bad\x00byte` + "\n"; buf.String() != want {
 		t.Errorf("text problem = %q, want %q", buf.String(), want)
+	}
+}
+
+// TestEscapeControlProperty checks on random bytes that escaped text is
+// valid UTF-8 without a control or direction character, and that text
+// without any is left as it is.
+func TestEscapeControlProperty(t *testing.T) {
+	clean := func(s string) bool { return utf8.ValidString(s) && !strings.ContainsFunc(s, mustEscape) }
+	prop := func(b []byte) bool {
+		s := string(b)
+		out := escapeControl(s)
+		return clean(out) && (!clean(s) || out == s) && !strings.ContainsAny(escapeKeepBreaks(s), "\x1b\u202e")
+	}
+	if err := quick.Check(prop, &quick.Config{MaxCount: 5000}); err != nil {
+		t.Error(err)
+	}
+	for _, s := range []string{"a\x00b", "\x7f", "\u0085", "\u2066x\u2069", "\xc3", "é\n"} {
+		if !prop([]byte(s)) {
+			t.Errorf("escapeControl(%q) = %q", s, escapeControl(s))
+		}
 	}
 }

@@ -73,9 +73,23 @@ summary() {
 	fi
 }
 
+# group and endgroup fold a part of the log; fail closes an open one, so
+# that its annotation shows.
+group() {
+	echo "::group::$*"
+	in_group=1
+}
+endgroup() {
+	echo "::endgroup::"
+	in_group=
+}
+
 # fail ends the step with status 2: an annotation, a summary section and
 # outputs that say the check did not run (findings is empty, not 0).
 fail() {
+	if [ -n "${in_group:-}" ]; then
+		endgroup
+	fi
 	echo "::error title=protocheck could not run::$(escape_data "$*")"
 	summary "### protocheck could not run" "" "$*" ""
 	output "findings="
@@ -206,7 +220,7 @@ install_release() {
 	asset="protocheck_$plat.tar.gz"
 	[[ $plat == windows_* ]] && asset="protocheck_$plat.zip"
 	dir="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/protocheck-$version-$plat"
-	echo "::group::download protocheck $version ($asset) from $base"
+	group "download protocheck $version ($asset) from $base"
 	download "$base/checksums.txt" "$tmp/checksums.txt" || fail "cannot download $base/checksums.txt: is $version a release of $repo?"
 	download "$base/$asset" "$tmp/$asset" || fail "cannot download $base/$asset"
 	want=$(awk -v a="$asset" '$2 == a || $2 == "*" a { print $1 }' "$tmp/checksums.txt")
@@ -220,7 +234,7 @@ install_release() {
 	else
 		tar -xzf "$tmp/$asset" -C "$dir" || fail "cannot unpack $asset"
 	fi
-	echo "::endgroup::"
+	endgroup
 }
 
 # install leaves protocheck where the check step finds it.
@@ -251,15 +265,15 @@ build() {
 	installed) ;;
 	"")
 		[ -n "${GITHUB_ACTION_PATH:-}" ] || fail "GITHUB_ACTION_PATH is not set: cannot build protocheck from the action"
-		echo "::group::build protocheck from the action's checkout"
+		group "build protocheck from the action's checkout"
 		(cd "$GITHUB_ACTION_PATH" && go build -trimpath -o "$tmp/bin/protocheck" ./cmd/protocheck) || fail "go build of protocheck failed"
-		echo "::endgroup::"
+		endgroup
 		PATH="$tmp/bin:$PATH"
 		;;
 	*)
-		echo "::group::go install protocheck@$INPUT_VERSION"
+		group "go install protocheck@$INPUT_VERSION"
 		GOBIN="$tmp/bin" go install "github.com/protocheck/protocheck/cmd/protocheck@$INPUT_VERSION" || fail "go install of protocheck@$INPUT_VERSION failed"
-		echo "::endgroup::"
+		endgroup
 		PATH="$tmp/bin:$PATH"
 		;;
 	esac
@@ -330,15 +344,15 @@ fetch_base() {
 		;;
 	*) return ;;
 	esac
-	echo "::group::fetch $kind $ref"
+	group "fetch $kind $ref"
 	if ! git -C "$repo" fetch --no-tags --depth=1 origin "$spec"; then
-		echo "::endgroup::"
+		endgroup
 		if ! git -C "$repo" remote get-url origin >/dev/null 2>&1; then
 			fail "the $kind $ref is not in the repository, and it has no remote origin to fetch it from"
 		fi
 		fail "cannot fetch the $kind $ref from origin (git's message is above): does it exist, and may this job read the repository?"
 	fi
-	echo "::endgroup::"
+	endgroup
 }
 
 # base_has succeeds when revision $2 of the repository in $1 holds .proto

@@ -76,8 +76,16 @@ data, with the rule that forbids it and where to look.`,
 	return root
 }
 
-// version returns the module version protocheck was built from.
+// buildVersion is the release's tag, set by scripts/release.sh with
+// -ldflags -X: a release archive is built without module information.
+var buildVersion string
+
+// version returns the version protocheck was released as, or else the
+// module version it was built from.
 func version() string {
+	if buildVersion != "" {
+		return buildVersion
+	}
 	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
 		return info.Main.Version
 	}

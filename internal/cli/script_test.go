@@ -1,10 +1,14 @@
 package cli_test
 
 import (
+	"encoding/json"
 	"flag"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -27,6 +31,7 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	goEnv := goEnvironment(t)
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
@@ -40,7 +45,15 @@ func TestScripts(t *testing.T) {
 			env.Setenv("GIT_COMMITTER_EMAIL", "t@example.com")
 			env.Setenv("GIT_CONFIG_NOSYSTEM", "1")
 			env.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(env.WorkDir, ".gitconfig-none"))
+			// The repository, for scripts that run its scripts or build it.
+			env.Setenv("ROOT", root)
+			for k, v := range goEnv {
+				env.Setenv(k, v)
+			}
 			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"serve": serve,
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
@@ -49,9 +62,45 @@ func TestScripts(t *testing.T) {
 				return err == nil, nil
 			case "root": // root reads files whatever their mode
 				return os.Geteuid() == 0, nil
+			case "go":
+				return goEnv != nil, nil
 			}
 			return false, nil
 		},
 		UpdateScripts: *update,
 	})
+}
+
+// goEnvironment returns what go needs to build in a script, whose HOME is
+// not writable: the build and module caches of the test's own go, and no
+// proxy, so that a script builds from the modules the test was built with.
+// It returns nil when go is not on PATH.
+func goEnvironment(t *testing.T) map[string]string {
+	if _, err := exec.LookPath("go"); err != nil {
+		return nil
+	}
+	out, err := exec.Command("go", "env", "-json", "GOCACHE", "GOMODCACHE", "GOFLAGS", "GOTOOLCHAIN").Output()
+	if err != nil {
+		t.Fatalf("go env: %v", err)
+	}
+	env := map[string]string{}
+	if err := json.Unmarshal(out, &env); err != nil {
+		t.Fatalf("go env: %v", err)
+	}
+	env["GOPROXY"] = "off"
+	// The platform the test runs on, as release archives name it.
+	env["PLATFORM"] = runtime.GOOS + "/" + runtime.GOARCH
+	return env
+}
+
+// serve starts an HTTP server on the loopback interface that serves the
+// files of a directory, and sets SERVER to its URL until the script ends:
+// serve DIR.
+func serve(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: serve DIR")
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(ts.MkAbs(args[0]))))
+	ts.Defer(srv.Close)
+	ts.Setenv("SERVER", srv.URL)
 }

@@ -290,3 +290,30 @@ func TestOldWithoutSource(t *testing.T) {
 		})
 	}
 }
+
+// TestRulesExist keeps Rules in step with the catalogue.
+func TestRulesExist(t *testing.T) {
+	for _, id := range fix.Rules {
+		if !slices.ContainsFunc(compat.Rules, func(r *compat.Rule) bool { return r.ID == id }) {
+			t.Errorf("%s is not a rule of compat.Rules", id)
+		}
+	}
+}
+
+// TestSourceChanged checks that a source that no longer matches what was
+// compiled is refused, naming the place, rather than edited at the wrong
+// offsets.
+func TestSourceChanged(t *testing.T) {
+	a, err := txtar.ParseFile(filepath.Join("testdata", "field_deleted.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, new := load(t, writeDir(t, a, "old")), load(t, writeDir(t, a, "new"))
+	plan := fix.Plan(old.Files, new.Files, check(t, old, new, fix.Rules))
+	edited := "syntax = \"proto3\";\npackage acme.v1;\n\n// moved down a line\nmessage User {\n  string id = 1;\n}\n"
+	_, err = fix.Apply(new.Files, plan, func(string) ([]byte, error) { return []byte(edited), nil })
+	const want = "user.proto:4:1: the name of acme.v1.User is not where the compiler saw it: did the file change during the check?"
+	if err == nil || err.Error() != want {
+		t.Errorf("Apply on a changed file: got error %v, want %q", err, want)
+	}
+}

@@ -24,9 +24,10 @@ import (
 )
 
 // TestBufParity runs buf breaking on every testdata case and compares its
-// findings with ours by rule and position: (path, line, column, rule id).
-// A difference fails the test unless testdata/buf-differences.txt lists it
-// with a reason. Rules that buf does not know are left out on both sides.
+// findings with ours by rule and span, start and end: (path, line, column,
+// end line, end column, rule id), each as many times as it is reported. A
+// difference fails the test unless testdata/buf-differences.txt lists it,
+// as many times as it occurs, with a reason. Rules that buf does not know are left out on both sides.
 // The test needs buf on PATH or in $GOPATH/bin and is skipped with -short.
 func TestBufParity(t *testing.T) {
 	if testing.Short() {
@@ -45,7 +46,7 @@ func TestBufParity(t *testing.T) {
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
-	used := map[difference]bool{}
+	used := map[difference]int{}
 	t.Run("cases", func(t *testing.T) {
 		for _, c := range loadCases(t) {
 			name := strings.TrimPrefix(filepath.ToSlash(c.path), "testdata/")
@@ -63,8 +64,8 @@ func TestBufParity(t *testing.T) {
 				ours := ourKeys(t, oldDir, newDir, use, known)
 				for _, d := range diffKeys(name, ours, theirs) {
 					mu.Lock()
-					ok := allowed[d]
-					used[d] = true
+					used[d]++
+					ok := used[d] <= allowed[d]
 					mu.Unlock()
 					if !ok {
 						t.Errorf("unlisted difference with buf: %s", d)
@@ -76,19 +77,23 @@ func TestBufParity(t *testing.T) {
 	if t.Failed() || flag.Lookup("test.run").Value.String() != "" {
 		return // a partial run cannot tell a stale line from an unrun case
 	}
-	for d := range allowed {
-		if !used[d] {
-			t.Errorf("testdata/buf-differences.txt: %s no longer differs; delete the line", d)
+	for d, n := range allowed {
+		if used[d] < n {
+			t.Errorf("testdata/buf-differences.txt: %s differs %d times, not %d; delete the extra lines", d, used[d], n)
 		}
 	}
 }
 
-// A key is what the test compares of a finding.
+// A key is what the test compares of a finding: its rule and its span.
 type key struct {
-	path      string
-	line, col int
-	rule      string
+	path            string
+	line, col       int
+	endLine, endCol int
+	rule            string
 }
+
+// keys counts the findings of each key: a multiset.
+type keys map[key]int
 
 // A difference is a key found on one side only.
 type difference struct {
@@ -98,18 +103,21 @@ type difference struct {
 }
 
 func (d difference) String() string {
-	return fmt.Sprintf("%s %s %s:%d:%d %s", d.casePath, d.key.rule, d.key.path, d.key.line, d.key.col, d.side)
+	k := d.key
+	return fmt.Sprintf("%s %s %s:%d:%d-%d:%d %s", d.casePath, k.rule, k.path, k.line, k.col, k.endLine, k.endCol, d.side)
 }
 
-func diffKeys(casePath string, ours, theirs map[key]bool) []difference {
+// diffKeys lists the keys one side reports more often than the other, a
+// key once for each extra time.
+func diffKeys(casePath string, ours, theirs keys) []difference {
 	var out []difference
-	for k := range ours {
-		if !theirs[k] {
+	for k, n := range ours {
+		for range n - theirs[k] {
 			out = append(out, difference{casePath, k, "ours"})
 		}
 	}
-	for k := range theirs {
-		if !ours[k] {
+	for k, n := range theirs {
+		for range n - ours[k] {
 			out = append(out, difference{casePath, k, "buf-only"})
 		}
 	}
@@ -191,7 +199,7 @@ func writeBufTree(t *testing.T, a *txtar.Archive, prefix string) string {
 
 // runBuf runs buf breaking with only the given rules and returns the keys
 // of its findings.
-func runBuf(bufPath, oldDir, newDir string, use []string) (map[key]bool, error) {
+func runBuf(bufPath, oldDir, newDir string, use []string) (keys, error) {
 	cfg, err := json.Marshal(map[string]any{"version": "v2", "breaking": map[string]any{"use": use}})
 	if err != nil {
 		return nil, err
@@ -206,26 +214,28 @@ func runBuf(bufPath, oldDir, newDir string, use []string) (map[key]bool, error) 
 	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 100) {
 		return nil, fmt.Errorf("buf breaking: %v\n%s", err, stderr.Bytes())
 	}
-	keys := map[key]bool{}
+	out := keys{}
 	dec := json.NewDecoder(&stdout)
 	for dec.More() {
 		var a struct {
 			Path        string `json:"path"`
 			StartLine   int    `json:"start_line"`
 			StartColumn int    `json:"start_column"`
+			EndLine     int    `json:"end_line"`
+			EndColumn   int    `json:"end_column"`
 			Type        string `json:"type"`
 		}
 		if err := dec.Decode(&a); err != nil {
 			return nil, fmt.Errorf("reading buf's output: %v", err)
 		}
-		keys[key{filepath.ToSlash(a.Path), a.StartLine, a.StartColumn, a.Type}] = true
+		out[key{filepath.ToSlash(a.Path), a.StartLine, a.StartColumn, a.EndLine, a.EndColumn, a.Type}]++
 	}
-	return keys, nil
+	return out, nil
 }
 
 // ourKeys runs Check with use and returns the keys of the findings of
 // rules that buf knows.
-func ourKeys(t *testing.T, oldDir, newDir string, use []string, known map[string]bool) map[key]bool {
+func ourKeys(t *testing.T, oldDir, newDir string, use []string, known map[string]bool) keys {
 	t.Helper()
 	load := func(dir, raw string) *loader.Schema {
 		s, err := (&loader.Loader{}).Load(context.Background(), loader.Input{Kind: loader.Dir, Path: dir, Raw: raw})
@@ -239,19 +249,21 @@ func ourKeys(t *testing.T, oldDir, newDir string, use []string, known map[string
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys := map[key]bool{}
+	out := keys{}
 	for _, f := range fs {
 		if known[f.Rule] {
-			keys[key{f.Span.Path, f.Span.StartLine, f.Span.StartCol, f.Rule}] = true
+			sp := f.Span
+			out[key{sp.Path, sp.StartLine, sp.StartCol, sp.EndLine, sp.EndCol, f.Rule}]++
 		}
 	}
-	return keys
+	return out
 }
 
-// readDifferences reads the intended differences with buf, one a line:
+// readDifferences reads the intended differences with buf, one a line,
+// and counts how many times each is listed:
 //
-//	<case path> <RULE_ID> <path>:<line>:<col> <ours|buf-only> # reason
-func readDifferences(path string) (map[difference]bool, error) {
+//	<case path> <RULE_ID> <path>:<line>:<col>-<line>:<col> <ours|buf-only> # reason
+func readDifferences(path string) (map[difference]int, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -259,7 +271,7 @@ func readDifferences(path string) (map[difference]bool, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := map[difference]bool{}
+	out := map[difference]int{}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for n := 1; sc.Scan(); n++ {
 		line, reason, _ := strings.Cut(sc.Text(), "#")
@@ -268,21 +280,23 @@ func readDifferences(path string) (map[difference]bool, error) {
 			continue
 		}
 		if len(fields) != 4 || strings.TrimSpace(reason) == "" || (fields[3] != "ours" && fields[3] != "buf-only") {
-			return nil, fmt.Errorf("%s:%d: want <case path> <RULE_ID> <path>:<line>:<col> <ours|buf-only> # reason", path, n)
+			return nil, fmt.Errorf("%s:%d: want <case path> <RULE_ID> <path>:<line>:<col>-<line>:<col> <ours|buf-only> # reason", path, n)
 		}
 		var d difference
 		d.casePath, d.key.rule, d.side = fields[0], fields[1], fields[3]
 		pos := fields[2]
-		i := strings.LastIndexByte(pos, ':')
+		dash := strings.LastIndexByte(pos, '-')
+		i := strings.LastIndexByte(pos[:max(dash, 0)], ':')
 		j := strings.LastIndexByte(pos[:max(i, 0)], ':')
-		if i < 0 || j < 0 {
-			return nil, fmt.Errorf("%s:%d: bad position %q", path, n, pos)
+		if dash < 0 || i < 0 || j < 0 {
+			return nil, fmt.Errorf("%s:%d: bad span %q", path, n, pos)
 		}
-		if _, err := fmt.Sscanf(pos[j+1:i]+" "+pos[i+1:], "%d %d", &d.key.line, &d.key.col); err != nil {
-			return nil, fmt.Errorf("%s:%d: bad position %q", path, n, pos)
+		k := &d.key
+		if _, err := fmt.Sscanf(pos[j+1:], "%d:%d-%d:%d", &k.line, &k.col, &k.endLine, &k.endCol); err != nil {
+			return nil, fmt.Errorf("%s:%d: bad span %q", path, n, pos)
 		}
-		d.key.path = pos[:j]
-		out[d] = true
+		k.path = pos[:j]
+		out[d]++
 	}
 	return out, sc.Err()
 }

@@ -258,16 +258,16 @@ func locate(d protoreflect.Descriptor, sub ...int32) Span {
 		loc := locs.ByDescriptor(d)
 		if loc.Path == nil {
 			// A map's entry, key and value have no source: the map
-			// field has.
+			// field's type, map<K, V>, stands for them, as in buf.
 			switch d := d.(type) {
 			case protoreflect.FieldDescriptor:
 				if mf := mapFieldOf(d); mf != nil {
-					return spanOf(mf)
+					return spanOf(mf, fieldTypeNameTag)
 				}
 			case protoreflect.MessageDescriptor:
 				if d.IsMapEntry() {
 					if mf := mapFieldOf(d.Fields().ByNumber(1)); mf != nil {
-						return spanOf(mf)
+						return spanOf(mf, fieldTypeNameTag)
 					}
 				}
 			}

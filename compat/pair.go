@@ -195,6 +195,27 @@ func (p *pass) forEachFieldPair(fn func(old, new protoreflect.FieldDescriptor)) 
 	}
 }
 
+// forEachFieldMove calls fn for every field of a message present in both
+// versions whose name the new version declares at another number: the
+// field was renumbered, swapped with another or moved aside for a new
+// field. nf is the field of that name in the new version and held the one
+// that now has of's number, or nil. Map entries are left out: their key
+// and value never move.
+func (p *pass) forEachFieldMove(fn func(of, nf, held protoreflect.FieldDescriptor)) {
+	p.forEachMessagePair(func(om, nm protoreflect.MessageDescriptor) {
+		if om.IsMapEntry() {
+			return
+		}
+		ofs, nfs := om.Fields(), nm.Fields()
+		for i := range ofs.Len() {
+			of := ofs.Get(i)
+			if nf := nfs.ByName(of.Name()); nf != nil && nf.Number() != of.Number() {
+				fn(of, nf, nfs.ByNumber(of.Number()))
+			}
+		}
+	})
+}
+
 // forEachExtensionPair calls fn for every extension with the same extendee
 // and number in both versions.
 func (p *pass) forEachExtensionPair(fn func(old, new protoreflect.ExtensionDescriptor)) {

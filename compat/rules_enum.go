@@ -29,7 +29,9 @@ number and name: reserved 2; reserved "STATE_DONE";`,
 			ovs := oe.Values()
 			for i := range ovs.Len() {
 				ov := ovs.Get(i)
-				if ne.Values().ByNumber(ov.Number()) == nil {
+				// A number is reported once, under its first name, as buf
+				// does: aliases go with it.
+				if ovs.ByNumber(ov.Number()) == ov && ne.Values().ByNumber(ov.Number()) == nil {
 					p.report(spanOf(ne), spanOf(ov), "%s was deleted", valueDesc(ov))
 					p.about(valueElement(ov), nil)
 				}
@@ -214,7 +216,7 @@ Keep reservations forever; adding to them is always safe.`,
 
 var enumValueSameNumber = &Rule{
 	ID:         "ENUM_VALUE_SAME_NUMBER",
-	Categories: []Category{WireJSON, Wire},
+	Categories: []Category{File, Package, WireJSON, Wire},
 	Direction:  Both,
 	Doc: `enum values keep their number
 
@@ -244,6 +246,7 @@ a new value with a new name.`,
 				}
 				p.report(spanOf(nv, enumValueNumberTag), spanOf(ov, enumValueNumberTag),
 					"value %q of %s changed number from %d to %d", nv.Name(), ne.FullName(), ov.Number(), nv.Number())
+				p.about(valueElement(ov), valueElement(nv))
 			}
 		})
 	},

@@ -2,6 +2,7 @@ package compat
 
 import (
 	"fmt"
+	"strings"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
@@ -125,13 +126,17 @@ the bytes holding the encoded message; a message and another message of
 the same shape, such as one renamed or moved to another package. A closed
 enum reader drops numbers its enum does not declare, so int32 to a closed
 enum breaks new readers, and a closed enum to int32 breaks old ones.
-Otherwise add a new field.`,
+Otherwise add a new field.
+
+A type that changes together with the field's name is an error whatever
+the types: the number was given to a new field, and the data that old
+programs write for the old one means something else to it.
+
+  before: ValueType period_type = 13;
+  after:  bytes original_payload = 13;`,
 	run: func(p *pass) {
 		p.forEachFieldOrExtensionPair(func(of, nf protoreflect.FieldDescriptor) {
-			if dir, why := wireTypeChange(of, nf); dir != 0 {
-				p.reportDir(dir, fieldSpan(nf, typeTag(nf)), fieldSpan(of, typeTag(of)),
-					"%s changed type from %s to %s: %s", fieldDesc(nf), kindString(of), kindString(nf), why)
-			}
+			p.reportTypeChange(of, nf, wireTypeChange)
 		})
 	},
 }
@@ -154,15 +159,55 @@ These may be swapped: int32 and uint32, int64 and uint64, fixed32 and
 sfixed32, fixed64 and sfixed64 (FIELD_WIRE_SAME_SIGNEDNESS checks the
 numbers survive); an enum for another that has every old value under the
 same name and number; a message for another with the same fields, names
-included. Otherwise add a new field.`,
+included. Otherwise add a new field. A type that changes together with the
+field's name is an error whatever the types: the number now holds a new
+field.`,
 	run: func(p *pass) {
 		p.forEachFieldOrExtensionPair(func(of, nf protoreflect.FieldDescriptor) {
-			if dir, why := jsonTypeChange(of, nf); dir != 0 {
-				p.reportDir(dir, fieldSpan(nf, typeTag(nf)), fieldSpan(of, typeTag(of)),
-					"%s changed type from %s to %s: %s", fieldDesc(nf), kindString(of), kindString(nf), why)
-			}
+			p.reportTypeChange(of, nf, jsonTypeChange)
 		})
 	},
+}
+
+// reportTypeChange reports a change of field type that change finds
+// incompatible, or any change of type that comes with a new name: the
+// number then holds a new field, and data written for the old one means
+// something else to it even where the encodings agree.
+func (p *pass) reportTypeChange(of, nf protoreflect.FieldDescriptor, change func(of, nf protoreflect.FieldDescriptor) (Direction, string)) {
+	dir, why := change(of, nf)
+	if dir == 0 && reused(of, nf) {
+		dir, why = Both, fmt.Sprintf("the name changed too, from %q: the number now holds another field", nameOf(of))
+	}
+	if dir == 0 {
+		return
+	}
+	p.reportDir(dir, fieldSpan(nf, typeTag(nf)), fieldSpan(of, typeTag(of)),
+		"%s changed type from %s to %s: %s", fieldDesc(nf), kindString(of), kindString(nf), why)
+	p.about(fieldElement(of), fieldElement(nf))
+}
+
+// reused reports whether the number of of and nf was given to a new
+// field: the name and the type changed together. A proto2 group renamed
+// is one change, its field name following its type's.
+func reused(of, nf protoreflect.FieldDescriptor) bool {
+	if nameOf(of) == nameOf(nf) || of.Kind() == nf.Kind() && typeName(of) == typeName(nf) {
+		return false
+	}
+	return !(isGroupNamed(of) && isGroupNamed(nf))
+}
+
+// nameOf is a field's name, an extension's full name.
+func nameOf(f protoreflect.FieldDescriptor) string {
+	if f.IsExtension() {
+		return string(f.FullName())
+	}
+	return string(f.Name())
+}
+
+// isGroupNamed reports whether f is a group whose field name is its
+// type's, lowercased, as proto2 groups are declared.
+func isGroupNamed(f protoreflect.FieldDescriptor) bool {
+	return f.Kind() == protoreflect.GroupKind && string(f.Name()) == strings.ToLower(string(f.Message().Name()))
 }
 
 var fieldWireSameSignedness = &Rule{
@@ -241,7 +286,7 @@ reader is rebuilt before writers use the wider range.`,
 
 var fieldWireSameUTF8Validation = &Rule{
 	ID:         "FIELD_WIRE_SAME_UTF8_VALIDATION",
-	Categories: []Category{Wire},
+	Categories: []Category{WireJSON, Wire},
 	Direction:  Both,
 	Doc: `string fields keep their UTF-8 validation
 
@@ -586,7 +631,7 @@ func javaUTF8Span(f protoreflect.FieldDescriptor) Span {
 	if s := spanOf(f.ParentFile(), fileOptionsTag, fileJavaUTF8Tag); s.StartLine > 0 {
 		return s
 	}
-	return spanOf(f, fieldOptionsTag, fieldFeaturesTag, featureJavaTag, javaUTF8Tag)
+	return fieldSpan(f, fieldOptionsTag, fieldFeaturesTag, featureJavaTag, javaUTF8Tag)
 }
 
 func verifyWord(v bool) string {
@@ -742,10 +787,17 @@ func firstSpan(d protoreflect.Descriptor, subs ...[]int32) Span {
 }
 
 // typeTag is the source path below a field for its type token: type_name
-// for messages and enums, type for scalars.
+// for messages and enums, type for scalars and for proto2 groups, whose
+// type is the group keyword (buf reports there; the name that follows is
+// the group's message and its field's name at once).
 func typeTag(f protoreflect.FieldDescriptor) int32 {
 	switch f.Kind() {
-	case protoreflect.MessageKind, protoreflect.GroupKind, protoreflect.EnumKind:
+	case protoreflect.GroupKind:
+		if f.ParentFile().Syntax() == protoreflect.Proto2 {
+			return fieldTypeTag
+		}
+		return fieldTypeNameTag
+	case protoreflect.MessageKind, protoreflect.EnumKind:
 		return fieldTypeNameTag
 	}
 	return fieldTypeTag
@@ -773,11 +825,11 @@ func kindString(f protoreflect.FieldDescriptor) string {
 }
 
 // fieldSpan is spanOf for fields, except that a map's key and value,
-// which have no source of their own, are located at the map field, as buf
-// does.
+// which have no source of their own, are located at the map field's type,
+// map<K, V>, whatever sub asks for, as buf does.
 func fieldSpan(f protoreflect.FieldDescriptor, sub ...int32) Span {
 	if mf := mapFieldOf(f); mf != nil {
-		return spanOf(mf)
+		return spanOf(mf, fieldTypeNameTag)
 	}
 	return spanOf(f, sub...)
 }

@@ -2,6 +2,7 @@ package compat
 
 import (
 	"fmt"
+	"strings"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/descriptorpb"
@@ -220,8 +221,25 @@ func (s span) String() string {
 	return fmt.Sprintf("numbers %d to %d", s[0], s[1])
 }
 
-func isAre(s span) string {
-	if s[0] == s[1] {
+// A loss is what one old range lost: the numbers no new range covers, in
+// order. buf reports a range once, however many gaps it has.
+type loss []span
+
+// String names the numbers lost: "number 5", "numbers 7 to 8", "numbers
+// 5, 7 to 8 and 10".
+func (l loss) String() string {
+	if len(l) == 1 {
+		return l[0].String()
+	}
+	parts := make([]string, len(l))
+	for i, s := range l {
+		parts[i] = strings.TrimPrefix(strings.TrimPrefix(s.String(), "numbers "), "number ")
+	}
+	return "numbers " + strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+func isAre(l loss) string {
+	if len(l) == 1 && l[0][0] == l[0][1] {
 		return "is"
 	}
 	return "are"
@@ -246,13 +264,15 @@ func inclusive(r any) []span {
 	return out
 }
 
-// lostRanges returns the parts of the old ranges that no new range covers,
-// in order.
-func lostRanges(old, new any) []span {
-	var lost []span
+// lostRanges returns, for each old range that lost numbers, the parts of
+// it that no new range covers, in order.
+func lostRanges(old, new any) []loss {
+	var lost []loss
 	news := inclusive(new)
 	for _, o := range inclusive(old) {
-		lost = append(lost, subtract(o, news)...)
+		if gaps := subtract(o, news); len(gaps) > 0 {
+			lost = append(lost, gaps)
+		}
 	}
 	return lost
 }

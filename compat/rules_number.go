@@ -1,0 +1,98 @@
+package compat
+
+import (
+	"fmt"
+
+	"google.golang.org/protobuf/reflect/protoreflect"
+)
+
+// The rules of this file pair fields by name as well as by number: binary
+// data knows a field by its number, JSON and code by its name, and a name
+// that moves to another number is read as one field by the first and as
+// another by the second.
+
+var fieldSameNumber = &Rule{
+	ID:         "FIELD_SAME_NUMBER",
+	Categories: []Category{File, Package, WireJSON},
+	Direction:  Both,
+	Doc: `fields keep their number
+
+Binary data knows a field by its number; JSON, the text format and
+generated code know it by its name. When a name moves to another number
+the two part ways:
+
+- renumbered, the old number gone: readers of each version miss the field
+  in the other's binary data;
+- swapped (first = 1; last = 2 becomes first = 2; last = 1): binary data
+  decodes, into the wrong field;
+- moved aside, the old number kept under a new name (b = 2 becomes
+  b_old = 2; b = 3): old binary data of b lands in b_old, old JSON data
+  of b in the new b.
+
+  before: int64 b = 2;
+  after:  int64 b = 3;
+
+buf sees only a deleted number. Keep the number; to change a field, add
+one with a new name and a new number, deprecate the old one, and reserve
+its number and name once it is gone. Under WIRE, FIELD_WIRE_SAME_NUMBER
+reports the same changes.`,
+	run: func(p *pass) {
+		p.forEachFieldMove(func(of, nf, held protoreflect.FieldDescriptor) {
+			msg := moveMessage(of, nf, held)
+			if held != nil {
+				msg += fmt.Sprintf("; JSON readers still read %q as %q", nf.Name(), nf.Name())
+			}
+			p.report(spanOf(nf, fieldNumberTag), spanOf(of, fieldNumberTag), "%s", msg)
+			p.about(fieldElement(of), fieldElement(nf))
+		})
+	},
+}
+
+var fieldWireSameNumber = &Rule{
+	ID:         "FIELD_WIRE_SAME_NUMBER",
+	Categories: []Category{Wire},
+	Direction:  Both,
+	Doc: `fields keep their number in binary data
+
+Binary data knows a field by its number. A field renumbered, its old
+number gone, is lost to readers of the other version; two fields that swap
+numbers decode into each other. Both are errors.
+
+  before: string first = 1; string last = 2;
+  after:  string first = 2; string last = 1;
+
+A field moved aside, its old number kept under a new name (b = 2 becomes
+b_old = 2; b = 3), is a warning: binary data keeps its meaning under the
+new name, but code that reads b sees old data unset, and old readers miss
+the new b. Keep the numbers; to change a field, add one with a new name
+and a new number. FIELD_SAME_NUMBER is the rule of WIRE_JSON and the
+stricter categories, where JSON writes fields by name and every such move
+is an error.`,
+	run: func(p *pass) {
+		p.forEachFieldMove(func(of, nf, held protoreflect.FieldDescriptor) {
+			report := p.reportDir
+			if held != nil && of.ContainingMessage().Fields().ByName(held.Name()) == nil {
+				report = p.warnDir // moved aside for a new name
+			}
+			report(Both, spanOf(nf, fieldNumberTag), spanOf(of, fieldNumberTag), "%s", moveMessage(of, nf, held))
+			p.about(fieldElement(of), fieldElement(nf))
+		})
+	},
+}
+
+// moveMessage describes a field whose name moved from of's number to
+// nf's, held being the field that now has of's number (or nil), and says
+// what binary readers of each version make of the other's data.
+func moveMessage(of, nf, held protoreflect.FieldDescriptor) string {
+	msg := fmt.Sprintf("field %q on %s changed number from %d to %d", nf.Name(), nf.ContainingMessage().FullName(), of.Number(), nf.Number())
+	back := fmt.Sprintf("new readers miss %q in old binary data", of.Name())
+	if held != nil {
+		msg += fmt.Sprintf(", and number %d is now %q", of.Number(), held.Name())
+		back = fmt.Sprintf("new readers read old binary %q as %q", of.Name(), held.Name())
+	}
+	fwd := "old readers miss it in new binary data"
+	if was := of.ContainingMessage().Fields().ByNumber(nf.Number()); was != nil {
+		fwd = fmt.Sprintf("old readers read new binary %q as %q", nf.Name(), was.Name())
+	}
+	return msg + ": " + back + ", " + fwd
+}

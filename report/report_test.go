@@ -196,6 +196,7 @@ func TestSARIFSchema(t *testing.T) {
 				t.Errorf("artifactLocation.uri %q is not an RFC 3986 relative reference", uri)
 			}
 		}
+		checkGitHubRules(t, data)
 	}
 	goldens, err := filepath.Glob(filepath.Join("testdata", "*.sarif"))
 	if err != nil || len(goldens) < 3 {
@@ -233,6 +234,43 @@ func TestSARIFSchema(t *testing.T) {
 			}
 			validate(t, buf.Bytes())
 		})
+	}
+}
+
+// checkGitHubRules checks what GitHub code scanning needs of each result
+// beyond the schema (the rules GH1001, GH1003 and GH1007 of the SARIF
+// validator): a rule id, a message text, and a location with a file and a
+// region with a start line.
+func checkGitHubRules(t *testing.T, data []byte) {
+	t.Helper()
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleID    string
+				Message   struct{ Text string }
+				Locations []struct {
+					PhysicalLocation *struct {
+						ArtifactLocation struct{ URI string }
+						Region           *struct{ StartLine int }
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(data, &log); err != nil {
+		t.Fatal(err)
+	}
+	for _, run := range log.Runs {
+		for i, r := range run.Results {
+			if r.RuleID == "" || r.Message.Text == "" || len(r.Locations) == 0 {
+				t.Errorf("result %d: rule %q, message %q, %d locations; GitHub needs all three", i, r.RuleID, r.Message.Text, len(r.Locations))
+			}
+			for _, l := range r.Locations {
+				if p := l.PhysicalLocation; p == nil || p.ArtifactLocation.URI == "" || p.Region == nil || p.Region.StartLine < 1 {
+					t.Errorf("result %d (%s): location %+v lacks a file or a region with a start line", i, r.RuleID, p)
+				}
+			}
+		}
 	}
 }
 
@@ -372,8 +410,8 @@ func TestSARIFContent(t *testing.T) {
 	if reg := loc.Region; reg == nil || *reg != (struct{ StartLine, StartColumn, EndLine, EndColumn int }{7, 1, 10, 2}) {
 		t.Errorf("region %+v, want 7:1-10:2", reg)
 	}
-	if run.Results[2].Locations[0].PhysicalLocation.Region != nil {
-		t.Errorf("whole-file finding has a region")
+	if reg := run.Results[2].Locations[0].PhysicalLocation.Region; reg == nil || *reg != (struct{ StartLine, StartColumn, EndLine, EndColumn int }{StartLine: 1}) {
+		t.Errorf("whole-file finding's region %+v, want line 1 alone", reg)
 	}
 	if s := run.Results[3].Suppressions; len(s) != 1 || s[0].Kind != "inSource" || s[0].Justification != "no client reads it since 2023" {
 		t.Errorf("ignored finding suppressions = %+v, want one inSource with the reason", s)

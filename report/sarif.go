@@ -166,24 +166,26 @@ func ruleName(id string) string {
 	return b.String()
 }
 
-// sarifLocation locates span s in the file at path.
+// sarifLocation locates span s in the file at path. A span without a line
+// (a whole file, such as one deleted) points at the file's first line:
+// GitHub code scanning shows only results whose region has a startLine.
 func sarifLocation(path string, s compat.Span) *sarif.Location {
 	phys := sarif.NewPhysicalLocation().
 		WithArtifactLocation(sarif.NewSimpleArtifactLocation(uriOf(path)))
-	if s.StartLine > 0 {
-		reg := sarif.NewRegion().WithStartLine(s.StartLine)
-		if s.StartCol > 0 {
-			reg.WithStartColumn(s.StartCol)
-		}
-		if s.EndLine >= s.StartLine && s.EndLine > 0 {
-			reg.WithEndLine(s.EndLine)
-			if s.EndCol > 0 && (s.EndLine > s.StartLine || s.EndCol > s.StartCol) {
-				reg.WithEndColumn(s.EndCol) // both exclusive: no conversion
-			}
-		}
-		phys.WithRegion(reg)
+	if s.StartLine <= 0 {
+		return sarif.NewLocationWithPhysicalLocation(phys.WithRegion(sarif.NewRegion().WithStartLine(1)))
 	}
-	return sarif.NewLocationWithPhysicalLocation(phys)
+	reg := sarif.NewRegion().WithStartLine(s.StartLine)
+	if s.StartCol > 0 {
+		reg.WithStartColumn(s.StartCol)
+	}
+	if s.EndLine >= s.StartLine {
+		reg.WithEndLine(s.EndLine)
+		if s.EndCol > 0 && (s.EndLine > s.StartLine || s.EndCol > s.StartCol) {
+			reg.WithEndColumn(s.EndCol) // both exclusive: no conversion
+		}
+	}
+	return sarif.NewLocationWithPhysicalLocation(phys.WithRegion(reg))
 }
 
 // uriOf writes a slash-separated relative path as a URI reference

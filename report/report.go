@@ -3,7 +3,10 @@
 // keys), and the formats of CI systems and code review.
 //
 // Writers never decide anything: they print the findings they are given,
-// in the order given.
+// in the order given, escaped for the format (a file name or message cannot
+// break a line, a markup or a terminal), and cut only where a consumer has
+// a limit (markdown). WriteProblems writes in the same formats the compile
+// errors that stopped a check, so that a CI system shows why it failed.
 package report
 
 import (

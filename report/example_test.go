@@ -35,6 +35,20 @@ func ExampleWrite_markdown() {
 	// ✅ No breaking changes in `proto` against `.git#branch=main,subdir=proto`.
 }
 
+// A schema that does not compile stops the check; the report says why, in
+// the format the CI job reads: here buf's JSON objects for compile errors.
+func ExampleWriteProblems() {
+	problems := []report.Problem{{
+		Span:    compat.Span{Path: "proto/acme/v1/user.proto", StartLine: 3, StartCol: 25},
+		Message: "syntax error: expecting ';'",
+	}}
+	_ = report.WriteProblems(os.Stdout, "json", problems, report.Options{})
+	_ = report.WriteProblems(os.Stdout, "github-actions", problems, report.Options{})
+	// Output:
+	// {"path":"proto/acme/v1/user.proto","start_line":3,"start_column":25,"end_line":3,"end_column":25,"type":"COMPILE","message":"syntax error: expecting ';'"}
+	// ::error file=proto/acme/v1/user.proto,line=3,col=25,title=COMPILE::syntax error: expecting ';'
+}
+
 func ExampleFormats() {
 	for _, f := range report.Formats() {
 		fmt.Println(f)

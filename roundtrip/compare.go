@@ -295,6 +295,14 @@ func (c *comparer) missing(path string, wf protoreflect.FieldDescriptor, wv prot
 		c.add(kindValue, path, num, valueReason(wf, wv, rf, rv, c.json), writer, renderElem(rf, rv))
 		return
 	}
+	if !c.json && isMessage(wf) && rf.Kind() == protoreflect.BytesKind && !rf.HasPresence() && !wf.IsList() && !rf.IsList() {
+		if b, err := marshalOpts.Marshal(wv.Message().Interface()); err == nil && len(b) == 0 {
+			// An empty message is empty bytes: the reader holds them,
+			// only cannot tell them from unset.
+			c.add(kindPresence, path, num, "presence lost: reader cannot tell the default from unset", writer, "(not set)")
+			return
+		}
+	}
 	c.add(kindLost, path, num, "value lost", writer, "(not set)")
 }
 
@@ -407,6 +415,7 @@ func (c *comparer) listToMap(path string, wf protoreflect.FieldDescriptor, wv pr
 		return true
 	})
 	last := make(map[string]int)
+	count := make(map[string]int)
 	var order []string
 	for i, e := range elems {
 		kf := e.Descriptor().Fields().ByNumber(1)
@@ -419,11 +428,16 @@ func (c *comparer) listToMap(path string, wf protoreflect.FieldDescriptor, wv pr
 			order = append(order, km)
 		}
 		last[km] = i
+		count[km]++
 	}
 	for _, km := range order {
 		i := last[km]
 		e := elems[i]
 		epath := fmt.Sprintf("%s[%d]", path, i)
+		if count[km] > 1 {
+			c.duplicateKey(epath, wf, count[km], e)
+			continue
+		}
 		rk, ok := index[km]
 		if !ok {
 			c.add(kindLost, epath, wf.Number(), "map entry lost", renderScalar(wf, protoreflect.ValueOfMessage(e)), "(no such key)")
@@ -453,6 +467,20 @@ func (c *comparer) entryListToEntryList(path string, wf protoreflect.FieldDescri
 	}
 	wlast, worder := dedupe(wl)
 	rlast, _ := dedupe(rl)
+	if wl.Len() > len(worder) {
+		count := make(map[string]int)
+		for i := range wl.Len() {
+			e := wl.Get(i).Message()
+			kf := e.Descriptor().Fields().ByNumber(1)
+			count[keyMeaning(kf, e.Get(kf))]++
+		}
+		for _, km := range worder {
+			if count[km] > 1 {
+				c.duplicateKey(fmt.Sprintf("%s[%d]", path, wlast[km]), wf, count[km], wl.Get(wlast[km]).Message())
+				return
+			}
+		}
+	}
 	for _, km := range worder {
 		i := wlast[km]
 		epath := fmt.Sprintf("%s[%d]", path, i)
@@ -463,6 +491,15 @@ func (c *comparer) entryListToEntryList(path string, wf protoreflect.FieldDescri
 		}
 		c.messageAs(epath, wl.Get(i).Message(), rl.Get(j).Message(), true)
 	}
+}
+
+// duplicateKey reports n entries of a repeated entry field that share a
+// key, which a map, reading them, collapses into the last one, e.
+func (c *comparer) duplicateKey(path string, wf protoreflect.FieldDescriptor, n int, e protoreflect.Message) {
+	kf := e.Descriptor().Fields().ByNumber(1)
+	c.add(kindMerged, path, wf.Number(),
+		fmt.Sprintf("%d entries with key %s: a map keeps only the last", n, renderScalar(kf, e.Get(kf))),
+		fmt.Sprintf("%d entries", n), "1 entry: "+renderScalar(wf, protoreflect.ValueOfMessage(e)))
 }
 
 // entryListsThroughMaps finds the repeated fields of old that new holds as

@@ -161,11 +161,11 @@ func needed(d protoreflect.Descriptor, rs []Reservation) (Change, []Skip) {
 	skip := func(format string, args ...any) {
 		skips = append(skips, Skip{Span: c.Span, Message: fmt.Sprintf(format, args...)})
 	}
+	what := "field"
+	if _, ok := d.(protoreflect.EnumDescriptor); ok {
+		what = "enum value"
+	}
 	for _, r := range rs {
-		what := "field"
-		if _, ok := d.(protoreflect.EnumDescriptor); ok {
-			what = "enum value"
-		}
 		switch d := d.(type) {
 		case protoreflect.MessageDescriptor:
 			n := protoreflect.FieldNumber(r.Number)

@@ -221,6 +221,8 @@ func (l *Loader) openRoot(ctx context.Context, in Input) (*Tree, error) {
 		return l.openDescriptorSet(in)
 	case Git:
 		return l.openGit(ctx, in)
+	case Archive, Remote:
+		return nil, fmt.Errorf("input %s: not fetched (loader.Fetch unpacks or clones it)", in)
 	}
 	return nil, fmt.Errorf("input %s: unknown kind", in)
 }
@@ -261,10 +263,10 @@ func (l *Loader) openDir(in Input) (*Tree, error) {
 		return nil, fmt.Errorf("input %s: %w", in, unwrapPathError(err))
 	}
 	if !st.IsDir() {
-		return nil, fmt.Errorf("input %s: not a directory, a git revision (path#ref=…) or a descriptor set (%s)", in, strings.Join(descriptorSetExts, " "))
+		return nil, fmt.Errorf("input %s: not a directory, a .proto file, a git revision (path#ref=…), an archive (.tar .tar.gz .tgz .zip) or a descriptor set (.binpb .pb .desc .protoset .json .txtpb)", in)
 	}
 	t := &Tree{Input: in, loader: l}
-	t.display = func(p string) string { return path.Join(filepath.ToSlash(in.Path), p) }
+	t.display = in.Display
 	contents := make(map[string][]byte)
 	w := dirWalk{in: in, t: t, contents: contents}
 	real, err := filepath.EvalSymlinks(root)

@@ -174,15 +174,18 @@ func directionOf(c *Counterexample) compat.Direction {
 }
 
 // betterProof orders candidate proofs for a finding: one whose last field
-// is the finding's own before one nested below it, JSON first for a rule
+// is the finding's own (by name, then by number) before one nested below it, JSON first for a rule
 // about JSON alone (binary first otherwise), backward before forward
 // before middleman, then the fewest bytes.
 func betterProof(a, b *Counterexample, s subject, rule *compat.Rule) bool {
 	direct := func(c *Counterexample) int {
-		if s.direct(c) {
-			return 0
+		switch {
+		case !s.direct(c):
+			return 2
+		case !slices.Contains(s.names, c.Field.Name()):
+			return 1 // the field's number, under another name (swapped fields)
 		}
-		return 1
+		return 0
 	}
 	enc := func(c *Counterexample) int {
 		jsonFirst := rule != nil && rule.In(compat.WireJSON) && !rule.In(compat.Wire)
@@ -279,6 +282,8 @@ type subject struct {
 	// fields are the finding's field in the old and the new version
 	// (two when it was renumbered).
 	fields []fieldRef
+	// names are the fields' names in either version.
+	names []protoreflect.Name
 	// nested allows a counterexample below the field: its type changed,
 	// so a break inside it is the finding's.
 	nested bool
@@ -324,6 +329,7 @@ func (p *binder) subjectOf(f compat.Finding) subject {
 			if !slices.Contains(s.fields, ref) {
 				s.fields = append(s.fields, ref)
 			}
+			s.names = append(s.names, protoreflect.Name(e.Name))
 			s.addMessage(e.Parent)
 			if fd := field(decls, e); fd != nil {
 				fds[i] = fd

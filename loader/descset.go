@@ -75,6 +75,9 @@ func (l *Loader) openDescriptorSet(in Input) (*Tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("input %s: %w", in, unwrapPathError(err))
 	}
+	if data, err = decodeImage(in.Path, data, in.enc, in.gz); err != nil {
+		return nil, err
+	}
 	set, ok := scanSet(data)
 	if !ok {
 		return nil, corruptSet(in, data)

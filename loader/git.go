@@ -52,7 +52,7 @@ func (l *Loader) openGit(ctx context.Context, in Input) (*Tree, error) {
 		return nil, fmt.Errorf("input %s: %w", in, err)
 	}
 	t := &Tree{Input: in, loader: l}
-	t.display = func(p string) string { return in.Raw + ":" + p }
+	t.display = in.Display
 	byPath := make(map[string]gitFile)
 	for _, f := range files {
 		if !strings.HasSuffix(f.Path, ".proto") {

@@ -19,8 +19,14 @@ const (
 	Dir Kind = iota
 	// Git is a revision of a git repository, read through the git program.
 	Git
-	// DescriptorSet is a file holding a serialized FileDescriptorSet.
+	// DescriptorSet is a file holding a FileDescriptorSet or a buf image,
+	// in binary, JSON, text or YAML form, compressed or not.
 	DescriptorSet
+	// Archive is a tar or zip archive of .proto files; Fetch unpacks it.
+	Archive
+	// Remote is a git repository elsewhere (https, ssh, git or file URL);
+	// Fetch clones it shallow.
+	Remote
 )
 
 // An Input names one version of a schema, as the user wrote it.
@@ -50,49 +56,218 @@ type Input struct {
 	// submodules under Subdir are part of the input, read at the commits
 	// the revision records for them.
 	RecurseSubmodules bool
+	// File is, for a single .proto file given as the input, its path
+	// relative to Path: the check reports on that file (and what it
+	// imports), as buf does for a .proto file input.
+	File string
 	// Raw is the input as written.
 	Raw string
+
+	// enc and gz say how a descriptor set is encoded (encBinary…) and
+	// whether it is gzip-compressed.
+	enc string
+	gz  bool
+	// fetch brings an Archive or Remote input to this machine.
+	fetch fetcher
+
+	// unpacked is set for an input whose files were brought to a
+	// temporary directory (an archive): Display then names them from
+	// shown, their directory within the archive.
+	unpacked bool
+	shown    string
 }
 
 // String returns the input as the user wrote it.
 func (in Input) String() string { return in.Raw }
 
-// descriptorSetExts are the file name endings taken for descriptor sets.
-var descriptorSetExts = []string{".binpb", ".pb", ".desc", ".protoset", ".bin"}
+// imageExts maps the file name endings taken for descriptor sets and buf
+// images to their encoding; each may also end in .gz.
+var imageExts = map[string]string{
+	".binpb": encBinary, ".bin": encBinary, ".pb": encBinary, ".desc": encBinary, ".protoset": encBinary,
+	".json": encJSON, ".txtpb": encText, ".yaml": encYAML, ".yml": encYAML,
+}
+
+// remoteSchemes are the URL schemes of repositories that Fetch clones.
+var remoteSchemes = []string{"https://", "http://", "ssh://", "git://", "file://"}
 
 // ParseInput reads an input written the way buf users write it:
 //
 //	proto/                          a directory
-//	image.binpb                     a descriptor set (.binpb .pb .desc .protoset .bin)
+//	proto/acme/v1/a.proto           one file of the module that holds it
+//	image.binpb                     a descriptor set or buf image (.binpb .pb .desc .protoset .bin)
+//	image.json, image.txtpb         a buf image in JSON, text or YAML form (also .gz; #format= forces)
+//	protos.tar.gz#strip_components=1,subdir=proto
+//	                                a tar (.tar .tar.gz .tgz) or zip (.zip) archive
 //	.git#branch=main                a branch of the repository at .git
 //	.git#tag=v1.2.0,subdir=proto    a tag, with the schema rooted at proto/
 //	../repo#ref=HEAD~1              any revision git understands
 //	.git#commit=3f2a…               a commit
+//	https://host/repo.git#branch=main,depth=10
+//	                                a remote repository (https, ssh, git, file), cloned shallow
 //
-// A git input is one whose path ends in .git or that carries a #ref
-// option; "format=git" forces it.
+// A git input is one whose path ends in .git, is a URL, or that carries
+// a git option; "format=" forces a kind (dir, git, tar, zip, binpb, json,
+// txtpb, yaml, protofile).
 func ParseInput(s string) (Input, error) {
 	in := Input{Raw: s}
 	if s == "" {
 		return in, fmt.Errorf("empty input")
 	}
-	path, opts, hasOpts := strings.Cut(s, "#")
-	in.Path = path
+	p, optText, hasOpts := strings.Cut(s, "#")
+	in.Path = p
 	if in.Path == "" {
 		in.Path = "."
 	}
-	if !hasOpts {
-		if isDescriptorSet(path) {
-			in.Kind = DescriptorSet
+	var opts [][2]string
+	if hasOpts {
+		for _, kv := range strings.Split(optText, ",") {
+			k, v, ok := strings.Cut(kv, "=")
+			if !ok || v == "" {
+				return in, fmt.Errorf("input %q: option %q is not key=value", s, kv)
+			}
+			opts = append(opts, [2]string{k, v})
 		}
-		return in, nil
 	}
-	in.Kind = Git
-	for _, kv := range strings.Split(opts, ",") {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || v == "" {
-			return in, fmt.Errorf("input %q: option %q is not key=value", s, kv)
+	format, gz := "", false
+	for _, o := range opts {
+		if o[0] == "format" {
+			format = o[1]
 		}
+	}
+	if format == "" {
+		format, gz = formatOf(in.Path, opts)
+	}
+	switch format {
+	case "dir":
+		in.Kind = Dir
+		return in, onlyOptions(s, opts, "format")
+	case "protofile":
+		return parseProtoFile(in, opts)
+	case "git":
+		return parseGit(in, opts)
+	case "tar", "zip":
+		return parseArchive(in, format, gz, opts)
+	case encBinary, "bin", encJSON, encText, encYAML:
+		in.Kind = DescriptorSet
+		in.enc = format
+		if format == "bin" {
+			in.enc = encBinary
+		}
+		for _, o := range opts {
+			if o[0] == "compression" {
+				c, err := compression(s, o[1], false)
+				if err != nil {
+					return in, err
+				}
+				gz = c
+			}
+		}
+		in.gz = gz
+		return in, onlyOptions(s, opts, "format", "compression")
+	case "mod":
+		return in, fmt.Errorf("input %q: a Buf Schema Registry module is not read by protocheck: export it (buf export %s -o DIR) or build an image (buf build %s -o image.binpb) and compare that", s, in.Path, in.Path)
+	}
+	return in, fmt.Errorf("input %q: unknown format %q (want dir, git, tar, zip, binpb, json, txtpb, yaml or protofile)", s, format)
+}
+
+// formatOf tells an input's format from its path, as buf does, and
+// whether it is gzip-compressed.
+func formatOf(p string, opts [][2]string) (format string, gz bool) {
+	lower := strings.ToLower(p)
+	for _, scheme := range remoteSchemes {
+		if strings.HasPrefix(lower, scheme) && !isArchiveName(lower) {
+			return "git", false
+		}
+	}
+	switch {
+	case strings.HasSuffix(lower, ".tar"):
+		return "tar", false
+	case strings.HasSuffix(lower, ".tar.gz"), strings.HasSuffix(lower, ".tgz"):
+		return "tar", true
+	case strings.HasSuffix(lower, ".zip"):
+		return "zip", false
+	case strings.HasSuffix(lower, ".proto"):
+		if st, err := os.Stat(p); err != nil || !st.IsDir() {
+			return "protofile", false
+		}
+	}
+	base := strings.TrimSuffix(lower, ".gz")
+	if enc, ok := imageExts[filepath.Ext(base)]; ok {
+		return enc, base != lower
+	}
+	if strings.HasSuffix(lower, ".git") || len(opts) > 0 {
+		// Options on a directory name a revision of its repository.
+		return "git", false
+	}
+	return "dir", false
+}
+
+func isArchiveName(lower string) bool {
+	for _, ext := range []string{".tar", ".tar.gz", ".tgz", ".zip"} {
+		if strings.HasSuffix(lower, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// onlyOptions reports an option of opts that is not one of keys.
+func onlyOptions(s string, opts [][2]string, keys ...string) error {
+	for _, o := range opts {
+		found := false
+		for _, k := range keys {
+			if o[0] == k {
+				found = true
+			}
+		}
+		if !found {
+			return fmt.Errorf("input %q: unknown option %q (this kind of input takes %s)", s, o[0], strings.Join(keys, ", "))
+		}
+	}
+	return nil
+}
+
+// compression reads compression=; archive says whether the input is an
+// archive (tar takes gzip, zip none).
+func compression(s, v string, archive bool) (gz bool, err error) {
+	switch v {
+	case "gzip":
+		return true, nil
+	case "none":
+		return false, nil
+	case "zstd":
+		return false, fmt.Errorf("input %q: zstd compression is not read by protocheck: decompress first (zstd -d)", s)
+	}
+	return false, fmt.Errorf("input %q: unknown compression %q (want gzip or none)", s, v)
+}
+
+// subdirOf reads a subdir= option: a relative path inside the input,
+// which what names.
+func subdirOf(s, v, what string) (string, error) {
+	clean := filepath.ToSlash(filepath.Clean(v))
+	if filepath.IsAbs(v) || path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") {
+		return "", fmt.Errorf("input %q: subdir %q leaves the %s", s, v, what)
+	}
+	if clean == "." {
+		return "", nil
+	}
+	return clean, nil
+}
+
+func parseGit(in Input, opts [][2]string) (Input, error) {
+	s := in.Raw
+	in.Kind = Git
+	var remote *remoteGit
+	lower := strings.ToLower(in.Path)
+	for _, scheme := range remoteSchemes {
+		if strings.HasPrefix(lower, scheme) {
+			in.Kind = Remote
+			remote = &remoteGit{url: in.Path}
+			in.fetch = remote
+		}
+	}
+	for _, o := range opts {
+		k, v := o[0], o[1]
 		switch k {
 		case "branch", "tag", "ref", "commit":
 			if in.RefKind != "" {
@@ -103,18 +278,12 @@ func ParseInput(s string) (Input, error) {
 			}
 			in.RefKind, in.Ref = k, v
 		case "subdir":
-			clean := filepath.ToSlash(filepath.Clean(v))
-			if filepath.IsAbs(v) || clean == ".." || strings.HasPrefix(clean, "../") {
-				return in, fmt.Errorf("input %q: subdir %q leaves the repository", s, v)
+			sub, err := subdirOf(s, v, "repository")
+			if err != nil {
+				return in, err
 			}
-			in.Subdir = clean
-			if clean == "." {
-				in.Subdir = ""
-			}
+			in.Subdir = sub
 		case "format":
-			if v != "git" {
-				return in, fmt.Errorf("input %q: unknown format %q (only format=git takes options)", s, v)
-			}
 		case "recurse_submodules":
 			b, err := strconv.ParseBool(v)
 			if err != nil {
@@ -122,9 +291,24 @@ func ParseInput(s string) (Input, error) {
 			}
 			in.RecurseSubmodules = b
 		case "depth":
-			// Accepted for buf compatibility: a local repository has all it has.
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				return in, fmt.Errorf("input %q: depth=%s: want a number of commits above 0", s, v)
+			}
+			if remote != nil {
+				remote.depth = n
+			}
+			// A local repository has all it has: nothing to fetch.
 		default:
-			return in, fmt.Errorf("input %q: unknown option %q (want branch, tag, ref, commit or subdir)", s, k)
+			return in, fmt.Errorf("input %q: unknown option %q (want branch, tag, ref, commit, subdir, depth or recurse_submodules)", s, k)
+		}
+	}
+	if remote != nil && remote.depth == 0 {
+		// buf's defaults: the commit a name points to, or enough history
+		// for a ref relative to one.
+		remote.depth = 1
+		if in.RefKind == "ref" || in.RefKind == "commit" {
+			remote.depth = 50
 		}
 	}
 	if in.RefKind == "" {
@@ -133,14 +317,80 @@ func ParseInput(s string) (Input, error) {
 	return in, nil
 }
 
-func isDescriptorSet(path string) bool {
-	ext := strings.ToLower(filepath.Ext(path))
-	for _, e := range descriptorSetExts {
-		if ext == e {
-			return true
+func parseArchive(in Input, format string, gz bool, opts [][2]string) (Input, error) {
+	s := in.Raw
+	in.Kind = Archive
+	a := &archive{zip: format == "zip", gz: gz}
+	for _, o := range opts {
+		k, v := o[0], o[1]
+		switch k {
+		case "format":
+		case "compression":
+			c, err := compression(s, v, true)
+			if err != nil {
+				return in, err
+			}
+			if c && a.zip {
+				return in, fmt.Errorf("input %q: a zip archive is not gzip-compressed", s)
+			}
+			a.gz = c
+		case "strip_components":
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return in, fmt.Errorf("input %q: strip_components=%s: want a number of leading directories", s, v)
+			}
+			a.strip = n
+		case "subdir":
+			sub, err := subdirOf(s, v, "archive")
+			if err != nil {
+				return in, err
+			}
+			in.Subdir = sub
+		default:
+			return in, fmt.Errorf("input %q: unknown option %q (an archive takes strip_components, subdir, compression and format)", s, k)
 		}
 	}
-	return false
+	if lower := strings.ToLower(in.Path); strings.HasPrefix(lower, "file://") {
+		in.Path = in.Path[len("file://"):]
+	} else if strings.Contains(in.Path, "://") {
+		return in, fmt.Errorf("input %q: protocheck does not download archives: download it and pass the file", s)
+	}
+	in.fetch = a
+	return in, nil
+}
+
+func parseProtoFile(in Input, opts [][2]string) (Input, error) {
+	if err := onlyOptions(in.Raw, opts, "format"); err != nil {
+		return in, err
+	}
+	in.Kind = Dir
+	in.Path, in.File = filepath.Split(filepath.Clean(in.Path))
+	if in.Path == "" {
+		in.Path = "."
+	}
+	in.Path = filepath.Clean(in.Path)
+	return in, nil
+}
+
+// Reroot returns a single-file input rooted at dir, a directory above its
+// file (the root of the module that holds it), so that the file's imports
+// resolve from there. ok is false when dir does not hold the file or the
+// input is not a single file.
+func (in Input) Reroot(dir string) (Input, bool) {
+	if in.File == "" {
+		return in, false
+	}
+	abs, err1 := filepath.Abs(filepath.Join(in.Path, in.File))
+	absDir, err2 := filepath.Abs(dir)
+	if err1 != nil || err2 != nil {
+		return in, false
+	}
+	rel, err := filepath.Rel(absDir, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return in, false
+	}
+	in.Path, in.File = filepath.Clean(dir), filepath.ToSlash(rel)
+	return in, true
 }
 
 // What follows is what a command asks of an input whatever its kind, so
@@ -166,7 +416,7 @@ func (in Input) Dir() string {
 }
 
 // Narrow returns the input narrowed to root, a directory below it (a
-// module of a workspace). A descriptor set cannot be narrowed.
+// module of a workspace). A descriptor set stays whole: it is one module.
 func (in Input) Narrow(root string) (Input, error) {
 	if root == "." {
 		return in, nil
@@ -174,6 +424,11 @@ func (in Input) Narrow(root string) (Input, error) {
 	switch in.Kind {
 	case Dir:
 		in.Path = filepath.Join(in.Path, filepath.FromSlash(root))
+		if in.unpacked {
+			in.shown = path.Join(in.shown, root)
+			in.Raw = fmt.Sprintf("%s (module %s)", in.Raw, root)
+			return in, nil
+		}
 		in.Raw = in.Path
 		return in, nil
 	case Git:
@@ -181,7 +436,9 @@ func (in Input) Narrow(root string) (Input, error) {
 		in.Raw = fmt.Sprintf("%s (module %s)", in.Raw, root)
 		return in, nil
 	}
-	return in, fmt.Errorf("input %s: a descriptor set cannot be split into the module %s; compare a directory or a git revision", in, root)
+	// A descriptor set names its files from the root of the module it was
+	// built from (buf build writes one per module): it is that module.
+	return in, nil
 }
 
 // Sibling returns, as Input.ImportRoots takes it, the directory rel
@@ -205,29 +462,74 @@ func (in Input) Sibling(rel string) (root string, ok bool) {
 	return "", false
 }
 
-// PathFrom returns the directory of the input's files relative to the
-// directory wd, in slash form ("" for wd itself or outside it): for a git
-// input, its subdir in the repository, whose root wd is taken to be.
-func (in Input) PathFrom(wd string) string {
-	var p string
+// Display returns the path of the input's file p (relative to the input's
+// root) as buf prints it, which is how a user, an editor or a CI system
+// opens it from the working directory: below the directory as the user
+// named it (relative to the working directory, or absolute when named so);
+// below the subdir for a git revision or an archive, whose paths are the
+// repository's; p itself for a descriptor set. Every path protocheck
+// prints (findings, compile errors, every report format) goes through it.
+func (in Input) Display(p string) string {
+	return path.Join(in.shownRoot(), p)
+}
+
+// shownRoot is the input's root as Display prints it, "" for none.
+func (in Input) shownRoot() string {
+	if in.unpacked {
+		return in.shown
+	}
 	switch in.Kind {
-	case Git:
-		p = in.Subdir
 	case Dir:
-		p = in.Path
-		if filepath.IsAbs(p) {
-			rel, err := filepath.Rel(wd, p)
-			if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-				return ""
+		p := filepath.Clean(in.Path)
+		if !filepath.IsAbs(p) && (p == ".." || strings.HasPrefix(p, ".."+string(filepath.Separator))) {
+			// buf names such a directory from the working directory:
+			// ../repo/proto seen from repo is proto.
+			if abs, err := filepath.Abs(p); err == nil {
+				if wd, err := os.Getwd(); err == nil {
+					if rel, err := filepath.Rel(wd, abs); err == nil {
+						p = rel
+					}
+				}
 			}
-			p = rel
 		}
+		if p == "." {
+			return ""
+		}
+		return filepath.ToSlash(p)
+	case Git:
+		return in.Subdir
 	}
-	p = filepath.ToSlash(filepath.Clean(p))
-	if p == "." {
-		return ""
+	return ""
+}
+
+// Rel returns the path, relative to the input's root, of the file or
+// directory p named as Display names it (the way buf's --path takes
+// paths); ok is false when p lies outside the input. The input's own root
+// is ".".
+func (in Input) Rel(p string) (rel string, ok bool) {
+	root := in.shownRoot()
+	if filepath.IsAbs(filepath.FromSlash(root)) != filepath.IsAbs(p) {
+		// One is absolute, the other relative: compare them absolute.
+		a, err1 := filepath.Abs(filepath.FromSlash(root))
+		b, err2 := filepath.Abs(p)
+		if err1 != nil || err2 != nil {
+			return "", false
+		}
+		root, p = filepath.ToSlash(a), filepath.ToSlash(b)
 	}
-	return p
+	p = path.Clean(filepath.ToSlash(p))
+	switch {
+	case root == "" || root == ".":
+		if p == ".." || strings.HasPrefix(p, "../") || path.IsAbs(p) {
+			return "", false
+		}
+		return p, true
+	case p == root:
+		return ".", true
+	case strings.HasPrefix(p, root+"/"):
+		return p[len(root)+1:], true
+	}
+	return "", false
 }
 
 // A FileReader reads files by their path on disk, as one version holds

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -405,8 +406,31 @@ func TestParseInput(t *testing.T) {
 		{raw: ".git#format=git", want: loader.Input{Kind: loader.Git, Path: ".git", RefKind: "ref", Ref: "HEAD"}},
 		{raw: ".git#branch=a,tag=b", err: `input ".git#branch=a,tag=b": both branch and tag given`},
 		{raw: ".git#subdir=../x", err: `input ".git#subdir=../x": subdir "../x" leaves the repository`},
-		{raw: ".git#color=red", err: `input ".git#color=red": unknown option "color" (want branch, tag, ref, commit or subdir)`},
+		{raw: ".git#color=red", err: `input ".git#color=red": unknown option "color" (want branch, tag, ref, commit, subdir, depth or recurse_submodules)`},
 		{raw: ".git#ref=-n", err: `input ".git#ref=-n": a git ref may not start with '-'`},
+		// Descriptor sets and buf images in every encoding, as buf names them.
+		{raw: "image.json", want: loader.Input{Kind: loader.DescriptorSet, Path: "image.json"}},
+		{raw: "image.txtpb.gz", want: loader.Input{Kind: loader.DescriptorSet, Path: "image.txtpb.gz"}},
+		{raw: "image.out#format=yaml,compression=gzip", want: loader.Input{Kind: loader.DescriptorSet, Path: "image.out"}},
+		{raw: "image.binpb#compression=zstd", err: `input "image.binpb#compression=zstd": zstd compression is not read by protocheck: decompress first (zstd -d)`},
+		{raw: "image.binpb#subdir=x", err: `input "image.binpb#subdir=x": unknown option "subdir" (this kind of input takes format, compression)`},
+		// Archives.
+		{raw: "p.tar.gz#strip_components=1,subdir=proto", want: loader.Input{Kind: loader.Archive, Path: "p.tar.gz", Subdir: "proto"}},
+		{raw: "p.zip", want: loader.Input{Kind: loader.Archive, Path: "p.zip"}},
+		{raw: "p.zip#subdir=../x", err: `input "p.zip#subdir=../x": subdir "../x" leaves the archive`},
+		{raw: "p.tgz#strip_components=-1", err: `input "p.tgz#strip_components=-1": strip_components=-1: want a number of leading directories`},
+		{raw: "p.tar#branch=main", err: `input "p.tar#branch=main": unknown option "branch" (an archive takes strip_components, subdir, compression and format)`},
+		{raw: "https://example.com/p.tar.gz", err: `input "https://example.com/p.tar.gz": protocheck does not download archives: download it and pass the file`},
+		// One .proto file: its directory, and the file in it.
+		{raw: "proto/acme/v1/a.proto", want: loader.Input{Kind: loader.Dir, Path: "proto/acme/v1", File: "a.proto"}},
+		{raw: "a.proto", want: loader.Input{Kind: loader.Dir, Path: ".", File: "a.proto"}},
+		// Remote repositories.
+		{raw: "https://github.com/acme/apis.git#branch=main,subdir=proto", want: loader.Input{Kind: loader.Remote, Path: "https://github.com/acme/apis.git", RefKind: "branch", Ref: "main", Subdir: "proto"}},
+		{raw: "ssh://git@example.com/apis.git", want: loader.Input{Kind: loader.Remote, Path: "ssh://git@example.com/apis.git", RefKind: "ref", Ref: "HEAD"}},
+		{raw: "file:///srv/apis#tag=v1,depth=5", want: loader.Input{Kind: loader.Remote, Path: "file:///srv/apis", RefKind: "tag", Ref: "v1"}},
+		{raw: "file:///srv/apis#depth=0", err: `input "file:///srv/apis#depth=0": depth=0: want a number of commits above 0`},
+		{raw: "buf.build/acme/apis#format=mod", err: `input "buf.build/acme/apis#format=mod": a Buf Schema Registry module is not read by protocheck: export it (buf export buf.build/acme/apis -o DIR) or build an image (buf build buf.build/acme/apis -o image.binpb) and compare that`},
+		{raw: "x#format=svn", err: `input "x#format=svn": unknown format "svn" (want dir, git, tar, zip, binpb, json, txtpb, yaml or protofile)`},
 	} {
 		got, err := loader.ParseInput(tc.raw)
 		if tc.err != "" {
@@ -418,7 +442,7 @@ func TestParseInput(t *testing.T) {
 		tc.want.Raw = tc.raw
 		if err != nil {
 			t.Errorf("ParseInput(%q): %v", tc.raw, err)
-		} else if diff := cmp.Diff(tc.want, got); diff != "" {
+		} else if diff := cmp.Diff(tc.want, got, cmpopts.IgnoreUnexported(loader.Input{})); diff != "" {
 			t.Errorf("ParseInput(%q) (-want +got):\n%s", tc.raw, diff)
 		}
 	}

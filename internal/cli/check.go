@@ -31,6 +31,16 @@ type checkFlags struct {
 	prove     bool // demonstrate findings with data (prove.go)
 	outputs   []string
 	config    configFlags
+	buf       bufFlags
+}
+
+// bufFlags are the flags of buf breaking that protocheck takes as buf does.
+type bufFlags struct {
+	errorFormat       string   // --format under buf's name
+	paths             []string // check only these files or directories
+	excludePaths      []string
+	limitToInputFiles bool // the baseline holds only the input's files
+	excludeImports    bool // with a selection, not the files it imports
 }
 
 func newCheckCmd() *cobra.Command {
@@ -41,10 +51,19 @@ func newCheckCmd() *cobra.Command {
 		Long: `check compares INPUT (default ".") with the version given by --against and
 reports every change that the selected rules forbid.
 
-An INPUT is a directory of .proto files, a descriptor set file (.binpb, .pb,
-.desc, .protoset), or a git revision written as buf writes it:
+An INPUT is written as buf writes it:
+  proto                      a directory of .proto files
+  proto/acme/v1/a.proto      one file of the module that holds it
+  image.binpb                a descriptor set or buf image (.binpb .pb .desc
+                             .protoset; .json .txtpb .yaml; also .gz)
+  protos.tar.gz              an archive (.tar .tar.gz .tgz .zip), with
+                             #strip_components=N and ,subdir=DIR
   .git#branch=main   .git#tag=v1.2.0   .git#ref=HEAD~1   .git#commit=<sha>
-each with an optional ,subdir=DIR.
+                             a git revision, with ,subdir=DIR
+  https://host/repo.git#branch=main,depth=10
+                             a remote repository (https, ssh, git, file),
+                             cloned shallow into a temporary directory
+#format= forces a kind: dir, git, tar, zip, binpb, json, txtpb, yaml, protofile.
 
 --against may be repeated, and --against-tags GLOB and --against-history N
 add git tags and recent commits: the input is checked against each, and a
@@ -85,13 +104,86 @@ Exit status: 0 no breaking change, 1 breaking changes, 2 could not run.`,
 	f.BoolVar(&fl.prove, "prove", false, "demonstrate wire and JSON findings with bytes, and report breaks only data shows")
 	addReportFlags(cmd, &fl.outputs)
 	addConfigFlags(cmd, &fl.config)
+	addBufFlags(cmd, &fl.buf)
 	return cmd
 }
 
+// addBufFlags adds the flags of buf breaking that check takes as buf does.
+func addBufFlags(cmd *cobra.Command, fl *bufFlags) {
+	f := cmd.Flags()
+	f.StringVar(&fl.errorFormat, "error-format", "", "--format under buf's name; also buf's msvs and gcc (text)")
+	f.StringSliceVar(&fl.paths, "path", nil, "check only these files or directories, named as findings name them (repeatable); the rest is compiled but not reported on")
+	f.StringSliceVar(&fl.excludePaths, "exclude-path", nil, "leave these files or directories out of the check (repeatable)")
+	f.BoolVar(&fl.limitToInputFiles, "limit-to-input-files", false, "compare only the files the input holds: the baseline's other files are left out, so deleted files are not reported")
+	f.BoolVar(&fl.excludeImports, "exclude-imports", false, "with --path, --exclude-path or a .proto file input, do not also check the files the selected ones import")
+	_ = cmd.RegisterFlagCompletionFunc("error-format", completeFormat)
+}
+
+// bufFormatAliases maps buf's other names of formats to protocheck's.
+var bufFormatAliases = map[string]string{"gcc": "text"}
+
+// resolveFormat returns the report format that --format or --error-format
+// names; giving both, differently, is an error.
+func resolveFormat(cmd *cobra.Command, fl checkFlags) (string, error) {
+	format := fl.format
+	if fl.buf.errorFormat != "" {
+		ef := fl.buf.errorFormat
+		if a, ok := bufFormatAliases[ef]; ok {
+			ef = a
+		}
+		if ef == "config-ignore-yaml" {
+			return "", fmt.Errorf("--error-format: config-ignore-yaml is a format of buf lint, which buf breaking refuses too (want one of %s)", strings.Join(report.Formats(), ", "))
+		}
+		if cmd.Flags().Changed("format") && ef != format {
+			return "", fmt.Errorf("--format %s and --error-format %s disagree: give one", format, fl.buf.errorFormat)
+		}
+		format = ef
+		if !isFormat(format) {
+			return "", fmt.Errorf("--error-format: unknown format %q (want one of %s)", fl.buf.errorFormat, strings.Join(report.Formats(), ", "))
+		}
+	}
+	return format, checkFormat(format)
+}
+
+// selecting reports whether the check is limited to some of the files.
+func (fl bufFlags) selecting() bool {
+	return len(fl.paths) > 0 || len(fl.excludePaths) > 0 || fl.limitToInputFiles
+}
+
+// selection returns what --path and --exclude-path select of a module's
+// new version in, with paths relative to in; ok is false when they select
+// none of its files. A single-file input selects its file.
+func (fl bufFlags) selection(in loader.Input) (sel loader.Selection, ok bool) {
+	sel.Imports = !fl.excludeImports
+	if in.File != "" {
+		sel.Paths = []string{in.File}
+		return sel, true
+	}
+	for _, p := range fl.paths {
+		if rel, in := in.Rel(p); in {
+			sel.Paths = append(sel.Paths, rel)
+		}
+	}
+	if len(fl.paths) > 0 && len(sel.Paths) == 0 {
+		return sel, false
+	}
+	for _, p := range fl.excludePaths {
+		if rel, in := in.Rel(p); in {
+			sel.Exclude = append(sel.Exclude, rel)
+		}
+	}
+	return sel, true
+}
+
+// errNoTargets says that --path and --exclude-path left no file to check.
+var errNoTargets = errors.New("no .proto files were targeted: --path names no file of the input, or --exclude-path excludes them all")
+
 func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
-	if err := checkFormat(fl.format); err != nil {
+	format, err := resolveFormat(cmd, fl)
+	if err != nil {
 		return err
 	}
+	fl.format = format
 	outs, err := parseOutputs(fl.outputs)
 	if err != nil {
 		return err
@@ -102,10 +194,43 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 	if err != nil {
 		return err
 	}
-	cc, err := loadCheckConfig(cmd, input, newIn, fl.config, &fl)
+	// Archives and remote repositories are brought here first: their
+	// configuration is read from them.
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	var cleanups []func()
+	defer func() {
+		for _, c := range cleanups {
+			c()
+		}
+	}()
+	fetch := func(in *loader.Input, what string) error {
+		out, cleanup, err := loader.Fetch(ctx, *in)
+		if err != nil {
+			return fmt.Errorf("%s%w", what, err)
+		}
+		cleanups = append(cleanups, cleanup)
+		*in = out
+		return nil
+	}
+	if err := fetch(&newIn, ""); err != nil {
+		return err
+	}
+	for i := range bases {
+		if err := fetch(&bases[i].in, "--against: "); err != nil {
+			return err
+		}
+	}
+	if newIn.File != "" && (len(fl.buf.paths) > 0 || len(fl.buf.excludePaths) > 0) {
+		return fmt.Errorf("--path and --exclude-path do not apply to a .proto file input (%s): give its directory", input)
+	}
+	cc, err := loadCheckConfig(cmd, input, &newIn, fl.config, &fl)
 	if err != nil {
 		return err
 	}
+	cc.against = fl.config.against
 	dir, err := compat.ParseDirection(fl.direction)
 	if err != nil {
 		return fmt.Errorf("--direction: %w", err)
@@ -164,8 +289,15 @@ func checkAgainst(cmd *cobra.Command, l *loader.Loader, pr *progress, newIn, old
 		return nil, err
 	}
 	var findings []compat.Finding
+	selecting := fl.buf.selecting() || newIn.File != ""
+	targeted := 0
 	for _, m := range mods {
-		oldS, newS, err := loadPair(cmd.Context(), l, m.old, m.new, fl.full)
+		sel, ok := fl.buf.selection(m.new)
+		if !ok {
+			continue // --path names none of this module's files
+		}
+		// Following the selected files' imports needs them compiled.
+		oldS, newS, err := loadPair(cmd.Context(), l, m.old, m.new, fl.full || selecting)
 		pr.done()
 		if err != nil {
 			status := reportLoadError(cmd, err)
@@ -174,6 +306,19 @@ func checkAgainst(cmd *cobra.Command, l *loader.Loader, pr *progress, newIn, old
 				return nil, err
 			}
 			return nil, status
+		}
+		if selecting {
+			newS = newS.Select(sel)
+			if len(newS.Paths) == 0 {
+				continue
+			}
+			targeted++
+			// The baseline's files are matched by their path in the
+			// module; with --limit-to-input-files, only the input's are.
+			if fl.buf.limitToInputFiles {
+				sel = loader.Selection{Paths: newS.Paths, Exclude: sel.Exclude, Imports: sel.Imports}
+			}
+			oldS = oldS.Select(sel)
 		}
 		printNotes(cmd, newS, oldS)
 		if fl.config.verbose {
@@ -199,6 +344,9 @@ func checkAgainst(cmd *cobra.Command, l *loader.Loader, pr *progress, newIn, old
 			return nil, m.checkError(cmd, err)
 		}
 		findings = append(findings, m.prefix(fs)...)
+	}
+	if selecting && targeted == 0 {
+		return nil, errNoTargets
 	}
 	return findings, nil
 }

@@ -21,12 +21,14 @@ import (
 // configuration file.
 type configFlags struct {
 	path    string
+	against string // the baseline's buf.yaml, as a file or inline
 	verbose bool
 }
 
 func addConfigFlags(cmd *cobra.Command, fl *configFlags) {
 	f := cmd.Flags()
-	f.StringVar(&fl.path, "config", "", "configuration file: protocheck.yaml, buf.yaml or buf.work.yaml (default: found in or above INPUT)")
+	f.StringVar(&fl.path, "config", "", "configuration file (protocheck.yaml, buf.yaml or buf.work.yaml), or a buf.yaml's contents as YAML or JSON (default: found in or above INPUT)")
+	f.StringVar(&fl.against, "against-config", "", "the baseline's buf.yaml, as a file or its contents as YAML or JSON: its layout (module root) for the baseline; rules come from the input's configuration (default: found at the baseline's top)")
 	f.BoolVarP(&fl.verbose, "verbose", "v", false, "print to stderr which configuration file and which versions are used")
 }
 
@@ -35,38 +37,54 @@ type checkConfig struct {
 	file    *config.File    // nil when there is none
 	modules []config.Module // the modules of the input, roots relative to it
 	roots   []string        // every module root of the file, relative to the input
+	against string          // --against-config
 }
 
 // loadCheckConfig finds and reads the configuration for input, prints its
 // warnings, and lets it fill the flags that the user did not give: flags
 // win. A broken file ends the command with status 2 after printing every
 // problem as path:line:col: message.
-func loadCheckConfig(cmd *cobra.Command, input string, newIn loader.Input, cf configFlags, fl *checkFlags) (*checkConfig, error) {
+func loadCheckConfig(cmd *cobra.Command, input string, newIn *loader.Input, cf configFlags, fl *checkFlags) (*checkConfig, error) {
 	stderr := cmd.ErrOrStderr()
-	start := configStart(input)
+	start := configStart(input, *newIn)
 	name := cf.path
-	src := config.Disk // --config names a file on disk
-	if name == "" {
-		var err error
-		ctx := cmd.Context()
-		if ctx == nil {
-			ctx = context.Background()
-		}
-		// The configuration comes from the same version as the schema.
-		src = (&loader.Loader{}).Files(ctx, newIn)
-		found, err := config.Discover(src, start)
-		if err != nil {
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	// The configuration comes from the same version as the schema.
+	src := (&loader.Loader{}).Files(ctx, *newIn)
+	var (
+		f   *config.File
+		err error
+	)
+	switch {
+	case isInlineConfig(name):
+		f, err = parseInlineConfig("--config", name, start)
+		name = "--config"
+	case name != "":
+		f, err = config.LoadFrom(config.Disk, name) // --config names a file on disk
+	default:
+		var found string
+		if found, err = config.Discover(src, start); err != nil {
 			return nil, err
 		}
 		if found == "" {
+			if newIn.File != "" {
+				// No module: the file's imports are found from the
+				// working directory, as buf finds them.
+				if in, ok := newIn.Reroot("."); ok {
+					*newIn = in
+				}
+			}
 			if cf.verbose {
 				fmt.Fprintf(stderr, "protocheck: no configuration file in or above %s; using flags and defaults\n", displayPath(start))
 			}
 			return &checkConfig{}, nil
 		}
 		name = displayPath(found)
+		f, err = config.LoadFrom(src, name)
 	}
-	f, err := config.LoadFrom(src, name)
 	var list config.ErrorList
 	if errors.As(err, &list) {
 		fmt.Fprintln(stderr, list)
@@ -74,6 +92,13 @@ func loadCheckConfig(cmd *cobra.Command, input string, newIn loader.Input, cf co
 	}
 	if err != nil {
 		return nil, err
+	}
+	if newIn.File != "" {
+		// A single file is checked from the root of the module that
+		// holds it, so that its imports resolve.
+		if start, err = fileModuleRoot(f, newIn); err != nil {
+			return nil, err
+		}
 	}
 	if cf.verbose {
 		fmt.Fprintf(stderr, "protocheck: using %s (%s %s)\n", name, f.Format, f.Version)
@@ -129,13 +154,78 @@ func warnDeprecatedFlags(w io.Writer, flag string, ids []string) {
 
 // configStart is the directory where the search for a configuration file
 // starts: the input directory, the work tree directory of a git input, or
-// the working directory for a descriptor set.
-func configStart(input string) string {
+// the working directory for a descriptor set; for an archive or a remote
+// repository, where it was brought. A pre-commit hook's staged input is
+// named by the directory the user gave.
+func configStart(input string, newIn loader.Input) string {
 	in, err := loader.ParseInput(input)
-	if err != nil {
-		return "."
+	if err != nil || in.Kind == loader.Archive || in.Kind == loader.Remote || newIn.File != "" {
+		return newIn.Dir()
 	}
 	return in.Dir()
+}
+
+// isInlineConfig reports whether a --config value is a configuration's
+// contents rather than a file's name: as buf decides, a value that does
+// not end in .yaml, .yml or .json, and (protocheck's addition, so that a
+// protocheck.conf keeps working) names no file.
+func isInlineConfig(v string) bool {
+	if v == "" {
+		return false
+	}
+	switch strings.ToLower(filepath.Ext(v)) {
+	case ".yaml", ".yml", ".json":
+		return false
+	}
+	_, err := os.Stat(v)
+	return err != nil
+}
+
+// parseInlineConfig reads a buf.yaml given on the command line by flag,
+// as if it sat in dir.
+func parseInlineConfig(flag, data, dir string) (*config.File, error) {
+	f, err := config.Parse(filepath.Join(dir, "buf.yaml"), []byte(data))
+	var list config.ErrorList
+	if errors.As(err, &list) {
+		for _, e := range list {
+			e.Pos.Path = flag
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i := range f.Warnings {
+		f.Warnings[i].Pos.Path = flag
+	}
+	return f, nil
+}
+
+// fileModuleRoot reroots a single-file input at the root of the module of
+// f that holds it, and returns that root.
+func fileModuleRoot(f *config.File, in *loader.Input) (string, error) {
+	dir := in.Dir()
+	roots, err := f.Roots(dir)
+	if err != nil {
+		return "", err
+	}
+	best := ""
+	for _, r := range roots {
+		// A module holds the file's directory when its root is the
+		// directory or above it; the nearest one is the file's.
+		if strings.Trim(r, "./") == "" && (best == "" || len(r) < len(best)) {
+			best = r
+		}
+	}
+	if best == "" {
+		return "", fmt.Errorf("input %s is in none of the modules of %s", in, f.Path)
+	}
+	root := filepath.Join(dir, filepath.FromSlash(best))
+	out, ok := in.Reroot(root)
+	if !ok {
+		return "", fmt.Errorf("input %s is in none of the modules of %s", in, f.Path)
+	}
+	*in = out
+	return root, nil
 }
 
 // displayPath shows p relative to the working directory when it lies
@@ -166,7 +256,7 @@ type moduleCheck struct {
 // moduleChecks splits a check into one per module. Flags given by the user
 // replace the module's use and except; the direction is the command's.
 func (c *checkConfig) moduleChecks(cmd *cobra.Command, newIn, oldIn loader.Input, flagCfg compat.Config) ([]moduleCheck, error) {
-	oldRoot, err := baselineRoot(cmd, oldIn, c.modules)
+	oldRoot, err := c.baselineRoot(cmd, oldIn, c.modules)
 	if err != nil {
 		return nil, err
 	}
@@ -234,11 +324,11 @@ func (c *checkConfig) moduleChecks(cmd *cobra.Command, newIn, oldIn loader.Input
 // A layout that changed between versions (roots: [proto] moved to the top,
 // say) then compares file by file instead of reporting every file deleted.
 // It returns "" to keep the input's layout for the baseline.
-func baselineRoot(cmd *cobra.Command, oldIn loader.Input, newMods []config.Module) (string, error) {
+func (c *checkConfig) baselineRoot(cmd *cobra.Command, oldIn loader.Input, newMods []config.Module) (string, error) {
 	if len(newMods) > 1 {
 		return "", nil
 	}
-	f, dir, err := readBaselineConfig(cmd, oldIn)
+	f, dir, err := readBaselineConfig(cmd, oldIn, c.against)
 	if f == nil || err != nil {
 		return "", err
 	}
@@ -261,10 +351,20 @@ func baselineRoot(cmd *cobra.Command, oldIn loader.Input, newMods []config.Modul
 // baseline, and the directory that holds it as ModulesFor takes it; nil
 // when there is none. A file that does not parse is warned about and left
 // aside: the baseline is history, which the user may not be able to fix.
-func readBaselineConfig(cmd *cobra.Command, in loader.Input) (*config.File, string, error) {
+// --against-config (override), a file or inline, replaces the file at the
+// top and must parse.
+func readBaselineConfig(cmd *cobra.Command, in loader.Input, override string) (*config.File, string, error) {
 	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	switch {
+	case isInlineConfig(override):
+		f, err := parseInlineConfig("--against-config", override, ".")
+		return f, ".", againstConfigError(cmd, err)
+	case override != "":
+		f, err := config.Load(override)
+		return f, filepath.Dir(override), againstConfigError(cmd, err)
 	}
 	parse := func(name string, data []byte) *config.File {
 		f, err := config.Parse(name, data)
@@ -288,6 +388,20 @@ func readBaselineConfig(cmd *cobra.Command, in loader.Input) (*config.File, stri
 	return nil, "", nil
 }
 
+// againstConfigError prints the problems of --against-config as
+// path:line:col: message and ends the command with status 2.
+func againstConfigError(cmd *cobra.Command, err error) error {
+	var list config.ErrorList
+	if errors.As(err, &list) {
+		fmt.Fprintln(cmd.ErrOrStderr(), list)
+		return &exitStatus{exitError}
+	}
+	if err != nil {
+		return fmt.Errorf("--against-config: %w", err)
+	}
+	return nil
+}
+
 // nested reports whether the slash path p is dir or lies below it; both
 // are relative to the input and may climb out of it with "..".
 func nested(p, dir string) bool {
@@ -297,32 +411,31 @@ func nested(p, dir string) bool {
 	return p == dir || strings.HasPrefix(p, dir+"/")
 }
 
-// prefix makes the paths of a module's findings relative to the input.
+// prefix names the files of a module's findings as buf prints them: the
+// new file as the input names it, the old one as the baseline does.
 func (m moduleCheck) prefix(fs []compat.Finding) []compat.Finding {
-	if m.root == "." {
-		return fs
-	}
 	for i := range fs {
-		for _, s := range []*compat.Span{&fs[i].Span, &fs[i].OldSpan} {
-			if s.Path != "" {
-				s.Path = path.Join(m.root, s.Path)
-			}
+		if s := &fs[i].Span; s.Path != "" {
+			s.Path = m.new.Display(s.Path)
+		}
+		if s := &fs[i].OldSpan; s.Path != "" {
+			s.Path = m.old.Display(s.Path)
 		}
 	}
 	return fs
 }
 
 // checkError prints the problems of ignore comments as path:line:col:
-// message, paths relative to the input, and ends with status 2; other
-// errors pass through.
+// message, paths as buf prints them, and ends with status 2; other errors
+// pass through.
 func (m moduleCheck) checkError(cmd *cobra.Command, err error) error {
 	var ie *compat.IgnoreCommentError
 	if !errors.As(err, &ie) {
 		return err
 	}
 	for i := range ie.Problems {
-		if s := &ie.Problems[i].Span; m.root != "." && s.Path != "" {
-			s.Path = path.Join(m.root, s.Path)
+		if s := &ie.Problems[i].Span; s.Path != "" {
+			s.Path = m.new.Display(s.Path)
 		}
 	}
 	fmt.Fprintln(cmd.ErrOrStderr(), ie)

@@ -63,20 +63,9 @@ func reportOptions(newIn, oldIn loader.Input) report.Options {
 		Input:   newIn.String(),
 		Against: oldIn.String(),
 		Version: version(),
-		Root:    reportRoot(newIn),
+		// Finding paths are already as buf prints them, from the
+		// working directory (loader.Input.Display): no Root.
 	}
-}
-
-// reportRoot returns the directory that the new input's file paths are
-// relative to, as seen from the repository root, for formats whose readers
-// (GitHub, GitLab) open files from there. protocheck runs from the
-// repository root in CI, so a relative directory input is taken as it is.
-func reportRoot(in loader.Input) string {
-	wd, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	return in.PathFrom(wd)
 }
 
 // writeReports writes findings to stdout in format and to every output
@@ -165,7 +154,14 @@ func completeAgainst(cmd *cobra.Command, _ []string, toComplete string) ([]cobra
 	if len(refs) == 0 {
 		return nil, cobra.ShellCompDirectiveDefault
 	}
-	return refs, cobra.ShellCompDirectiveNoFileComp
+	// A shell offers files only when nothing else is offered: list them
+	// with the refs, so that a directory or descriptor set still completes.
+	files, hasDir := fileCompletions(toComplete)
+	directive := cobra.ShellCompDirectiveNoFileComp
+	if hasDir {
+		directive |= cobra.ShellCompDirectiveNoSpace
+	}
+	return append(refs, files...), directive
 }
 
 // prefixed returns each of names after prefix.

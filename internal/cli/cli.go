@@ -73,6 +73,7 @@ data, with the rule that forbids it and where to look.`,
 		newVersionCmd(),
 		newSnapshotCmd(),
 	)
+	addCompletions(root)
 	return root
 }
 

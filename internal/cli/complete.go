@@ -1,0 +1,126 @@
+package cli
+
+import (
+	"os"
+	"path"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/protocheck/protocheck/compat"
+)
+
+// addCompletions registers shell completions for the flags that take a
+// category, rule id, direction or severity on every command that has them,
+// and for explain's RULE_ID.
+func addCompletions(root *cobra.Command) {
+	for _, cmd := range root.Commands() {
+		for name, fn := range map[string]cobra.CompletionFunc{
+			"use":       completeRules,
+			"except":    completeRules,
+			"direction": completeDirection,
+			"fail-on":   completeSeverity,
+		} {
+			if cmd.Flags().Lookup(name) != nil {
+				// An error means the command registered its own.
+				_ = cmd.RegisterFlagCompletionFunc(name, fn)
+			}
+		}
+		if cmd.Name() == "explain" {
+			cmd.ValidArgsFunction = completeRuleID
+		}
+	}
+}
+
+// completeRules offers categories and rule ids for the last element of a
+// comma-separated list, keeping the elements before it.
+func completeRules(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	i := strings.LastIndex(toComplete, ",")
+	done, last := toComplete[:i+1], strings.ToUpper(toComplete[i+1:])
+	var out []cobra.Completion
+	for _, c := range compat.Categories {
+		if strings.HasPrefix(string(c), last) {
+			out = append(out, cobra.CompletionWithDesc(done+string(c), "category"))
+		}
+	}
+	for _, r := range compat.Rules {
+		if strings.HasPrefix(r.ID, last) {
+			out = append(out, cobra.CompletionWithDesc(done+r.ID, r.Summary()))
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
+}
+
+// completeRuleID offers the rule ids with their summaries.
+func completeRuleID(_ *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var out []cobra.Completion
+	for _, r := range compat.Rules {
+		if strings.HasPrefix(r.ID, strings.ToUpper(toComplete)) {
+			out = append(out, cobra.CompletionWithDesc(r.ID, r.Summary()))
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
+}
+
+func completeDirection(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return []cobra.Completion{
+		cobra.CompletionWithDesc(compat.Backward.String(), "new readers, old data"),
+		cobra.CompletionWithDesc(compat.Forward.String(), "old readers, new data"),
+		cobra.CompletionWithDesc(compat.Both.String(), "both"),
+	}, cobra.ShellCompDirectiveNoFileComp
+}
+
+func completeSeverity(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return []cobra.Completion{
+		cobra.CompletionWithDesc(compat.Error.String(), "fail on breaking changes only"),
+		cobra.CompletionWithDesc(compat.Warning.String(), "fail on hazards too"),
+	}, cobra.ShellCompDirectiveNoFileComp
+}
+
+// fileCompletions lists the files and directories whose path starts with
+// toComplete, directories with a trailing slash: what the shell would offer,
+// for a flag that offers more than files. Hidden entries show only when
+// toComplete names them.
+func fileCompletions(toComplete string) (out []cobra.Completion, hasDir bool) {
+	dir, base := path.Split(toComplete)
+	entries, err := os.ReadDir(dirOrDot(dir))
+	if err != nil {
+		return nil, false
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasPrefix(name, base) || (strings.HasPrefix(name, ".") && !strings.HasPrefix(base, ".")) {
+			continue
+		}
+		if isDir(e, dir) {
+			out = append(out, dir+name+"/")
+			hasDir = true
+		} else {
+			out = append(out, dir+name)
+		}
+	}
+	return out, hasDir
+}
+
+func dirOrDot(dir string) string {
+	if dir == "" {
+		return "."
+	}
+	return dir
+}
+
+// isDir reports whether entry e of directory dir is a directory, following
+// a symbolic link.
+func isDir(e os.DirEntry, dir string) bool {
+	if e.IsDir() {
+		return true
+	}
+	if e.Type()&os.ModeSymlink == 0 {
+		return false
+	}
+	fi, err := os.Stat(path.Join(dirOrDot(dir), e.Name()))
+	return err == nil && fi.IsDir()
+}

@@ -225,7 +225,8 @@ When a name moves to another number, the two disagree: a reader of old
 binary data sees the old number, which now means something else or
 nothing, and JSON written by one side names a value the other side
 encodes with a different number. buf reports the freed number only as a
-deletion; the value's meaning changed too.
+deletion; the value's meaning changed too. Two values that swap numbers
+are reported at each: binary data decodes, into the other value.
 
   before: STATE_DONE = 2;
   after:  STATE_DONE = 3;

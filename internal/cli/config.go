@@ -361,6 +361,9 @@ func readBaselineConfig(cmd *cobra.Command, in loader.Input, override string) (*
 	switch {
 	case isInlineConfig(override):
 		f, err := parseInlineConfig("--against-config", override, ".")
+		if f != nil {
+			f.Path = "--against-config" // its directory is ".", as dir says
+		}
 		return f, ".", againstConfigError(cmd, err)
 	case override != "":
 		f, err := config.Load(override)

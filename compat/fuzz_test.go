@@ -19,7 +19,8 @@ import (
 // below). Check must not panic or fail; its findings must be sorted and
 // free of repeats, located inside the files they name; a schema compared
 // with itself has no findings; and a one-directional check finds a subset
-// of what the full one finds.
+// of what the full one finds; and the places WIRE reports are among those
+// of WIRE_JSON, those of WIRE_JSON among those of PACKAGE and of FILE.
 func FuzzCheck(f *testing.F) {
 	f.Add([]byte{})
 	f.Add([]byte("\x03\x05\x07\x02\x11\x13\x17\x01\x00\x09\x04\x0b"))
@@ -89,6 +90,33 @@ func FuzzCheck(f *testing.F) {
 		}
 		if fs := run(sb, sb, linesB, linesB, compat.Both); len(fs) > 0 {
 			t.Errorf("a schema compared with itself has findings: %v", fs)
+		}
+		// A stricter category reports wherever a looser one does.
+		places := func(cat compat.Category) map[string]string {
+			fs, err := compat.Check(sa, sb, compat.Config{Use: []string{string(cat)}})
+			if err != nil {
+				t.Fatalf("Check: %v", err)
+			}
+			out := make(map[string]string)
+			for _, f := range fs {
+				out[fmt.Sprintf("%s:%d:%d", f.Span.Path, f.Span.StartLine, f.Span.StartCol)] = f.String()
+			}
+			return out
+		}
+		wire, wireJSON := places(compat.Wire), places(compat.WireJSON)
+		for _, nest := range []struct {
+			loose, strict map[string]string
+			names         string
+		}{
+			{wire, wireJSON, "WIRE, WIRE_JSON"},
+			{wireJSON, places(compat.Package), "WIRE_JSON, PACKAGE"},
+			{wireJSON, places(compat.File), "WIRE_JSON, FILE"},
+		} {
+			for at, f := range nest.loose {
+				if _, ok := nest.strict[at]; !ok {
+					t.Errorf("%s: the first reports %s, the second nothing at %s\nold:\n%s\nnew:\n%s", nest.names, f, at, srcA, srcB)
+				}
+			}
 		}
 	})
 }
@@ -395,7 +423,7 @@ func (g *schemaGen) mutate(s *gSchema) {
 	enums := s.allEnums()
 	e := enums[g.pick(len(enums))]
 	file := &s.files[g.pick(2)]
-	switch g.pick(20) {
+	switch g.pick(21) {
 	case 0:
 		if f != nil {
 			m.fields = slices.DeleteFunc(m.fields, func(x *gField) bool { return x == f })
@@ -485,6 +513,15 @@ func (g *schemaGen) mutate(s *gSchema) {
 		m.fields = append(m.fields, g.field(s, m))
 		if len(msgs) > 1 && g.next()%2 == 0 {
 			m.nested = append(m.nested, msgs[g.pick(len(msgs))].clone())
+		}
+	case 20:
+		// Two fields swap numbers, or one takes a free number: names
+		// that move between numbers.
+		if len(m.fields) > 1 {
+			x := m.fields[g.pick(len(m.fields))]
+			if x != f && x.typ != "map" && f.typ != "map" {
+				x.num, f.num = f.num, x.num
+			}
 		}
 	}
 }

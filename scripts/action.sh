@@ -362,7 +362,7 @@ base_has() {
 	if [ -n "$sub" ] && [ "$(git -C "$repo" cat-file -t "$rev:$sub" 2>/dev/null)" != tree ]; then
 		return 1
 	fi
-	git -C "$repo" ls-tree -r --name-only "$rev" -- ${sub:+"$sub"} | grep -q '\.proto$'
+	git -C "$repo" ls-tree -r --full-tree --name-only "$rev" -- ${sub:+"$sub"} | grep -q '\.proto$'
 }
 
 # check_git_against fetches what a local .git input needs and passes when

@@ -26,12 +26,30 @@ type trial struct {
 	reader protoreflect.MessageDescriptor
 	// entryLists caches entryListsThroughMaps for Middleman.
 	entryLists map[protoreflect.FullName]bool
+	// writerTypes and readerTypes hold each side's extensions (never nil):
+	// a reader resolves what it parses with its own.
+	writerTypes, readerTypes *protoregistry.Types
+}
+
+// unmarshal parses b as a reader with the given extensions does.
+func unmarshal(b []byte, m proto.Message, types *protoregistry.Types) error {
+	return proto.UnmarshalOptions{AllowPartial: true, Resolver: orNone(types)}.Unmarshal(b, m)
+}
+
+// orNone returns types, or no types at all for nil: never the global
+// registry, which depends on what the program links.
+func orNone(types *protoregistry.Types) *protoregistry.Types {
+	if types == nil {
+		return noTypes
+	}
+	return types
 }
 
 var (
 	marshalOpts = proto.MarshalOptions{AllowPartial: true, Deterministic: true}
-	// Extensions are never generated; an empty resolver keeps the global
-	// registry, which depends on what the program links, out of the result.
+	// An empty resolver keeps the global registry, which depends on what
+	// the program links, out of the result; each side's extensions come
+	// from its own schema (trial.writerTypes, trial.readerTypes).
 	noTypes       = new(protoregistry.Types)
 	unmarshalOpts = proto.UnmarshalOptions{AllowPartial: true, Resolver: noTypes}
 )
@@ -57,10 +75,10 @@ func (t *trial) run(w *dynamicpb.Message) (probs []problem, ok bool, err error) 
 		return nil, false, fmt.Errorf("roundtrip: cannot encode a generated %s: %v", w.Descriptor().FullName(), err)
 	}
 	r := dynamicpb.NewMessage(t.reader)
-	if err := unmarshalOpts.Unmarshal(b, r); err != nil {
+	if err := unmarshal(b, r, t.readerTypes); err != nil {
 		return []problem{parseProblem("reader rejects the bytes", err)}, true, nil
 	}
-	c := comparer{reportUndeclared: t.dir == Backward}
+	c := comparer{reportUndeclared: t.dir == Backward, readerTypes: t.readerTypes}
 	c.message(t.root, w, r)
 	c.required(t.root, r)
 	return c.probs, true, nil
@@ -72,7 +90,7 @@ func (t *trial) runMiddleman(w *dynamicpb.Message) ([]problem, bool, error) {
 		return nil, false, fmt.Errorf("roundtrip: cannot encode a generated %s: %v", w.Descriptor().FullName(), err)
 	}
 	mid := dynamicpb.NewMessage(t.reader)
-	if err := unmarshalOpts.Unmarshal(b, mid); err != nil {
+	if err := unmarshal(b, mid, t.readerTypes); err != nil {
 		return nil, false, nil // a Backward problem, reported there
 	}
 	b2, err := marshalOpts.Marshal(mid)
@@ -80,13 +98,13 @@ func (t *trial) runMiddleman(w *dynamicpb.Message) ([]problem, bool, error) {
 		return []problem{parseProblem("the new schema cannot re-encode what it read", err)}, true, nil
 	}
 	r := dynamicpb.NewMessage(t.writer)
-	if err := unmarshalOpts.Unmarshal(b2, r); err != nil {
+	if err := unmarshal(b2, r, t.writerTypes); err != nil {
 		return []problem{parseProblem("the old schema rejects the re-encoded bytes", err)}, true, nil
 	}
 	if t.entryLists == nil {
 		t.entryLists = entryListsThroughMaps(t.writer, t.reader)
 	}
-	c := comparer{reportUndeclared: true, middleman: true, entryLists: t.entryLists}
+	c := comparer{reportUndeclared: true, middleman: true, entryLists: t.entryLists, readerTypes: t.writerTypes}
 	c.message(t.root, w, r)
 	return c.probs, true, nil
 }
@@ -98,11 +116,11 @@ func (t *trial) runJSON(w *dynamicpb.Message) ([]problem, bool) {
 	}
 	r := dynamicpb.NewMessage(t.reader)
 	// A tolerant old reader ignores names it does not know (see doc.go).
-	u := protojson.UnmarshalOptions{AllowPartial: true, DiscardUnknown: t.dir == Forward, Resolver: noTypes}
+	u := protojson.UnmarshalOptions{AllowPartial: true, DiscardUnknown: t.dir == Forward, Resolver: orNone(t.readerTypes)}
 	if err := u.Unmarshal(text, r); err != nil {
 		return []problem{parseProblem("reader rejects the JSON", err)}, true
 	}
-	c := comparer{json: true, reportUndeclared: t.dir == Backward}
+	c := comparer{json: true, reportUndeclared: t.dir == Backward, readerTypes: t.readerTypes}
 	c.message(t.root, w, r)
 	c.required(t.root, r)
 	return c.probs, true
@@ -119,7 +137,7 @@ func (t *trial) key(p problem) problemKey {
 		k.class = p.kind
 	}
 	if rest, ok := strings.CutPrefix(p.path, t.root+"."); ok {
-		if fd := fieldAt(t.writer, t.reader, rest); fd != nil {
+		if fd := fieldAt(t.writer, t.reader, rest, t.extension); fd != nil {
 			k.path = string(fd.FullName())
 		}
 	}
@@ -159,7 +177,7 @@ func (t *trial) counterexample(w *dynamicpb.Message, p problem) Counterexample {
 		Moved:        p.kind == kindRenumbered || p.kind == kindMoved,
 	}
 	if rest, ok := strings.CutPrefix(p.path, t.root+"."); ok {
-		c.Path = fieldsAt(t.writer, t.reader, rest)
+		c.Path = fieldsAt(t.writer, t.reader, rest, t.extension)
 		if len(c.Path) > 0 {
 			c.Field = c.Path[len(c.Path)-1]
 		}
@@ -182,7 +200,7 @@ func (t *trial) counterexample(w *dynamicpb.Message, p problem) Counterexample {
 		c.Text = string(text)
 	case t.dir == Middleman:
 		mid := dynamicpb.NewMessage(t.reader)
-		if unmarshalOpts.Unmarshal(b, mid) == nil {
+		if unmarshal(b, mid, t.readerTypes) == nil {
 			if b2, err := marshalOpts.Marshal(mid); err == nil {
 				c.Wire += "re-encoded by the new schema:\n" + Annotate(b2)
 			}
@@ -206,4 +224,14 @@ func cleanError(err error) string {
 	s = strings.TrimPrefix(s, "proto: ")
 	s = strings.TrimPrefix(s, "proto:")
 	return strings.TrimSpace(lineColRE.ReplaceAllString(s, ""))
+}
+
+// extension finds an extension of either side by full name.
+func (t *trial) extension(name protoreflect.FullName) protoreflect.FieldDescriptor {
+	for _, types := range []*protoregistry.Types{t.writerTypes, t.readerTypes} {
+		if xt, err := orNone(types).FindExtensionByName(name); err == nil {
+			return xt.TypeDescriptor()
+		}
+	}
+	return nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/dynamicpb"
 )
 
@@ -57,7 +58,9 @@ type comparer struct {
 	// entryLists names repeated fields of entry messages that a map held
 	// on the way (Middleman): duplicate keys and order do not count.
 	entryLists map[protoreflect.FullName]bool
-	probs      []problem
+	// readerTypes are the reader's extensions.
+	readerTypes *protoregistry.Types
+	probs       []problem
 }
 
 func (c *comparer) add(kind problemKind, path string, num protoreflect.FieldNumber, reason, writer, reader string) {
@@ -97,6 +100,9 @@ func (c *comparer) messageAs(path string, w, r protoreflect.Message, entry bool)
 			if rf != nil {
 				c.unsetDefault(fpath, wf, w, rf, r)
 			}
+		case rf == nil && c.extensionOf(rd, wf) != nil:
+			// A field turned into an extension on the same number.
+			c.field(fpath, wf, w.Get(wf), c.extensionOf(rd, wf), r)
 		case rf == nil:
 			c.undeclared(fpath, wf, w.Get(wf), r)
 		case c.moved(fpath, wf, w.Get(wf), rf, r):
@@ -104,6 +110,48 @@ func (c *comparer) messageAs(path string, w, r protoreflect.Message, entry bool)
 			c.field(fpath, wf, w.Get(wf), rf, r)
 		}
 	}
+	if wd.ExtensionRanges().Len() == 0 {
+		return
+	}
+	for _, wf := range setFields(w) {
+		if !wf.IsExtension() {
+			continue
+		}
+		fpath := path + "." + segment(wf)
+		rf := c.extensionOf(rd, wf)
+		if rf == nil && !c.json {
+			rf = rd.Fields().ByNumber(wf.Number()) // an extension turned into a field
+		}
+		if rf == nil {
+			c.undeclared(fpath, wf, w.Get(wf), r)
+			continue
+		}
+		c.field(fpath, wf, w.Get(wf), rf, r)
+	}
+}
+
+// extensionOf returns the reader's extension of rd that reads the writer's
+// field wf: by number on the wire, by full name in JSON, where an
+// extension is written as "[full.name]"; or nil.
+func (c *comparer) extensionOf(rd protoreflect.MessageDescriptor, wf protoreflect.FieldDescriptor) protoreflect.FieldDescriptor {
+	if c.readerTypes == nil || rd.ExtensionRanges().Len() == 0 {
+		return nil
+	}
+	if c.json {
+		if !wf.IsExtension() {
+			return nil
+		}
+		xt, err := c.readerTypes.FindExtensionByName(wf.FullName())
+		if err != nil || xt.TypeDescriptor().ContainingMessage().FullName() != rd.FullName() {
+			return nil
+		}
+		return xt.TypeDescriptor()
+	}
+	xt, err := c.readerTypes.FindExtensionByNumber(rd.FullName(), wf.Number())
+	if err != nil {
+		return nil
+	}
+	return xt.TypeDescriptor()
 }
 
 // moved reports, and returns true for, a field whose number the reader

@@ -1,10 +1,14 @@
 package roundtrip
 
 import (
+	"cmp"
+	"slices"
+
 	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/descriptorpb"
+	"google.golang.org/protobuf/types/dynamicpb"
 )
 
 // Descriptors from other builders (protocompile's linker, for one) lack
@@ -64,5 +68,71 @@ func runtimeFileList(files []protoreflect.FileDescriptor) []protoreflect.FileDes
 		}
 		out = append(out, rf)
 	}
+	return out
+}
+
+// forEachExtension calls fn for each extension that files declare, at
+// the top level or nested in messages.
+func forEachExtension(files []protoreflect.FileDescriptor, fn func(protoreflect.FieldDescriptor)) {
+	var messages func(protoreflect.MessageDescriptors)
+	each := func(xs protoreflect.ExtensionDescriptors) {
+		for i := range xs.Len() {
+			fn(xs.Get(i))
+		}
+	}
+	messages = func(ms protoreflect.MessageDescriptors) {
+		for i := range ms.Len() {
+			each(ms.Get(i).Extensions())
+			messages(ms.Get(i).Messages())
+		}
+	}
+	for _, f := range files {
+		each(f.Extensions())
+		messages(f.Messages())
+	}
+}
+
+// extendingFiles returns the files that declare an extension of a message
+// in msgs.
+func extendingFiles(files []protoreflect.FileDescriptor, msgs messageMap) []protoreflect.FileDescriptor {
+	var out []protoreflect.FileDescriptor
+	for _, f := range files {
+		found := false
+		forEachExtension([]protoreflect.FileDescriptor{f}, func(xd protoreflect.FieldDescriptor) {
+			_, ok := msgs[xd.ContainingMessage().FullName()]
+			found = found || ok
+		})
+		if found {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// extensionTypes returns, for the runtime to resolve, the extensions that
+// files declare of the messages in msgs.
+func extensionTypes(files []protoreflect.FileDescriptor, msgs messageMap) *protoregistry.Types {
+	types := new(protoregistry.Types)
+	forEachExtension(files, func(xd protoreflect.FieldDescriptor) {
+		if _, ok := msgs[xd.ContainingMessage().FullName()]; ok {
+			types.RegisterExtension(dynamicpb.NewExtensionType(xd)) // a repeat is refused, harmlessly
+		}
+	})
+	return types
+}
+
+// extensionsOf returns the extensions of md in types, by number.
+func extensionsOf(types *protoregistry.Types, md protoreflect.MessageDescriptor) []protoreflect.ExtensionType {
+	var out []protoreflect.ExtensionType
+	if types == nil || md.ExtensionRanges().Len() == 0 {
+		return nil
+	}
+	types.RangeExtensionsByMessage(md.FullName(), func(xt protoreflect.ExtensionType) bool {
+		out = append(out, xt)
+		return true
+	})
+	slices.SortFunc(out, func(a, b protoreflect.ExtensionType) int {
+		return cmp.Compare(a.TypeDescriptor().Number(), b.TypeDescriptor().Number())
+	})
 	return out
 }

@@ -12,8 +12,8 @@ import (
 // A name that md does not declare is looked up in alt, the other side's
 // message of the same place, if any: a required field of the reader, say.
 // It returns nil when the path names no field.
-func fieldAt(md, alt protoreflect.MessageDescriptor, path string) protoreflect.FieldDescriptor {
-	fields := fieldsAt(md, alt, path)
+func fieldAt(md, alt protoreflect.MessageDescriptor, path string, ext func(protoreflect.FullName) protoreflect.FieldDescriptor) protoreflect.FieldDescriptor {
+	fields := fieldsAt(md, alt, path, ext)
 	if len(fields) == 0 {
 		return nil
 	}
@@ -21,25 +21,35 @@ func fieldAt(md, alt protoreflect.MessageDescriptor, path string) protoreflect.F
 }
 
 // fieldsAt returns the fields that path names from md, outermost first,
-// looked up as fieldAt does, or nil when the path names no field.
-func fieldsAt(md, alt protoreflect.MessageDescriptor, path string) []protoreflect.FieldDescriptor {
+// looked up as fieldAt does, or nil when the path names no field. An
+// extension appears in a path as "(its.full.name)", found through ext.
+func fieldsAt(md, alt protoreflect.MessageDescriptor, path string, ext func(protoreflect.FullName) protoreflect.FieldDescriptor) []protoreflect.FieldDescriptor {
 	var out []protoreflect.FieldDescriptor
 	for path != "" {
 		if md == nil && alt == nil {
 			return nil
 		}
-		end := strings.IndexAny(path, ".[")
-		if end < 0 {
-			end = len(path)
-		}
-		name := protoreflect.Name(path[:end])
-		path = path[end:]
 		var next, nextAlt protoreflect.FieldDescriptor
-		if md != nil {
-			next = md.Fields().ByName(name)
-		}
-		if alt != nil {
-			nextAlt = alt.Fields().ByName(name)
+		if strings.HasPrefix(path, "(") {
+			end := strings.Index(path, ")")
+			if end < 0 || ext == nil {
+				return nil
+			}
+			next = ext(protoreflect.FullName(path[1:end]))
+			path = path[end+1:]
+		} else {
+			end := strings.IndexAny(path, ".[")
+			if end < 0 {
+				end = len(path)
+			}
+			name := protoreflect.Name(path[:end])
+			path = path[end:]
+			if md != nil {
+				next = md.Fields().ByName(name)
+			}
+			if alt != nil {
+				nextAlt = alt.Fields().ByName(name)
+			}
 		}
 		if next == nil {
 			next, nextAlt = nextAlt, nil
@@ -81,4 +91,13 @@ func valueMessage(fd protoreflect.FieldDescriptor) protoreflect.MessageDescripto
 		return fd.Message()
 	}
 	return nil
+}
+
+// segment names a field in a path: its name, or for an extension its full
+// name in parentheses, as protoc's text format writes it.
+func segment(fd protoreflect.FieldDescriptor) string {
+	if fd.IsExtension() {
+		return "(" + string(fd.FullName()) + ")"
+	}
+	return string(fd.Name())
 }

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/descriptorpb"
 	"google.golang.org/protobuf/types/dynamicpb"
 )
@@ -17,6 +18,8 @@ type generator struct {
 	// nodes counts the messages of the sample being generated, against
 	// maxNodes.
 	nodes int
+	// types holds the extensions of the version being generated.
+	types *protoregistry.Types
 	// skip names fields left unset unless required: they hold messages
 	// that both versions declare alike (see sameFields).
 	skip map[protoreflect.FullName]bool
@@ -32,9 +35,9 @@ const hardDepth = 32
 // a sample stays incomplete, and unwritable, rather than large.
 const maxNodes = 2000
 
-func (g *generator) message(md protoreflect.MessageDescriptor) *dynamicpb.Message {
+func (g *generator) message(md protoreflect.MessageDescriptor, types *protoregistry.Types) *dynamicpb.Message {
 	m := dynamicpb.NewMessage(md)
-	g.nodes = 0
+	g.nodes, g.types = 0, types
 	g.fill(m, 0)
 	return m
 }
@@ -77,6 +80,13 @@ func (g *generator) fill(m protoreflect.Message, depth int) {
 			if (depth >= g.maxDepth && !required) || depth >= hardDepth {
 				continue
 			}
+		}
+		g.setField(m, fd, depth)
+	}
+	for _, xt := range extensionsOf(g.types, md) {
+		fd := xt.TypeDescriptor()
+		if g.rng.IntN(3) == 0 || (isMessage(fd) || fd.IsMap()) && depth >= g.maxDepth {
+			continue
 		}
 		g.setField(m, fd, depth)
 	}

@@ -109,6 +109,9 @@ var issuePairs = [][2]string{{
 }, {
 	`syntax = "proto3"; package x; message T { T child = 1; int32 x = 2; repeated T kids = 3; map<string, T> byName = 4; }`,
 	`syntax = "proto3"; package x; message T { T child = 1; sint32 x = 2; repeated T kids = 3; map<string, T> byName = 4; }`,
+}, {
+	`syntax = "proto2"; package x; message M { extensions 100 to 200; optional int32 a = 1; } extend M { optional int32 x = 100; optional int64 y = 101; optional string z = 102; }`,
+	`syntax = "proto2"; package x; message M { extensions 101 to 200; optional int32 a = 1; optional uint32 x = 100; } extend M { optional sint64 y = 101; optional string z = 102; }`,
 }}
 
 func loadSide(t *testing.T, a *txtar.Archive, side string) ([]protoreflect.FileDescriptor, error) {
@@ -203,8 +206,9 @@ func verify(c roundtrip.Counterexample, writerReg, readerReg *protoregistry.File
 		return "the message is not declared by both versions"
 	}
 	wmd, rmd := wd.(protoreflect.MessageDescriptor), rd.(protoreflect.MessageDescriptor)
+	wtypes, rtypes := dynamicpb.NewTypes(writerReg), dynamicpb.NewTypes(readerReg)
 	w := dynamicpb.NewMessage(wmd)
-	if err := (proto.UnmarshalOptions{}).Unmarshal(c.Bytes, w); err != nil {
+	if err := (proto.UnmarshalOptions{Resolver: wtypes}).Unmarshal(c.Bytes, w); err != nil {
 		return "the writer's own schema rejects the bytes: " + err.Error()
 	}
 	claimsError := strings.HasPrefix(c.ReaderValue, "error: ")
@@ -216,10 +220,10 @@ func verify(c roundtrip.Counterexample, writerReg, readerReg *protoregistry.File
 		if err != nil {
 			return "the writer cannot write the message as JSON: " + err.Error()
 		}
-		rerr = protojson.UnmarshalOptions{AllowPartial: true, DiscardUnknown: c.Direction == roundtrip.Forward}.Unmarshal(text, r)
+		rerr = protojson.UnmarshalOptions{AllowPartial: true, DiscardUnknown: c.Direction == roundtrip.Forward, Resolver: rtypes}.Unmarshal(text, r)
 	case c.Direction == roundtrip.Middleman:
 		mid := dynamicpb.NewMessage(rmd)
-		if err := (proto.UnmarshalOptions{AllowPartial: true}).Unmarshal(c.Bytes, mid); err != nil {
+		if err := (proto.UnmarshalOptions{AllowPartial: true, Resolver: rtypes}).Unmarshal(c.Bytes, mid); err != nil {
 			rerr = err
 			break
 		}
@@ -229,12 +233,12 @@ func verify(c roundtrip.Counterexample, writerReg, readerReg *protoregistry.File
 			break
 		}
 		r = dynamicpb.NewMessage(wmd)
-		rerr = (proto.UnmarshalOptions{AllowPartial: true}).Unmarshal(b, r)
+		rerr = (proto.UnmarshalOptions{AllowPartial: true, Resolver: wtypes}).Unmarshal(b, r)
 		if rerr == nil && !claimsError && proto.Equal(w, r) {
 			return "the message comes back unchanged through the new schema"
 		}
 	default:
-		rerr = (proto.UnmarshalOptions{AllowPartial: true}).Unmarshal(c.Bytes, r)
+		rerr = (proto.UnmarshalOptions{AllowPartial: true, Resolver: rtypes}).Unmarshal(c.Bytes, r)
 	}
 	switch {
 	case claimsError && rerr == nil:
@@ -254,6 +258,23 @@ func verify(c roundtrip.Counterexample, writerReg, readerReg *protoregistry.File
 		return "the reader sees the message as the writer wrote it"
 	}
 	match := func(m protoreflect.MessageDescriptor, f protoreflect.FieldDescriptor) protoreflect.FieldDescriptor {
+		if f.IsExtension() {
+			if c.Encoding == roundtrip.JSON {
+				if xt, err := rtypes.FindExtensionByName(f.FullName()); err == nil {
+					return xt.TypeDescriptor()
+				}
+				return nil
+			}
+			if xt, err := rtypes.FindExtensionByNumber(m.FullName(), f.Number()); err == nil {
+				return xt.TypeDescriptor()
+			}
+			return m.Fields().ByNumber(f.Number())
+		}
+		if c.Encoding != roundtrip.JSON {
+			if xt, err := rtypes.FindExtensionByNumber(m.FullName(), f.Number()); err == nil && m.Fields().ByNumber(f.Number()) == nil {
+				return xt.TypeDescriptor()
+			}
+		}
 		if c.Encoding == roundtrip.JSON {
 			if rf := m.Fields().ByJSONName(f.JSONName()); rf != nil {
 				return rf
@@ -262,7 +283,7 @@ func verify(c roundtrip.Counterexample, writerReg, readerReg *protoregistry.File
 		}
 		return m.Fields().ByNumber(f.Number())
 	}
-	wf, rf, wv, rv, wset, rset := walk(w.ProtoReflect(), r.ProtoReflect(), rest, match)
+	wf, rf, wv, rv, wset, rset := walk(w.ProtoReflect(), r.ProtoReflect(), rest, wtypes, match)
 	switch {
 	case wf == nil:
 		return "the proof's field path names no field of the writer"
@@ -295,14 +316,22 @@ func verify(c roundtrip.Counterexample, writerReg, readerReg *protoregistry.File
 // with the reader's through match. It returns the last fields, their
 // values and whether each is set; rf is nil when the reader has no field
 // there, and the walk stops early where either side holds no message.
-func walk(w, r protoreflect.Message, path string, match func(protoreflect.MessageDescriptor, protoreflect.FieldDescriptor) protoreflect.FieldDescriptor) (wf, rf protoreflect.FieldDescriptor, wv, rv protoreflect.Value, wset, rset bool) {
+func walk(w, r protoreflect.Message, path string, wtypes *dynamicpb.Types, match func(protoreflect.MessageDescriptor, protoreflect.FieldDescriptor) protoreflect.FieldDescriptor) (wf, rf protoreflect.FieldDescriptor, wv, rv protoreflect.Value, wset, rset bool) {
 	for {
-		end := strings.IndexAny(path, ".[")
-		if end < 0 {
-			end = len(path)
+		if name, rest, ok := strings.Cut(strings.TrimPrefix(path, "("), ")"); ok && strings.HasPrefix(path, "(") {
+			// An extension, by its full name.
+			wf, path = nil, rest
+			if xt, err := wtypes.FindExtensionByName(protoreflect.FullName(name)); err == nil {
+				wf = xt.TypeDescriptor()
+			}
+		} else {
+			end := strings.IndexAny(path, ".[")
+			if end < 0 {
+				end = len(path)
+			}
+			wf = w.Descriptor().Fields().ByName(protoreflect.Name(path[:end]))
+			path = path[end:]
 		}
-		wf = w.Descriptor().Fields().ByName(protoreflect.Name(path[:end]))
-		path = path[end:]
 		if wf == nil {
 			return nil, nil, wv, rv, false, false
 		}

@@ -14,6 +14,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/dynamicpb"
 )
 
@@ -194,12 +195,22 @@ func ProveMessage(old, new protoreflect.MessageDescriptor, opts Options) (Result
 	if old.IsMapEntry() || new.IsMapEntry() {
 		return Result{}, fmt.Errorf("roundtrip: %s is a map entry, prove the message holding the map", old.FullName())
 	}
-	return proveMessage(runtimeMessage(old), runtimeMessage(new), opts.withDefaults(), nil)
+	old, new = runtimeMessage(old), runtimeMessage(new)
+	types := [2]*protoregistry.Types{ownExtensions(old), ownExtensions(new)}
+	return proveMessage(old, new, opts.withDefaults(), nil, types)
+}
+
+// ownExtensions returns the extensions that md's own file declares of the
+// messages it declares.
+func ownExtensions(md protoreflect.MessageDescriptor) *protoregistry.Types {
+	files := []protoreflect.FileDescriptor{md.ParentFile()}
+	return extensionTypes(files, collectMessages(files))
 }
 
 // proveMessage proves one message; skip names the fields not worth
-// generating (see sameFields).
-func proveMessage(old, new protoreflect.MessageDescriptor, opts Options, skip map[protoreflect.FullName]bool) (Result, error) {
+// generating (see sameFields), and types are the extensions of the old
+// and the new version.
+func proveMessage(old, new protoreflect.MessageDescriptor, opts Options, skip map[protoreflect.FullName]bool, types [2]*protoregistry.Types) (Result, error) {
 	h := fnv.New64a()
 	h.Write([]byte(old.FullName()))
 	p := &prover{
@@ -211,12 +222,13 @@ func proveMessage(old, new protoreflect.MessageDescriptor, opts Options, skip ma
 			skip:     skip,
 		},
 	}
+	oldTypes, newTypes := types[0], types[1]
 	trials := []*trial{
-		{dir: Backward, enc: Binary, writer: old, reader: new},
-		{dir: Backward, enc: JSON, writer: old, reader: new},
-		{dir: Forward, enc: Binary, writer: new, reader: old},
-		{dir: Forward, enc: JSON, writer: new, reader: old},
-		{dir: Middleman, enc: Binary, writer: old, reader: new},
+		{dir: Backward, enc: Binary, writer: old, reader: new, writerTypes: oldTypes, readerTypes: newTypes},
+		{dir: Backward, enc: JSON, writer: old, reader: new, writerTypes: oldTypes, readerTypes: newTypes},
+		{dir: Forward, enc: Binary, writer: new, reader: old, writerTypes: newTypes, readerTypes: oldTypes},
+		{dir: Forward, enc: JSON, writer: new, reader: old, writerTypes: newTypes, readerTypes: oldTypes},
+		{dir: Middleman, enc: Binary, writer: old, reader: new, writerTypes: oldTypes, readerTypes: newTypes},
 	}
 	if opts.SkipJSON {
 		trials = slices.DeleteFunc(trials, func(t *trial) bool { return t.enc == JSON })
@@ -234,10 +246,10 @@ func proveMessage(old, new protoreflect.MessageDescriptor, opts Options, skip ma
 	for range opts.Samples {
 		var oldMsg, newMsg *dynamicpb.Message
 		if oldEndless == "" {
-			oldMsg = p.gen.message(old)
+			oldMsg = p.gen.message(old, oldTypes)
 		}
 		if newEndless == "" {
-			newMsg = p.gen.message(new)
+			newMsg = p.gen.message(new, newTypes)
 		}
 		for _, t := range trials {
 			w := oldMsg
@@ -335,9 +347,18 @@ func Prove(ctx context.Context, old, new []protoreflect.FileDescriptor, opts Opt
 	slices.Sort(names)
 	skip := sameFields(oldMsgs, newMsgs)
 	// Rebuild for the runtime only the files that declare the messages to
-	// prove (and their imports): on a large schema, a few of thousands.
-	oldMsgs = collectMessages(runtimeFileList(declaringFiles(oldMsgs, names)))
-	newMsgs = collectMessages(runtimeFileList(declaringFiles(newMsgs, names)))
+	// prove, and extensions of the schema's messages (and their imports):
+	// on a large schema, a few of thousands.
+	var types [2]*protoregistry.Types
+	for i, side := range []struct {
+		files []protoreflect.FileDescriptor
+		msgs  *messageMap
+	}{{old, &oldMsgs}, {new, &newMsgs}} {
+		all := *side.msgs
+		rt := runtimeFileList(append(declaringFiles(all, names), extendingFiles(side.files, all)...))
+		*side.msgs = collectMessages(rt)
+		types[i] = extensionTypes(rt, all)
+	}
 
 	results := make([]Result, len(names))
 	errs := make([]error, len(names))
@@ -354,7 +375,7 @@ func Prove(ctx context.Context, old, new []protoreflect.FileDescriptor, opts Opt
 					errs[i] = err
 					continue
 				}
-				results[i], errs[i] = proveMessage(oldMsgs[names[i]], newMsgs[names[i]], opts, skip)
+				results[i], errs[i] = proveMessage(oldMsgs[names[i]], newMsgs[names[i]], opts, skip, types)
 				if opts.Progress != nil {
 					mu.Lock()
 					done++

@@ -2,6 +2,7 @@ package roundtrip
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
 
@@ -264,6 +265,31 @@ func TestProveMessageBreaks(t *testing.T) {
 		want: []shown{{
 			Backward, Binary, "p.M.b", "field 2 is b to the writer and b_old to the reader", "int64 1", "b_old = int64 1",
 			pack(protopack.Message{protopack.Tag{Number: 2, Type: protopack.VarintType}, protopack.Uvarint(1)}),
+		}},
+	}, {
+		name: "extension changed type",
+		old:  proto2Header + "message M { extensions 100 to 200; } extend M { optional int32 x = 100; }",
+		new:  proto2Header + "message M { extensions 100 to 200; } extend M { optional sint32 x = 100; }",
+		want: []shown{{
+			Backward, Binary, "p.M.(p.x)", "zigzag encoding differs", "int32 1", "sint32 -1",
+			pack(protopack.Message{protopack.Tag{Number: 100, Type: protopack.VarintType}, protopack.Uvarint(1)}),
+		}},
+	}, {
+		// The same number as an ordinary field: the wire does not tell
+		// them apart, so the types decide; JSON writes the extension as
+		// "[p.x]", a name the new reader does not know.
+		name: "extension turned into a field",
+		old:  proto2Header + "message M { extensions 100 to 200; } extend M { optional int32 x = 100; }",
+		new:  proto2Header + "message M { optional uint32 x = 100; extensions 101 to 200; }",
+		want: []shown{{
+			Backward, Binary, "p.M.(p.x)", "sign changed", "int32 -1", "uint32 4294967295",
+			pack(protopack.Message{protopack.Tag{Number: 100, Type: protopack.VarintType}, protopack.Uvarint(math.MaxUint64)}),
+		}, {
+			Forward, Binary, "p.M.x", "sign changed", "uint32 2147483648", "int32 -2147483648",
+			pack(protopack.Message{protopack.Tag{Number: 100, Type: protopack.VarintType}, protopack.Uvarint(1 << 31)}),
+		}, {
+			Backward, JSON, "p.M.(p.x)", "reader rejects the JSON", "int32 0", `error: unknown field "[p.x]"`,
+			pack(protopack.Message{protopack.Tag{Number: 100, Type: protopack.VarintType}, protopack.Uvarint(0)}),
 		}},
 	}, {
 		// A map keeps one entry per key; a repeated entry field keeps them

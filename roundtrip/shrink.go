@@ -1,6 +1,7 @@
 package roundtrip
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strconv"
@@ -153,6 +154,8 @@ func (s *shrinker) try(apply, undo func()) bool {
 	return false
 }
 
+// setFields returns the fields set in m in declaration order, then the
+// extensions set, by number.
 func setFields(m protoreflect.Message) []protoreflect.FieldDescriptor {
 	var out []protoreflect.FieldDescriptor
 	fields := m.Descriptor().Fields()
@@ -161,7 +164,18 @@ func setFields(m protoreflect.Message) []protoreflect.FieldDescriptor {
 			out = append(out, fd)
 		}
 	}
-	return out
+	if m.Descriptor().ExtensionRanges().Len() == 0 {
+		return out
+	}
+	var exts []protoreflect.FieldDescriptor
+	m.Range(func(fd protoreflect.FieldDescriptor, _ protoreflect.Value) bool {
+		if fd.IsExtension() {
+			exts = append(exts, fd)
+		}
+		return true
+	})
+	slices.SortFunc(exts, func(a, b protoreflect.FieldDescriptor) int { return cmp.Compare(a.Number(), b.Number()) })
+	return append(out, exts...)
 }
 
 func (s *shrinker) message(m protoreflect.Message) bool {
@@ -439,7 +453,7 @@ func leaf(root string, m protoreflect.Message) (path string, num protoreflect.Fi
 		}
 		fd := fields[0]
 		v := m.Get(fd)
-		path += "." + string(fd.Name())
+		path += "." + segment(fd)
 		num = fd.Number()
 		writer = renderValue(fd, v)
 		switch {

@@ -297,6 +297,10 @@ locate() {
 	dir=$input
 	[ -d "$dir" ] || dir=$(dirname -- "$dir")
 	if ! top=$(git -C "$dir" rev-parse --show-toplevel 2>/dev/null); then
+		# A descriptor set or a directory to compare with needs no repository.
+		if [ -n "${INPUT_AGAINST:-}" ] && [[ ${INPUT_AGAINST%%#*} != *.git ]]; then
+			return
+		fi
 		fail "$PWD is not in a git repository, so there is no base to compare with: check the repository out with actions/checkout first, or set against to a descriptor set or directory"
 	fi
 	rel=$(cd -- "$dir" && pwd -P)

@@ -438,14 +438,14 @@ func scanSource(src []byte) (h header, err error) {
 				}
 				depth++
 				atStart = false
-				prev = string(c)
+				prev = l.text(t) // one byte: no allocation
 			case c == '}' || c == '>' || c == ')' || c == ']':
 				depth--
 				if depth < 0 {
 					return fail()
 				}
 				atStart = depth == 0 && c == '}'
-				prev = string(c)
+				prev = l.text(t) // one byte: no allocation
 			case c == ';':
 				if depth == 0 {
 					switch stmt {
@@ -478,7 +478,7 @@ func scanSource(src []byte) (h header, err error) {
 					return fail()
 				}
 				atStart = false
-				prev = string(c)
+				prev = l.text(t) // one byte: no allocation
 			}
 		}
 	}
@@ -575,7 +575,7 @@ func sameSource(ctx context.Context, old, new *Tree, paths []string) ([]string, 
 		}
 		// A file the loader would refuse (not UTF-8, say) is compiled,
 		// to be refused with its reason.
-		equal[i] = precheck(b) == nil && sameTokens(a, b)
+		equal[i] = len(precheck(b)) == 0 && sameTokens(a, b)
 		return nil
 	})
 	if err != nil {

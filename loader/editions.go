@@ -391,6 +391,8 @@ func (t *Tree) newerErrors(diags *report.Report, op *newerOpener, pre *refusals)
 	ce := &CompileError{Input: t.Input}
 	refused := false
 	var spanless []PosError
+	perFile := make(map[string]int)
+	var more []PosError // a file's first error past MaxErrorsPerFile
 	if diags != nil {
 		for _, d := range diags.Diagnostics {
 			if d.Level() > report.Error {
@@ -413,10 +415,21 @@ func (t *Tree) newerErrors(diags *report.Report, op *newerOpener, pre *refusals)
 				}
 				continue
 			}
+			if perFile[span.Path()]++; perFile[span.Path()] > MaxErrorsPerFile+1 {
+				continue // counted, and not placed: placing costs a pass over the line
+			}
 			start := span.Location(span.Start, length.Bytes)
 			pe.Path, pe.Line, pe.Column, pe.file = op.display(span.Path()), start.Line, start.Column, span.Path()
+			if perFile[span.Path()] > MaxErrorsPerFile {
+				more = append(more, pe)
+				continue
+			}
 			ce.Errors = append(ce.Errors, pe)
 		}
+	}
+	for _, pe := range more {
+		pe.Message = fmt.Sprintf("and %d more errors in this file", perFile[pe.file]-MaxErrorsPerFile)
+		ce.Errors = append(ce.Errors, pe)
 	}
 	if len(ce.Errors) == 0 && !refused {
 		ce.Errors = spanless

@@ -49,18 +49,38 @@ func withTimeout(t *testing.T, what string, f func(ctx context.Context)) {
 	}
 }
 
-// FuzzLoad compiles arbitrary text as a .proto file. The loader must return
-// a schema or an error, never panic or hang; a file it compiles must have
-// the package and imports that the header scanner of selective compilation
-// finds, when the scanner claims to be sure; and comparing two versions
-// that share the file must not fail where loading it alone succeeded.
+// maxLongLine bounds the line that FuzzLoad appends to its text: long
+// enough that a cost growing with the square of a line's length shows as a
+// timeout (a line of 40 KB cost the compiler 7 s), short enough to keep
+// the fuzzer fast.
+const maxLongLine = 256 << 10
+
+// FuzzLoad compiles arbitrary text as a .proto file: src, then unit
+// repeated n times on one line (up to maxLongLine bytes). The loader must
+// return a schema or an error, never panic or hang, and report at most
+// MaxErrorsPerFile errors for the file, and a line that says what it left
+// out; a file it compiles must have the package and imports that the
+// header scanner of selective compilation finds, when the scanner claims
+// to be sure; and comparing two versions that share the file must not fail
+// where loading it alone succeeded.
 func FuzzLoad(f *testing.F) {
-	f.Add("syntax = \"proto3\";\npackage p;\nmessage A { int32 x = 1; }\n")
-	f.Add("syntax = \"proto2\";\npackage p.q;\nimport \"dep.proto\";\nmessage A { optional dep.D d = 1; option (dep.opt) = { x: 1 d { d { s: \"x\" } } }; }\n")
-	f.Add("edition = \"2023\";\npackage p;\nimport public \"dep.proto\";\nmessage A { int32 x = 1 [features.field_presence = IMPLICIT]; }\n")
-	f.Add("edition = \"2024\";\npackage p;\nimport option \"dep.proto\";\noption features.default_symbol_visibility = EXPORT_ALL;\nexport message A { option (dep.opt) = { x: 1 }; local enum E { E_X = 0; } E e = 1; }\n")
-	f.Add("edition = \"2026\";\npackage p;\nimport \"dep.proto\";\nlocal message A { dep.D d = 1; }\n")
-	f.Fuzz(func(t *testing.T, src string) {
+	f.Add("syntax = \"proto3\";\npackage p;\nmessage A { int32 x = 1; }\n", "", uint16(0))
+	f.Add("syntax = \"proto2\";\npackage p.q;\nimport \"dep.proto\";\nmessage A { optional dep.D d = 1; option (dep.opt) = { x: 1 d { d { s: \"x\" } } }; }\n", "", uint16(0))
+	f.Add("edition = \"2023\";\npackage p;\nimport public \"dep.proto\";\nmessage A { int32 x = 1 [features.field_presence = IMPLICIT]; }\n", "", uint16(0))
+	f.Add("edition = \"2024\";\npackage p;\nimport option \"dep.proto\";\noption features.default_symbol_visibility = EXPORT_ALL;\nexport message A { option (dep.opt) = { x: 1 }; local enum E { E_X = 0; } E e = 1; }\n", "", uint16(0))
+	f.Add("edition = \"2026\";\npackage p;\nimport \"dep.proto\";\nlocal message A { dep.D d = 1; }\n", "", uint16(0))
+	// Long lines: one error per unit, each of which once cost the
+	// compiler a pass over the line.
+	f.Add("syntax = \"proto3\";\npackage p;\n", "\x00", uint16(60000))
+	f.Add("syntax = \"proto3\";\npackage p;\n", "$", uint16(60000))
+	f.Add("syntax = \"proto3\";\npackage p;\noption java_package = \"", `\q`, uint16(60000))
+	f.Add("syntax = \"proto3\";\npackage p;\n", "message M {} ", uint16(20000))
+	f.Add("syntax = \"proto3\";\npackage p;\n", "import \"x.proto\"; ", uint16(10000))
+	f.Add("edition = \"2024\";\npackage p;\nmessage M { ", "X a = 1; ", uint16(5000))
+	f.Fuzz(func(t *testing.T, src, unit string, n uint16) {
+		if len(unit) > 0 {
+			src += strings.Repeat(unit, min(int(n), maxLongLine/len(unit)))
+		}
 		dir := t.TempDir()
 		write := func(sub, name, data string) {
 			p := filepath.Join(dir, sub, name)
@@ -84,9 +104,16 @@ func FuzzLoad(f *testing.F) {
 		if loadErr != nil {
 			var ce *CompileError
 			if errors.As(loadErr, &ce) {
+				perFile := make(map[string]int)
 				for _, e := range ce.Errors {
 					if e.Path == "" || e.Message == "" {
 						t.Errorf("compile error without a file or a message: %#v", e)
+					}
+					perFile[e.Path]++
+				}
+				for p, n := range perFile {
+					if n > MaxErrorsPerFile+1 {
+						t.Errorf("%d errors for %s, want at most %d", n, p, MaxErrorsPerFile+1)
 					}
 				}
 			}
@@ -180,9 +207,9 @@ func FuzzPrecheck(f *testing.F) {
 	f.Add([]byte("message A { /* \xff */ }"))
 	f.Add([]byte("m { m { m { 'a\\'b' } } } // x\n\"\\\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
-		p := precheck(src)
-		if p == nil {
-			return
+		ps := precheck(src)
+		if len(ps) > MaxErrorsPerFile+1 {
+			t.Errorf("precheck gave %d problems, want at most %d", len(ps), MaxErrorsPerFile+1)
 		}
 		lines := 1
 		for _, c := range src {
@@ -190,8 +217,10 @@ func FuzzPrecheck(f *testing.F) {
 				lines++
 			}
 		}
-		if p.line < 1 || p.line > lines || p.col < 1 || p.msg == "" {
-			t.Errorf("precheck = %+v for a file of %d lines", p, lines)
+		for _, p := range ps {
+			if p.line < 1 || p.line > lines || p.col < 1 || p.msg == "" {
+				t.Errorf("precheck = %+v for a file of %d lines", p, lines)
+			}
 		}
 	})
 }

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/descriptorpb"
@@ -119,5 +121,168 @@ func TestDeepDescriptorSet(t *testing.T) {
 	}
 	if len(findings) < n/2 {
 		t.Errorf("%d findings, want one per deleted field (%d)", len(findings), n/2)
+	}
+}
+
+// garbage is a .proto file of about size bytes whose body is one line of
+// a repeated unit: what an attacker, or a file saved in the wrong
+// encoding, gives the loader.
+type garbage struct {
+	head, unit, tail string
+}
+
+func (g garbage) of(size int) []byte {
+	return []byte(g.head + strings.Repeat(g.unit, g.units(size)) + g.tail + "\n")
+}
+
+// units is how many times of makes the unit repeat.
+func (g garbage) units(size int) int {
+	return max(1, (size-len(g.head)-len(g.tail))/len(g.unit))
+}
+
+var garbageKinds = map[string]garbage{
+	"NUL bytes":              {"syntax = \"proto3\";\npackage p;\n", "\x00", ""},
+	"control bytes":          {"syntax = \"proto3\";\npackage p;\n", "\x01", ""},
+	"invalid characters":     {"syntax = \"proto3\";\npackage p;\n", "$", ""},
+	"non-ASCII letters":      {"syntax = \"proto3\";\npackage p;\n", "é", ""},
+	"bad escapes":            {"syntax = \"proto3\";\npackage p;\noption java_package = \"", `\q`, "\";"},
+	"bad escapes, edition":   {"edition = \"2024\";\npackage p;\noption java_package = \"", `\q`, "\";"},
+	"duplicate messages":     {"syntax = \"proto3\";\npackage p;\n", "message M {} ", ""},
+	"unknown types, edition": {"edition = \"2024\";\npackage p;\nmessage M { ", "X a = 1; ", "}"},
+}
+
+// TestGarbage loads a 1 MB line of each kind of garbage: the answer comes
+// at once (before the cap on errors per file, the compiler spent minutes
+// on a line of 1 MB: each error cost a pass over its line), with at most
+// MaxErrorsPerFile errors and a last line that says what was left out.
+func TestGarbage(t *testing.T) {
+	const size = 1 << 20
+	tooMany := fmt.Sprintf("more than %d errors in this file: compiling stopped here", loader.MaxErrorsPerFile)
+	more := func(kind string) string {
+		return fmt.Sprintf("and %d more errors in this file", garbageKinds[kind].units(size)-loader.MaxErrorsPerFile)
+	}
+	const counted = "and N more errors in this file" // N is the newer compiler's count
+	cases := []struct {
+		kind        string
+		first, last string // messages; last is that of the last error when there are several
+	}{
+		{"NUL bytes", "file holds a NUL byte: .proto files are text", ""},
+		{"control bytes", "invalid control character (byte 0x01): .proto files are text", ""},
+		{"invalid characters", "invalid character", more("invalid characters")},
+		{"non-ASCII letters", "invalid character", more("non-ASCII letters")},
+		{"bad escapes", "invalid escape sequence: \\q", tooMany},
+		{"bad escapes, edition", "invalid escape sequence", more("bad escapes, edition")},
+		{"duplicate messages", `symbol "p.M" already defined at a.proto:3:9`, tooMany},
+		{"unknown types, edition", "cannot find `X` in this scope", counted},
+	}
+	for _, c := range cases {
+		t.Run(c.kind, func(t *testing.T) {
+			dir := writeTree(t, map[string]string{"a.proto": string(garbageKinds[c.kind].of(size))})
+			start := time.Now()
+			_, err := (&loader.Loader{}).Load(context.Background(), loader.Input{Kind: loader.Dir, Path: dir, Raw: "g"})
+			if d := time.Since(start); d > 30*time.Second {
+				t.Errorf("took %s", d)
+			}
+			var ce *loader.CompileError
+			if !errors.As(err, &ce) {
+				t.Fatalf("error = %v, want compile errors", err)
+			}
+			errs := ce.Errors
+			if len(errs) > loader.MaxErrorsPerFile+1 {
+				t.Errorf("%d errors, want at most %d", len(errs), loader.MaxErrorsPerFile+1)
+			}
+			if got := strings.ReplaceAll(errs[0].Message, dir+"/", ""); got != c.first || errs[0].Line != 3 {
+				t.Errorf("first error = %s, want line 3: %s", errs[0], c.first)
+			}
+			last := errs[len(errs)-1].Message
+			if c.last == counted && regexp.MustCompile(`^and \d+ more errors in this file$`).MatchString(last) {
+				last = counted
+			}
+			switch {
+			case c.last == "" && len(errs) != 1:
+				t.Errorf("%d errors, want one:\n%s", len(errs), ce)
+			case c.last != "" && (len(errs) != loader.MaxErrorsPerFile+1 || last != c.last):
+				t.Errorf("%d errors, the last %q; want %d, the last %q", len(errs), last, loader.MaxErrorsPerFile+1, c.last)
+			}
+		})
+	}
+}
+
+// TestControlBytes: the compiler accepts control bytes other than NUL in
+// comments and strings, and so does the loader; a NUL is refused there
+// too, at its place.
+func TestControlBytes(t *testing.T) {
+	ok := "syntax = \"proto3\";\npackage p;\n// \x01\x1b\x7f\nmessage A { string s = 1 [json_name = \"a\x01\"]; }\n"
+	if _, err := load(t, &loader.Loader{}, writeTree(t, map[string]string{"a.proto": ok})); err != nil {
+		t.Errorf("control bytes in a comment and a string: %v", err)
+	}
+	bad := "syntax = \"proto3\";\npackage p;\n/* x \x00 */\n"
+	_, err := load(t, &loader.Loader{}, writeTree(t, map[string]string{"a.proto": bad}))
+	var ce *loader.CompileError
+	if !errors.As(err, &ce) || len(ce.Errors) != 1 || ce.Errors[0].Line != 3 || ce.Errors[0].Column != 6 {
+		t.Errorf("a NUL in a comment: error = %v, want one at 3:6", err)
+	}
+}
+
+// TestUTF16 refuses a file saved as UTF-16, with or without a byte-order
+// mark, in one line (without a mark it is valid UTF-8, and the compiler
+// printed a line per character).
+func TestUTF16(t *testing.T) {
+	text := "syntax = \"proto3\";\npackage p;\nmessage A { int32 x = 1; }\n"
+	encode := func(bom bool, big bool) string {
+		var b []byte
+		if bom {
+			if big {
+				b = append(b, 0xfe, 0xff)
+			} else {
+				b = append(b, 0xff, 0xfe)
+			}
+		}
+		for _, c := range []byte(text) {
+			if big {
+				b = append(b, 0, c)
+			} else {
+				b = append(b, c, 0)
+			}
+		}
+		return string(b)
+	}
+	const must = ": .proto files must be UTF-8; save it as UTF-8"
+	cases := map[string]string{
+		encode(false, false): "file is UTF-16 (little-endian, without a byte-order mark)" + must,
+		encode(false, true):  "file is UTF-16 (big-endian, without a byte-order mark)" + must,
+		encode(true, false):  "file is UTF-16 (byte-order mark 0xff 0xfe)" + must,
+		encode(true, true):   "file is UTF-16 (byte-order mark 0xfe 0xff)" + must,
+	}
+	for src, want := range cases {
+		dir := writeTree(t, map[string]string{"a.proto": src})
+		_, err := load(t, &loader.Loader{}, dir)
+		var ce *loader.CompileError
+		if !errors.As(err, &ce) || len(ce.Errors) != 1 || ce.Errors[0].String() != dir+"/a.proto:1:1: "+want {
+			t.Errorf("error = %v, want a.proto:1:1: %s", err, want)
+		}
+	}
+}
+
+// BenchmarkGarbage loads garbage files of 1, 4 and 16 MB: the time per
+// byte stays the same (README, "Bad input and limits").
+func BenchmarkGarbage(b *testing.B) {
+	kinds := []string{"NUL bytes", "invalid characters", "bad escapes", "bad escapes, edition", "duplicate messages"}
+	for _, kind := range kinds {
+		for _, mb := range []int{1, 4, 16} {
+			b.Run(fmt.Sprintf("%s/%dMB", strings.ReplaceAll(kind, " ", "_"), mb), func(b *testing.B) {
+				dir := b.TempDir()
+				if err := os.WriteFile(filepath.Join(dir, "a.proto"), garbageKinds[kind].of(mb*1_000_000), 0o644); err != nil {
+					b.Fatal(err)
+				}
+				in := loader.Input{Kind: loader.Dir, Path: dir, Raw: "g"}
+				b.SetBytes(int64(mb * 1_000_000))
+				for b.Loop() {
+					if _, err := (&loader.Loader{}).Load(context.Background(), in); err == nil {
+						b.Fatal("garbage compiled")
+					}
+				}
+			})
+		}
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"sync/atomic"
 
 	"github.com/bufbuild/protocompile"
+	"github.com/bufbuild/protocompile/ast"
 	"github.com/bufbuild/protocompile/linker"
 	"github.com/bufbuild/protocompile/reporter"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -558,11 +559,22 @@ func (t *Tree) compileV014(ctx context.Context, paths []string, own map[string]b
 	// file at a time, so that the same tree always gets the same errors.
 	for _, parallelism := range []int{0, 1} {
 		errs, pre = nil, &refusals{}
+		perFile := make(map[string]int)
 		c := protocompile.Compiler{
 			Resolver:       t.withShared(protocompile.WithStandardImports(&protocompile.SourceResolver{Accessor: t.accessor(ctx, own, pre)})),
 			SourceInfoMode: t.sourceInfoMode(),
 			MaxParallelism: parallelism,
+			// The compiler calls the reporter under a lock.
 			Reporter: reporter.NewReporter(func(err reporter.ErrorWithPos) error {
+				pos := err.GetPosition()
+				if perFile[pos.Filename]++; perFile[pos.Filename] > MaxErrorsPerFile {
+					// Each error costs the compiler a pass over its line:
+					// stop it, which stops the whole compile, rather than
+					// spend the square of the line's length.
+					errs = append(errs, reporter.Error(ast.NewSourceSpan(pos, pos),
+						fmt.Errorf("more than %d errors in this file: compiling stopped here", MaxErrorsPerFile)))
+					return errTooManyErrors
+				}
 				errs = append(errs, err)
 				return nil // keep going: the user wants every error at once
 			}, nil),
@@ -629,20 +641,29 @@ func (t *Tree) missingImports(ctx context.Context, paths []string, own map[strin
 		if h.err != nil {
 			return false
 		}
+		var pos positions // imports come in file order: one pass places them all
+		n := 0            // missing imports of p
 		for i, imp := range h.imports {
 			if !own[imp] && !t.findsOutside(imp) {
-				line, col := lineCol(data, h.importAt[i])
+				bad[p] = true
+				if n++; n > MaxErrorsPerFile+1 {
+					continue
+				}
+				line, col := pos.at(data, h.importAt[i])
 				missing = append(missing, PosError{
 					Path: t.display(p), Line: line, Column: col,
 					Message: fmt.Sprintf("could not resolve path %q: file does not exist", imp),
 					Import:  imp,
 				})
-				bad[p] = true
 				continue
 			}
 			if visit(imp) {
 				bad[p] = true
 			}
+		}
+		if n > MaxErrorsPerFile {
+			last := &missing[len(missing)-1]
+			last.Message, last.Import = fmt.Sprintf("and %d more errors in this file", n-MaxErrorsPerFile), ""
 		}
 		return bad[p]
 	}
@@ -673,6 +694,27 @@ func (t *Tree) findsOutside(imp string) bool {
 		}
 	}
 	return false
+}
+
+// positions turns increasing byte offsets of one source into lines and
+// columns, reading each byte once.
+type positions struct {
+	off, line, lineStart int
+}
+
+// at returns the 1-based line and column (in bytes) of off, which is not
+// less than the last offset asked for.
+func (p *positions) at(data []byte, off int) (line, col int) {
+	if p.line == 0 {
+		p.line = 1
+	}
+	for ; p.off < off; p.off++ {
+		if data[p.off] == '\n' {
+			p.line++
+			p.lineStart = p.off + 1
+		}
+	}
+	return p.line, off - p.lineStart + 1
 }
 
 // lineCol turns a byte offset into a 1-based line and column.
@@ -770,6 +812,10 @@ func (r *refusals) needsNewer(data []byte) bool {
 	return false
 }
 
+// errTooManyErrors is what the reporter answers the compiler with when a
+// file has more than MaxErrorsPerFile errors: it ends the compile.
+var errTooManyErrors = errors.New("too many errors")
+
 // refusedError is what the compiler is told about a refused file, so that
 // the errors it derives from it can be told apart from real ones.
 type refusedError struct{ msg string }
@@ -779,11 +825,13 @@ func (e *refusedError) Error() string { return e.msg }
 // check prechecks a file's contents and opens them for the compiler, or
 // records why it refuses them.
 func (r *refusals) check(name string, data []byte) (io.ReadCloser, error) {
-	if p := precheck(data); p != nil {
+	if ps := precheck(data); ps != nil {
 		r.mu.Lock()
-		r.errs = append(r.errs, PosError{Path: name, Line: p.line, Column: p.col, Message: p.msg})
+		for _, p := range ps {
+			r.errs = append(r.errs, PosError{Path: name, Line: p.line, Column: p.col, Message: p.msg})
+		}
 		r.mu.Unlock()
-		return nil, &refusedError{p.msg}
+		return nil, &refusedError{ps[0].msg}
 	}
 	return io.NopCloser(bytes.NewReader(data)), nil
 }
@@ -818,13 +866,38 @@ func (e PosError) String() string {
 	return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, e.Column, e.Message)
 }
 
-// Error returns every problem, one per line.
+// Error returns every problem, one per line, each as file:line:col:
+// message, so that editors and CI systems find the place. When the file's
+// path does not say which version it belongs to (a git revision's paths
+// are the repository's, as in the work tree), the version follows the
+// message: "a.proto:3:8: … (in .git#branch=main)".
 func (e *CompileError) Error() string {
+	in := ""
+	if v := e.Version(); v != "" {
+		in = " (in " + v + ")"
+	}
 	lines := make([]string, len(e.Errors))
 	for i, pe := range e.Errors {
 		lines[i] = pe.String()
+		if pe.Path != e.Input.Raw {
+			lines[i] += in
+		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Version names the version whose files hold the errors, when their paths
+// do not: the input as the user wrote it (without the module, which the
+// paths hold), "the staged files" for the index; "" for a directory.
+func (e *CompileError) Version() string {
+	switch {
+	case e.Input.Kind == Dir || e.Input.Raw == "":
+		return ""
+	case e.Input.Kind == Git && e.Input.RefKind == Staged:
+		return "the staged files"
+	}
+	v, _, _ := strings.Cut(e.Input.Raw, " (module ")
+	return v
 }
 
 func newCompileError(t *Tree, errs []reporter.ErrorWithPos) *CompileError {

@@ -451,8 +451,13 @@ resolve_against() {
 # section: the reason is on its stderr, which the job log alone shows.
 could_not_run() {
 	local line file ln col msg
-	summary "### protocheck could not run" "" "\`protocheck check\` exited with status 2:" "" '````'
-	summary "$(cat "$tmp/stderr")" '````' ""
+	if [ -s "$tmp/summary.md" ]; then
+		# protocheck wrote the errors it could place (compile errors) itself.
+		summary "$(cat "$tmp/summary.md")"
+	else
+		summary "### protocheck could not run" "" "\`protocheck check\` exited with status 2:" "" '````'
+		summary "$(cat "$tmp/stderr")" '````' ""
+	fi
 	# protocheck annotated its own errors already in the github-actions format.
 	if grep -q '^::error' "$tmp/stdout"; then
 		return

@@ -38,6 +38,9 @@ func TestFindingElements(t *testing.T) {
 		{"FIELD_WIRE_SAME_NUMBER/moved_aside.txtar", "FIELD_WIRE_SAME_NUMBER", summary{compat.Warning, field("Order", "b", 2), field("Order", "b", 3)}},
 		{"FIELD_WIRE_COMPATIBLE_TYPE/reused.txtar", "FIELD_WIRE_COMPATIBLE_TYPE", summary{compat.Error, field("Profile", "period_type", 13), field("Profile", "original_payload", 13)}},
 		{"FIELD_WIRE_JSON_COMPATIBLE_TYPE/reused.txtar", "FIELD_WIRE_JSON_COMPATIBLE_TYPE", summary{compat.Error, field("Stock", "delta", 1), field("Stock", "quantity", 1)}},
+		{"FIELD_WIRE_SAME_NUMBER/extension.txtar", "FIELD_WIRE_SAME_NUMBER", summary{compat.Error,
+			&compat.Element{Kind: compat.ExtensionElement, Parent: "acme.v1.Base", Name: "acme.v1.note", Number: 100},
+			&compat.Element{Kind: compat.ExtensionElement, Parent: "acme.v1.Base", Name: "acme.v1.note", Number: 110}}},
 		{"ENUM_VALUE_SAME_NUMBER/swapped.txtar", "ENUM_VALUE_SAME_NUMBER", summary{compat.Error, value("Side", "SIDE_BUY", 1), value("Side", "SIDE_BUY", 2)}},
 		{"ENUM_VALUE_NO_DELETE/deleted.txtar", "ENUM_VALUE_NO_DELETE", summary{compat.Error, value("State", "STATE_DONE", 2), nil}},
 	}

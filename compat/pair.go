@@ -195,13 +195,24 @@ func (p *pass) forEachFieldPair(fn func(old, new protoreflect.FieldDescriptor)) 
 	}
 }
 
+// A fieldMove is a field, or an extension, whose name the new version
+// declares at another number of the same message: renumbered, swapped
+// with another, or moved aside for a new field of its name.
+type fieldMove struct {
+	old, new protoreflect.FieldDescriptor // the field in each version
+	// held is the new version's field at old's number, or nil when the
+	// number is gone; was is the old version's field at new's number.
+	held, was protoreflect.FieldDescriptor
+	// aside reports that held's name is new: the old number was kept
+	// under a new name while old's name went to another number.
+	aside bool
+}
+
 // forEachFieldMove calls fn for every field of a message present in both
-// versions whose name the new version declares at another number: the
-// field was renumbered, swapped with another or moved aside for a new
-// field. nf is the field of that name in the new version and held the one
-// that now has of's number, or nil. Map entries are left out: their key
+// versions, and every extension, whose name the new version declares at
+// another number of the same message. Map entries are left out: their key
 // and value never move.
-func (p *pass) forEachFieldMove(fn func(of, nf, held protoreflect.FieldDescriptor)) {
+func (p *pass) forEachFieldMove(fn func(fieldMove)) {
 	p.forEachMessagePair(func(om, nm protoreflect.MessageDescriptor) {
 		if om.IsMapEntry() {
 			return
@@ -210,10 +221,40 @@ func (p *pass) forEachFieldMove(fn func(of, nf, held protoreflect.FieldDescripto
 		for i := range ofs.Len() {
 			of := ofs.Get(i)
 			if nf := nfs.ByName(of.Name()); nf != nil && nf.Number() != of.Number() {
-				fn(of, nf, nfs.ByNumber(of.Number()))
+				mv := fieldMove{old: of, new: nf, held: nfs.ByNumber(of.Number()), was: ofs.ByNumber(nf.Number())}
+				mv.aside = mv.held != nil && ofs.ByName(mv.held.Name()) == nil
+				fn(mv)
 			}
 		}
 	})
+	newByName := p.new.extensionsByName()
+	oldByName := p.old.extensionsByName()
+	for _, k := range p.old.extKeys {
+		ox := p.old.extensions[k]
+		nx := newByName[ox.FullName()]
+		if nx == nil || nx.Number() == ox.Number() || nx.ContainingMessage().FullName() != k.extendee || p.unchanged(ox, nx) {
+			continue
+		}
+		mv := fieldMove{old: ox, new: nx}
+		if held, ok := p.new.extensions[k]; ok {
+			mv.held = held
+			mv.aside = oldByName[held.FullName()] == nil
+		}
+		if was, ok := p.old.extensions[extKey(nx)]; ok {
+			mv.was = was
+		}
+		fn(mv)
+	}
+}
+
+// extensionsByName returns the version's extensions by full name.
+func (x *index) extensionsByName() map[protoreflect.FullName]protoreflect.ExtensionDescriptor {
+	out := make(map[protoreflect.FullName]protoreflect.ExtensionDescriptor, len(x.extKeys))
+	for _, k := range x.extKeys {
+		xd := x.extensions[k]
+		out[xd.FullName()] = xd
+	}
+	return out
 }
 
 // forEachExtensionPair calls fn for every extension with the same extendee

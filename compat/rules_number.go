@@ -1,10 +1,6 @@
 package compat
 
-import (
-	"fmt"
-
-	"google.golang.org/protobuf/reflect/protoreflect"
-)
+import "fmt"
 
 // The rules of this file pair fields by name as well as by number: binary
 // data knows a field by its number, JSON and code by its name, and a name
@@ -32,18 +28,19 @@ the two part ways:
   before: int64 b = 2;
   after:  int64 b = 3;
 
+An extension renumbered within the message it extends counts the same.
 buf sees only a deleted number. Keep the number; to change a field, add
 one with a new name and a new number, deprecate the old one, and reserve
 its number and name once it is gone. Under WIRE, FIELD_WIRE_SAME_NUMBER
 reports the same changes.`,
 	run: func(p *pass) {
-		p.forEachFieldMove(func(of, nf, held protoreflect.FieldDescriptor) {
-			msg := moveMessage(of, nf, held)
-			if held != nil {
-				msg += fmt.Sprintf("; JSON readers still read %q as %q", nf.Name(), nf.Name())
+		p.forEachFieldMove(func(mv fieldMove) {
+			msg := mv.String()
+			if mv.held != nil {
+				msg += fmt.Sprintf("; JSON readers still read %q as %q", nameOf(mv.new), nameOf(mv.new))
 			}
-			p.report(spanOf(nf, fieldNumberTag), spanOf(of, fieldNumberTag), "%s", msg)
-			p.about(fieldElement(of), fieldElement(nf))
+			p.report(spanOf(mv.new, fieldNumberTag), spanOf(mv.old, fieldNumberTag), "%s", msg)
+			p.about(fieldElement(mv.old), fieldElement(mv.new))
 		})
 	},
 }
@@ -69,30 +66,35 @@ and a new number. FIELD_SAME_NUMBER is the rule of WIRE_JSON and the
 stricter categories, where JSON writes fields by name and every such move
 is an error.`,
 	run: func(p *pass) {
-		p.forEachFieldMove(func(of, nf, held protoreflect.FieldDescriptor) {
+		p.forEachFieldMove(func(mv fieldMove) {
 			report := p.reportDir
-			if held != nil && of.ContainingMessage().Fields().ByName(held.Name()) == nil {
-				report = p.warnDir // moved aside for a new name
+			if mv.aside {
+				report = p.warnDir
 			}
-			report(Both, spanOf(nf, fieldNumberTag), spanOf(of, fieldNumberTag), "%s", moveMessage(of, nf, held))
-			p.about(fieldElement(of), fieldElement(nf))
+			report(Both, spanOf(mv.new, fieldNumberTag), spanOf(mv.old, fieldNumberTag), "%s", mv)
+			p.about(fieldElement(mv.old), fieldElement(mv.new))
 		})
 	},
 }
 
-// moveMessage describes a field whose name moved from of's number to
-// nf's, held being the field that now has of's number (or nil), and says
-// what binary readers of each version make of the other's data.
-func moveMessage(of, nf, held protoreflect.FieldDescriptor) string {
-	msg := fmt.Sprintf("field %q on %s changed number from %d to %d", nf.Name(), nf.ContainingMessage().FullName(), of.Number(), nf.Number())
-	back := fmt.Sprintf("new readers miss %q in old binary data", of.Name())
-	if held != nil {
-		msg += fmt.Sprintf(", and number %d is now %q", of.Number(), held.Name())
-		back = fmt.Sprintf("new readers read old binary %q as %q", of.Name(), held.Name())
+// String describes the move and says what binary readers of each version
+// make of the other's data.
+func (mv fieldMove) String() string {
+	of, nf := mv.old, mv.new
+	what := "field %q on %s"
+	if of.IsExtension() {
+		what = "extension %q of %s"
+	}
+	on, nn := nameOf(of), nameOf(nf)
+	msg := fmt.Sprintf(what+" changed number from %d to %d", nn, nf.ContainingMessage().FullName(), of.Number(), nf.Number())
+	back := fmt.Sprintf("new readers miss %q in old binary data", on)
+	if mv.held != nil {
+		msg += fmt.Sprintf(", and number %d is now %q", of.Number(), nameOf(mv.held))
+		back = fmt.Sprintf("new readers read old binary %q as %q", on, nameOf(mv.held))
 	}
 	fwd := "old readers miss it in new binary data"
-	if was := of.ContainingMessage().Fields().ByNumber(nf.Number()); was != nil {
-		fwd = fmt.Sprintf("old readers read new binary %q as %q", nf.Name(), was.Name())
+	if mv.was != nil {
+		fwd = fmt.Sprintf("old readers read new binary %q as %q", nn, nameOf(mv.was))
 	}
 	return msg + ": " + back + ", " + fwd
 }

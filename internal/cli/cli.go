@@ -72,6 +72,7 @@ data, with the rule that forbids it and where to look.`,
 		newExplainCmd(),
 		newVersionCmd(),
 		newSnapshotCmd(),
+		newFixCmd(),
 	)
 	addCompletions(root)
 	return root

@@ -282,18 +282,21 @@ build() {
 
 # --- where to run -------------------------------------------------------------------
 
-# locate moves to the repository that holds the input, so that .git inputs
-# and annotation paths are the repository's. A checkout with actions/checkout's
-# path: option leaves the workspace outside any repository.
+# locate moves to the top of the repository that holds the input: GitHub
+# reads an annotation's file from there, and protocheck names files from
+# where it runs. A checkout with actions/checkout's path: option leaves the
+# workspace outside any repository; a working-directory may be below the top.
+# Paths in the inputs are rewritten to be from the top; SARIF stays where
+# the next steps look for it.
 locate() {
+	workspace=$(pwd -P)
 	if [ -n "${INPUT_WORKING_DIRECTORY:-}" ]; then
 		cd -- "$INPUT_WORKING_DIRECTORY" 2>/dev/null || fail "working-directory $INPUT_WORKING_DIRECTORY does not exist"
 	fi
 	[ -e "$input" ] || fail "input $input does not exist in $PWD$(hint_path)"
-	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-		return
-	fi
-	local dir top rel
+	local dir top here a_path a_opts
+	here=$(pwd -P)
+	[[ $sarif == /* ]] || sarif="$here/$sarif"
 	dir=$input
 	[ -d "$dir" ] || dir=$(dirname -- "$dir")
 	if ! top=$(git -C "$dir" rev-parse --show-toplevel 2>/dev/null); then
@@ -303,15 +306,52 @@ locate() {
 		fi
 		fail "$PWD is not in a git repository, so there is no base to compare with: check the repository out with actions/checkout first, or set against to a descriptor set or directory"
 	fi
-	rel=$(cd -- "$dir" && pwd -P)
-	rel=${rel#"$(cd -- "$top" && pwd -P)"}
-	rel=${rel#/}
-	[ -d "$input" ] || rel="${rel:+$rel/}$(basename -- "$input")"
-	# SARIF stays where the next steps look for it.
-	[[ $sarif == /* ]] || sarif="$PWD/$sarif"
-	echo "protocheck: $PWD is not a git repository; running in the repository at $top"
+	top=$(cd -- "$top" && pwd -P)
+	[ "$here" = "$top" ] && return
+	input=$(from_top "$here" "$top" "$input")
+	if [ -n "${INPUT_CONFIG:-}" ]; then
+		INPUT_CONFIG=$(from_top "$here" "$top" "$INPUT_CONFIG")
+	fi
+	if [ -n "${INPUT_AGAINST:-}" ] && [[ $INPUT_AGAINST != *://* ]]; then
+		a_path=${INPUT_AGAINST%%#*}
+		a_opts=
+		[[ $INPUT_AGAINST == *'#'* ]] && a_opts="#${INPUT_AGAINST#*#}"
+		if [[ ${a_path:-.git} == *.git ]] && [ ! -e "${a_path:-.git}" ]; then
+			a_path=.git # the repository's, as from the top
+		else
+			a_path=$(from_top "$here" "$top" "${a_path:-.}")
+		fi
+		INPUT_AGAINST=$a_path$a_opts
+	fi
+	echo "protocheck: running in the repository's top directory, $top"
 	cd -- "$top"
-	input=${rel:-.}
+}
+
+# from_top prints path $3, relative to directory $1, as seen from directory
+# $2 (both physical), or absolute when it is outside $2.
+from_top() {
+	local abs part out=()
+	abs=$3
+	[[ $abs == /* ]] || abs="$1/$abs"
+	IFS=/ read -ra parts <<<"$abs"
+	for part in "${parts[@]}"; do
+		case $part in
+		"" | .) ;;
+		..) [ ${#out[@]} -eq 0 ] || unset 'out[${#out[@]}-1]' ;;
+		*) out+=("$part") ;;
+		esac
+	done
+	abs="/$(
+		IFS=/
+		echo "${out[*]}"
+	)"
+	if [ "$abs" = "$2" ]; then
+		echo .
+	elif [[ $abs == "$2"/* ]]; then
+		echo "${abs#"$2"/}"
+	else
+		echo "$abs"
+	fi
 }
 
 # hint_path suggests working-directory when the input is in a checkout made
@@ -517,7 +557,8 @@ run_check() {
 	output "findings=$findings"
 	output "exit-code=$status"
 	if [ -f "$sarif" ]; then
-		output "sarif-file=${INPUT_SARIF:-protocheck.sarif}"
+		# From the workspace, where the next steps run.
+		output "sarif-file=$(from_top "$workspace" "$workspace" "$sarif")"
 	fi
 	exit "$status"
 }

@@ -415,6 +415,11 @@ func (in Input) Dir() string {
 	return "."
 }
 
+// Modular reports whether a configuration's modules divide the input: a
+// directory or a repository does; a descriptor set, built from one module,
+// is that module.
+func (in Input) Modular() bool { return in.Kind != DescriptorSet }
+
 // Narrow returns the input narrowed to root, a directory below it (a
 // module of a workspace). A descriptor set stays whole: it is one module.
 func (in Input) Narrow(root string) (Input, error) {

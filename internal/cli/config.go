@@ -131,6 +131,13 @@ func loadCheckConfig(cmd *cobra.Command, input string, newIn *loader.Input, cf c
 			fmt.Fprintf(stderr, "protocheck: module %s\n", m.Root)
 		}
 	}
+	if !newIn.Modular() {
+		// A descriptor set is the one module it was built from: the
+		// file's rules apply to it whole, and its layout to nothing.
+		m := mods[0]
+		m.Root, m.Excludes = ".", nil
+		return &checkConfig{file: f, modules: []config.Module{m}}, nil
+	}
 	roots, err := f.Roots(start)
 	if err != nil {
 		return nil, err

@@ -77,6 +77,7 @@ something to fix, 2 could not run.`,
 	f.StringSliceVarP(&fl.check.includes, "include", "I", nil, "directories to search for imports the input does not hold")
 	f.BoolVar(&fl.dryRun, "dry-run", false, "print the edit as a unified diff instead of writing it")
 	addConfigFlags(cmd, &fl.check.config)
+	_ = cmd.RegisterFlagCompletionFunc("against", completeAgainst)
 	return cmd
 }
 

@@ -7,7 +7,6 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
-	"go/build"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/txtar"
 
+	"github.com/protocheck/protocheck/internal/buftest"
 	"github.com/protocheck/protocheck/internal/cli"
 )
 
@@ -28,13 +28,7 @@ import (
 // input kind and flag that both take. Messages differ on purpose; CI
 // installs buf, and the test is skipped where buf is absent.
 func TestBufCommandLine(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs buf: skipped with -short")
-	}
-	bufPath := findBuf()
-	if bufPath == "" {
-		t.Skip("buf is not on PATH or in $GOPATH/bin")
-	}
+	bufPath := buftest.Require(t)
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git is not on PATH")
 	}
@@ -251,22 +245,4 @@ func git(t *testing.T, dir string, args ...string) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
-}
-
-// findBuf returns the path of the buf program, or "".
-func findBuf() string {
-	if p, err := exec.LookPath("buf"); err == nil {
-		return p
-	}
-	gopath := os.Getenv("GOPATH")
-	if gopath == "" {
-		gopath = build.Default.GOPATH
-	}
-	for _, dir := range filepath.SplitList(gopath) {
-		p := filepath.Join(dir, "bin", "buf")
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	return ""
 }

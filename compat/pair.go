@@ -552,9 +552,25 @@ func (p *pass) forEachOneof(fn func(oo, no protoreflect.OneofDescriptor, nm prot
 }
 
 // forEachFieldOrExtensionPair calls fn for every field pair of
-// forEachFieldPair, then for every extension pair of forEachExtensionPair:
-// most field rules hold for extensions too.
+// forEachFieldPair, then for every extension pair of forEachExtensionPair,
+// then for every extension turned into a field of the message it extended,
+// on the same number, or back: most field rules hold for extensions too,
+// and binary data does not tell an extension from a field.
 func (p *pass) forEachFieldOrExtensionPair(fn func(old, new protoreflect.FieldDescriptor)) {
 	p.forEachFieldPair(fn)
 	p.forEachExtensionPair(func(ox, nx protoreflect.ExtensionDescriptor) { fn(ox, nx) })
+	for _, k := range p.old.extKeys {
+		if _, ok := p.new.extensions[k]; !ok {
+			if nm, ok := p.new.messages[k.extendee]; ok && nm.Fields().ByNumber(k.number) != nil {
+				fn(p.old.extensions[k], nm.Fields().ByNumber(k.number))
+			}
+		}
+	}
+	for _, k := range p.new.extKeys {
+		if _, ok := p.old.extensions[k]; !ok {
+			if om, ok := p.old.messages[k.extendee]; ok && om.Fields().ByNumber(k.number) != nil {
+				fn(om.Fields().ByNumber(k.number), p.new.extensions[k])
+			}
+		}
+	}
 }

@@ -193,6 +193,14 @@ func reused(of, nf protoreflect.FieldDescriptor) bool {
 	if nameOf(of) == nameOf(nf) || of.Kind() == nf.Kind() && typeName(of) == typeName(nf) {
 		return false
 	}
+	if of.IsMap() && nf.IsMap() {
+		// A map's entry message is named after its field, so renaming the
+		// field renames the entry: what the entries hold decides.
+		ok, ov, nk, nv := of.MapKey(), of.MapValue(), nf.MapKey(), nf.MapValue()
+		if ok.Kind() == nk.Kind() && ov.Kind() == nv.Kind() && typeName(ov) == typeName(nv) {
+			return false
+		}
+	}
 	return !(isGroupNamed(of) && isGroupNamed(nf))
 }
 
@@ -678,7 +686,9 @@ var fieldSameName = &Rule{
 The name is part of the generated code and of the JSON and text formats:
 renaming a field breaks code that uses it, and JSON readers on either side
 drop (or reject) the field under the name they do not know. Extensions
-are known by their full name.
+are known by their full name: an extension turned into a field of the
+message it extended, on the same number, changes name in JSON too
+("[acme.v1.rank]" becomes "rank").
 
   before: string email = 2;
   after:  string email_address = 2;
@@ -686,11 +696,15 @@ are known by their full name.
 Add a field with the new name and a new number, and migrate.`,
 	run: func(p *pass) {
 		p.forEachFieldOrExtensionPair(func(of, nf protoreflect.FieldDescriptor) {
-			on, nn := string(of.Name()), string(nf.Name())
+			on, nn := nameOf(of), nameOf(nf)
 			what := fmt.Sprintf("field %d on %s", nf.Number(), nf.ContainingMessage().FullName())
-			if of.IsExtension() {
-				on, nn = string(of.FullName()), string(nf.FullName())
+			switch {
+			case of.IsExtension() && nf.IsExtension():
 				what = fmt.Sprintf("extension %d of %s", nf.Number(), nf.ContainingMessage().FullName())
+			case of.IsExtension():
+				what = fmt.Sprintf("extension %d of %s, now a field,", nf.Number(), nf.ContainingMessage().FullName())
+			case nf.IsExtension():
+				what = fmt.Sprintf("field %d on %s, now an extension,", nf.Number(), nf.ContainingMessage().FullName())
 			}
 			if on != nn {
 				p.report(fieldSpan(nf, nameTag), fieldSpan(of, nameTag), "%s changed name from %q to %q", what, on, nn)

@@ -16,10 +16,7 @@ import (
 //
 // Ignored findings are left out: an annotation cannot be marked dismissed.
 func writeGitHubActions(w io.Writer, findings []compat.Finding, opts Options) error {
-	return writeLines(w, findings, func(f compat.Finding) string {
-		if f.Ignored {
-			return ""
-		}
+	return writeLines(w, reported(findings), func(f compat.Finding) string {
 		cmd := "error"
 		if f.Severity == compat.Warning {
 			cmd = "warning"

@@ -14,10 +14,7 @@ import (
 //
 // Ignored findings are left out, as in text output.
 func writeMSVS(w io.Writer, findings []compat.Finding, _ Options) error {
-	return writeLines(w, findings, func(f compat.Finding) string {
-		if f.Ignored {
-			return ""
-		}
+	return writeLines(w, reported(findings), func(f compat.Finding) string {
 		return msvsLine(f.Span, f.Severity.String(), f.Rule, f.Message)
 	})
 }

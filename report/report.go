@@ -165,14 +165,18 @@ func writeTextProblems(w io.Writer, problems []Problem, _ Options) error {
 	})
 }
 
+// reported returns the findings that are not ignored, for the formats that
+// have no way to show an ignored one.
+func reported(findings []compat.Finding) []compat.Finding {
+	return slices.DeleteFunc(slices.Clone(findings), func(f compat.Finding) bool { return f.Ignored })
+}
+
 // writeLines writes line(x) for each of xs, for formats of one line per
-// finding or problem; an empty line(x) writes nothing.
+// finding or problem.
 func writeLines[T any](w io.Writer, xs []T, line func(T) string) error {
 	for _, x := range xs {
-		if l := line(x); l != "" {
-			if _, err := io.WriteString(w, l); err != nil {
-				return err
-			}
+		if _, err := io.WriteString(w, line(x)); err != nil {
+			return err
 		}
 	}
 	return nil

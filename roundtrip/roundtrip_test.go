@@ -2,9 +2,11 @@ package roundtrip
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -583,4 +585,29 @@ func BenchmarkProveMessage(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+}
+
+// TestProveBudget: required fields that branch make a complete sample
+// exponentially large (here 2^24 messages); the prover stops at its
+// budget and says so instead of running for minutes.
+func TestProveBudget(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(proto2Header)
+	const levels = 24
+	for i := range levels {
+		fmt.Fprintf(&b, "message L%d { required L%d a = 1; required L%d b = 2; }\n", i, i+1, i+1)
+	}
+	fmt.Fprintf(&b, "message L%d { optional int32 x = 1; }\n", levels)
+	src := b.String()
+	start := time.Now()
+	res, err := ProveMessage(message(t, src, "p.L0"), message(t, strings.Replace(src, "int32 x", "int64 x", 1), "p.L0"), Options{Samples: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 30*time.Second {
+		t.Errorf("took %v", d)
+	}
+	if !strings.Contains(res.Unproven, "budget") || len(res.Counterexamples) > 0 {
+		t.Errorf("want no counterexample and a word on the budget, got %q and %d counterexamples", res.Unproven, len(res.Counterexamples))
+	}
 }

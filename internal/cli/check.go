@@ -343,7 +343,7 @@ func checkAgainst(cmd *cobra.Command, l *loader.Loader, pr *progress, newIn, old
 		if err != nil {
 			return nil, m.checkError(cmd, err)
 		}
-		findings = append(findings, m.prefix(fs)...)
+		findings = append(findings, m.prefix(fs, newS.Paths)...)
 	}
 	if selecting && targeted == 0 {
 		return nil, errNoTargets

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -422,11 +423,17 @@ func nested(p, dir string) bool {
 }
 
 // prefix names the files of a module's findings as buf prints them: the
-// new file as the input names it, the old one as the baseline does.
-func (m moduleCheck) prefix(fs []compat.Finding) []compat.Finding {
+// new file as the input names it, the old one as the baseline does. A
+// finding about a file the new version no longer has (a deleted file or
+// package) is placed in the old file: newPaths lists the new version's.
+func (m moduleCheck) prefix(fs []compat.Finding, newPaths []string) []compat.Finding {
 	for i := range fs {
 		if s := &fs[i].Span; s.Path != "" {
-			s.Path = m.new.Display(s.Path)
+			if s.Path == fs[i].OldSpan.Path && !slices.Contains(newPaths, s.Path) {
+				s.Path = m.old.Display(s.Path)
+			} else {
+				s.Path = m.new.Display(s.Path)
+			}
 		}
 		if s := &fs[i].OldSpan; s.Path != "" {
 			s.Path = m.old.Display(s.Path)

@@ -16,10 +16,11 @@ import (
 // it is.
 func escapeControl(s string) string { return escape(s, false) }
 
-// escapeKeepBreaks is escapeControl for text whose line breaks a format
-// already encodes, such as a workflow command's message: it keeps \n and
-// \r.
-func escapeKeepBreaks(s string) string { return escape(s, true) }
+// Escape is escapeControl that keeps line breaks (\n, \r): for callers
+// that print lines of their own on a terminal, such as errors that name a
+// file and may span lines, and for formats that encode line breaks
+// themselves, such as a workflow command's message.
+func Escape(s string) string { return escape(s, true) }
 
 func escape(s string, keepBreaks bool) string {
 	if !strings.ContainsFunc(s, mustEscape) && utf8.ValidString(s) {

@@ -54,8 +54,8 @@ func annotation(cmd, path string, s compat.Span, title, message string) string {
 	// The runner decodes the file's name, which must match the file's; a
 	// message is shown in the job's log, where control characters other
 	// than line breaks would drive the log's terminal.
-	props = append(props, "title="+escapeProperty(escapeKeepBreaks(title)))
-	return fmt.Sprintf("::%s %s::%s\n", cmd, strings.Join(props, ","), escapeData(escapeKeepBreaks(message)))
+	props = append(props, "title="+escapeProperty(Escape(title)))
+	return fmt.Sprintf("::%s %s::%s\n", cmd, strings.Join(props, ","), escapeData(Escape(message)))
 }
 
 // escapeData escapes a workflow command's message, as the runner unescapes

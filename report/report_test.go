@@ -670,7 +670,7 @@ func TestEscapeControlProperty(t *testing.T) {
 	prop := func(b []byte) bool {
 		s := string(b)
 		out := escapeControl(s)
-		return clean(out) && (!clean(s) || out == s) && !strings.ContainsAny(escapeKeepBreaks(s), "\x1b\u202e")
+		return clean(out) && (!clean(s) || out == s) && !strings.ContainsAny(Escape(s), "\x1b\u202e")
 	}
 	if err := quick.Check(prop, &quick.Config{MaxCount: 5000}); err != nil {
 		t.Error(err)

@@ -11,6 +11,8 @@ import (
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	"github.com/protocheck/protocheck/report"
 )
 
 // Exit statuses. Scripts and CI depend on them.
@@ -39,7 +41,9 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	case errors.As(err, &ex):
 		return ex.code
 	}
-	fmt.Fprintf(stderr, "protocheck: %v\n", err)
+	// An error may name a file or input as the user wrote it: escaped, as
+	// text output escapes names.
+	fmt.Fprintf(stderr, "protocheck: %s\n", report.Escape(err.Error()))
 	return exitError
 }
 

@@ -46,8 +46,8 @@ func loadProblems(err error) (problems []report.Problem, others []error) {
 }
 
 // printLoadError prints on stderr the compile errors in err, one per line
-// as compilers print them (control characters escaped), then its other
-// errors, each line once.
+// as compilers print them, then its other errors, each line once; control
+// characters in either are escaped.
 func printLoadError(cmd *cobra.Command, err error) {
 	w := cmd.ErrOrStderr()
 	problems, others := loadProblems(err)
@@ -56,7 +56,7 @@ func printLoadError(cmd *cobra.Command, err error) {
 	}
 	seen := make(map[string]bool)
 	for _, e := range others {
-		for line := range strings.SplitSeq(e.Error(), "\n") {
+		for line := range strings.SplitSeq(report.Escape(e.Error()), "\n") {
 			if !seen[line] {
 				seen[line] = true
 				fmt.Fprintln(w, line)

@@ -27,6 +27,7 @@ type breaking struct {
 	unstable   bool
 	disabled   bool
 	waivers    []waiverAt
+	exceptKey  *yaml.Node // the except key, for a selection that leaves no rule
 }
 
 type waiverAt struct {
@@ -45,6 +46,7 @@ func (d *decoder) breakingKey(b *breaking, where, key string, k, v *yaml.Node, w
 		b.use = d.ids(v, what)
 	case "except":
 		b.except = d.ids(v, what)
+		b.exceptKey = k
 	case "ignore":
 		for _, e := range d.nodesOf(v, what) {
 			if waivers && e.Kind == yaml.MappingNode {
@@ -164,6 +166,25 @@ func (d *decoder) id(s string, n *yaml.Node, what string) {
 		return
 	}
 	d.errorf(n, "%s: unknown rule or category %q (see 'protocheck rules')", what, s)
+}
+
+// someRules reports a section whose use and except leave no rule to run:
+// a check that passes because it checks nothing (buf fails on it with an
+// internal error).
+func (d *decoder) someRules(b breaking, where string) {
+	if b.exceptKey == nil || len(d.errs) > 0 {
+		return
+	}
+	rules, err := compat.Config{Use: b.use, Except: b.except}.Select()
+	if err != nil || len(rules) > 0 {
+		return
+	}
+	use := b.use
+	if len(use) == 0 {
+		use = []string{string(compat.File)}
+	}
+	d.errorf(b.exceptKey, "%sexcept: leaves none of the rules of use (%s) to run: nothing would be checked",
+		where, strings.Join(use, ", "))
 }
 
 // moduleConfig turns a section into the config of the module at modDir

@@ -57,6 +57,8 @@ func (d *decoder) bufV1(root *yaml.Node, version string) []Module {
 			d.str(v, key)
 		case "deps":
 			d.deps = d.strs(v, key)
+		case "lint":
+			d.lint(v, key, lintKeysV1)
 		case "build":
 			d.fields(v, "build", []string{"roots", "excludes"}, func(key string, k, v *yaml.Node) {
 				for _, e := range d.nodesOf(v, "build."+key) {
@@ -79,6 +81,7 @@ func (d *decoder) bufV1(root *yaml.Node, version string) []Module {
 			})
 		}
 	})
+	d.someRules(b, "breaking.")
 	if version == "v1" && len(roots) > 0 {
 		d.errorf(rootsNode, "build.roots: only version v1beta1 has roots; in v1 the directory of buf.yaml is the root")
 	}
@@ -121,12 +124,15 @@ func (d *decoder) bufV2(root *yaml.Node) []Module {
 			d.deps = d.strs(v, key)
 		case "modules":
 			modNodes = d.nodesOf(v, key)
+		case "lint":
+			d.lint(v, key, lintKeysV2)
 		case "breaking":
 			d.fields(v, "breaking", breakingKeys, func(key string, k, v *yaml.Node) {
 				d.breakingKey(&top, "breaking.", key, k, v, false)
 			})
 		}
 	})
+	d.someRules(top, "breaking.")
 	if len(modNodes) == 0 {
 		cfg, disabled := d.moduleConfig(top, ".", false, "breaking")
 		return []Module{{Root: ".", Config: cfg, Disabled: disabled}}
@@ -150,6 +156,8 @@ func (d *decoder) bufV2(root *yaml.Node) []Module {
 				}
 			case "name":
 				d.str(v, what+".name")
+			case "lint":
+				d.lint(v, what+".lint", lintKeysV2)
 			case "includes":
 				if len(d.strs(v, what+".includes")) > 0 {
 					d.warnf(k, "%s.includes: protocheck checks every file of the module", what)
@@ -166,6 +174,7 @@ func (d *decoder) bufV2(root *yaml.Node) []Module {
 				})
 			}
 		})
+		d.someRules(own, what+".breaking.")
 		b, strict, where := top, false, "breaking"
 		if own.present {
 			b, strict, where = own, true, what+".breaking"
@@ -234,4 +243,40 @@ func loadWork(src Source, name string, data []byte) (*File, error) {
 		}
 	}
 	return f, nil
+}
+
+// The keys of buf's lint section, which buf refuses others in: protocheck
+// does not lint, but checks the section as buf does, so that a buf.yaml
+// that buf would refuse is not taken.
+var (
+	lintKeysV1 = []string{"use", "except", "ignore", "ignore_only", "enum_zero_value_suffix",
+		"rpc_allow_same_request_response", "rpc_allow_google_protobuf_empty_requests",
+		"rpc_allow_google_protobuf_empty_responses", "service_suffix", "allow_comment_ignores", "disable_builtin"}
+	lintKeysV2 = []string{"use", "except", "ignore", "ignore_only", "enum_zero_value_suffix",
+		"rpc_allow_same_request_response", "rpc_allow_google_protobuf_empty_requests",
+		"rpc_allow_google_protobuf_empty_responses", "service_suffix", "disallow_comment_ignores", "disable_builtin"}
+)
+
+// lint checks a lint section's keys and the types of their values.
+func (d *decoder) lint(n *yaml.Node, where string, keys []string) {
+	d.fields(n, where, keys, func(key string, k, v *yaml.Node) {
+		what := where + "." + key
+		switch key {
+		case "use", "except", "ignore":
+			d.strs(v, what)
+		case "ignore_only":
+			switch {
+			case v.Kind == yaml.MappingNode:
+				for i := 1; i < len(v.Content); i += 2 {
+					d.strs(resolve(v.Content[i]), what)
+				}
+			case !isNull(v):
+				d.errorf(v, "%s: want a mapping of rule ids or categories to lists of paths, got %s", what, describe(v))
+			}
+		case "enum_zero_value_suffix", "service_suffix":
+			d.str(v, what)
+		default:
+			d.boolean(v, what)
+		}
+	})
 }

@@ -11,8 +11,9 @@
 //     are relative to the module (v1, v2: paths outside a v2 module are
 //     left to the modules that hold them) or to each root (v1beta1).
 //     Excluded directories (build.excludes, modules[].excludes) are
-//     compiled but never reported on. Lint settings are accepted and left
-//     alone.
+//     compiled but never reported on. Lint sections are checked as buf
+//     checks them (their keys and the types of their values) and
+//     otherwise left alone.
 //   - buf.work.yaml (or buf.work.yml), version v1: each listed directory is
 //     a module, configured by its own buf.yaml if it has one.
 //   - protocheck.yaml (or protocheck.yml), protocheck's own file. Any other

@@ -241,6 +241,27 @@ func TestErrors(t *testing.T) {
 			[]string{`protocheck.yaml:2:20: ignore_only.FIELD_NO_DELETE: want a list, got a string`}},
 		{"protocheck.yaml", "use: [FILE]\nuse: [WIRE]\n",
 			[]string{`protocheck.yaml:2:1: key "use" repeated in the file`}},
+		// Issue 15: what was accepted and ignored.
+		{"protocheck.yaml", "use: [FILE]\n---\nuse: [WIRE]\n",
+			[]string{`protocheck.yaml:2:1: a second YAML document: a protocheck.yaml holds one (merge them, or remove the "---")`}},
+		{"protocheck.yaml", "use: [FILE]\n---\nuse: [WIRE\n",
+			[]string{`protocheck.yaml:2:1: invalid YAML: did not find expected ',' or ']'`}},
+		{"buf.yaml", "version: v1\nlint:\n  use: [DEFAULT]\n  bogus: 1\n",
+			[]string{`buf.yaml:4:3: unknown key "bogus" in lint (want use, except, ignore, ignore_only, enum_zero_value_suffix, rpc_allow_same_request_response, rpc_allow_google_protobuf_empty_requests, rpc_allow_google_protobuf_empty_responses, service_suffix, allow_comment_ignores, disable_builtin)`}},
+		{"buf.yaml", "version: v2\nlint:\n  allow_comment_ignores: true\nmodules:\n  - path: a\n    lint:\n      service_suffix: [x]\n      rpc_allow_same_request_response: maybe\n",
+			[]string{
+				`buf.yaml:3:3: unknown key "allow_comment_ignores" in lint (want use, except, ignore, ignore_only, enum_zero_value_suffix, rpc_allow_same_request_response, rpc_allow_google_protobuf_empty_requests, rpc_allow_google_protobuf_empty_responses, service_suffix, disallow_comment_ignores, disable_builtin)`,
+				`buf.yaml:7:23: modules[0].lint.service_suffix: want a string, got a list`,
+				`buf.yaml:8:40: modules[0].lint.rpc_allow_same_request_response: want true or false, got a string`,
+			}},
+		{"buf.yaml", "version: v1\nbreaking:\n  ignore_unstable_packages: \"true\"\n",
+			[]string{`buf.yaml:3:29: breaking.ignore_unstable_packages: want true or false, got a string`}},
+		{"buf.yaml", "version: v1\nbreaking:\n  use: [FILE]\n  except: [FILE]\n",
+			[]string{`buf.yaml:4:3: breaking.except: leaves none of the rules of use (FILE) to run: nothing would be checked`}},
+		{"buf.yaml", "version: v2\nmodules:\n  - path: a\n    breaking:\n      except: [FILE, WIRE_JSON]\n",
+			[]string{`buf.yaml:5:7: modules[0].breaking.except: leaves none of the rules of use (FILE) to run: nothing would be checked`}},
+		{"protocheck.yaml", "use: [WIRE]\nexcept: [WIRE]\n",
+			[]string{`protocheck.yaml:2:1: except: leaves none of the rules of use (WIRE) to run: nothing would be checked`}},
 	}
 	for _, tt := range tests {
 		_, err := config.Parse(tt.name, []byte(tt.data))
@@ -251,6 +272,39 @@ func TestErrors(t *testing.T) {
 		if diff := cmp.Diff(tt.want, strings.Split(err.Error(), "\n")); diff != "" {
 			t.Errorf("Parse(%s, %q) error (-want +got):\n%s", tt.name, tt.data, diff)
 		}
+	}
+}
+
+// TestBufLeniency: what buf takes, protocheck takes: YAML 1.1's words for
+// booleans, quoted or not, and a second document, which both ignore (with
+// a warning here); a "---" with nothing after it is no second document.
+func TestBufLeniency(t *testing.T) {
+	for _, v := range []string{"yes", `"yes"`, "'Y'", "on", `"ON"`} {
+		f := parse(t, "buf.yaml", "version: v1\nbreaking:\n  ignore_unstable_packages: "+v+"\n")
+		if !f.Modules[0].Config.IgnoreUnstablePackages {
+			t.Errorf("ignore_unstable_packages: %s was read as false", v)
+		}
+	}
+	for _, v := range []string{"no", `"off"`, "N"} {
+		f := parse(t, "protocheck.yaml", "ignore_unstable_packages: "+v+"\n")
+		if f.Modules[0].Config.IgnoreUnstablePackages {
+			t.Errorf("ignore_unstable_packages: %s was read as true", v)
+		}
+	}
+	f := parse(t, "buf.yaml", "version: v1\nbreaking:\n  use: [WIRE]\n---\nversion: v1\nbreaking:\n  use: [FILE]\n")
+	if diff := cmp.Diff([]string{"WIRE"}, f.Modules[0].Config.Use); diff != "" {
+		t.Errorf("use (-want +got):\n%s", diff)
+	}
+	var got []string
+	for _, w := range f.Warnings {
+		got = append(got, w.String())
+	}
+	want := []string{`buf.yaml:4:1: a second YAML document: buf reads only the first, and so does protocheck`}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+	if f := parse(t, "protocheck.yaml", "use: [WIRE]\n---\n"); len(f.Warnings) != 0 {
+		t.Errorf("a trailing ---: warnings %v", f.Warnings)
 	}
 }
 

@@ -51,6 +51,7 @@ func (d *decoder) protocheckFile(data []byte) *File {
 			}
 		}
 	})
+	d.someRules(b, "")
 	if len(roots) == 0 {
 		roots = []pathAt{{path: "."}}
 	}

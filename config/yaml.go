@@ -1,7 +1,10 @@
 package config
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"slices"
 	"strconv"
@@ -32,24 +35,59 @@ func (d *decoder) warnf(n *yaml.Node, format string, args ...any) {
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // parseYAML returns the top-level node of data, or nil for an empty file.
+// A file holds one document: buf reads the first of several and ignores
+// the rest, which a buf.yaml gets a warning for; a protocheck.yaml, an
+// error.
 func (d *decoder) parseYAML(data []byte) *yaml.Node {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		msg := err.Error()
-		line := 1
-		if m := yamlLine.FindStringSubmatch(msg); m != nil {
-			line, _ = strconv.Atoi(m[1])
-			msg = m[2]
-		} else {
-			msg = strings.TrimPrefix(msg, "yaml: ")
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil // empty, or only comments
 		}
-		d.errs = append(d.errs, &Error{Pos: Pos{Path: d.path, Line: line, Col: 1}, Message: "invalid YAML: " + msg})
+		d.yamlError(err)
 		return nil
+	}
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case errors.Is(err, io.EOF):
+	case err != nil && FormatOf(d.path) == Protocheck:
+		d.yamlError(err)
+	case err != nil:
+		d.warnings = append(d.warnings, Warning{Pos: Pos{Path: d.path, Line: yamlErrorLine(err), Col: 1},
+			Message: "a second YAML document that does not parse: buf reads only the first, and so does protocheck"})
+	case len(next.Content) == 0 || isNull(next.Content[0]) && next.Content[0].Value == "":
+		// A trailing "---" with nothing after it.
+	case FormatOf(d.path) == Protocheck:
+		d.errorf(&next, "a second YAML document: a protocheck.yaml holds one (merge them, or remove the \"---\")")
+	default:
+		d.warnf(&next, "a second YAML document: buf reads only the first, and so does protocheck")
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil
 	}
 	return resolve(doc.Content[0])
+}
+
+// yamlError records a YAML syntax error at its line.
+func (d *decoder) yamlError(err error) {
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		msg = m[2]
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+	}
+	d.errs = append(d.errs, &Error{Pos: Pos{Path: d.path, Line: yamlErrorLine(err), Col: 1}, Message: "invalid YAML: " + msg})
+}
+
+// yamlErrorLine is the line a YAML error names, or 1.
+func yamlErrorLine(err error) int {
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		if line, _ := strconv.Atoi(m[1]); line > 0 {
+			return line
+		}
+	}
+	return 1
 }
 
 // resolve follows aliases.
@@ -137,8 +175,19 @@ func (d *decoder) strs(n *yaml.Node, what string) []string {
 	return out
 }
 
-// boolean reads true or false.
+// boolean reads true or false. Like buf, which decodes into a Go bool
+// with gopkg.in/yaml.v3, it also takes YAML 1.1's words, quoted or not:
+// y, yes, on and n, no, off (lower case, capitalized or upper case). A
+// quoted "true" is a string to both.
 func (d *decoder) boolean(n *yaml.Node, what string) bool {
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" {
+		switch n.Value {
+		case "y", "Y", "yes", "Yes", "YES", "on", "On", "ON":
+			return true
+		case "n", "N", "no", "No", "NO", "off", "Off", "OFF":
+			return false
+		}
+	}
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
 		d.errorf(n, "%s: want true or false, got %s", what, describe(n))
 		return false

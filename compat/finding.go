@@ -153,19 +153,21 @@ type Finding struct {
 	// data, such as "a deleted field breaks no data written today". It is
 	// set only when proving was asked for and Proof is nil.
 	Unproven string
-	// Old and New identify the field or enum value that the finding
-	// concerns, as it is declared in the old and in the new version, for
-	// programs that act on findings (the prover, protocheck fix) without
-	// reading messages. Each is nil when that version lacks the element
-	// (New of a deletion) or the rule concerns no single field or value.
-	// The rules that set them are those of numbers and names
-	// (FIELD_SAME_NUMBER, FIELD_WIRE_SAME_NUMBER, ENUM_VALUE_SAME_NUMBER),
-	// deletions of fields and enum values, and type changes on a renamed
-	// field.
+	// Old and New identify the element that the finding concerns, as it
+	// is declared in the old and in the new version, for programs that act
+	// on findings (the prover, protocheck fix) without reading messages:
+	// the declaration its spans locate, unless the rule says otherwise. A
+	// deletion has Old only (its span in the new version is the parent
+	// that lost the element). FIELD_SAME_NUMBER, FIELD_WIRE_SAME_NUMBER
+	// and ENUM_VALUE_SAME_NUMBER give the same name at its old and new
+	// number; the type rules, one number under its old and new name. Each
+	// is nil when that version lacks the element or the finding concerns a
+	// whole file or package.
 	Old, New *Element
 }
 
-// An Element names a field or an enum value in one version of a schema.
+// An Element names a declaration in one version of a schema: a field, an
+// extension, an enum value, or a message, enum, oneof, service or method.
 type Element struct {
 	Kind ElementKind
 	// Parent is the full name of the message that declares the field (the

@@ -415,6 +415,11 @@ func (in Input) Dir() string {
 	return "."
 }
 
+// IsDirectory reports whether the input is a directory on disk (not a
+// single file of one): what a pre-commit hook compares with its
+// repository's history.
+func (in Input) IsDirectory() bool { return in.Kind == Dir && in.File == "" && !in.unpacked }
+
 // Modular reports whether a configuration's modules divide the input: a
 // directory or a repository does; a descriptor set, built from one module,
 // is that module.

@@ -47,7 +47,10 @@ type checkConfig struct {
 // problem as path:line:col: message.
 func loadCheckConfig(cmd *cobra.Command, input string, newIn *loader.Input, cf configFlags, fl *checkFlags) (*checkConfig, error) {
 	stderr := cmd.ErrOrStderr()
-	start := configStart(input, *newIn)
+	// Where the search starts: the input directory, the work tree
+	// directory of a git input, where an archive or a remote repository
+	// was brought, the working directory for a descriptor set.
+	start := newIn.Dir()
 	name := cf.path
 	ctx := cmd.Context()
 	if ctx == nil {
@@ -160,18 +163,6 @@ func warnDeprecatedFlags(w io.Writer, flag string, ids []string) {
 	}
 }
 
-// configStart is the directory where the search for a configuration file
-// starts: the input directory, the work tree directory of a git input, or
-// the working directory for a descriptor set; for an archive or a remote
-// repository, where it was brought. A pre-commit hook's staged input is
-// named by the directory the user gave.
-func configStart(input string, newIn loader.Input) string {
-	in, err := loader.ParseInput(input)
-	if err != nil || in.Kind == loader.Archive || in.Kind == loader.Remote || newIn.File != "" {
-		return newIn.Dir()
-	}
-	return in.Dir()
-}
 
 // isInlineConfig reports whether a --config value is a configuration's
 // contents rather than a file's name: as buf decides, a value that does

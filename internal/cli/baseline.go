@@ -82,7 +82,7 @@ func inputRepo(ctx context.Context, input string) (*loader.Repository, string, e
 	if err != nil {
 		return nil, "", err
 	}
-	if in.Kind != loader.Dir {
+	if !in.IsDirectory() {
 		return nil, "", &errNoBaseline{fmt.Sprintf("%s is not a directory of a git repository", input)}
 	}
 	dir, err := filepath.Abs(in.Path)

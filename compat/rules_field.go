@@ -187,10 +187,12 @@ func (p *pass) reportTypeChange(of, nf protoreflect.FieldDescriptor, change func
 }
 
 // reused reports whether the number of of and nf was given to a new
-// field: the name and the type changed together. A proto2 group renamed
-// is one change, its field name following its type's.
+// field: the name and the type changed together. Names compare without
+// their scope, so that an extension turned into a field of the same name
+// keeps it. A proto2 group renamed is one change, its field name following
+// its type's.
 func reused(of, nf protoreflect.FieldDescriptor) bool {
-	if nameOf(of) == nameOf(nf) || of.Kind() == nf.Kind() && typeName(of) == typeName(nf) {
+	if of.Name() == nf.Name() || of.Kind() == nf.Kind() && typeName(of) == typeName(nf) {
 		return false
 	}
 	if of.IsMap() && nf.IsMap() {

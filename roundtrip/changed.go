@@ -95,8 +95,8 @@ func sameFields(oldMsgs, newMsgs messageMap) map[protoreflect.FullName]bool {
 		for i := range fields.Len() {
 			of := fields.Get(i)
 			vm := valueMessage(of)
-			if vm == nil || deep[vm.FullName()] {
-				continue
+			if vm == nil || deep[vm.FullName()] || vm.FullName() == anyName {
+				continue // an Any may hold any message being proved
 			}
 			nf := nm.Fields().ByNumber(of.Number())
 			if nf == nil || oneofName(of) != "" {

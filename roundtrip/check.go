@@ -78,7 +78,7 @@ func (t *trial) run(w *dynamicpb.Message) (probs []problem, ok bool, err error) 
 	if err := unmarshal(b, r, t.readerTypes); err != nil {
 		return []problem{parseProblem("reader rejects the bytes", err)}, true, nil
 	}
-	c := comparer{reportUndeclared: t.dir == Backward, readerTypes: t.readerTypes}
+	c := comparer{reportUndeclared: t.dir == Backward, writerTypes: t.writerTypes, readerTypes: t.readerTypes}
 	c.message(t.root, w, r)
 	c.required(t.root, r)
 	return c.probs, true, nil
@@ -104,13 +104,13 @@ func (t *trial) runMiddleman(w *dynamicpb.Message) ([]problem, bool, error) {
 	if t.entryLists == nil {
 		t.entryLists = entryListsThroughMaps(t.writer, t.reader)
 	}
-	c := comparer{reportUndeclared: true, middleman: true, entryLists: t.entryLists, readerTypes: t.writerTypes}
+	c := comparer{reportUndeclared: true, middleman: true, entryLists: t.entryLists, writerTypes: t.writerTypes, readerTypes: t.writerTypes}
 	c.message(t.root, w, r)
 	return c.probs, true, nil
 }
 
 func (t *trial) runJSON(w *dynamicpb.Message) ([]problem, bool) {
-	text, err := protojson.MarshalOptions{AllowPartial: true, Resolver: noTypes}.Marshal(w)
+	text, err := protojson.MarshalOptions{AllowPartial: true, Resolver: orNone(t.writerTypes)}.Marshal(w)
 	if err != nil {
 		return nil, false // e.g. a NaN inside google.protobuf.Value
 	}
@@ -120,7 +120,7 @@ func (t *trial) runJSON(w *dynamicpb.Message) ([]problem, bool) {
 	if err := u.Unmarshal(text, r); err != nil {
 		return []problem{parseProblem("reader rejects the JSON", err)}, true
 	}
-	c := comparer{json: true, reportUndeclared: t.dir == Backward, readerTypes: t.readerTypes}
+	c := comparer{json: true, reportUndeclared: t.dir == Backward, writerTypes: t.writerTypes, readerTypes: t.readerTypes}
 	c.message(t.root, w, r)
 	c.required(t.root, r)
 	return c.probs, true
@@ -137,7 +137,7 @@ func (t *trial) key(p problem) problemKey {
 		k.class = p.kind
 	}
 	if rest, ok := strings.CutPrefix(p.path, t.root+"."); ok {
-		if fd := fieldAt(t.writer, t.reader, rest, t.extension); fd != nil {
+		if fd := fieldAt(t.writer, t.reader, rest, t.resolve); fd != nil {
 			k.path = string(fd.FullName())
 		}
 	}
@@ -177,7 +177,7 @@ func (t *trial) counterexample(w *dynamicpb.Message, p problem) Counterexample {
 		Moved:        p.kind == kindRenumbered || p.kind == kindMoved,
 	}
 	if rest, ok := strings.CutPrefix(p.path, t.root+"."); ok {
-		c.Path = fieldsAt(t.writer, t.reader, rest, t.extension)
+		c.Path = fieldsAt(t.writer, t.reader, rest, t.resolve)
 		if len(c.Path) > 0 {
 			c.Field = c.Path[len(c.Path)-1]
 		}
@@ -190,7 +190,7 @@ func (t *trial) counterexample(w *dynamicpb.Message, p problem) Counterexample {
 	}
 	switch {
 	case t.enc == JSON:
-		text, _ := protojson.MarshalOptions{AllowPartial: true, Resolver: noTypes}.Marshal(w)
+		text, _ := protojson.MarshalOptions{AllowPartial: true, Resolver: orNone(t.writerTypes)}.Marshal(w)
 		// protojson varies its spacing from build to build on purpose;
 		// compacted, the same message always reads the same.
 		var compact bytes.Buffer
@@ -226,11 +226,15 @@ func cleanError(err error) string {
 	return strings.TrimSpace(lineColRE.ReplaceAllString(s, ""))
 }
 
-// extension finds an extension of either side by full name.
-func (t *trial) extension(name protoreflect.FullName) protoreflect.FieldDescriptor {
+// resolve finds, for paths, an extension or a message that an Any holds,
+// as the writer or else the reader declares it.
+func (t *trial) resolve(name protoreflect.FullName) protoreflect.Descriptor {
 	for _, types := range []*protoregistry.Types{t.writerTypes, t.readerTypes} {
 		if xt, err := orNone(types).FindExtensionByName(name); err == nil {
 			return xt.TypeDescriptor()
+		}
+		if mt, err := orNone(types).FindMessageByName(name); err == nil {
+			return mt.Descriptor()
 		}
 	}
 	return nil

@@ -58,9 +58,10 @@ type comparer struct {
 	// entryLists names repeated fields of entry messages that a map held
 	// on the way (Middleman): duplicate keys and order do not count.
 	entryLists map[protoreflect.FullName]bool
-	// readerTypes are the reader's extensions.
-	readerTypes *protoregistry.Types
-	probs       []problem
+	// writerTypes and readerTypes are each side's extensions and
+	// messages, which google.protobuf.Any values name.
+	writerTypes, readerTypes *protoregistry.Types
+	probs                    []problem
 }
 
 func (c *comparer) add(kind problemKind, path string, num protoreflect.FieldNumber, reason, writer, reader string) {
@@ -81,6 +82,9 @@ func (c *comparer) match(rd protoreflect.MessageDescriptor, wf protoreflect.Fiel
 
 func (c *comparer) message(path string, w, r protoreflect.Message) {
 	wd, rd := w.Descriptor(), r.Descriptor()
+	if wd.FullName() == anyName && rd.FullName() == anyName && c.any(path, w, r) {
+		return
+	}
 	// Map entries always carry key and value; an absent one means its
 	// default, so they are compared by value, not presence.
 	c.messageAs(path, w, r, wd.IsMapEntry() || rd.IsMapEntry())
@@ -128,6 +132,41 @@ func (c *comparer) messageAs(path string, w, r protoreflect.Message, entry bool)
 		}
 		c.field(fpath, wf, w.Get(wf), rf, r)
 	}
+}
+
+const anyName = "google.protobuf.Any"
+
+// any compares two google.protobuf.Any values by what they hold, each
+// unpacked with its own side's version of the message they name, and
+// reports whether it could. The path names the message as the text
+// format does, "[type.googleapis.com/acme.v1.Item]".
+func (c *comparer) any(path string, w, r protoreflect.Message) bool {
+	urlField, valueField := w.Descriptor().Fields().ByNumber(1), w.Descriptor().Fields().ByNumber(2)
+	url := w.Get(urlField).String()
+	if url == "" || r.Get(r.Descriptor().Fields().ByNumber(1)).String() != url {
+		return false
+	}
+	unpack := func(types *protoregistry.Types, b []byte) protoreflect.Message {
+		if types == nil {
+			return nil
+		}
+		mt, err := types.FindMessageByURL(url)
+		if err != nil {
+			return nil
+		}
+		m := mt.New()
+		if unmarshal(b, m.Interface(), types) != nil {
+			return nil
+		}
+		return m
+	}
+	wm := unpack(c.writerTypes, w.Get(valueField).Bytes())
+	rm := unpack(c.readerTypes, r.Get(r.Descriptor().Fields().ByNumber(2)).Bytes())
+	if wm == nil || rm == nil {
+		return false // opaque to the reader: it keeps the bytes
+	}
+	c.message(path+"["+url+"]", wm, rm)
+	return true
 }
 
 // extensionOf returns the reader's extension of rd that reads the writer's

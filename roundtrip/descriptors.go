@@ -121,6 +121,20 @@ func extensionTypes(files []protoreflect.FileDescriptor, msgs messageMap) *proto
 	return types
 }
 
+// registerMessages adds msgs to types, for google.protobuf.Any values to
+// name, and returns them sorted by name, for the generator to pack.
+func registerMessages(types *protoregistry.Types, msgs messageMap) []protoreflect.MessageDescriptor {
+	out := make([]protoreflect.MessageDescriptor, 0, len(msgs))
+	for _, md := range msgs {
+		out = append(out, md)
+	}
+	slices.SortFunc(out, func(a, b protoreflect.MessageDescriptor) int { return cmp.Compare(a.FullName(), b.FullName()) })
+	for _, md := range out {
+		types.RegisterMessage(dynamicpb.NewMessageType(md)) // a repeat is refused, harmlessly
+	}
+	return out
+}
+
 // extensionsOf returns the extensions of md in types, by number.
 func extensionsOf(types *protoregistry.Types, md protoreflect.MessageDescriptor) []protoreflect.ExtensionType {
 	var out []protoreflect.ExtensionType

@@ -12,8 +12,8 @@ import (
 // A name that md does not declare is looked up in alt, the other side's
 // message of the same place, if any: a required field of the reader, say.
 // It returns nil when the path names no field.
-func fieldAt(md, alt protoreflect.MessageDescriptor, path string, ext func(protoreflect.FullName) protoreflect.FieldDescriptor) protoreflect.FieldDescriptor {
-	fields := fieldsAt(md, alt, path, ext)
+func fieldAt(md, alt protoreflect.MessageDescriptor, path string, resolve func(protoreflect.FullName) protoreflect.Descriptor) protoreflect.FieldDescriptor {
+	fields := fieldsAt(md, alt, path, resolve)
 	if len(fields) == 0 {
 		return nil
 	}
@@ -22,8 +22,10 @@ func fieldAt(md, alt protoreflect.MessageDescriptor, path string, ext func(proto
 
 // fieldsAt returns the fields that path names from md, outermost first,
 // looked up as fieldAt does, or nil when the path names no field. An
-// extension appears in a path as "(its.full.name)", found through ext.
-func fieldsAt(md, alt protoreflect.MessageDescriptor, path string, ext func(protoreflect.FullName) protoreflect.FieldDescriptor) []protoreflect.FieldDescriptor {
+// extension appears in a path as "(its.full.name)", and the message a
+// google.protobuf.Any holds as "[type.googleapis.com/its.full.name]", both
+// found through resolve.
+func fieldsAt(md, alt protoreflect.MessageDescriptor, path string, resolve func(protoreflect.FullName) protoreflect.Descriptor) []protoreflect.FieldDescriptor {
 	var out []protoreflect.FieldDescriptor
 	for path != "" {
 		if md == nil && alt == nil {
@@ -32,10 +34,10 @@ func fieldsAt(md, alt protoreflect.MessageDescriptor, path string, ext func(prot
 		var next, nextAlt protoreflect.FieldDescriptor
 		if strings.HasPrefix(path, "(") {
 			end := strings.Index(path, ")")
-			if end < 0 || ext == nil {
+			if end < 0 || resolve == nil {
 				return nil
 			}
-			next = ext(protoreflect.FullName(path[1:end]))
+			next, _ = resolve(protoreflect.FullName(path[1:end])).(protoreflect.FieldDescriptor)
 			path = path[end+1:]
 		} else {
 			end := strings.IndexAny(path, ".[")
@@ -61,6 +63,7 @@ func fieldsAt(md, alt protoreflect.MessageDescriptor, path string, ext func(prot
 		out = append(out, fd)
 		// Skip list indexes and map keys; a key may be a quoted string
 		// holding brackets or dots.
+		var key string
 		for strings.HasPrefix(path, "[") {
 			rest := path[1:]
 			if q, err := strconv.QuotedPrefix(rest); err == nil {
@@ -70,10 +73,17 @@ func fieldsAt(md, alt protoreflect.MessageDescriptor, path string, ext func(prot
 			if close < 0 {
 				return nil
 			}
+			key = path[1 : len(path)-len(rest)+close]
 			path = rest[close+1:]
 		}
 		path = strings.TrimPrefix(path, ".")
 		md, alt = valueMessage(fd), valueMessage(nextAlt)
+		if md != nil && md.FullName() == anyName && resolve != nil {
+			if _, name, ok := strings.Cut(key, "/"); ok {
+				md, _ = resolve(protoreflect.FullName(name)).(protoreflect.MessageDescriptor)
+				alt = nil
+			}
+		}
 	}
 	return out
 }

@@ -20,6 +20,11 @@ type generator struct {
 	nodes int
 	// types holds the extensions of the version being generated.
 	types *protoregistry.Types
+	// anyOf are the messages that a google.protobuf.Any may hold: those
+	// being proved, as the version being generated declares them.
+	anyOf []protoreflect.MessageDescriptor
+	// depth is the depth of the message being filled, for wellKnown.
+	depth int
 	// skip names fields left unset unless required: they hold messages
 	// that both versions declare alike (see sameFields).
 	skip map[protoreflect.FullName]bool
@@ -35,15 +40,16 @@ const hardDepth = 32
 // a sample stays incomplete, and unwritable, rather than large.
 const maxNodes = 2000
 
-func (g *generator) message(md protoreflect.MessageDescriptor, types *protoregistry.Types) *dynamicpb.Message {
+func (g *generator) message(md protoreflect.MessageDescriptor, v version) *dynamicpb.Message {
 	m := dynamicpb.NewMessage(md)
-	g.nodes, g.types = 0, types
+	g.nodes, g.types, g.anyOf = 0, v.types, v.anyOf
 	g.fill(m, 0)
 	return m
 }
 
 func (g *generator) fill(m protoreflect.Message, depth int) {
 	md := m.Descriptor()
+	g.depth = depth
 	if g.wellKnown(m) {
 		return
 	}
@@ -280,7 +286,18 @@ func (g *generator) wellKnown(m protoreflect.Message) bool {
 	f := md.Fields()
 	switch md.FullName() {
 	case "google.protobuf.Any":
-		return true // left empty: a type URL would need a resolver
+		// One of the messages being proved, packed by the writer's schema;
+		// each side unpacks it with its own (comparer.any).
+		if len(g.anyOf) > 0 && g.depth < g.maxDepth && g.rng.IntN(2) == 0 {
+			md := g.anyOf[g.rng.IntN(len(g.anyOf))]
+			inner := dynamicpb.NewMessage(md)
+			g.fill(inner, g.depth+1)
+			if b, err := marshalOpts.Marshal(inner); err == nil {
+				m.Set(f.ByName("type_url"), protoreflect.ValueOfString("type.googleapis.com/"+string(md.FullName())))
+				m.Set(f.ByName("value"), protoreflect.ValueOfBytes(b))
+			}
+		}
+		return true
 	case "google.protobuf.Timestamp":
 		m.Set(f.ByName("seconds"), protoreflect.ValueOfInt64(g.rng.Int64N(253402300799)))
 		m.Set(f.ByName("nanos"), protoreflect.ValueOfInt32(g.rng.Int32N(1e9)))

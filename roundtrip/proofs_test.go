@@ -112,6 +112,9 @@ var issuePairs = [][2]string{{
 }, {
 	`syntax = "proto2"; package x; message M { extensions 100 to 200; optional int32 a = 1; } extend M { optional int32 x = 100; optional int64 y = 101; optional string z = 102; }`,
 	`syntax = "proto2"; package x; message M { extensions 101 to 200; optional int32 a = 1; optional uint32 x = 100; } extend M { optional sint64 y = 101; optional string z = 102; }`,
+}, {
+	`syntax = "proto3"; package x; import "google/protobuf/any.proto"; message M { google.protobuf.Any a = 1; repeated google.protobuf.Any as = 2; } message T { int32 x = 1; string s = 2; E e = 3; } enum E { Z = 0; A = 1; }`,
+	`syntax = "proto3"; package x; import "google/protobuf/any.proto"; message M { google.protobuf.Any a = 1; repeated google.protobuf.Any as = 2; int64 n = 3; } message T { sint32 x = 1; bytes s = 2; E e = 3; } enum E { Z = 0; A = 2; }`,
 }}
 
 func loadSide(t *testing.T, a *txtar.Archive, side string) ([]protoreflect.FileDescriptor, error) {
@@ -216,7 +219,7 @@ func verify(c roundtrip.Counterexample, writerReg, readerReg *protoregistry.File
 	var rerr error
 	switch {
 	case c.Encoding == roundtrip.JSON:
-		text, err := protojson.Marshal(w)
+		text, err := protojson.MarshalOptions{Resolver: wtypes}.Marshal(w)
 		if err != nil {
 			return "the writer cannot write the message as JSON: " + err.Error()
 		}
@@ -283,7 +286,7 @@ func verify(c roundtrip.Counterexample, writerReg, readerReg *protoregistry.File
 		}
 		return m.Fields().ByNumber(f.Number())
 	}
-	wf, rf, wv, rv, wset, rset := walk(w.ProtoReflect(), r.ProtoReflect(), rest, wtypes, match)
+	wf, rf, wv, rv, wset, rset := walk(w.ProtoReflect(), r.ProtoReflect(), rest, wtypes, rtypes, match)
 	switch {
 	case wf == nil:
 		return "the proof's field path names no field of the writer"
@@ -316,7 +319,7 @@ func verify(c roundtrip.Counterexample, writerReg, readerReg *protoregistry.File
 // with the reader's through match. It returns the last fields, their
 // values and whether each is set; rf is nil when the reader has no field
 // there, and the walk stops early where either side holds no message.
-func walk(w, r protoreflect.Message, path string, wtypes *dynamicpb.Types, match func(protoreflect.MessageDescriptor, protoreflect.FieldDescriptor) protoreflect.FieldDescriptor) (wf, rf protoreflect.FieldDescriptor, wv, rv protoreflect.Value, wset, rset bool) {
+func walk(w, r protoreflect.Message, path string, wtypes, rtypes *dynamicpb.Types, match func(protoreflect.MessageDescriptor, protoreflect.FieldDescriptor) protoreflect.FieldDescriptor) (wf, rf protoreflect.FieldDescriptor, wv, rv protoreflect.Value, wset, rset bool) {
 	for {
 		if name, rest, ok := strings.Cut(strings.TrimPrefix(path, "("), ")"); ok && strings.HasPrefix(path, "(") {
 			// An extension, by its full name.
@@ -345,6 +348,12 @@ func walk(w, r protoreflect.Message, path string, wtypes *dynamicpb.Types, match
 				return nil, nil, wv, rv, false, false
 			}
 			path = rest
+			if url := key; strings.Contains(url, "/") && wf.Message() != nil && wf.Message().FullName() == "google.protobuf.Any" {
+				// The message an Any holds, each side unpacking its own.
+				wv, rv = unpackAny(wv.Message(), wtypes), unpackAny(rv.Message(), rtypes)
+				wset, rset = wv.IsValid(), rv.IsValid()
+				continue
+			}
 			wf, wv, wset = index(wf, wv, key)
 			rf, rv, rset = index(rf, rv, key)
 		}
@@ -358,6 +367,21 @@ func walk(w, r protoreflect.Message, path string, wtypes *dynamicpb.Types, match
 		}
 		w, r, path = wm, rm, strings.TrimPrefix(path, ".")
 	}
+}
+
+// unpackAny returns the message that an Any holds, as types declare it,
+// or an invalid value.
+func unpackAny(m protoreflect.Message, types *dynamicpb.Types) protoreflect.Value {
+	fields := m.Descriptor().Fields()
+	mt, err := types.FindMessageByURL(m.Get(fields.ByNumber(1)).String())
+	if err != nil {
+		return protoreflect.Value{}
+	}
+	inner := mt.New()
+	if (proto.UnmarshalOptions{AllowPartial: true, Resolver: types}).Unmarshal(m.Get(fields.ByNumber(2)).Bytes(), inner.Interface()) != nil {
+		return protoreflect.Value{}
+	}
+	return protoreflect.ValueOfMessage(inner)
 }
 
 // cutKey splits `"k"]rest` or `2]rest` into the key and the rest.

@@ -196,21 +196,33 @@ func ProveMessage(old, new protoreflect.MessageDescriptor, opts Options) (Result
 		return Result{}, fmt.Errorf("roundtrip: %s is a map entry, prove the message holding the map", old.FullName())
 	}
 	old, new = runtimeMessage(old), runtimeMessage(new)
-	types := [2]*protoregistry.Types{ownExtensions(old), ownExtensions(new)}
-	return proveMessage(old, new, opts.withDefaults(), nil, types)
+	return proveMessage(old, new, opts.withDefaults(), nil, [2]version{ownFile(old), ownFile(new)})
 }
 
-// ownExtensions returns the extensions that md's own file declares of the
-// messages it declares.
-func ownExtensions(md protoreflect.MessageDescriptor) *protoregistry.Types {
+// version is what one side resolves beyond the message proved: its
+// extensions and the messages a google.protobuf.Any may name.
+type version struct {
+	types *protoregistry.Types
+	anyOf []protoreflect.MessageDescriptor
+}
+
+// newVersion returns the extensions that files declare of the messages in
+// msgs, and the messages in msgs as Any values may hold them.
+func newVersion(files []protoreflect.FileDescriptor, msgs messageMap) version {
+	types := extensionTypes(files, msgs)
+	return version{types: types, anyOf: registerMessages(types, msgs)}
+}
+
+// ownFile is the version that md's own file makes.
+func ownFile(md protoreflect.MessageDescriptor) version {
 	files := []protoreflect.FileDescriptor{md.ParentFile()}
-	return extensionTypes(files, collectMessages(files))
+	return newVersion(files, collectMessages(files))
 }
 
 // proveMessage proves one message; skip names the fields not worth
-// generating (see sameFields), and types are the extensions of the old
-// and the new version.
-func proveMessage(old, new protoreflect.MessageDescriptor, opts Options, skip map[protoreflect.FullName]bool, types [2]*protoregistry.Types) (Result, error) {
+// generating (see sameFields), and versions are what the old and the new
+// version resolve.
+func proveMessage(old, new protoreflect.MessageDescriptor, opts Options, skip map[protoreflect.FullName]bool, versions [2]version) (Result, error) {
 	h := fnv.New64a()
 	h.Write([]byte(old.FullName()))
 	p := &prover{
@@ -222,7 +234,7 @@ func proveMessage(old, new protoreflect.MessageDescriptor, opts Options, skip ma
 			skip:     skip,
 		},
 	}
-	oldTypes, newTypes := types[0], types[1]
+	oldTypes, newTypes := versions[0].types, versions[1].types
 	trials := []*trial{
 		{dir: Backward, enc: Binary, writer: old, reader: new, writerTypes: oldTypes, readerTypes: newTypes},
 		{dir: Backward, enc: JSON, writer: old, reader: new, writerTypes: oldTypes, readerTypes: newTypes},
@@ -246,10 +258,10 @@ func proveMessage(old, new protoreflect.MessageDescriptor, opts Options, skip ma
 	for range opts.Samples {
 		var oldMsg, newMsg *dynamicpb.Message
 		if oldEndless == "" {
-			oldMsg = p.gen.message(old, oldTypes)
+			oldMsg = p.gen.message(old, versions[0])
 		}
 		if newEndless == "" {
-			newMsg = p.gen.message(new, newTypes)
+			newMsg = p.gen.message(new, versions[1])
 		}
 		for _, t := range trials {
 			w := oldMsg
@@ -349,7 +361,7 @@ func Prove(ctx context.Context, old, new []protoreflect.FileDescriptor, opts Opt
 	// Rebuild for the runtime only the files that declare the messages to
 	// prove, and extensions of the schema's messages (and their imports):
 	// on a large schema, a few of thousands.
-	var types [2]*protoregistry.Types
+	var versions [2]version
 	for i, side := range []struct {
 		files []protoreflect.FileDescriptor
 		msgs  *messageMap
@@ -357,7 +369,14 @@ func Prove(ctx context.Context, old, new []protoreflect.FileDescriptor, opts Opt
 		all := *side.msgs
 		rt := runtimeFileList(append(declaringFiles(all, names), extendingFiles(side.files, all)...))
 		*side.msgs = collectMessages(rt)
-		types[i] = extensionTypes(rt, all)
+		proved := make(messageMap, len(names))
+		for _, n := range names {
+			if md := (*side.msgs)[n]; md != nil {
+				proved[n] = md
+			}
+		}
+		types := extensionTypes(rt, all)
+		versions[i] = version{types: types, anyOf: registerMessages(types, proved)}
 	}
 
 	results := make([]Result, len(names))
@@ -375,7 +394,7 @@ func Prove(ctx context.Context, old, new []protoreflect.FileDescriptor, opts Opt
 					errs[i] = err
 					continue
 				}
-				results[i], errs[i] = proveMessage(oldMsgs[names[i]], newMsgs[names[i]], opts, skip, types)
+				results[i], errs[i] = proveMessage(oldMsgs[names[i]], newMsgs[names[i]], opts, skip, versions)
 				if opts.Progress != nil {
 					mu.Lock()
 					done++

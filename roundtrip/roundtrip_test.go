@@ -269,6 +269,21 @@ func TestProveMessageBreaks(t *testing.T) {
 			pack(protopack.Message{protopack.Tag{Number: 2, Type: protopack.VarintType}, protopack.Uvarint(1)}),
 		}},
 	}, {
+		// An Any holds a message of the schema, packed by the writer and
+		// unpacked by the reader, each with its own version of it.
+		name: "message changed inside an Any",
+		old:  proto3Header + `import "google/protobuf/any.proto"; message M { google.protobuf.Any a = 1; } message T { int32 x = 1; }`,
+		new:  proto3Header + `import "google/protobuf/any.proto"; message M { google.protobuf.Any a = 1; } message T { sint32 x = 1; }`,
+		want: []shown{{
+			Backward, Binary, "p.M.a[type.googleapis.com/p.T].x", "zigzag encoding differs", "int32 1", "sint32 -1",
+			pack(protopack.Message{protopack.Tag{Number: 1, Type: protopack.BytesType}, protopack.LengthPrefix{
+				protopack.Tag{Number: 1, Type: protopack.BytesType}, protopack.String("type.googleapis.com/p.T"),
+				protopack.Tag{Number: 2, Type: protopack.BytesType}, protopack.LengthPrefix{
+					protopack.Tag{Number: 1, Type: protopack.VarintType}, protopack.Uvarint(1),
+				},
+			}}),
+		}},
+	}, {
 		name: "extension changed type",
 		old:  proto2Header + "message M { extensions 100 to 200; } extend M { optional int32 x = 100; }",
 		new:  proto2Header + "message M { extensions 100 to 200; } extend M { optional sint32 x = 100; }",

@@ -10,6 +10,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/dynamicpb"
 )
 
@@ -39,7 +40,7 @@ func shrink(t *trial, w *dynamicpb.Message, p problem) (*dynamicpb.Message, prob
 		}
 		return problem{}, false
 	}
-	s := &shrinker{budget: shrinkBudget, holds: func() bool { _, ok := find(); return ok }}
+	s := &shrinker{budget: shrinkBudget, holds: func() bool { _, ok := find(); return ok }, types: t.writerTypes}
 	if p.kind != kindParse {
 		if rest, ok := strings.CutPrefix(p.path, t.root+"."); ok {
 			s.focus(root, rest)
@@ -138,6 +139,8 @@ func (s *shrinker) focus(m protoreflect.Message, rest string) {
 type shrinker struct {
 	holds  func() bool
 	budget int
+	// types are the writer's, to unpack the message an Any holds.
+	types *protoregistry.Types
 }
 
 // try applies a change and keeps it if the problem still holds.
@@ -179,6 +182,9 @@ func setFields(m protoreflect.Message) []protoreflect.FieldDescriptor {
 }
 
 func (s *shrinker) message(m protoreflect.Message) bool {
+	if m.Descriptor().FullName() == anyName {
+		return s.any(m)
+	}
 	changed := false
 	for _, fd := range setFields(m) {
 		if fd.Cardinality() == protoreflect.Required {
@@ -201,6 +207,35 @@ func (s *shrinker) message(m protoreflect.Message) bool {
 			changed = s.scalar(fd, func() protoreflect.Value { return m.Get(fd) }, func(v protoreflect.Value) { m.Set(fd, v) }) || changed
 		}
 	}
+	return changed
+}
+
+// any shrinks the message that an Any holds, packing it again before each
+// trial; the type URL stays.
+func (s *shrinker) any(m protoreflect.Message) bool {
+	fields := m.Descriptor().Fields()
+	url, value := fields.ByNumber(1), fields.ByNumber(2)
+	if s.types == nil {
+		return false
+	}
+	mt, err := s.types.FindMessageByURL(m.Get(url).String())
+	if err != nil {
+		return false
+	}
+	inner := mt.New()
+	if unmarshal(m.Get(value).Bytes(), inner.Interface(), s.types) != nil {
+		return false
+	}
+	pack := func() {
+		if b, err := marshalOpts.Marshal(inner.Interface()); err == nil {
+			m.Set(value, protoreflect.ValueOfBytes(b))
+		}
+	}
+	holds := s.holds
+	s.holds = func() bool { pack(); return holds() }
+	changed := s.message(inner)
+	s.holds = holds
+	pack()
 	return changed
 }
 

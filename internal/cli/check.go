@@ -77,7 +77,12 @@ PRE_COMMIT_FROM_REF when pre-commit sets them: what a pre-commit hook needs.
 
 --format writes one report to stdout; --output FORMAT=PATH writes more to
 files in the same run. Formats: text, json, sarif (GitHub code scanning),
-github-actions (annotations), junit, gitlab-code-quality, markdown.
+github-actions (annotations), junit, gitlab-code-quality, markdown, msvs.
+--error-format is --format under buf's name. Every format names files as
+buf does: from the working directory, as INPUT was given.
+
+--path and --exclude-path limit the check to some files or directories,
+--limit-to-input-files the baseline to the input's files, as in buf.
 
 Exit status: 0 no breaking change, 1 breaking changes, 2 could not run.`,
 		Example: `  protocheck check proto --against .git#branch=main,subdir=proto

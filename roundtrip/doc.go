@@ -8,9 +8,20 @@
 // Counterexample holding the smallest input that still shows it, its bytes,
 // an annotated wire form and both sides' values.
 //
+// Check is the one call for a caller that wants findings and proofs: it
+// runs compat.Check, proves the messages that changed or that findings
+// concern, attaches to each finding the best counterexample that shows it
+// (Finding.Proof), says for the others why data cannot (Finding.Unproven),
+// and makes a ROUNDTRIP_ finding of each break no rule reported. A finding
+// names its elements (Finding.Old, Finding.New) and a counterexample the
+// fields it passes through (Counterexample.Path, Counterexample.Oneof), so
+// the two meet by type, not by position or message text.
+//
 // The pipeline for one message, in the order the files implement it:
 //
-//	generate.go  descriptor -> dynamicpb messages, edge values first, seeded
+//	generate.go  descriptor -> dynamicpb messages, edge values first, seeded;
+//	             extensions of the message, and a message being proved
+//	             packed in each google.protobuf.Any
 //	check.go     encode, decode with the other schema: one trial per direction
 //	             (Backward, Forward, Middleman) and encoding (binary, json)
 //	compare.go   walk writer and reader by field number (json: by JSON name)
@@ -21,11 +32,19 @@
 //	wire.go      Annotate: bytes as "08 01  field 1 varint 1"
 //	changed.go   Changed: the messages worth proving on a large schema,
 //	             and the fields no sample needs
+//	findings.go  Check: findings and counterexamples matched, proofs ranked
 //
 // Fields are compared by number, so renaming a field or a message is never a
-// binary problem. Values are compared by meaning, converting across kinds:
-// an int32 -1 read as an int64 -1 is the same value, read as a uint32
-// 4294967295 it is not.
+// binary problem, unless a name moved: a field whose number the reader
+// lacks while it declares the field's name at another number was
+// renumbered, and a number that reads as another name that one side
+// declares elsewhere holds swapped fields. Both are misreadings today
+// (Counterexample.Moved), not deletions.
+//
+// Values are compared by meaning, converting across kinds: an int32 -1
+// read as an int64 -1 is the same value, read as a uint32 4294967295 it
+// is not; a JSON wrapper (google.protobuf.Int32Value) read as its bare
+// value is the same, and so are bytes holding a message's encoding.
 //
 // Two policies keep the output to real breaks. A field that the reader does
 // not declare at all is reported only Backward (the new schema lost a field
@@ -34,10 +53,17 @@
 // names, as a tolerant old client would, while a Backward JSON reader is
 // strict; it also drops enum values added since, which is an addition too.
 //
+// A sample must be one the writer's own schema sends: required fields set.
+// A message whose required fields nest without end has no such sample,
+// and a sample stops at 2,000 messages; Result.Unproven says so rather
+// than proving what the writer could not have written.
+//
 // Two kinds of counterexample are real but arguable, and flagged so that
 // callers may weigh them: Undeclared (the reader lacks the field: a
 // deletion, whose value survives in unknown fields) and PresenceOnly (the
 // reader sees the writer's default value, only not that it was set).
 // crosscheck_test.go holds the prover to compat's WIRE rules on random
-// edits, with these two set aside.
+// edits, with these two set aside; proofs_test.go decodes every proof of
+// every rule case again with protobuf-go, and fails on one whose bytes do
+// not show what it claims.
 package roundtrip

@@ -25,7 +25,8 @@ type index struct {
 	svcNames   []protoreflect.FullName
 	extensions map[extensionKey]protoreflect.ExtensionDescriptor
 	extKeys    []extensionKey
-	locals     map[string]*localElems // by file path, built on demand
+	extByName  map[protoreflect.FullName]protoreflect.ExtensionDescriptor // built on demand
+	locals     map[string]*localElems                                     // by file path, built on demand
 	// fieldPairs are the field pairs of a Check, old then new, built on the
 	// first forEachFieldPair of the new version's index: descriptors'
 	// ByNumber scans, and every field rule pairs every field.
@@ -247,14 +248,17 @@ func (p *pass) forEachFieldMove(fn func(fieldMove)) {
 	}
 }
 
-// extensionsByName returns the version's extensions by full name.
+// extensionsByName returns the version's extensions by full name, built
+// on first use.
 func (x *index) extensionsByName() map[protoreflect.FullName]protoreflect.ExtensionDescriptor {
-	out := make(map[protoreflect.FullName]protoreflect.ExtensionDescriptor, len(x.extKeys))
-	for _, k := range x.extKeys {
-		xd := x.extensions[k]
-		out[xd.FullName()] = xd
+	if x.extByName == nil {
+		x.extByName = make(map[protoreflect.FullName]protoreflect.ExtensionDescriptor, len(x.extKeys))
+		for _, k := range x.extKeys {
+			xd := x.extensions[k]
+			x.extByName[xd.FullName()] = xd
+		}
 	}
-	return out
+	return x.extByName
 }
 
 // forEachExtensionPair calls fn for every extension with the same extendee

@@ -438,7 +438,7 @@ func printNotes(cmd *cobra.Command, schemas ...*loader.Schema) {
 		for _, n := range s.Notes {
 			if !seen[n] {
 				seen[n] = true
-				fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: %s\n", n)
+				fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: %s\n", report.Escape(n))
 			}
 		}
 	}

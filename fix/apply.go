@@ -63,12 +63,22 @@ type Skip struct {
 // String formats the skip as path:line:col: message.
 func (s Skip) String() string { return s.Span.String() + ": " + s.Message }
 
+// A SourceError says that a file's source does not hold what its compiled
+// form says: it changed after it was compiled, or it is not the file the
+// reservations were planned for.
+type SourceError struct {
+	Span    compat.Span // where, in the file as compiled
+	Message string
+}
+
+func (e *SourceError) Error() string { return e.Span.String() + ": " + e.Message }
+
 // Apply returns the new source of the files that reservations rs concern.
 // files are the compiled files of the new version; read returns the source
 // they were compiled from, by path. What a file already reserves is left
 // out, so that applying the same reservations twice changes nothing the
-// second time. An error means the source does not match the compiled files
-// (it changed since) or could not be read; it names the file and position.
+// second time. An error is a *SourceError when the source does not match
+// the compiled files, or read's.
 func Apply(files []protoreflect.FileDescriptor, rs []Reservation, read func(path string) ([]byte, error)) (Result, error) {
 	byPath := make(map[string][]Reservation)
 	var paths []string
@@ -83,7 +93,7 @@ func Apply(files []protoreflect.FileDescriptor, rs []Reservation, read func(path
 	for _, p := range paths {
 		i := slices.IndexFunc(files, func(f protoreflect.FileDescriptor) bool { return f.Path() == p })
 		if i < 0 {
-			return res, fmt.Errorf("%s: not a compiled file of the new version", p)
+			return res, &SourceError{Span: compat.Span{Path: p}, Message: "not a compiled file of the new version"}
 		}
 		src, err := read(p)
 		if err != nil {
@@ -114,7 +124,7 @@ func applyFile(fd protoreflect.FileDescriptor, src []byte, rs []Reservation) (*F
 	for _, group := range byParent(rs) {
 		d, ok := decls[group[0].Parent]
 		if !ok {
-			return nil, nil, fmt.Errorf("%s: %s is not declared in the compiled file", fd.Path(), group[0].Parent)
+			return nil, nil, &SourceError{Span: compat.Span{Path: fd.Path()}, Message: fmt.Sprintf("%s is not declared in the compiled file", group[0].Parent)}
 		}
 		c, sk := needed(d, group)
 		skips = append(skips, sk...)

@@ -2,6 +2,7 @@ package fix_test
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -312,8 +313,12 @@ func TestSourceChanged(t *testing.T) {
 	plan := fix.Plan(old.Files, new.Files, check(t, old, new, fix.Rules))
 	edited := "syntax = \"proto3\";\npackage acme.v1;\n\n// moved down a line\nmessage User {\n  string id = 1;\n}\n"
 	_, err = fix.Apply(new.Files, plan, func(string) ([]byte, error) { return []byte(edited), nil })
-	const want = "user.proto:4:1: the name of acme.v1.User is not where the compiler saw it: did the file change during the check?"
-	if err == nil || err.Error() != want {
-		t.Errorf("Apply on a changed file: got error %v, want %q", err, want)
+	var se *fix.SourceError
+	if !errors.As(err, &se) {
+		t.Fatalf("Apply on a changed file: got error %v, want a *fix.SourceError", err)
+	}
+	want := "user.proto:4:1: the name of acme.v1.User is not where the compiler saw it: did the file change during the check?"
+	if got := se.Span.String() + ": " + se.Message; got != want {
+		t.Errorf("Apply on a changed file:\ngot  %s\nwant %s", got, want)
 	}
 }

@@ -377,7 +377,7 @@ func (s *source) body(d protoreflect.Descriptor) (*body, error) {
 	locs := s.fd.SourceLocations()
 	loc := locs.ByDescriptor(d)
 	if loc.Path == nil {
-		return nil, fmt.Errorf("%s: %s has no source position", s.fd.Path(), d.FullName())
+		return nil, &SourceError{Span: compat.Span{Path: s.fd.Path()}, Message: fmt.Sprintf("%s has no source position", d.FullName())}
 	}
 	b := &body{}
 	var nameLoc protoreflect.SourceLocation
@@ -425,7 +425,7 @@ func (s *source) body(d protoreflect.Descriptor) (*body, error) {
 
 // mismatch says that the source does not hold what its compiled form says.
 func (s *source) mismatch(d protoreflect.Descriptor, what string) error {
-	return fmt.Errorf("%s: the %s of %s is not where the compiler saw it: did the file change during the check?", compat.SpanOf(d), what, d.FullName())
+	return &SourceError{Span: compat.SpanOf(d), Message: fmt.Sprintf("the %s of %s is not where the compiler saw it: did the file change during the check?", what, d.FullName())}
 }
 
 // afterLast returns the offset just after the latest of locs, whose last

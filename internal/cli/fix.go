@@ -217,10 +217,26 @@ func writeFixes(cmd *cobra.Command, roots []string, modules map[string]*fixModul
 		res, err := fix.Apply(files, m.plan, func(p string) ([]byte, error) {
 			return os.ReadFile(filepath.Join(m.in.Path, filepath.FromSlash(p)))
 		})
+		var se *fix.SourceError
+		if errors.As(err, &se) {
+			se.Span.Path = m.in.Display(se.Span.Path)
+			fmt.Fprintln(stderr, se)
+			return &exitStatus{exitError}
+		}
 		if err != nil {
-			return fmt.Errorf("%s: %w", m.in, err)
+			return err
 		}
 		results = append(results, result{m, res})
+	}
+	if !dryRun {
+		// A file that cannot be written is found before any is.
+		for _, r := range results {
+			for _, f := range r.res.Files {
+				if err := writable(filepath.Join(r.m.in.Path, filepath.FromSlash(f.Path))); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	changed := false
 	for _, r := range results {
@@ -251,6 +267,15 @@ func writeFixes(cmd *cobra.Command, roots []string, modules map[string]*fixModul
 		return &exitStatus{exitFindings}
 	}
 	return nil
+}
+
+// writable reports why the file at p cannot be written, if it cannot.
+func writable(p string) error {
+	f, err := os.OpenFile(p, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", p, unwrapPath(err))
+	}
+	return f.Close()
 }
 
 // writeInPlace replaces the contents of the file at p, keeping its mode

@@ -163,7 +163,6 @@ func warnDeprecatedFlags(w io.Writer, flag string, ids []string) {
 	}
 }
 
-
 // isInlineConfig reports whether a --config value is a configuration's
 // contents rather than a file's name: as buf decides, a value that does
 // not end in .yaml, .yml or .json, and (protocheck's addition, so that a

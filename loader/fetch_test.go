@@ -138,6 +138,8 @@ func TestSelect(t *testing.T) {
 		// An excluded file that a selected one imports is still checked, as in buf.
 		{loader.Selection{Exclude: []string{"b.proto"}, Imports: true}, "a.proto b.proto c/c.proto d.proto"},
 		{loader.Selection{Paths: []string{"nope.proto"}, Imports: true}, ""},
+		// The other files of the selected file's package.
+		{loader.Selection{Paths: []string{"d.proto"}, Packages: true}, "a.proto b.proto c/c.proto d.proto"},
 	} {
 		got := s.Select(tc.sel)
 		var names []string

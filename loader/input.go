@@ -60,6 +60,10 @@ type Input struct {
 	// relative to Path: the check reports on that file (and what it
 	// imports), as buf does for a .proto file input.
 	File string
+	// IncludePackageFiles is set, for a single .proto file, when the
+	// other files of its package are checked too (buf's
+	// include_package_files=true).
+	IncludePackageFiles bool
 	// Raw is the input as written.
 	Raw string
 
@@ -75,6 +79,10 @@ type Input struct {
 	// shown, their directory within the archive.
 	unpacked bool
 	shown    string
+
+	// localDepth is the depth= given to a local repository, which is
+	// read whole: the Tree's Notes say so.
+	localDepth int
 }
 
 // String returns the input as the user wrote it.
@@ -297,8 +305,12 @@ func parseGit(in Input, opts [][2]string) (Input, error) {
 			}
 			if remote != nil {
 				remote.depth = n
+			} else {
+				// A local repository has all it has: nothing to fetch.
+				// Say so when the input is opened (buf clones even a
+				// local one, to this depth).
+				in.localDepth = n
 			}
-			// A local repository has all it has: nothing to fetch.
 		default:
 			return in, fmt.Errorf("input %q: unknown option %q (want branch, tag, ref, commit, subdir, depth or recurse_submodules)", s, k)
 		}
@@ -360,8 +372,17 @@ func parseArchive(in Input, format string, gz bool, opts [][2]string) (Input, er
 }
 
 func parseProtoFile(in Input, opts [][2]string) (Input, error) {
-	if err := onlyOptions(in.Raw, opts, "format"); err != nil {
+	if err := onlyOptions(in.Raw, opts, "format", "include_package_files"); err != nil {
 		return in, err
+	}
+	for _, o := range opts {
+		if o[0] == "include_package_files" {
+			b, err := strconv.ParseBool(o[1])
+			if err != nil {
+				return in, fmt.Errorf("input %q: include_package_files=%s: want true or false", in.Raw, o[1])
+			}
+			in.IncludePackageFiles = b
+		}
 	}
 	in.Kind = Dir
 	in.Path, in.File = filepath.Split(filepath.Clean(in.Path))

@@ -21,6 +21,9 @@ type Selection struct {
 	// directly or not, even excluded ones: buf checks the imports of the
 	// files it targets unless told --exclude-imports.
 	Imports bool
+	// Packages also selects every file of the packages of the files Paths
+	// names (buf's include_package_files for a .proto file input).
+	Packages bool
 }
 
 // IsZero reports whether sel selects every file.
@@ -64,8 +67,16 @@ func (s *Schema) Select(sel Selection) *Schema {
 			}
 		}
 	}
+	pkgs := make(map[string]bool)
+	if sel.Packages {
+		for _, p := range paths {
+			if sel.selects(p) {
+				pkgs[s.packageOf(p, byPath)] = true
+			}
+		}
+	}
 	for _, p := range paths {
-		if sel.selects(p) {
+		if sel.selects(p) || pkgs[s.packageOf(p, byPath)] {
 			visit(p)
 		}
 	}
@@ -85,4 +96,12 @@ func (s *Schema) Select(sel Selection) *Schema {
 		}
 	}
 	return out
+}
+
+// packageOf returns the package of the file p of s.
+func (s *Schema) packageOf(p string, byPath map[string]protoreflect.FileDescriptor) string {
+	if f := byPath[p]; f != nil {
+		return string(f.Package())
+	}
+	return s.Packages[p]
 }

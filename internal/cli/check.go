@@ -161,7 +161,7 @@ func (fl bufFlags) selecting() bool {
 func (fl bufFlags) selection(in loader.Input) (sel loader.Selection, ok bool) {
 	sel.Imports = !fl.excludeImports
 	if in.File != "" {
-		sel.Paths = []string{in.File}
+		sel.Paths, sel.Packages = []string{in.File}, in.IncludePackageFiles
 		return sel, true
 	}
 	for _, p := range fl.paths {

@@ -358,6 +358,9 @@ from_top() {
 # with path:.
 hint_path() {
 	local found
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		return # the workspace is the repository: no checkout below it to name
+	fi
 	found=$(find . -mindepth 2 -maxdepth 3 -name .git -prune -print 2>/dev/null | head -n 1)
 	found=${found#./}
 	found=${found%/.git}

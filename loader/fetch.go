@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"path"
 	"path/filepath"
@@ -74,8 +75,9 @@ func (r *remoteGit) fetch(ctx context.Context, in Input, dir string) (Input, err
 // archive is a tar or zip file of .proto files.
 type archive struct {
 	zip   bool
-	gz    bool // a gzip-compressed tar
-	strip int  // leading directories dropped from each name (strip_components)
+	gz    bool   // a gzip-compressed tar
+	strip int    // leading directories dropped from each name (strip_components)
+	url   string // where to download it from, for an http or https URL
 }
 
 // maxArchiveSize bounds what an archive may unpack to, in bytes: a small
@@ -83,12 +85,21 @@ type archive struct {
 const maxArchiveSize = 1 << 30
 
 func (a *archive) fetch(ctx context.Context, in Input, dir string) (Input, error) {
-	f, err := os.Open(in.Path)
+	var (
+		f   *os.File
+		err error
+	)
+	if a.url != "" {
+		f, err = download(ctx, a.url, filepath.Join(dir, "archive"))
+	} else {
+		f, err = os.Open(in.Path)
+	}
 	if err != nil {
 		return in, unwrapPathError(err)
 	}
 	defer f.Close()
-	u := unpacker{dir: dir, strip: a.strip}
+	files := filepath.Join(dir, "files") // beside a downloaded archive
+	u := unpacker{dir: files, strip: a.strip}
 	if a.zip {
 		err = u.zip(f)
 	} else {
@@ -97,7 +108,7 @@ func (a *archive) fetch(ctx context.Context, in Input, dir string) (Input, error
 	if err != nil {
 		return in, fmt.Errorf("%s: %w", in.Path, err)
 	}
-	root := filepath.Join(dir, filepath.FromSlash(in.Subdir))
+	root := filepath.Join(files, filepath.FromSlash(in.Subdir))
 	if st, err := os.Stat(root); err != nil || !st.IsDir() {
 		return in, fmt.Errorf("%s: no directory %q in the archive", in.Path, in.Subdir)
 	}
@@ -105,6 +116,39 @@ func (a *archive) fetch(ctx context.Context, in Input, dir string) (Input, error
 	out.Kind, out.Path, out.fetch = Dir, root, nil
 	out.unpacked, out.shown = true, in.Subdir
 	return out, nil
+}
+
+// download fetches url into the file name and returns it open, at its
+// start.
+func download(ctx context.Context, url, name string) (*os.File, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("downloading %s: %s", url, resp.Status)
+	}
+	f, err := os.Create(name)
+	if err != nil {
+		return nil, err
+	}
+	n, err := io.Copy(f, io.LimitReader(resp.Body, maxArchiveSize+1))
+	if err == nil && n > maxArchiveSize {
+		err = fmt.Errorf("larger than %d MiB", maxArchiveSize>>20)
+	}
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("downloading %s: %w", url, err)
+	}
+	return f, nil
 }
 
 // unpacker writes the regular files of an archive below dir. Links and

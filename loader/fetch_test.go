@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,6 +58,35 @@ func TestFetchArchive(t *testing.T) {
 		if _, err := os.Stat(local.Path); !os.IsNotExist(err) {
 			t.Errorf("%s: %s is still there after cleanup (%v)", raw, local.Path, err)
 		}
+	}
+}
+
+// TestFetchArchiveHTTP downloads an archive named by an http URL, and
+// says so when the server has none.
+func TestFetchArchiveHTTP(t *testing.T) {
+	dir := t.TempDir()
+	writeTarGz(t, filepath.Join(dir, "s.tar.gz"), map[string]string{"top/proto/p/a.proto": fetchProto})
+	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	defer srv.Close()
+	in, err := loader.ParseInput(srv.URL + "/s.tar.gz#strip_components=1,subdir=proto")
+	if err != nil {
+		t.Fatal(err)
+	}
+	local, cleanup, err := loader.Fetch(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cleanup()
+	s, err := (&loader.Loader{}).Load(context.Background(), local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := local.Display(s.Files[0].Path()); got != "proto/p/a.proto" {
+		t.Errorf("Display = %q, want proto/p/a.proto", got)
+	}
+	in, _ = loader.ParseInput(srv.URL + "/none.zip")
+	if _, _, err := loader.Fetch(context.Background(), in); err == nil || !strings.Contains(err.Error(), "404 Not Found") {
+		t.Errorf("missing archive: error = %v, want the server's 404", err)
 	}
 }
 

@@ -362,10 +362,13 @@ func parseArchive(in Input, format string, gz bool, opts [][2]string) (Input, er
 			return in, fmt.Errorf("input %q: unknown option %q (an archive takes strip_components, subdir, compression and format)", s, k)
 		}
 	}
-	if lower := strings.ToLower(in.Path); strings.HasPrefix(lower, "file://") {
+	switch lower := strings.ToLower(in.Path); {
+	case strings.HasPrefix(lower, "file://"):
 		in.Path = in.Path[len("file://"):]
-	} else if strings.Contains(in.Path, "://") {
-		return in, fmt.Errorf("input %q: protocheck does not download archives: download it and pass the file", s)
+	case strings.HasPrefix(lower, "https://"), strings.HasPrefix(lower, "http://"):
+		a.url = in.Path
+	case strings.Contains(in.Path, "://"):
+		return in, fmt.Errorf("input %q: an archive is read from a file or downloaded over http or https", s)
 	}
 	in.fetch = a
 	return in, nil

@@ -420,7 +420,8 @@ func TestParseInput(t *testing.T) {
 		{raw: "p.zip#subdir=../x", err: `input "p.zip#subdir=../x": subdir "../x" leaves the archive`},
 		{raw: "p.tgz#strip_components=-1", err: `input "p.tgz#strip_components=-1": strip_components=-1: want a number of leading directories`},
 		{raw: "p.tar#branch=main", err: `input "p.tar#branch=main": unknown option "branch" (an archive takes strip_components, subdir, compression and format)`},
-		{raw: "https://example.com/p.tar.gz", err: `input "https://example.com/p.tar.gz": protocheck does not download archives: download it and pass the file`},
+		{raw: "https://example.com/p.tar.gz", want: loader.Input{Kind: loader.Archive, Path: "https://example.com/p.tar.gz"}},
+		{raw: "ftp://example.com/p.tar.gz", err: `input "ftp://example.com/p.tar.gz": an archive is read from a file or downloaded over http or https`},
 		// One .proto file: its directory, and the file in it.
 		{raw: "proto/acme/v1/a.proto", want: loader.Input{Kind: loader.Dir, Path: "proto/acme/v1", File: "a.proto"}},
 		{raw: "a.proto", want: loader.Input{Kind: loader.Dir, Path: ".", File: "a.proto"}},

@@ -35,7 +35,8 @@ import (
 // them when the proof says so, or else see something other than what the
 // writer meant at the proof's field: another value, no value, the value
 // under another name, in its unknown fields, or a message the writer's
-// schema would not accept.
+// schema would not accept. The values the proof shows must be those the
+// bytes hold.
 func TestProofsDecode(t *testing.T) {
 	paths, err := filepath.Glob("../compat/testdata/*/*.txtar")
 	if err != nil {
@@ -287,6 +288,12 @@ func verify(c roundtrip.Counterexample, writerReg, readerReg *protoregistry.File
 		return m.Fields().ByNumber(f.Number())
 	}
 	wf, rf, wv, rv, wset, rset := walk(w.ProtoReflect(), r.ProtoReflect(), rest, wtypes, rtypes, match)
+	if wf != nil && wset && !shows(wf, wv, c.WriterValue) {
+		return fmt.Sprintf("the writer's value at the path is %v, not what the proof says", wv)
+	}
+	if rf != nil && rset && !strings.HasPrefix(c.ReaderValue, "(") && !strings.Contains(c.ReaderValue, " = ") && !shows(rf, rv, c.ReaderValue) {
+		return fmt.Sprintf("the reader's value at the path is %v, not what the proof says", rv)
+	}
 	switch {
 	case wf == nil:
 		return "the proof's field path names no field of the writer"
@@ -312,6 +319,45 @@ func verify(c roundtrip.Counterexample, writerReg, readerReg *protoregistry.File
 		return fmt.Sprintf("writer and reader values mean the same (%v, %v)", wv, rv)
 	}
 	return ""
+}
+
+// shows reports whether a proof's rendering of a value, such as
+// "int32 -1" or `enum p.E B=2`, holds v: a number as decimal, a string or
+// bytes quoted, as the proof writes them. Lists, maps and messages are not
+// checked.
+func shows(fd protoreflect.FieldDescriptor, v protoreflect.Value, claim string) bool {
+	var token string
+	switch x := v.Interface().(type) {
+	case bool:
+		token = strconv.FormatBool(x)
+	case protoreflect.EnumNumber:
+		token = strconv.Itoa(int(x))
+	case int32, int64:
+		token = strconv.FormatInt(v.Int(), 10)
+	case uint32, uint64:
+		token = strconv.FormatUint(v.Uint(), 10)
+	case float32:
+		token = formatFloat(float64(x), 32)
+	case float64:
+		token = formatFloat(x, 64)
+	case string:
+		token = strconv.Quote(x)
+	case []byte:
+		token = strconv.Quote(string(x))
+	default:
+		return true
+	}
+	return strings.Contains(claim, token)
+}
+
+func formatFloat(f float64, bits int) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case f == 0 && math.Signbit(f):
+		return "-0"
+	}
+	return strconv.FormatFloat(f, 'g', -1, bits)
 }
 
 // walk follows a field path ("a.b[2].c", `m["k"]`) through the writer's

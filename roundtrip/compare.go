@@ -424,6 +424,13 @@ func (c *comparer) value(path string, wf protoreflect.FieldDescriptor, wv protor
 		if !c.reportUndeclared && addedEnumValue(wf, wv, rf) {
 			return // an old reader meets a value added since: an addition
 		}
+		if c.json {
+			// JSON has no unknown fields to move it to.
+			c.add(kindValue, path, wf.Number(),
+				fmt.Sprintf("closed enum %s does not declare %d: protobuf-go keeps a number the enum says cannot occur", rf.Enum().FullName(), rv.Enum()),
+				renderElem(wf, wv), renderElem(rf, rv))
+			return
+		}
 		// protobuf-go keeps the number, which is what these bytes show
 		// here; C++ and Java, as the conformance suite requires, move it
 		// to unknown fields and read the field as unset.

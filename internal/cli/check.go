@@ -205,26 +205,13 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	var cleanups []func()
-	defer func() {
-		for _, c := range cleanups {
-			c()
-		}
-	}()
-	fetch := func(in *loader.Input, what string) error {
-		out, cleanup, err := loader.Fetch(ctx, *in)
-		if err != nil {
-			return fmt.Errorf("%s%w", what, err)
-		}
-		cleanups = append(cleanups, cleanup)
-		*in = out
-		return nil
-	}
-	if err := fetch(&newIn, ""); err != nil {
+	var inputs fetched
+	defer inputs.close()
+	if err := inputs.fetch(ctx, &newIn, ""); err != nil {
 		return err
 	}
 	for i := range bases {
-		if err := fetch(&bases[i].in, "--against: "); err != nil {
+		if err := inputs.fetch(ctx, &bases[i].in, "--against: "); err != nil {
 			return err
 		}
 	}

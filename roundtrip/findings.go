@@ -40,7 +40,7 @@ func Check(ctx context.Context, old, new *compat.Schema, cfg compat.Config, opts
 		names = append(names, subjects[i].messages...)
 	}
 	opts.Messages = names
-	jsonOK := slices.Contains(rules, roundtripJSONBackward()) || slices.Contains(rules, roundtripJSONForward())
+	jsonOK := slices.Contains(rules, compat.Lookup("ROUNDTRIP_JSON_BACKWARD")) || slices.Contains(rules, compat.Lookup("ROUNDTRIP_JSON_FORWARD"))
 	opts.SkipJSON = !jsonOK
 	results, err := Prove(ctx, old.Files, new.Files, opts)
 	if err != nil {
@@ -54,12 +54,28 @@ func Check(ctx context.Context, old, new *compat.Schema, cfg compat.Config, opts
 			unproven[r.Message] = r.Unproven
 		}
 	}
-	samples := opts.withDefaults().Samples
-
-	covered := make([]bool, len(cexs))
 	out := slices.Clone(findings)
-	for i := range out {
-		f := &out[i]
+	covered := attach(out, subjects, cexs, jsonOK, unproven, opts.withDefaults().Samples)
+	extra := p.uncovered(cexs, covered, rules, cfg.Direction)
+	if len(extra) > 0 {
+		extra, err = compat.Excuse(old, new, cfg, extra)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, extra...)
+	}
+	slices.SortStableFunc(out, compat.CompareFindings)
+	return out, nil
+}
+
+// attach gives each finding the best counterexample that shows it, or
+// the reason none can, and reports which counterexamples some finding
+// covers. JSON counterexamples prove nothing unless jsonOK; unproven
+// says, by message, why a message could not be written.
+func attach(findings []compat.Finding, subjects []subject, cexs []Counterexample, jsonOK bool, unproven map[protoreflect.FullName]string, samples int) []bool {
+	covered := make([]bool, len(cexs))
+	for i := range findings {
+		f := &findings[i]
 		s := subjects[i]
 		rule := compat.Lookup(f.Rule)
 		var best *Counterexample
@@ -87,12 +103,18 @@ func Check(ctx context.Context, old, new *compat.Schema, cfg compat.Config, opts
 			}
 		}
 	}
+	return covered
+}
 
-	dir := cfg.Direction
+// uncovered makes a finding of each counterexample that no finding
+// covers, one per rule and field, for the selected ROUNDTRIP_ rules and
+// the directions asked for. Undeclared and PresenceOnly ones are left to
+// the rules, which see a deletion or a presence change as what it is.
+func (p *binder) uncovered(cexs []Counterexample, covered []bool, rules []*compat.Rule, dir compat.Direction) []compat.Finding {
 	if dir == 0 {
 		dir = compat.Both
 	}
-	var extra []compat.Finding
+	var out []compat.Finding
 	seen := make(map[string]bool)
 	for j := range cexs {
 		c := &cexs[j]
@@ -109,17 +131,9 @@ func Check(ctx context.Context, old, new *compat.Schema, cfg compat.Config, opts
 			continue
 		}
 		seen[key] = true
-		extra = append(extra, f)
+		out = append(out, f)
 	}
-	if len(extra) > 0 {
-		extra, err = compat.Excuse(old, new, cfg, extra)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, extra...)
-	}
-	slices.SortStableFunc(out, compat.CompareFindings)
-	return out, nil
+	return out
 }
 
 // Proof returns the counterexample as the plain data that a finding
@@ -139,26 +153,19 @@ func (c *Counterexample) Proof() *compat.Proof {
 	}
 }
 
-// The ROUNDTRIP_ rules, by encoding and direction.
-func roundtripBinaryBackward() *compat.Rule  { return compat.Lookup("ROUNDTRIP_BINARY_BACKWARD") }
-func roundtripBinaryForward() *compat.Rule   { return compat.Lookup("ROUNDTRIP_BINARY_FORWARD") }
-func roundtripBinaryMiddleman() *compat.Rule { return compat.Lookup("ROUNDTRIP_BINARY_MIDDLEMAN") }
-func roundtripJSONBackward() *compat.Rule    { return compat.Lookup("ROUNDTRIP_JSON_BACKWARD") }
-func roundtripJSONForward() *compat.Rule     { return compat.Lookup("ROUNDTRIP_JSON_FORWARD") }
-
 // roundtripRule returns the rule that reports c when no other rule does.
 func roundtripRule(c *Counterexample) *compat.Rule {
 	switch {
 	case c.Encoding == JSON && c.Direction == Forward:
-		return roundtripJSONForward()
+		return compat.Lookup("ROUNDTRIP_JSON_FORWARD")
 	case c.Encoding == JSON:
-		return roundtripJSONBackward()
+		return compat.Lookup("ROUNDTRIP_JSON_BACKWARD")
 	case c.Direction == Forward:
-		return roundtripBinaryForward()
+		return compat.Lookup("ROUNDTRIP_BINARY_FORWARD")
 	case c.Direction == Middleman:
-		return roundtripBinaryMiddleman()
+		return compat.Lookup("ROUNDTRIP_BINARY_MIDDLEMAN")
 	}
-	return roundtripBinaryBackward()
+	return compat.Lookup("ROUNDTRIP_BINARY_BACKWARD")
 }
 
 // directionOf maps the prover's directions onto compat's: a middleman

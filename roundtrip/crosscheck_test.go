@@ -367,7 +367,7 @@ func mutate(rng *rand.Rand, s *xSchema) (class, what string, ok bool) {
 		return n
 	}
 	isMsg := func(typ string) bool { return strings.HasPrefix(typ, "M") }
-	switch rng.IntN(11) {
+	switch rng.IntN(12) {
 	case 0:
 		if f.key != "" || isMsg(f.typ) {
 			return "", "", false
@@ -487,6 +487,15 @@ func mutate(rng *rand.Rand, s *xSchema) (class, what string, ok bool) {
 		what = fmt.Sprintf("%s: value %s renamed", e.name, e.values[i].name)
 		e.values[i].name += "_V2"
 		return "enum-rename", what, true
+	case 10:
+		// Two fields trade numbers: each decodes as the other.
+		g := m.fields[rng.IntN(len(m.fields))]
+		if g == f {
+			return "", "", false
+		}
+		what = desc("number %d swapped with %s's %d", f.num, g.name, g.num)
+		f.num, g.num = g.num, f.num
+		return "swap", what, true
 	default:
 		if f.key != "" && rng.IntN(2) == 0 {
 			to := []string{"string", "int32", "sint64", "M0", "E0"}[rng.IntN(5)]

@@ -2,8 +2,10 @@
 # buf-cases.sh runs buf breaking and protocheck on the breaking test trees
 # that ship in buf's own Go module (read from the module cache, never copied
 # here) and prints, per case, the findings only one of them reports, as
-# (rule, path, line, column). README "What protocheck finds that buf does
-# not" explains each kind of difference that remains.
+# (rule, path, start line, start column, end line, end column), counted as a
+# multiset: a finding reported twice by one and once by the other differs.
+# README "What protocheck finds that buf does not" explains each kind of
+# difference that remains.
 #
 #   scripts/buf-cases.sh            # each case with its own buf.yaml
 #   USE=FILE scripts/buf-cases.sh   # each case with use: [FILE] instead
@@ -53,20 +55,21 @@ PY
 	(cd "$w" && mkdir -p .git && "$work/protocheck" check current --against previous --format json >protocheck.json 2>protocheck.err || true)
 	python3 - "$w" "$c" <<'PY'
 import json, os, sys
+from collections import Counter
 w, name = sys.argv[1], sys.argv[2]
 def keys(f):
-    out = set()
+    out = Counter()
     for line in open(os.path.join(w, f)):
         if line.startswith("{"):
             j = json.loads(line)
-            out.add((j.get("type"), j.get("path", "").removeprefix("current/"), j.get("start_line"), j.get("start_column")))
+            out[(j.get("type"), j.get("path", "").removeprefix("current/"), j.get("start_line"), j.get("start_column"), j.get("end_line"), j.get("end_column"))] += 1
     return out
 b, p = keys("buf.json"), keys("protocheck.json")
 if b != p:
-    print(f"== {name}: buf {len(b)}, protocheck {len(p)}")
-    for k in sorted(b - p, key=str):
+    print(f"== {name}: buf {b.total()}, protocheck {p.total()}")
+    for k in sorted((b - p).elements(), key=str):
         print("  buf only       ", *k)
-    for k in sorted(p - b, key=str):
+    for k in sorted((p - b).elements(), key=str):
         print("  protocheck only", *k)
     err = open(os.path.join(w, "protocheck.err")).read().strip()
     if err:

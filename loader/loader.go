@@ -146,8 +146,18 @@ type Schema struct {
 	Notes []string
 }
 
-// Load opens in and compiles all of its files.
+// Load opens in and compiles all of its files. An archive or a remote
+// repository is fetched first and its temporary copy removed once
+// compiled (Open and LoadPair need Fetch called first).
 func (l *Loader) Load(ctx context.Context, in Input) (*Schema, error) {
+	if in.fetch != nil {
+		local, cleanup, err := Fetch(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		defer cleanup()
+		in = local
+	}
 	t, err := l.Open(ctx, in)
 	if err != nil {
 		return nil, err
@@ -223,7 +233,7 @@ func (l *Loader) openRoot(ctx context.Context, in Input) (*Tree, error) {
 	case Git:
 		return l.openGit(ctx, in)
 	case Archive, Remote:
-		return nil, fmt.Errorf("input %s: not fetched (loader.Fetch unpacks or clones it)", in)
+		return nil, fmt.Errorf("input %s: an archive or a remote repository must be fetched first (loader.Fetch)", in)
 	}
 	return nil, fmt.Errorf("input %s: unknown kind", in)
 }

@@ -288,10 +288,10 @@ func verify(c roundtrip.Counterexample, writerReg, readerReg *protoregistry.File
 		return m.Fields().ByNumber(f.Number())
 	}
 	wf, rf, wv, rv, wset, rset := walk(w.ProtoReflect(), r.ProtoReflect(), rest, wtypes, rtypes, match)
-	if wf != nil && wset && !shows(wf, wv, c.WriterValue) {
+	if wf != nil && wset && !shows(wv, c.WriterValue) {
 		return fmt.Sprintf("the writer's value at the path is %v, not what the proof says", wv)
 	}
-	if rf != nil && rset && !strings.HasPrefix(c.ReaderValue, "(") && !strings.Contains(c.ReaderValue, " = ") && !shows(rf, rv, c.ReaderValue) {
+	if rf != nil && rset && !strings.HasPrefix(c.ReaderValue, "(") && !strings.Contains(c.ReaderValue, " = ") && !shows(rv, c.ReaderValue) {
 		return fmt.Sprintf("the reader's value at the path is %v, not what the proof says", rv)
 	}
 	switch {
@@ -325,7 +325,7 @@ func verify(c roundtrip.Counterexample, writerReg, readerReg *protoregistry.File
 // "int32 -1" or `enum p.E B=2`, holds v: a number as decimal, a string or
 // bytes quoted, as the proof writes them. Lists, maps and messages are not
 // checked.
-func shows(fd protoreflect.FieldDescriptor, v protoreflect.Value, claim string) bool {
+func shows(v protoreflect.Value, claim string) bool {
 	var token string
 	switch x := v.Interface().(type) {
 	case bool:

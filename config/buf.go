@@ -218,6 +218,7 @@ func loadWork(src Source, name string, data []byte) (*File, error) {
 		d.errorf(&yaml.Node{Line: 1, Column: 1}, "directories: a workspace needs at least one directory")
 	}
 	if len(d.errs) > 0 {
+		d.sortErrors()
 		return nil, d.errs
 	}
 	f.Warnings = d.warnings

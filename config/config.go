@@ -198,6 +198,7 @@ func Parse(name string, data []byte) (*File, error) {
 		return nil, fmt.Errorf("config %s: a buf.work.yaml must be read with Load", name)
 	}
 	if len(d.errs) > 0 {
+		d.sortErrors()
 		return nil, d.errs
 	}
 	f.Path = name

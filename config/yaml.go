@@ -69,6 +69,12 @@ func (d *decoder) parseYAML(data []byte) *yaml.Node {
 	return resolve(doc.Content[0])
 }
 
+// sortErrors puts the errors in file order: the walk reports a second
+// document before the first one's problems.
+func (d *decoder) sortErrors() {
+	slices.SortStableFunc(d.errs, func(a, b *Error) int { return a.Pos.Line - b.Pos.Line })
+}
+
 // yamlError records a YAML syntax error at its line.
 func (d *decoder) yamlError(err error) {
 	msg := err.Error()

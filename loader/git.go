@@ -53,6 +53,9 @@ func (l *Loader) openGit(ctx context.Context, in Input) (*Tree, error) {
 	}
 	t := &Tree{Input: in, loader: l}
 	t.display = in.Display
+	if in.localDepth > 0 {
+		t.Notes = append(t.Notes, fmt.Sprintf("input %s: depth=%d is ignored: it limits the clone of a remote repository, and a local one is read with all the history it holds", in, in.localDepth))
+	}
 	byPath := make(map[string]gitFile)
 	for _, f := range files {
 		if !strings.HasSuffix(f.Path, ".proto") {

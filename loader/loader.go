@@ -882,18 +882,22 @@ func (e PosError) String() string {
 // are the repository's, as in the work tree), the version follows the
 // message: "a.proto:3:8: … (in .git#branch=main)".
 func (e *CompileError) Error() string {
-	in := ""
-	if v := e.Version(); v != "" {
-		in = " (in " + v + ")"
-	}
 	lines := make([]string, len(e.Errors))
 	for i, pe := range e.Errors {
+		pe.Message = e.Message(pe)
 		lines[i] = pe.String()
-		if pe.Path != e.Input.Raw {
-			lines[i] += in
-		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Message returns the message of pe, one of e's errors, followed by the
+// version it was found in when its path does not say: "… (in
+// .git#branch=main)".
+func (e *CompileError) Message(pe PosError) string {
+	if v := e.Version(); v != "" && pe.Path != e.Input.Raw {
+		return pe.Message + " (in " + v + ")"
+	}
+	return pe.Message
 }
 
 // Version names the version whose files hold the errors, when their paths

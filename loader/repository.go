@@ -2,6 +2,7 @@ package loader
 
 import (
 	"context"
+	"os/exec"
 	"strings"
 	"time"
 
@@ -11,6 +12,10 @@ import (
 // ErrNotRepository is the cause of the error of OpenRepository for a
 // directory that no git repository holds.
 var ErrNotRepository = gitfs.ErrNotRepository
+
+// ErrNoGit is the cause of the error of anything that runs git when git is
+// not installed or not on PATH.
+var ErrNoGit = exec.ErrNotFound
 
 // A Repository is the git repository that holds a directory input. It
 // answers what a command asks of git besides reading an input (the

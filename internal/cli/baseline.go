@@ -100,6 +100,9 @@ func inputRepo(ctx context.Context, input string) (*loader.Repository, string, e
 		if errors.Is(err, loader.ErrNotRepository) {
 			return nil, "", &errNoBaseline{input + " is not in a git repository"}
 		}
+		if errors.Is(err, loader.ErrNoGit) {
+			return nil, "", err // not a question of --against
+		}
 		return nil, "", &errNoBaseline{fmt.Sprintf("%s is not in a git repository git can read (%v)", input, err)}
 	}
 	if repo.Root() == "" {

@@ -284,6 +284,16 @@ func checkAgainst(cmd *cobra.Command, l *loader.Loader, pr *progress, newIn, old
 	selecting := fl.buf.selecting() || newIn.File != ""
 	targeted := 0
 	for _, m := range mods {
+		if rules, err := m.cfg.Select(); err == nil && len(rules) == 0 {
+			// buf fails here with an internal error; passing would say
+			// "compatible" of a check that checked nothing.
+			use := m.cfg.Use
+			if len(use) == 0 {
+				use = []string{string(compat.File)}
+			}
+			return nil, fmt.Errorf("use %s and except %s leave no rule to run: nothing would be checked",
+				strings.Join(use, ","), strings.Join(m.cfg.Except, ","))
+		}
 		sel, ok := fl.buf.selection(m.new)
 		if !ok {
 			continue // --path names none of this module's files

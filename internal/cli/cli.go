@@ -25,6 +25,7 @@ const (
 // Main runs protocheck with the process's arguments and returns its exit
 // status.
 func Main() int {
+	defer handleInterrupts()()
 	return Run(os.Args[1:], os.Stdout, os.Stderr)
 }
 

@@ -2,8 +2,10 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -37,6 +39,18 @@ type baseline struct {
 // each --against, the tags and commits --against-tags and --against-history
 // select, or, with none of those, the baseline a pre-commit hook needs.
 func checkBaselines(cmd *cobra.Command, input string, bf baselineFlags) (loader.Input, []baseline, error) {
+	if bf.againstHistory < 0 || bf.againstHistory == 0 && cmd.Flags().Changed("against-history") {
+		// 0 would compare with nothing, or, with no other baseline,
+		// quietly check the staged files instead.
+		return loader.Input{}, nil, fmt.Errorf("--against-history: want a positive number of commits, not %d", bf.againstHistory)
+	}
+	if bf.againstTags != "" {
+		// git matches a malformed pattern against nothing: say so,
+		// rather than "no tag matches".
+		if _, err := path.Match(bf.againstTags, ""); err != nil {
+			return loader.Input{}, nil, fmt.Errorf("--against-tags: malformed pattern %q: %v", bf.againstTags, err)
+		}
+	}
 	if len(bf.against) == 0 && bf.againstTags == "" && bf.againstHistory == 0 {
 		newIn, oldIn, err := checkInputs(cmd, input, "")
 		return newIn, []baseline{{oldIn, oldIn.Raw}}, err
@@ -56,15 +70,19 @@ func checkBaselines(cmd *cobra.Command, input string, bf baselineFlags) (loader.
 	if bf.againstTags == "" && bf.againstHistory == 0 {
 		return newIn, bases, nil
 	}
-	if bf.againstHistory < 0 {
-		return newIn, nil, fmt.Errorf("--against-history: want a positive number of commits, not %d", bf.againstHistory)
-	}
 	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	repo, sub, err := inputRepo(ctx, input)
 	if err != nil {
+		if errors.Is(err, loader.ErrNoGit) {
+			flag := "--against-tags"
+			if bf.againstTags == "" {
+				flag = "--against-history"
+			}
+			return newIn, nil, fmt.Errorf("%s: git is not installed or not on PATH: protocheck reads tags and history through it", flag)
+		}
 		return newIn, nil, err
 	}
 	var revs []baseline
@@ -124,38 +142,52 @@ func checkBaselines(cmd *cobra.Command, input string, bf baselineFlags) (loader.
 }
 
 // writeSnapshot writes the input's schema to name, replacing the file
-// whole so that a failed write never leaves half a snapshot.
+// whole so that a failed write never leaves half a snapshot. The temporary
+// file it writes first is made before compiling, so that a directory it
+// cannot write to is said at once, and it is removed on every way out,
+// SIGINT and SIGTERM included. Errors name the file asked for.
 func writeSnapshot(ctx context.Context, l *loader.Loader, in loader.Input, name string) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	tmp, err := os.CreateTemp(filepath.Dir(name), ".snapshot-*")
+	if err != nil {
+		return fmt.Errorf("snapshot %s: %w", name, unwrapPath(err))
+	}
+	cleanup := func() { tmp.Close(); os.Remove(tmp.Name()) }
+	defer onInterrupt.add(cleanup)()
+	defer cleanup()
 	s, err := l.Load(ctx, in)
 	if err != nil {
 		return err
 	}
 	data, err := loader.Snapshot(s)
 	if err != nil {
-		return fmt.Errorf("snapshot: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".snapshot-*")
-	if err != nil {
-		return fmt.Errorf("snapshot: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
 		return fmt.Errorf("snapshot %s: %w", name, err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		return fmt.Errorf("snapshot %s: %w", name, unwrapPath(err))
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("snapshot %s: %w", name, err)
+		return fmt.Errorf("snapshot %s: %w", name, unwrapPath(err))
 	}
 	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("snapshot %s: %w", name, err)
+		return fmt.Errorf("snapshot %s: %w", name, unwrapPath(err))
 	}
 	if err := os.Rename(tmp.Name(), name); err != nil {
-		return fmt.Errorf("snapshot %s: %w", name, err)
+		return fmt.Errorf("snapshot %s: %w", name, unwrapLink(err))
 	}
 	return nil
+}
+
+// unwrapLink drops the two paths of an *os.LinkError (a rename's), one of
+// them a temporary file's: the caller names the file.
+func unwrapLink(err error) error {
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
 }
 
 func newSnapshotCmd() *cobra.Command {

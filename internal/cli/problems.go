@@ -34,7 +34,7 @@ func loadProblems(err error) (problems []report.Problem, others []error) {
 		for _, pe := range ce.Errors {
 			p := report.Problem{
 				Span:    compat.Span{Path: pe.Path, StartLine: pe.Line, StartCol: pe.Column},
-				Message: pe.Message,
+				Message: ce.Message(pe),
 			}
 			if !slices.Contains(problems, p) {
 				problems = append(problems, p)

@@ -31,7 +31,11 @@ func newProgress(w io.Writer) *progress {
 	if os.Getenv("TERM") == "dumb" || !isTerminal(w) {
 		return &progress{}
 	}
-	return &progress{w: w, every: 100 * time.Millisecond}
+	p := &progress{w: w, every: 100 * time.Millisecond}
+	// Interrupted, the process would leave the line for the shell's
+	// prompt to be written over.
+	onInterrupt.add(p.done)
+	return p
 }
 
 // isTerminal reports whether w is a character device.

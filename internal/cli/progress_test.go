@@ -46,3 +46,27 @@ func TestProgressLine(t *testing.T) {
 		t.Errorf("lines:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestProgressClearedOnInterrupt: what SIGINT and SIGTERM run clears a
+// progress line left on the terminal, and runs each function once, the
+// newest first; a removed one is not run.
+func TestProgressClearedOnInterrupt(t *testing.T) {
+	var i interrupts
+	var buf bytes.Buffer
+	var order []string
+	i.add(func() { order = append(order, "first") })
+	p := &progress{w: &buf}
+	i.add(p.done)
+	remove := i.add(func() { order = append(order, "removed") })
+	i.add(func() { order = append(order, "last") })
+	remove()
+	p.loading(loader.Input{Raw: "new"}, 1)
+	i.run()
+	i.run()
+	if got := buf.String(); got != "\r\x1b[Kprotocheck: compiling: new 1 files\r\x1b[K" {
+		t.Errorf("terminal got %q, want the line and then its clearing", got)
+	}
+	if strings.Join(order, ",") != "last,first" {
+		t.Errorf("ran %v, want last, first", order)
+	}
+}

@@ -611,6 +611,7 @@ func TestCompareTags(t *testing.T) {
 	// Ascending, from semver.org's precedence example and beyond.
 	want := []string{
 		"v0.9.99",
+		"1.0-alpha",
 		"1.0.0-alpha",
 		"1.0.0-alpha.1",
 		"1.0.0-alpha.beta",
@@ -618,15 +619,20 @@ func TestCompareTags(t *testing.T) {
 		"1.0.0-beta.2",
 		"1.0.0-beta.11",
 		"1.0.0-rc.1",
+		"1",
+		"1.0",
 		"1.0.0",
 		"v1.0.0+build.5",
 		"v1.0.1",
+		"v1.2",
+		"v1.10",
+		"v2.0.0",
 		"v99999999999999999999.0.0",
-		"1.0",
 		"release",
 		"v01.0.0",
 		"v1.0.0-",
 		"v1.0.0-01",
+		"v1.2.3.4",
 	}
 	got := slices.Clone(want)
 	slices.Reverse(got)

@@ -83,7 +83,8 @@ type version struct {
 }
 
 // parseVersion parses "MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD]" with an
-// optional leading "v", as tags are commonly written.
+// optional leading "v", as tags are commonly written; "v1.2" and "v1" are
+// taken as v1.2.0 and v1.0.0 (a tie with the full form goes to byte order).
 func parseVersion(s string) (version, bool) {
 	var v version
 	s = strings.TrimPrefix(s, "v")
@@ -99,9 +100,10 @@ func parseVersion(s string) (version, bool) {
 		v.pre = strings.Split(pre, ".")
 	}
 	core := strings.Split(s, ".")
-	if len(core) != 3 {
+	if len(core) > 3 {
 		return v, false
 	}
+	v.core = [3]string{"0", "0", "0"}
 	for i, n := range core {
 		if !isNumeric(n) {
 			return v, false

@@ -34,7 +34,7 @@ type fetcher interface {
 // user wrote it, and Display names its files as buf does: by their path in
 // the archive or the repository.
 func Fetch(ctx context.Context, in Input) (Input, func(), error) {
-	if in.fetch == nil {
+	if in.IsLocal() {
 		return in, func() {}, nil
 	}
 	dir, err := os.MkdirTemp("", "protocheck-input-")
@@ -42,13 +42,32 @@ func Fetch(ctx context.Context, in Input) (Input, func(), error) {
 		return in, func() {}, fmt.Errorf("input %s: %w", in, err)
 	}
 	cleanup := func() { os.RemoveAll(dir) }
-	out, err := in.fetch.fetch(ctx, in, dir)
+	out, err := FetchTo(ctx, in, dir)
 	if err != nil {
 		cleanup()
-		return in, func() {}, fmt.Errorf("input %s: %w", in, err)
+		return in, func() {}, err
 	}
 	return out, cleanup, nil
 }
+
+// FetchTo is Fetch into dir, an empty directory that the caller made and
+// removes: a caller that must remove it even when interrupted knows it
+// before the fetch starts.
+func FetchTo(ctx context.Context, in Input, dir string) (Input, error) {
+	if in.IsLocal() {
+		return in, nil
+	}
+	out, err := in.fetch.fetch(ctx, in, dir)
+	if err != nil {
+		return in, fmt.Errorf("input %s: %w", in, err)
+	}
+	return out, nil
+}
+
+// IsLocal reports whether the input's files are on this machine where it
+// names them: false for an archive or a remote repository, which Fetch
+// brings to a temporary directory.
+func (in Input) IsLocal() bool { return in.fetch == nil }
 
 // remoteGit is a repository named by a URL.
 type remoteGit struct {

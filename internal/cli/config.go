@@ -67,7 +67,7 @@ func loadCheckConfig(cmd *cobra.Command, input string, newIn *loader.Input, cf c
 		f, err = parseInlineConfig("--config", name, start)
 		name = "--config"
 	case name != "":
-		f, err = config.LoadFrom(config.Disk, name) // --config names a file on disk
+		f, err = loadConfigFlag(name)
 	default:
 		var found string
 		if found, err = config.Discover(src, start); err != nil {
@@ -182,20 +182,44 @@ func isInlineConfig(v string) bool {
 // parseInlineConfig reads a buf.yaml given on the command line by flag,
 // as if it sat in dir.
 func parseInlineConfig(flag, data, dir string) (*config.File, error) {
-	f, err := config.Parse(filepath.Join(dir, "buf.yaml"), []byte(data))
+	return parseBufYAML(flag, []byte(data), dir)
+}
+
+// parseBufYAML reads data as a buf.yaml in dir, its problems named by name.
+func parseBufYAML(name string, data []byte, dir string) (*config.File, error) {
+	f, err := config.Parse(filepath.Join(dir, "buf.yaml"), data)
 	var list config.ErrorList
 	if errors.As(err, &list) {
 		for _, e := range list {
-			e.Pos.Path = flag
+			e.Pos.Path = name
 		}
 	}
 	if err != nil {
 		return nil, err
 	}
 	for i := range f.Warnings {
-		f.Warnings[i].Pos.Path = flag
+		f.Warnings[i].Pos.Path = name
 	}
 	return f, nil
+}
+
+// loadConfigFlag reads the file --config names. Its name gives its format
+// (buf.yaml, buf.work.yaml, protocheck.yaml); any other name is a buf.yaml,
+// as buf breaking --config reads every file.
+func loadConfigFlag(name string) (*config.File, error) {
+	base := strings.ToLower(filepath.Base(name))
+	if config.FormatOf(name) != config.Protocheck || strings.HasPrefix(base, "protocheck") {
+		return config.LoadFrom(config.Disk, name)
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", name, unwrapPath(err))
+	}
+	f, err := parseBufYAML(name, data, filepath.Dir(name))
+	if f != nil {
+		f.Path = name // in the same directory: its modules' roots are the same
+	}
+	return f, err
 }
 
 // fileModuleRoot reroots a single-file input at the root of the module of

@@ -204,11 +204,11 @@ func parseBufYAML(name string, data []byte, dir string) (*config.File, error) {
 }
 
 // loadConfigFlag reads the file --config names. Its name gives its format
-// (buf.yaml, buf.work.yaml, protocheck.yaml); any other name is a buf.yaml,
-// as buf breaking --config reads every file.
+// (buf.yaml, buf.work.yaml, a name with protocheck in it); any other name
+// is a buf.yaml, as buf breaking --config reads every file.
 func loadConfigFlag(name string) (*config.File, error) {
 	base := strings.ToLower(filepath.Base(name))
-	if config.FormatOf(name) != config.Protocheck || strings.HasPrefix(base, "protocheck") {
+	if config.FormatOf(name) != config.Protocheck || strings.Contains(base, "protocheck") {
 		return config.LoadFrom(config.Disk, name)
 	}
 	data, err := os.ReadFile(name)

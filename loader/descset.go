@@ -31,7 +31,17 @@ import (
 )
 
 // MaxDescriptorSetSize is the largest descriptor set file read, in bytes.
-const MaxDescriptorSetSize = 1 << 30
+// The file is read whole, and each file of it is unmarshalled and linked
+// only when a comparison needs it; linking costs about 50 bytes of memory
+// per byte of descriptor (README, "Bad input and limits").
+const MaxDescriptorSetSize = 256 << 20
+
+// MaxLinkedDescriptors is the most bytes of a descriptor set's files that
+// one comparison unmarshals and links: the files that differ and what they
+// import. Linking 58 MB of descriptors on each side took 5.8 GiB, so the
+// limit keeps a check of two sets near 3 GiB however large they are; sets
+// that differ in a few files are not near it.
+const MaxLinkedDescriptors = 32 << 20
 
 // bufImageFileExtension is the field of FileDescriptorProto in which buf
 // images record, per file, whether it was only imported (its field 1,
@@ -318,6 +328,14 @@ func (d *descriptorSet) link(in Input, paths []string, all bool) (*protoregistry
 				}
 			}
 		}
+	}
+	linked := 0
+	for _, f := range closure {
+		linked += len(f.raw)
+	}
+	if linked > MaxLinkedDescriptors {
+		return nil, fmt.Errorf("%s: the files to compare hold %d MiB of descriptors, more than the %d MiB protocheck links from one descriptor set (each byte costs about 50 of memory): compare the .proto files, or sets that differ in fewer files",
+			in.Path, linked>>20, MaxLinkedDescriptors>>20)
 	}
 	set := &descriptorpb.FileDescriptorSet{File: make([]*descriptorpb.FileDescriptorProto, 0, len(closure))}
 	asked := make(map[string]bool, len(paths))

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/descriptorpb"
 
@@ -60,7 +61,7 @@ func TestNestingAtTheLimit(t *testing.T) {
 }
 
 // TestDeepDescriptorSet: a descriptor set is not held to the compiler's
-// nesting limit of 32, but to MaxNestingDepth: messages nested 10,000 deep
+// nesting limit of 32, but to MaxNestingDepth: messages nested 1,000 deep
 // are refused at once, and messages nested to the limit, each holding a
 // field of its parent's type (recursion), load and check.
 func TestDeepDescriptorSet(t *testing.T) {
@@ -101,7 +102,7 @@ func TestDeepDescriptorSet(t *testing.T) {
 		}
 		return (&loader.Loader{Dir: dir}).Load(context.Background(), loader.Input{Kind: loader.DescriptorSet, Path: name, Raw: name})
 	}
-	_, err := loadSet("deep.binpb", build(9_990, true))
+	_, err := loadSet("deep.binpb", build(1_000, true))
 	want := fmt.Sprintf("deep.binpb: deep.proto: messages nest more than %d deep: protocheck refuses deeper nesting", loader.MaxNestingDepth)
 	if err == nil || err.Error() != want {
 		t.Errorf("error = %v, want %s", err, want)
@@ -284,5 +285,105 @@ func BenchmarkGarbage(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// TestLinkedDescriptors: a descriptor set whose files to compare exceed
+// MaxLinkedDescriptors is refused, by name and size, before anything is
+// unmarshalled; the same set compared with itself links nothing and loads.
+func TestLinkedDescriptors(t *testing.T) {
+	fd := &descriptorpb.FileDescriptorProto{
+		Name:    proto.String("big.proto"),
+		Package: proto.String("p"),
+		Syntax:  proto.String("proto3"),
+		Options: &descriptorpb.FileOptions{GoPackage: proto.String(strings.Repeat("x", loader.MaxLinkedDescriptors))},
+	}
+	data, err := proto.Marshal(&descriptorpb.FileDescriptorSet{File: []*descriptorpb.FileDescriptorProto{fd}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, name := range []string{"a.binpb", "b.binpb"} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in := func(name string) loader.Input {
+		return loader.Input{Kind: loader.DescriptorSet, Path: name, Raw: name}
+	}
+	l := &loader.Loader{Dir: dir}
+	_, err = l.Load(context.Background(), in("a.binpb"))
+	want := fmt.Sprintf("a.binpb: the files to compare hold %d MiB of descriptors, more than the %d MiB protocheck links from one descriptor set (each byte costs about 50 of memory): compare the .proto files, or sets that differ in fewer files",
+		loader.MaxLinkedDescriptors>>20, loader.MaxLinkedDescriptors>>20)
+	if err == nil || err.Error() != want {
+		t.Errorf("error = %v, want %s", err, want)
+	}
+	if _, _, err := l.LoadPair(context.Background(), in("a.binpb"), in("b.binpb")); err != nil {
+		t.Errorf("the set against a copy of itself: %v", err)
+	}
+}
+
+// TestSizeLimits: a descriptor set past MaxDescriptorSetSize is refused by
+// its size, unread (the file here is sparse); an input of more than
+// MaxFiles .proto files is refused while it is listed.
+func TestSizeLimits(t *testing.T) {
+	dir := t.TempDir()
+	f, err := os.Create(filepath.Join(dir, "set.binpb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(loader.MaxDescriptorSetSize + 1); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	_, err = (&loader.Loader{Dir: dir}).Load(context.Background(), loader.Input{Kind: loader.DescriptorSet, Path: "set.binpb", Raw: "set.binpb"})
+	if want := "set.binpb: descriptor set is larger than 256 MiB"; err == nil || err.Error() != want {
+		t.Errorf("error = %v, want %s", err, want)
+	}
+	if testing.Short() {
+		t.Skip("writes 100,001 files")
+	}
+	many := filepath.Join(dir, "many")
+	for i := range loader.MaxFiles + 1 {
+		sub := filepath.Join(many, fmt.Sprint(i/1000))
+		if i%1000 == 0 {
+			if err := os.MkdirAll(sub, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.WriteFile(filepath.Join(sub, fmt.Sprintf("f%d.proto", i)), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = (&loader.Loader{}).Load(context.Background(), loader.Input{Kind: loader.Dir, Path: many, Raw: "many"})
+	if want := "input many: more than 100000 .proto files"; err == nil || err.Error() != want {
+		t.Errorf("error = %v, want %s", err, want)
+	}
+}
+
+// TestOtherDepths: the limits the compiler and protobuf-go set themselves:
+// messages nested 32 deep in a .proto file, and a descriptor set nested
+// past protobuf-go's decoding depth.
+func TestOtherDepths(t *testing.T) {
+	src := "syntax = \"proto3\";\npackage p;\n" + strings.Repeat("message M { ", 32) + strings.Repeat("}", 32) + "\n"
+	_, err := load(t, &loader.Loader{}, writeTree(t, map[string]string{"a.proto": src}))
+	if err == nil || !strings.HasSuffix(err.Error(), "a.proto:3:373: message nesting depth must be less than 32") {
+		t.Errorf("error = %v, want one at 3:373 about nesting depth", err)
+	}
+	// A DescriptorProto nested 10,001 deep in its nested_type field (3),
+	// in a file's message_type (4), in a set's file (1).
+	var msg []byte
+	for range 10_001 {
+		msg = protowire.AppendBytes(protowire.AppendTag(nil, 3, protowire.BytesType), msg)
+	}
+	file := protowire.AppendBytes(protowire.AppendTag([]byte("\x0a\x05a.pro"), 4, protowire.BytesType), msg)
+	set := protowire.AppendBytes(protowire.AppendTag(nil, 1, protowire.BytesType), file)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "set.binpb"), set, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = (&loader.Loader{Dir: dir}).Load(context.Background(), loader.Input{Kind: loader.DescriptorSet, Path: "set.binpb", Raw: "set.binpb"})
+	if want := "set.binpb: not a valid FileDescriptorSet: exceeded maximum recursion depth"; err == nil || err.Error() != want {
+		t.Errorf("error = %v, want %s", err, want)
 	}
 }

@@ -81,6 +81,8 @@ func TestBufCommandLine(t *testing.T) {
 		{"path directory", []string{".", "--against", ".git#tag=v1", "--path", "proto/acme"}},
 		{"limit-to-input-files", []string{".", "--against", ".git#tag=v1", "--path", "proto/acme/v1/money.proto", "--limit-to-input-files"}},
 		{"config inline", []string{".", "--against", ".git#tag=v1", "--config", `{"version":"v2","modules":[{"path":"proto"}],"breaking":{"except":["FIELD_NO_DELETE"]}}`}},
+		{"against-config", []string{".", "--against", ".git#tag=v1", "--against-config", `{"version":"v1beta1","build":{"roots":["proto"]}}`}},
+		{"exclude-path several", []string{".", "--against", ".git#tag=v1", "--exclude-path", "proto/acme/v1/user.proto,proto/acme/v1/money.proto", "--exclude-imports"}},
 		{"proto file with its package", []string{"proto/acme/v1/user.proto#include_package_files=true", "--against", ".git#tag=v1"}},
 		{"archive", []string{"../new.tar.gz#strip_components=1,subdir=proto", "--against", ".git#tag=v1,subdir=proto"}},
 		{"binpb image", []string{"../new.binpb", "--against", ".git#tag=v1,subdir=proto"}},

@@ -425,19 +425,7 @@ func (in Input) Reroot(dir string) (Input, bool) {
 // Dir returns the directory on disk that holds the input's files, where a
 // configuration file for it is looked for: a directory input's own, the
 // work tree directory of a git input, "." for a descriptor set.
-func (in Input) Dir() string {
-	switch in.Kind {
-	case Dir:
-		return in.Path
-	case Git:
-		dir := in.Path
-		if filepath.Base(dir) == ".git" {
-			dir = filepath.Dir(dir)
-		}
-		return filepath.Join(dir, filepath.FromSlash(in.Subdir))
-	}
-	return "."
-}
+func (in Input) Dir() string { return in.kind().dir(in) }
 
 // IsDirectory reports whether the input is a directory on disk (not a
 // single file of one): what a pre-commit hook compares with its
@@ -455,46 +443,14 @@ func (in Input) Narrow(root string) (Input, error) {
 	if root == "." {
 		return in, nil
 	}
-	switch in.Kind {
-	case Dir:
-		in.Path = filepath.Join(in.Path, filepath.FromSlash(root))
-		if in.unpacked {
-			in.shown = path.Join(in.shown, root)
-			in.Raw = fmt.Sprintf("%s (module %s)", in.Raw, root)
-			return in, nil
-		}
-		in.Raw = in.Path
-		return in, nil
-	case Git:
-		in.Subdir = path.Join(in.Subdir, root)
-		in.Raw = fmt.Sprintf("%s (module %s)", in.Raw, root)
-		return in, nil
-	}
-	// A descriptor set names its files from the root of the module it was
-	// built from (buf build writes one per module): it is that module.
-	return in, nil
+	return in.kind().narrow(in, root), nil
 }
 
 // Sibling returns, as Input.ImportRoots takes it, the directory rel
 // (relative to the input, which it may climb out of) of the same source;
 // ok is false when it has none there (a git input's directory above the
 // repository, a descriptor set).
-func (in Input) Sibling(rel string) (root string, ok bool) {
-	switch in.Kind {
-	case Dir:
-		return filepath.Join(in.Path, filepath.FromSlash(rel)), true
-	case Git:
-		p := path.Join(in.Subdir, rel)
-		if p == ".." || strings.HasPrefix(p, "../") {
-			return "", false
-		}
-		if p == "." {
-			p = ""
-		}
-		return p, true
-	}
-	return "", false
-}
+func (in Input) Sibling(rel string) (root string, ok bool) { return in.kind().sibling(in, rel) }
 
 // Display returns the path of the input's file p (relative to the input's
 // root) as buf prints it, which is how a user, an editor or a CI system
@@ -508,33 +464,7 @@ func (in Input) Display(p string) string {
 }
 
 // shownRoot is the input's root as Display prints it, "" for none.
-func (in Input) shownRoot() string {
-	if in.unpacked {
-		return in.shown
-	}
-	switch in.Kind {
-	case Dir:
-		p := filepath.Clean(in.Path)
-		if !filepath.IsAbs(p) && (p == ".." || strings.HasPrefix(p, ".."+string(filepath.Separator))) {
-			// buf names such a directory from the working directory:
-			// ../repo/proto seen from repo is proto.
-			if abs, err := filepath.Abs(p); err == nil {
-				if wd, err := os.Getwd(); err == nil {
-					if rel, err := filepath.Rel(wd, abs); err == nil {
-						p = rel
-					}
-				}
-			}
-		}
-		if p == "." {
-			return ""
-		}
-		return filepath.ToSlash(p)
-	case Git:
-		return in.Subdir
-	}
-	return ""
-}
+func (in Input) shownRoot() string { return in.kind().shownRoot(in) }
 
 // Rel returns the path, relative to the input's root, of the file or
 // directory p named as Display names it (the way buf's --path takes
@@ -591,16 +521,7 @@ func (diskReader) ReadFile(name string) ([]byte, error) {
 // staged files: an unstaged edit to buf.yaml must not change what it
 // checks), the disk for the others. Files outside a git input's
 // repository are read from disk. A missing file is fs.ErrNotExist.
-func (l *Loader) Files(ctx context.Context, in Input) FileReader {
-	if in.Kind != Git {
-		return diskReader{}
-	}
-	v, err := l.OpenVersion(ctx, in)
-	if err != nil {
-		return diskReader{} // Open says what is wrong
-	}
-	return versionReader{ctx: ctx, v: v}
-}
+func (l *Loader) Files(ctx context.Context, in Input) FileReader { return in.kind().files(ctx, l, in) }
 
 // versionReader reads the files of a repository's work tree as a git
 // version holds them.
@@ -638,21 +559,5 @@ func (r versionReader) ReadFile(name string) ([]byte, error) {
 // it, and ok is false when there is none (or the input is a descriptor
 // set).
 func (l *Loader) ReadTop(ctx context.Context, in Input, file string) (data []byte, name string, ok bool, err error) {
-	switch in.Kind {
-	case Dir:
-		name = filepath.Join(in.Path, file)
-		data, err = diskReader{}.ReadFile(name)
-		if err != nil {
-			return nil, name, false, nil
-		}
-		return data, name, true, nil
-	case Git:
-		v, err := l.OpenVersion(ctx, in)
-		if err != nil {
-			return nil, "", false, nil // the loader says what is wrong when it loads in
-		}
-		data, ok, err := v.ReadFile(ctx, path.Join(in.Subdir, file))
-		return data, in.Raw + "/" + file, ok, err
-	}
-	return nil, "", false, nil
+	return in.kind().readTop(ctx, l, in, file)
 }

@@ -199,16 +199,11 @@ func (l *Loader) open(ctx context.Context, in Input) (*Tree, error) {
 		}
 	}
 	for _, root := range in.ImportRoots {
-		other := in
-		other.Excludes, other.ImportRoots = nil, nil
-		switch in.Kind {
-		case Dir:
-			other.Path = root
-		case Git:
-			other.Subdir = root
-		default:
-			return nil, fmt.Errorf("input %s: only directories and git revisions have other roots", in)
+		other, err := in.kind().withRoot(in, root)
+		if err != nil {
+			return nil, err
 		}
+		other.Excludes, other.ImportRoots = nil, nil
 		other.Raw = root
 		x, err := l.openRoot(ctx, other)
 		if errors.Is(err, ErrNoFiles) {
@@ -227,17 +222,7 @@ func (l *Loader) open(ctx context.Context, in Input) (*Tree, error) {
 
 // openRoot opens one root of an input.
 func (l *Loader) openRoot(ctx context.Context, in Input) (*Tree, error) {
-	switch in.Kind {
-	case Dir:
-		return l.openDir(in)
-	case DescriptorSet:
-		return l.openDescriptorSet(in)
-	case Git:
-		return l.openGit(ctx, in)
-	case Archive, Remote:
-		return nil, fmt.Errorf("input %s: an archive or a remote repository must be fetched first (loader.Fetch)", in)
-	}
-	return nil, fmt.Errorf("input %s: unknown kind", in)
+	return in.kind().open(ctx, l, in)
 }
 
 // excluded reports whether the slash path p is one of excludes or lies

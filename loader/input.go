@@ -435,7 +435,7 @@ func (in Input) IsDirectory() bool { return in.Kind == Dir && in.File == "" && !
 // Modular reports whether a configuration's modules divide the input: a
 // directory or a repository does; a descriptor set, built from one module,
 // is that module.
-func (in Input) Modular() bool { return in.Kind != DescriptorSet }
+func (in Input) Modular() bool { return in.kind().modular() }
 
 // Narrow returns the input narrowed to root, a directory below it (a
 // module of a workspace). A descriptor set stays whole: it is one module.

@@ -31,6 +31,8 @@ type kind interface {
 	files(ctx context.Context, l *Loader, in Input) FileReader
 	// readTop reads the file at the input's top (Loader.ReadTop).
 	readTop(ctx context.Context, l *Loader, in Input, file string) (data []byte, name string, ok bool, err error)
+	// modular reports whether a configuration's modules divide the input.
+	modular() bool
 }
 
 // kind returns the kind of the input.
@@ -50,6 +52,8 @@ func (in Input) kind() kind {
 type dirKind struct{}
 
 func (dirKind) dir(in Input) string { return in.Path }
+
+func (dirKind) modular() bool { return true }
 
 func (dirKind) narrow(in Input, root string) Input {
 	in.Path = filepath.Join(in.Path, filepath.FromSlash(root))
@@ -141,6 +145,8 @@ func (gitKind) withRoot(in Input, root string) (Input, error) {
 
 func (gitKind) shownRoot(in Input) string { return in.Subdir }
 
+func (gitKind) modular() bool { return true }
+
 func (gitKind) open(ctx context.Context, l *Loader, in Input) (*Tree, error) {
 	return l.openGit(ctx, in)
 }
@@ -170,6 +176,9 @@ func (gitKind) readTop(ctx context.Context, l *Loader, in Input, file string) ([
 type setKind struct{}
 
 func (setKind) dir(Input) string { return "." }
+
+// modular is false: a set built from one module is that module.
+func (setKind) modular() bool { return false }
 
 // narrow keeps the set whole: it names its files from the root of the
 // module it was built from (buf build writes one per module).

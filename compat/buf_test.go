@@ -8,7 +8,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"go/build"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +19,7 @@ import (
 	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/protocheck/protocheck/compat"
+	"github.com/protocheck/protocheck/internal/buftest"
 	"github.com/protocheck/protocheck/loader"
 )
 
@@ -28,15 +28,9 @@ import (
 // end line, end column, rule id), each as many times as it is reported. A
 // difference fails the test unless testdata/buf-differences.txt lists it,
 // as many times as it occurs, with a reason. Rules that buf does not know are left out on both sides.
-// The test needs buf on PATH or in $GOPATH/bin and is skipped with -short.
+// The test needs buf (see buftest.Require).
 func TestBufParity(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs buf: skipped with -short")
-	}
-	bufPath := findBuf()
-	if bufPath == "" {
-		t.Skip("buf is not on PATH or in $GOPATH/bin")
-	}
+	bufPath := buftest.Require(t)
 	known, err := bufRuleIDs(bufPath)
 	if err != nil {
 		t.Fatalf("listing buf's rules: %v", err)
@@ -123,24 +117,6 @@ func diffKeys(casePath string, ours, theirs keys) []difference {
 	}
 	slices.SortFunc(out, func(a, b difference) int { return strings.Compare(a.String(), b.String()) })
 	return out
-}
-
-// findBuf returns the path of the buf program, or "".
-func findBuf() string {
-	if p, err := exec.LookPath("buf"); err == nil {
-		return p
-	}
-	gopath := os.Getenv("GOPATH")
-	if gopath == "" {
-		gopath = build.Default.GOPATH
-	}
-	for _, dir := range filepath.SplitList(gopath) {
-		p := filepath.Join(dir, "bin", "buf")
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	return ""
 }
 
 // bufRuleIDs lists the breaking rule ids that buf checks. Deprecated ids

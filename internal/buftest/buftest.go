@@ -30,7 +30,9 @@ func Path() string {
 }
 
 // Require returns the path of buf, or skips t: with -short, which must not
-// run other programs, or when buf is absent.
+// run other programs, or when buf is absent. In CI (CI set, as .ci/run
+// sets it) a missing buf fails t instead: there a skip would pass a run
+// that compared nothing.
 func Require(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
@@ -38,6 +40,9 @@ func Require(t testing.TB) string {
 	}
 	p := Path()
 	if p == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("buf is not on PATH or in $GOPATH/bin; .ci/run installs it")
+		}
 		t.Skip("buf is not on PATH or in $GOPATH/bin")
 	}
 	return p

@@ -113,13 +113,12 @@ func runFix(cmd *cobra.Command, input string, fl fixFlags) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	var fetched fetched
+	defer fetched.close()
 	for i := range bases {
-		in, cleanup, err := loader.Fetch(ctx, bases[i].in)
-		if err != nil {
-			return fmt.Errorf("--against: %w", err)
+		if err := fetched.fetch(ctx, &bases[i].in, "--against: "); err != nil {
+			return err
 		}
-		defer cleanup()
-		bases[i].in = in
 	}
 	cc, err := loadCheckConfig(cmd, input, &newIn, fl.check.config, &fl.check)
 	if err != nil {

@@ -238,6 +238,7 @@ func loadWork(src Source, name string, data []byte) (*File, error) {
 		}
 		f.Warnings = append(f.Warnings, mf.Warnings...)
 		f.Deps = append(f.Deps, mf.Deps...)
+		f.Locks = append(f.Locks, mf.Locks...)
 		for _, m := range mf.Modules {
 			m.Root = path.Join(dir.path, m.Root)
 			f.Modules = append(f.Modules, m)

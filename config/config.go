@@ -91,9 +91,14 @@ type File struct {
 	// rule ids, in file order.
 	Warnings []Warning
 	// Deps are the Buf Schema Registry modules that a buf.yaml depends on
-	// (buf.build/googleapis/googleapis, …). protocheck does not fetch them:
-	// their files must be found through -I or come in a descriptor set.
+	// (buf.build/googleapis/googleapis, …), as written, with an optional
+	// :label or :commit.
 	Deps []string
+	// Locks are the buf.lock files beside the buf.yaml (for a
+	// buf.work.yaml, beside each directory's buf.yaml), which pin Deps
+	// and what they depend on. A file with Deps and no Locks leaves the
+	// commits to the registry, as buf does.
+	Locks []*Lock
 }
 
 // A Module is a directory of .proto files and how to check it.
@@ -180,7 +185,18 @@ func LoadFrom(src Source, name string) (*File, error) {
 	if FormatOf(name) == BufWork {
 		return loadWork(src, name, data)
 	}
-	return Parse(name, data)
+	f, err := Parse(name, data)
+	if err != nil || f.Format != Buf {
+		return f, err
+	}
+	lock, err := readLock(src, name)
+	if err != nil {
+		return nil, err
+	}
+	if lock != nil {
+		f.Locks = []*Lock{lock}
+	}
+	return f, nil
 }
 
 // Parse checks the contents of a configuration file; name gives its format

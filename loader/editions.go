@@ -184,7 +184,7 @@ func (t *Tree) mayNeedNewer(ctx context.Context) bool {
 			}
 		}
 	})
-	return t.editions.newer || len(t.loader.IncludePaths) > 0
+	return t.editions.newer || len(t.includes()) > 0
 }
 
 // route splits paths into those whose import closure holds a file that
@@ -299,7 +299,7 @@ func (t *Tree) includeFile(p string) string {
 	if !fs.ValidPath(p) {
 		return ""
 	}
-	for _, inc := range t.loader.IncludePaths {
+	for _, inc := range t.includes() {
 		full := filepath.Join(t.loader.abs(inc), filepath.FromSlash(p))
 		if st, err := os.Stat(full); err == nil && st.Mode().IsRegular() {
 			return full

@@ -52,6 +52,12 @@ type Input struct {
 	// modules of a workspace. For a directory input they are directories;
 	// for a git input, directories of the same revision (or index).
 	ImportRoots []string
+	// DepRoots are directories on this machine that hold the files of the
+	// input's dependencies (the modules of a buf.lock, from buf's module
+	// cache; see package registry): searched for imports after the input
+	// and its ImportRoots, before the Loader's IncludePaths, and never
+	// checked. Each version of a schema has its own.
+	DepRoots []string
 	// RecurseSubmodules is set, for Git, when the files of the
 	// submodules under Subdir are part of the input, read at the commits
 	// the revision records for them.

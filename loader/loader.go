@@ -179,7 +179,7 @@ func (l *Loader) Open(ctx context.Context, in Input) (*Tree, error) {
 }
 
 func (l *Loader) open(ctx context.Context, in Input) (*Tree, error) {
-	for _, inc := range l.IncludePaths {
+	for _, inc := range includes(l, in) {
 		st, err := os.Stat(l.abs(inc))
 		switch {
 		case err != nil:
@@ -685,13 +685,26 @@ func (t *Tree) findsOutside(imp string) bool {
 	if t.rootFile(imp) != nil {
 		return true
 	}
-	for _, inc := range t.loader.IncludePaths {
+	for _, inc := range t.includes() {
 		if _, err := os.Stat(filepath.Join(t.loader.abs(inc), filepath.FromSlash(imp))); err == nil {
 			return true
 		}
 	}
 	return false
 }
+
+// includes returns the directories searched for the imports that an
+// input does not hold: its dependencies', then the Loader's.
+func includes(l *Loader, in Input) []string {
+	if len(in.DepRoots) == 0 {
+		return l.IncludePaths
+	}
+	return append(slices.Clip(in.DepRoots), l.IncludePaths...)
+}
+
+// includes returns the directories searched for the imports that the
+// tree does not hold.
+func (t *Tree) includes() []string { return includes(t.loader, t.Input) }
 
 // positions turns increasing byte offsets of one source into lines and
 // columns, reading each byte once.

@@ -179,7 +179,7 @@ func ParseInput(s string) (Input, error) {
 		in.gz = gz
 		return in, onlyOptions(s, opts, "format", "compression")
 	case "mod":
-		return in, fmt.Errorf("input %q: a Buf Schema Registry module is not read by protocheck: export it (buf export %s -o DIR) or build an image (buf build %s -o image.binpb) and compare that", s, in.Path, in.Path)
+		return in, fmt.Errorf("input %q: a Buf Schema Registry module is not yet an input protocheck takes: compare with the git revision or directory it was pushed from (its buf.lock deps are resolved)", s)
 	}
 	return in, fmt.Errorf("input %q: unknown format %q (want dir, git, tar, zip, binpb, json, txtpb, yaml or protofile)", s, format)
 }

@@ -97,6 +97,9 @@ type Tree struct {
 	// reads counts the files the compiler read, for Loader.Progress; a
 	// pointer, since LoadPair compiles copies of a tree.
 	reads *atomic.Int64
+	// excluded holds the files of the input that its configuration
+	// excludes, so that an import of one says why it names no file.
+	excluded map[string]bool
 	// editions serves routing between the compilers (editions.go).
 	editions *editionIndex
 	// roots are the input's other roots (Input.ImportRoots), opened.
@@ -193,7 +196,16 @@ func (l *Loader) open(ctx context.Context, in Input) (*Tree, error) {
 		return nil, err
 	}
 	if len(in.Excludes) > 0 {
-		t.Files = slices.DeleteFunc(t.Files, func(f File) bool { return excluded(f.Path, in.Excludes) })
+		t.Files = slices.DeleteFunc(t.Files, func(f File) bool {
+			if excluded(f.Path, in.Excludes) {
+				if t.excluded == nil {
+					t.excluded = make(map[string]bool)
+				}
+				t.excluded[f.Path] = true
+				return true
+			}
+			return false
+		})
 		if len(t.Files) == 0 {
 			return nil, fmt.Errorf("input %s: every .proto file is excluded", in)
 		}
@@ -647,9 +659,15 @@ func (t *Tree) missingImports(ctx context.Context, paths []string, own map[strin
 					continue
 				}
 				line, col := pos.at(data, h.importAt[i])
+				msg := fmt.Sprintf("could not resolve path %q: file does not exist", imp)
+				if t.excluded[imp] {
+					// As in buf, an excluded file is not part of the
+					// module, not even as an import.
+					msg = fmt.Sprintf("could not resolve path %q: the configuration excludes it (buf.yaml's excludes), and an excluded file cannot be imported", imp)
+				}
 				missing = append(missing, PosError{
 					Path: t.display(p), Line: line, Column: col,
-					Message: fmt.Sprintf("could not resolve path %q: file does not exist", imp),
+					Message: msg,
 					Import:  imp,
 				})
 				continue

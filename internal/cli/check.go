@@ -222,7 +222,7 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 	if err != nil {
 		return err
 	}
-	cc.against = fl.config.against
+	cc.against, cc.offline = fl.config.against, fl.config.offline
 	dir, err := compat.ParseDirection(fl.direction)
 	if err != nil {
 		return fmt.Errorf("--direction: %w", err)
@@ -392,8 +392,8 @@ func loadAll(ctx context.Context, l *loader.Loader, inputs ...loader.Input) ([]*
 }
 
 // explainMissingDeps says, after compile errors of which some are imports
-// that name no file, that the configuration's deps would provide them and
-// how to give them to protocheck, which does not download them.
+// that name no file, that the configuration's deps were searched too, so
+// that the user looks at the import or at buf.lock, not for a flag.
 func (c *checkConfig) explainMissingDeps(cmd *cobra.Command, err error) {
 	var ce *loader.CompileError
 	if c.file == nil || len(c.file.Deps) == 0 || !errors.As(err, &ce) {
@@ -408,15 +408,12 @@ func (c *checkConfig) explainMissingDeps(cmd *cobra.Command, err error) {
 	if len(missing) == 0 {
 		return
 	}
-	w := cmd.ErrOrStderr()
-	what, verb, pron := "the import", "names", "it"
+	what, verb := "the import", "names"
 	if len(missing) > 1 {
-		what, verb, pron = "the imports", "name", "they"
+		what, verb = "the imports", "name"
 	}
-	fmt.Fprintf(w, "protocheck: %s %s %s no file: %s may come from the deps of %s (%s), which protocheck does not download\n",
-		what, strings.Join(quoteAll(missing), ", "), verb, pron, c.file.Path, strings.Join(c.file.Deps, ", "))
-	fmt.Fprintf(w, "protocheck: export the deps once and pass them with -I (buf export %s -o deps, then -I deps), or compare descriptor sets that hold them (buf build -o image.binpb)\n",
-		c.file.Deps[0])
+	fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: %s %s %s no file of the input nor of the deps of %s (%s), at the commits buf.lock pins\n",
+		what, strings.Join(quoteAll(missing), ", "), verb, c.file.Path, strings.Join(c.file.Deps, ", "))
 }
 
 func quoteAll(ss []string) []string {

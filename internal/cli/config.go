@@ -16,6 +16,7 @@ import (
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/config"
 	"github.com/protocheck/protocheck/loader"
+	"github.com/protocheck/protocheck/registry"
 )
 
 // configFlags are the flags of check that choose and report the
@@ -24,6 +25,7 @@ type configFlags struct {
 	path    string
 	against string // the baseline's buf.yaml, as a file or inline
 	verbose bool
+	offline bool // deps come from buf's cache only
 }
 
 func addConfigFlags(cmd *cobra.Command, fl *configFlags) {
@@ -31,6 +33,7 @@ func addConfigFlags(cmd *cobra.Command, fl *configFlags) {
 	f.StringVar(&fl.path, "config", "", "configuration file (protocheck.yaml, buf.yaml or buf.work.yaml), or a buf.yaml's contents as YAML or JSON (default: found in or above INPUT)")
 	f.StringVar(&fl.against, "against-config", "", "the baseline's buf.yaml, as a file or its contents as YAML or JSON: its layout (module root) for the baseline; rules come from the input's configuration (default: found at the baseline's top)")
 	f.BoolVarP(&fl.verbose, "verbose", "v", false, "print to stderr which configuration file and which versions are used")
+	f.BoolVar(&fl.offline, "offline", false, "take buf.lock's deps from buf's module cache only: never ask the registry")
 }
 
 // checkConfig is what the configuration file says about one check.
@@ -39,6 +42,14 @@ type checkConfig struct {
 	modules []config.Module // the modules of the input, roots relative to it
 	roots   []string        // every module root of the file, relative to the input
 	against string          // --against-config
+	offline bool            // --offline
+
+	registry *registry.Resolver // made on first use (deps.go)
+	newDeps  struct {           // the input's deps, resolved once for every baseline
+		done  bool
+		roots []string
+		err   error
+	}
 }
 
 // loadCheckConfig finds and reads the configuration for input, prints its
@@ -282,6 +293,10 @@ func (c *checkConfig) moduleChecks(cmd *cobra.Command, newIn, oldIn loader.Input
 	if err != nil {
 		return nil, err
 	}
+	newDeps, oldDeps, err := c.depRoots(cmd, newIn, oldIn)
+	if err != nil {
+		return nil, err
+	}
 	if c.file == nil {
 		o := oldIn
 		if oldRoot != "" {
@@ -289,7 +304,9 @@ func (c *checkConfig) moduleChecks(cmd *cobra.Command, newIn, oldIn loader.Input
 				return nil, err
 			}
 		}
-		return []moduleCheck{{root: ".", new: newIn, old: o, cfg: flagCfg}}, nil
+		n := newIn
+		n.DepRoots, o.DepRoots = newDeps, oldDeps
+		return []moduleCheck{{root: ".", new: n, old: o, cfg: flagCfg}}, nil
 	}
 	flags := cmd.Flags()
 	var out []moduleCheck
@@ -323,6 +340,7 @@ func (c *checkConfig) moduleChecks(cmd *cobra.Command, newIn, oldIn loader.Input
 		// Each version resolves imports across its own modules, and
 		// leaves the excluded files out.
 		n.Excludes, o.Excludes = m.Excludes, m.Excludes
+		n.DepRoots, o.DepRoots = newDeps, oldDeps
 		for _, r := range c.roots {
 			if nested(r, m.Root) || nested(m.Root, r) {
 				continue // the module itself, one nested in it, or the one it is narrowed from

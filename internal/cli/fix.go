@@ -124,7 +124,7 @@ func runFix(cmd *cobra.Command, input string, fl fixFlags) error {
 	if err != nil {
 		return err
 	}
-	cc.against = fl.check.config.against
+	cc.against, cc.offline = fl.check.config.against, fl.check.config.offline
 	cfg := compat.Config{Use: fl.check.use, Except: fl.check.except, Direction: compat.Both}
 	if _, err := cfg.Select(); err != nil {
 		return err

@@ -27,6 +27,11 @@ func newResolver(offline bool) (*registry.Resolver, error) {
 	}
 	r := &registry.Resolver{Cache: &registry.Cache{Dir: dir}}
 	if !offline {
+		// buf refuses to run with a malformed BUF_TOKEN; so does protocheck,
+		// rather than send no token and report "not authenticated".
+		if err := registry.CheckBufToken(os.Getenv("BUF_TOKEN")); err != nil {
+			return nil, err
+		}
 		r.Client = &registry.Client{Token: bufToken}
 	}
 	return r, nil

@@ -1,0 +1,95 @@
+package registry
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestResolveDownloads fills an empty cache from the registry, then
+// resolves again from the cache alone, with nothing asked of the registry.
+func TestResolveDownloads(t *testing.T) {
+	reg := newFakeRegistry(t)
+	cache := &Cache{Dir: t.TempDir()}
+	r := &Resolver{Cache: cache, Client: reg.client("secret")}
+	// buf.lock pins the module and, as a complete lock does, its deps.
+	keys := []Key{reg.key(petapisV2), reg.key(moneyV1), reg.key(baseV1)}
+	dirs, err := r.Resolve(t.Context(), keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dirs) != 3 {
+		t.Fatalf("Resolve: got %d directories, want 3", len(dirs))
+	}
+	data, err := os.ReadFile(filepath.Join(dirs[1], "money", "v1", "money.proto"))
+	if err != nil || string(data) != string(reg.commits[moneyV1].files[1].Data) {
+		t.Errorf("money.proto: got %q, %v", data, err)
+	}
+	if len(reg.took()) == 0 {
+		t.Error("nothing was downloaded into an empty cache")
+	}
+	offline := &Resolver{Cache: cache}
+	again, err := offline.Resolve(t.Context(), keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(dirs, again); diff != "" {
+		t.Errorf("from the cache: -want +got\n%s", diff)
+	}
+	if got := reg.took(); len(got) != 0 {
+		t.Errorf("a warm cache asked the registry: %v", got)
+	}
+}
+
+// TestResolveTransitive follows the deps that a cached module records when
+// buf.lock names only the module itself.
+func TestResolveTransitive(t *testing.T) {
+	reg := newFakeRegistry(t)
+	r := &Resolver{Cache: &Cache{Dir: t.TempDir()}, Client: reg.client("")}
+	dirs, err := r.Resolve(t.Context(), []Key{reg.key(petapisV2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dirs) != 3 {
+		t.Errorf("Resolve: got %d directories, want petapis, then base and money: %v", len(dirs), dirs)
+	}
+}
+
+// TestResolveOffline names every missing module once, with its commit.
+func TestResolveOffline(t *testing.T) {
+	reg := newFakeRegistry(t)
+	dir := t.TempDir()
+	r := &Resolver{Cache: &Cache{Dir: dir}}
+	_, err := r.Resolve(t.Context(), []Key{reg.key(petapisV2), reg.key(baseV1)})
+	var me *MissingError
+	if !errors.As(err, &me) || !errors.Is(err, ErrNoClient) {
+		t.Fatalf("Resolve: got %v, want a MissingError for ErrNoClient", err)
+	}
+	want := "buf.lock pins 2 modules that are not in buf's cache (" + dir + ") and could not be downloaded (downloads are turned off):\n" +
+		"  " + reg.key(petapisV2).Name.String() + ", commit " + petapisV2 + "\n" +
+		"  " + reg.key(baseV1).Name.String() + ", commit " + baseV1 + "\n" +
+		"fill the cache once where the registry can be reached (buf dep update, or buf build, in the module's directory), then run again"
+	if diff := cmp.Diff(want, err.Error()); diff != "" {
+		t.Errorf("message: -want +got\n%s", diff)
+	}
+}
+
+// TestResolveUnreachable lists the modules a failed download left missing,
+// with the registry's error.
+func TestResolveUnreachable(t *testing.T) {
+	reg := newFakeRegistry(t)
+	k := reg.key(baseV1)
+	k.Name.Registry = "127.0.0.1:9" // discard: nothing listens
+	r := &Resolver{Cache: &Cache{Dir: t.TempDir()}, Client: &Client{Scheme: "http"}}
+	_, err := r.Resolve(t.Context(), []Key{k})
+	var me *MissingError
+	if !errors.As(err, &me) || !errors.Is(err, ErrOffline) {
+		t.Fatalf("Resolve: got %v, want a MissingError for ErrOffline", err)
+	}
+	if len(me.Keys) != 1 || me.Keys[0] != k {
+		t.Errorf("missing: got %v, want %v", me.Keys, k)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // A Resolver finds the files of pinned modules: in buf's cache first, then
@@ -18,6 +19,17 @@ type Resolver struct {
 	// Client fetches what Cache lacks; nil means offline: a module that
 	// is not cached is an error.
 	Client *Client
+
+	// found holds the modules already read and verified, by Key: the two
+	// versions of a check usually pin the same commits, and verifying a
+	// module hashes every file of it.
+	found sync.Map // Key -> cached
+}
+
+// cached is what Cache.Get returned for a module.
+type cached struct {
+	dir  string
+	deps []Key
 }
 
 // A MissingError says which pinned modules could be found neither in the
@@ -83,7 +95,7 @@ func (r *Resolver) Resolve(ctx context.Context, keys []Key) ([]string, error) {
 		pending := queue
 		queue = nil
 		for _, k := range pending {
-			dir, deps, err := r.Cache.Get(ctx, k)
+			dir, deps, err := r.get(ctx, k)
 			switch {
 			case err == nil:
 				dirs = append(dirs, dir)
@@ -129,4 +141,16 @@ func (r *Resolver) Resolve(ctx context.Context, keys []Key) ([]string, error) {
 		return nil, &MissingError{Keys: missing, Cache: r.Cache.Dir, Err: ErrNoClient}
 	}
 	return dirs, nil
+}
+
+// get is Cache.Get, once per Key for the Resolver's life.
+func (r *Resolver) get(ctx context.Context, k Key) (string, []Key, error) {
+	if c, ok := r.found.Load(k); ok {
+		return c.(cached).dir, c.(cached).deps, nil
+	}
+	dir, deps, err := r.Cache.Get(ctx, k)
+	if err == nil {
+		r.found.Store(k, cached{dir, deps})
+	}
+	return dir, deps, err
 }

@@ -25,7 +25,13 @@ func newResolver(offline bool) (*registry.Resolver, error) {
 	if err != nil {
 		return nil, fmt.Errorf("buf's module cache: %w", err)
 	}
-	r := &registry.Resolver{Cache: &registry.Cache{Dir: dir}}
+	cache := &registry.Cache{Dir: dir}
+	// protocheck's own record of the modules it verified, so that a warm
+	// cache costs a stat per file, not a hash (registry/verified.go).
+	if user, err := os.UserCacheDir(); err == nil {
+		cache.Verified = filepath.Join(user, "protocheck", "verified")
+	}
+	r := &registry.Resolver{Cache: cache}
 	if !offline {
 		// buf refuses to run with a malformed BUF_TOKEN; so does protocheck,
 		// rather than send no token and report "not authenticated".

@@ -272,3 +272,27 @@ func (u *unpacker) write(name string, r io.Reader) error {
 	}
 	return nil
 }
+
+// registryModule is a module on a Buf Schema Registry, brought here by the
+// input's ModuleResolver: buf's cache holds its files, which are read in
+// place (dir is not used).
+type registryModule struct{}
+
+// errNoModules is returned for a Module input fetched without a resolver.
+var errNoModules = errors.New("a registry module input needs a resolver (Input.WithModules)")
+
+func (registryModule) fetch(ctx context.Context, in Input, _ string) (Input, error) {
+	if in.modules == nil {
+		return in, errNoModules
+	}
+	dir, deps, err := in.modules.Module(ctx, in.Path)
+	if err != nil {
+		return in, err
+	}
+	out := in
+	out.Kind, out.Path, out.fetch = Dir, dir, nil
+	// Files are named by their path in the module, as buf names them.
+	out.unpacked, out.shown = true, ""
+	out.DepRoots = deps
+	return out, nil
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -27,6 +28,10 @@ const (
 	// Remote is a git repository elsewhere (https, ssh, git or file URL);
 	// Fetch clones it shallow.
 	Remote
+	// Module is a module on a Buf Schema Registry (buf.build/owner/module,
+	// with :label or :commit); Fetch brings it from buf's cache or the
+	// registry, through the resolver given with WithModules.
+	Module
 )
 
 // An Input names one version of a schema, as the user wrote it.
@@ -89,6 +94,23 @@ type Input struct {
 	// localDepth is the depth= given to a local repository, which is
 	// read whole: the Tree's Notes say so.
 	localDepth int
+
+	// modules brings a Module input here (WithModules).
+	modules ModuleResolver
+}
+
+// A ModuleResolver brings one commit of a registry module to this machine:
+// the directory of its files and those of the modules it depends on.
+// registry.Resolver is one.
+type ModuleResolver interface {
+	Module(ctx context.Context, ref string) (dir string, deps []string, err error)
+}
+
+// WithModules returns the input with the resolver that Fetch uses for a
+// Module input; other inputs ignore it.
+func (in Input) WithModules(r ModuleResolver) Input {
+	in.modules = r
+	return in
 }
 
 // String returns the input as the user wrote it.
@@ -179,7 +201,11 @@ func ParseInput(s string) (Input, error) {
 		in.gz = gz
 		return in, onlyOptions(s, opts, "format", "compression")
 	case "mod":
-		return in, fmt.Errorf("input %q: a Buf Schema Registry module is not yet an input protocheck takes: compare with the git revision or directory it was pushed from (its buf.lock deps are resolved)", s)
+		if !moduleRef.MatchString(in.Path) {
+			return in, fmt.Errorf("input %q: a module is named registry/owner/module, with an optional :label or :commit", s)
+		}
+		in.Kind, in.fetch = Module, registryModule{}
+		return in, onlyOptions(s, opts, "format")
 	}
 	return in, fmt.Errorf("input %q: unknown format %q (want dir, git, tar, zip, binpb, json, txtpb, yaml or protofile)", s, format)
 }
@@ -213,8 +239,19 @@ func formatOf(p string, opts [][2]string) (format string, gz bool) {
 		// Options on a directory name a revision of its repository.
 		return "git", false
 	}
+	if moduleRef.MatchString(p) {
+		// As buf: a module's name, unless a directory has that path.
+		if _, err := os.Stat(p); err != nil {
+			return "mod", false
+		}
+	}
 	return "dir", false
 }
+
+// moduleRef matches a registry module's name, with a label or commit:
+// a host (with a dot, or localhost, and a port perhaps), an owner and a
+// module.
+var moduleRef = regexp.MustCompile(`^([a-z0-9-]+\.[a-z0-9.-]+|localhost)(:[0-9]+)?/[A-Za-z0-9_-]+/[A-Za-z0-9_.-]+(:[A-Za-z0-9_./-]+)?$`)
 
 func isArchiveName(lower string) bool {
 	for _, ext := range []string{".tar", ".tar.gz", ".tgz", ".zip"} {

@@ -430,7 +430,12 @@ func TestParseInput(t *testing.T) {
 		{raw: "ssh://git@example.com/apis.git", want: loader.Input{Kind: loader.Remote, Path: "ssh://git@example.com/apis.git", RefKind: "ref", Ref: "HEAD"}},
 		{raw: "file:///srv/apis#tag=v1,depth=5", want: loader.Input{Kind: loader.Remote, Path: "file:///srv/apis", RefKind: "tag", Ref: "v1"}},
 		{raw: "file:///srv/apis#depth=0", err: `input "file:///srv/apis#depth=0": depth=0: want a number of commits above 0`},
-		{raw: "buf.build/acme/apis#format=mod", err: `input "buf.build/acme/apis#format=mod": a Buf Schema Registry module is not yet an input protocheck takes: compare with the git revision or directory it was pushed from (its buf.lock deps are resolved)`},
+		// Registry modules, as buf names them.
+		{raw: "buf.build/acme/apis", want: loader.Input{Kind: loader.Module, Path: "buf.build/acme/apis"}},
+		{raw: "buf.build/acme/apis:v1.2.0", want: loader.Input{Kind: loader.Module, Path: "buf.build/acme/apis:v1.2.0"}},
+		{raw: "localhost:8080/acme/apis", want: loader.Input{Kind: loader.Module, Path: "localhost:8080/acme/apis"}},
+		{raw: "buf.build/acme/apis#format=mod", want: loader.Input{Kind: loader.Module, Path: "buf.build/acme/apis"}},
+		{raw: "buf.build/acme#format=mod", err: `input "buf.build/acme#format=mod": a module is named registry/owner/module, with an optional :label or :commit`},
 		{raw: "x#format=svn", err: `input "x#format=svn": unknown format "svn" (want dir, git, tar, zip, binpb, json, txtpb, yaml or protofile)`},
 	} {
 		got, err := loader.ParseInput(tc.raw)

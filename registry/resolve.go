@@ -154,3 +154,23 @@ func (r *Resolver) get(ctx context.Context, k Key) (string, []Key, error) {
 	}
 	return dir, deps, err
 }
+
+// Module brings one commit of a module to this machine, as an input to
+// compare: ref is registry/owner/module, with :label or :commit (the
+// default label without). It returns the directory of the module's files
+// and those of the modules it depends on. Asking the registry which commit
+// a ref names needs a Client.
+func (r *Resolver) Module(ctx context.Context, ref string) (dir string, deps []string, err error) {
+	if r.Client == nil {
+		return "", nil, fmt.Errorf("module %s: which commit it names is the registry's to say, and downloads are turned off", ref)
+	}
+	k, err := r.Client.Resolve(ctx, ref)
+	if err != nil {
+		return "", nil, err
+	}
+	dirs, err := r.Resolve(ctx, []Key{k})
+	if err != nil {
+		return "", nil, err
+	}
+	return dirs[0], dirs[1:], nil
+}

@@ -93,3 +93,26 @@ func TestResolveUnreachable(t *testing.T) {
 		t.Errorf("missing: got %v, want %v", me.Keys, k)
 	}
 }
+
+// TestResolverModule brings a module named by a label, with its deps, as
+// an input to compare; offline, it says the registry must name the commit.
+func TestResolverModule(t *testing.T) {
+	reg := newFakeRegistry(t)
+	r := &Resolver{Cache: &Cache{Dir: t.TempDir()}, Client: reg.client("")}
+	name := reg.key(petapisV1).Name.String()
+	dir, deps, err := r.Module(t.Context(), name+":v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "pet", "v1", "pet.proto")); err != nil {
+		t.Errorf("the module's files: %v", err)
+	}
+	if len(deps) != 2 {
+		t.Errorf("deps: got %v, want money and base", deps)
+	}
+	_, _, err = (&Resolver{Cache: r.Cache}).Module(t.Context(), name+":v1")
+	want := "module " + name + ":v1: which commit it names is the registry's to say, and downloads are turned off"
+	if err == nil || err.Error() != want {
+		t.Errorf("offline: got %v, want %s", err, want)
+	}
+}

@@ -207,10 +207,13 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 	}
 	var inputs fetched
 	defer inputs.close()
+	mods := &modules{offline: fl.config.offline}
+	newIn = newIn.WithModules(mods)
 	if err := inputs.fetch(ctx, &newIn, ""); err != nil {
 		return err
 	}
 	for i := range bases {
+		bases[i].in = bases[i].in.WithModules(mods)
 		if err := inputs.fetch(ctx, &bases[i].in, "--against: "); err != nil {
 			return err
 		}
@@ -222,7 +225,7 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 	if err != nil {
 		return err
 	}
-	cc.against, cc.offline = fl.config.against, fl.config.offline
+	cc.against, cc.offline, cc.registry = fl.config.against, fl.config.offline, mods
 	dir, err := compat.ParseDirection(fl.direction)
 	if err != nil {
 		return fmt.Errorf("--direction: %w", err)

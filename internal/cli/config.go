@@ -16,7 +16,6 @@ import (
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/config"
 	"github.com/protocheck/protocheck/loader"
-	"github.com/protocheck/protocheck/registry"
 )
 
 // configFlags are the flags of check that choose and report the
@@ -44,7 +43,7 @@ type checkConfig struct {
 	against string          // --against-config
 	offline bool            // --offline
 
-	registry *registry.Resolver // made on first use (deps.go)
+	registry *modules // registry modules and deps, resolved on first use (deps.go)
 	newDeps  struct {           // the input's deps, resolved once for every baseline
 		done  bool
 		roots []string

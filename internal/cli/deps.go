@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -63,6 +64,10 @@ func (c *checkConfig) depRoots(cmd *cobra.Command, newIn, oldIn loader.Input) (n
 	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	if len(newIn.DepRoots) > 0 || len(oldIn.DepRoots) > 0 {
+		// A registry module input came with its own deps.
+		return newIn.DepRoots, oldIn.DepRoots, nil
 	}
 	if c.file != nil && newIn.Modular() {
 		if !c.newDeps.done {
@@ -150,11 +155,32 @@ func (c *checkConfig) resolve(ctx context.Context, keys []registry.Key) ([]strin
 // resolver returns the command's resolver, made on first use.
 func (c *checkConfig) resolver() (*registry.Resolver, error) {
 	if c.registry == nil {
-		r, err := newResolver(c.offline)
-		if err != nil {
-			return nil, err
-		}
-		c.registry = r
+		c.registry = &modules{offline: c.offline}
 	}
-	return c.registry, nil
+	return c.registry.resolver()
+}
+
+// modules is the resolver of a command's registry modules, made when
+// first needed, so that a check without deps never looks at BUF_TOKEN or
+// buf's cache. It serves registry module inputs (loader.ModuleResolver)
+// and buf.lock deps alike.
+type modules struct {
+	offline bool
+	once    sync.Once
+	r       *registry.Resolver
+	err     error
+}
+
+func (m *modules) resolver() (*registry.Resolver, error) {
+	m.once.Do(func() { m.r, m.err = newResolver(m.offline) })
+	return m.r, m.err
+}
+
+// Module brings a registry module input here.
+func (m *modules) Module(ctx context.Context, ref string) (string, []string, error) {
+	r, err := m.resolver()
+	if err != nil {
+		return "", nil, err
+	}
+	return r.Module(ctx, ref)
 }

@@ -87,6 +87,7 @@ var kindNames = map[loader.Kind]string{
 	loader.DescriptorSet: "a descriptor set",
 	loader.Archive:       "an archive",
 	loader.Remote:        "a remote repository",
+	loader.Module:        "a registry module",
 }
 
 // A fixModule gathers, across baselines, what one module of the input
@@ -115,7 +116,9 @@ func runFix(cmd *cobra.Command, input string, fl fixFlags) error {
 	}
 	var fetched fetched
 	defer fetched.close()
+	mods := &modules{offline: fl.check.config.offline}
 	for i := range bases {
+		bases[i].in = bases[i].in.WithModules(mods)
 		if err := fetched.fetch(ctx, &bases[i].in, "--against: "); err != nil {
 			return err
 		}
@@ -124,7 +127,7 @@ func runFix(cmd *cobra.Command, input string, fl fixFlags) error {
 	if err != nil {
 		return err
 	}
-	cc.against, cc.offline = fl.check.config.against, fl.check.config.offline
+	cc.against, cc.offline, cc.registry = fl.check.config.against, fl.check.config.offline, mods
 	cfg := compat.Config{Use: fl.check.use, Except: fl.check.except, Direction: compat.Both}
 	if _, err := cfg.Select(); err != nil {
 		return err

@@ -44,7 +44,7 @@ type checkConfig struct {
 	offline bool            // --offline
 
 	registry *modules // registry modules and deps, resolved on first use (deps.go)
-	newDeps  struct {           // the input's deps, resolved once for every baseline
+	newDeps  struct { // the input's deps, resolved once for every baseline
 		done  bool
 		roots []string
 		err   error

@@ -4,9 +4,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/protocheck/protocheck/internal/buftest"
 )
 
 // TestResolveDownloads fills an empty cache from the registry, then
@@ -114,5 +117,46 @@ func TestResolverModule(t *testing.T) {
 	want := "module " + name + ":v1: which commit it names is the registry's to say, and downloads are turned off"
 	if err == nil || err.Error() != want {
 		t.Errorf("offline: got %v, want %s", err, want)
+	}
+}
+
+// TestResolveThenBuf downloads a module and its deps from the loopback
+// registry into an empty cache, then has buf, offline, build a module that
+// pins them: what protocheck writes after a download, buf reads.
+func TestResolveThenBuf(t *testing.T) {
+	bufPath := buftest.Require(t)
+	reg := newFakeRegistry(t)
+	c := &Cache{Dir: t.TempDir()}
+	keys := []Key{reg.key(petapisV2), reg.key(moneyV1), reg.key(baseV1)}
+	if _, err := (&Resolver{Cache: c, Client: reg.client("")}).Resolve(t.Context(), keys); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	lock := "version: v2\ndeps:\n"
+	for _, k := range keys {
+		lock += "  - name: " + k.Name.String() + "\n    commit: " + k.Commit + "\n    digest: " + k.Digest + "\n"
+	}
+	for p, data := range map[string]string{
+		"buf.yaml":           "version: v2\ndeps:\n  - " + keys[0].Name.String() + "\n",
+		"buf.lock":           lock,
+		"shop/v1/shop.proto": "syntax = \"proto3\";\npackage shop.v1;\nimport \"pet/v1/pet.proto\";\nmessage Sale { pet.v1.Pet pet = 1; }\n",
+	} {
+		p = filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reg.server.Close() // buf must find everything in the cache
+	stdout, stderr, err := lsFiles(t, bufPath, dir, c.Dir)
+	if err != nil {
+		t.Fatalf("buf: %v\n%s", err, stderr)
+	}
+	for _, want := range []string{`"import_path":"pet/v1/pet.proto"`, `"import_path":"money/v1/money.proto"`, `"import_path":"acme/base/v1/id.proto"`, `"import_path":"shop/v1/shop.proto"`} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("buf ls-files lacks %s:\n%s", want, stdout)
+		}
 	}
 }

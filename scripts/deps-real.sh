@@ -13,8 +13,10 @@
 # prints, per pair, how many findings each reports and how many they share,
 # counted as multisets of (path, line, column, rule), with exit codes and
 # times, and lists every finding that only one of them reports: those that
-# README "What protocheck finds that buf does not" explains are counted
-# apart; the others are printed, with their messages, as unexplained.
+# protocheck's documented differences from buf ("What protocheck finds that
+# buf does not", and --exclude-imports in the table for buf's users) explain
+# are counted apart; the others are printed, with their messages, as
+# unexplained.
 #
 # Usage:
 #
@@ -405,23 +407,45 @@ for o in buf + pc:
     msg.setdefault(key(o), o.get("message", ""))
 
 def why(k, side):
-    """The README's reason for a known difference, or None."""
+    """The documented reason for a known difference, or None."""
     path, line, col, rule = k
     if side == "buf" and path in depfiles:
-        return "a file of a dependency: protocheck checks only the input's own files, as buf --exclude-imports (README)"
+        return "a file of a dependency: protocheck checks only the input's own files, as buf --exclude-imports"
     if side == "pc" and rule not in bufrules:
-        return "a rule buf does not have (README table)"
+        return "a rule buf does not have"
     if side == "pc" and yv in ("v1", "v1beta1") and rule in ("EXTENSION_NO_DELETE", "PACKAGE_EXTENSION_NO_DELETE", "FIELD_SAME_DEFAULT"):
-        return "buf leaves this rule out of its v1 categories (README)"
-    if rule.endswith("_NO_DELETE") and (line, col) == (1, 1) and (
-            (side == "buf" and path in ("", "<input>")) or side == "pc"):
-        return "deleted file or package: buf gives no path, protocheck the old file (README)"
+        return "buf leaves this rule out of its v1 categories"
     return None
+
+# A deleted file or package: buf reports it without a path, protocheck at
+# 1:1 of the old file. Each of buf's pathless findings pairs with one of
+# protocheck's of the same rule; what is left over on either side is not
+# explained.
+deleted = lambda k: k[3].endswith("_NO_DELETE") and (k[1], k[2]) == (1, 1)
+pool = collections.Counter()
+for k, n in only_buf.items():
+    if deleted(k) and k[0] in ("", "<input>"):
+        pool[k[3]] += n
+paired = collections.Counter()
+for k, n in only_pc.items():
+    if deleted(k):
+        m = min(n, pool[k[3]])
+        pool[k[3]] -= m
+        paired[k] = m
+for k in list(only_buf):
+    if deleted(k) and k[0] in ("", "<input>"):
+        paired[k] = only_buf[k] - pool[k[3]]
+        pool[k[3]] = 0
 
 explained = collections.Counter()
 unexplained = []
 for side, c in (("buf", only_buf), ("pc", only_pc)):
     for k, n in c.items():
+        if paired[k]:
+            explained[(side, "deleted file or package: buf gives no path, protocheck the old file")] += paired[k]
+            n -= paired[k]
+        if not n:
+            continue
         w = why(k, side)
         if w:
             explained[(side, w)] += n
@@ -435,7 +459,7 @@ with open(f"{pw}/differences.txt", "w") as f:
             print(f"end differs ({'buf' if k in bf else 'protocheck'} ends at {k[4]}:{k[5]}): {k[0]}:{k[1]}:{k[2]} {k[3]}", file=f)
     for side, (path, line, col, rule), n in sorted(unexplained):
         print(f"UNEXPLAINED {'only-buf' if side == 'buf' else 'only-protocheck'} x{n}: {path}:{line}:{col} {rule}: {msg[(path, line, col, rule)]}", file=f)
-print(f"{pid:<26} {sum(bc.values()):>5} {sum(pcc.values()):>5} {agreed:>6} {span_diff:>5} {sum(only_buf.values()):>8} {sum(only_pc.values()):>8} {len(unexplained):>5} {brc:>6} {prc:>5} {bt:>7} {pt:>7}")
+print(f"{pid:<26} {sum(bc.values()):>5} {sum(pcc.values()):>5} {agreed:>6} {span_diff:>5} {sum(only_buf.values()):>8} {sum(only_pc.values()):>8} {sum(n for _, _, n in unexplained):>5} {brc:>6} {prc:>5} {bt:>7} {pt:>7}")
 sys.exit(3 if unexplained else 0)
 PY
 	)

@@ -99,8 +99,15 @@ func run(cache, name, commit, lock string, ds deps, src string) error {
 	if err != nil {
 		return err
 	}
-	if err := (&registry.Cache{Dir: cache}).Put(context.Background(), m); err != nil {
+	ctx := context.Background()
+	c := &registry.Cache{Dir: cache}
+	if err := c.Put(ctx, m); err != nil {
 		return err
+	}
+	// Put leaves a complete entry as it is: one written earlier from other
+	// files under the same commit would not have the digest printed below.
+	if _, _, err := c.Get(ctx, m.Key); err != nil {
+		return fmt.Errorf("the cache already holds other files for this commit: %w", err)
 	}
 	if lock == "v1" {
 		fmt.Printf("  - remote: %s\n    owner: %s\n    repository: %s\n    commit: %s\n    digest: %s\n",

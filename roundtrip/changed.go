@@ -1,6 +1,8 @@
 package roundtrip
 
 import (
+	"bytes"
+	"math"
 	"slices"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -135,7 +137,7 @@ func sameField(a, b protoreflect.FieldDescriptor) bool {
 		oneofName(a) != oneofName(b) || enforcesUTF8(a) != enforcesUTF8(b) {
 		return false
 	}
-	if a.HasDefault() && a.Default().Interface() != b.Default().Interface() {
+	if a.HasDefault() && !sameDefault(a, b) {
 		return false
 	}
 	switch {
@@ -147,6 +149,22 @@ func sameField(a, b protoreflect.FieldDescriptor) bool {
 		return sameEnum(a.Enum(), b.Enum())
 	}
 	return true
+}
+
+// sameDefault reports whether two fields of the same kind declare the same
+// default: bytes by content (a []byte is not comparable), floats by bits
+// (a NaN default equals itself), enums by number.
+func sameDefault(a, b protoreflect.FieldDescriptor) bool {
+	av, bv := a.Default(), b.Default()
+	switch a.Kind() {
+	case protoreflect.BytesKind:
+		return bytes.Equal(av.Bytes(), bv.Bytes())
+	case protoreflect.FloatKind, protoreflect.DoubleKind:
+		return math.Float64bits(av.Float()) == math.Float64bits(bv.Float())
+	case protoreflect.EnumKind:
+		return av.Enum() == bv.Enum()
+	}
+	return av.Equal(bv)
 }
 
 func oneofName(fd protoreflect.FieldDescriptor) protoreflect.Name {

@@ -123,3 +123,26 @@ func TestProveProgress(t *testing.T) {
 		t.Errorf("Progress calls %v, want %v", calls, want)
 	}
 }
+
+// A bytes field with a default, unchanged or not, is compared by content:
+// a []byte default is not comparable with !=, which panicked (issue 21).
+func TestChangedBytesDefault(t *testing.T) {
+	for _, header := range []string{proto2Header, "edition = \"2023\";\npackage p;\n"} {
+		label := "optional "
+		if header != proto2Header {
+			label = ""
+		}
+		old := compile(t, header+"message M { "+label+"bytes b = 1 [default = \"\\000ab\"]; "+label+"double d = 2 [default = nan]; } message N { "+label+"int32 a = 1; }")
+		same := compile(t, header+"message M { "+label+"bytes b = 1 [default = \"\\000ab\"]; "+label+"double d = 2 [default = nan]; } message N { "+label+"sint32 a = 1; }")
+		other := compile(t, header+"message M { "+label+"bytes b = 1 [default = \"\\000ac\"]; "+label+"double d = 2 [default = nan]; } message N { "+label+"int32 a = 1; }")
+		if diff := cmp.Diff([]protoreflect.FullName{"p.N"}, Changed(old, same)); diff != "" {
+			t.Errorf("Changed with the same bytes default (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff([]protoreflect.FullName{"p.M"}, Changed(old, other)); diff != "" {
+			t.Errorf("Changed with another bytes default (-want +got):\n%s", diff)
+		}
+		if _, err := Prove(context.Background(), old, other, Options{Samples: 8}); err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -3,12 +3,14 @@ package roundtrip_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/big"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,12 +24,13 @@ import (
 	"google.golang.org/protobuf/types/descriptorpb"
 	"google.golang.org/protobuf/types/dynamicpb"
 
+	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/loader"
 	"github.com/protocheck/protocheck/roundtrip"
 )
 
 // TestProofsDecode holds every proof to what protobuf-go makes of its
-// bytes (STYLE §9: every proof decodes to the values it claims). For each
+// bytes: every proof must decode to the values it claims. For each
 // rule case of package compat and for generated pairs, it proves the
 // change and decodes each counterexample again, with descriptors rebuilt
 // by protodesc and nothing of the prover's: the writer's schema must
@@ -172,7 +175,7 @@ func verifyProofs(t *testing.T, name string, old, new []protoreflect.FileDescrip
 			if c.Direction == roundtrip.Forward {
 				writer, reader = newReg, oldReg
 			}
-			if why := verify(c, writer, reader); why != "" {
+			if why := verify(claimOf(c), writer, reader); why != "" {
 				t.Errorf("%s: false proof: %s\n  %s\n  bytes % x json %s", name, why, c, c.Bytes, c.Text)
 			}
 		}
@@ -202,8 +205,32 @@ func rebuild(files []protoreflect.FileDescriptor) (*protoregistry.Files, error) 
 	return protodesc.NewFiles(set)
 }
 
+// claim is what a proof says, whether it comes from a Counterexample or
+// from a finding's compat.Proof: verify trusts nothing else of the
+// prover's.
+type claim struct {
+	Message                  protoreflect.FullName
+	FieldPath                string
+	Direction                roundtrip.Direction
+	Encoding                 string
+	Bytes                    []byte
+	WriterValue, ReaderValue string
+}
+
+func claimOf(c roundtrip.Counterexample) claim {
+	return claim{c.Message, c.FieldPath, c.Direction, c.Encoding, c.Bytes, c.WriterValue, c.ReaderValue}
+}
+
+// claimOfProof reads a finding's proof; ok is false for a direction it
+// does not know.
+func claimOfProof(p *compat.Proof) (claim, bool) {
+	dirs := map[string]roundtrip.Direction{"backward": roundtrip.Backward, "forward": roundtrip.Forward, "middleman": roundtrip.Middleman}
+	d, ok := dirs[p.Direction]
+	return claim{protoreflect.FullName(p.Message), p.FieldPath, d, p.Encoding, p.Bytes, p.WriterValue, p.ReaderValue}, ok
+}
+
 // verify returns why c is not borne out by protobuf-go, or "".
-func verify(c roundtrip.Counterexample, writerReg, readerReg *protoregistry.Files) string {
+func verify(c claim, writerReg, readerReg *protoregistry.Files) string {
 	wd, err1 := writerReg.FindDescriptorByName(c.Message)
 	rd, err2 := readerReg.FindDescriptorByName(c.Message)
 	if err1 != nil || err2 != nil {
@@ -299,7 +326,7 @@ func verify(c roundtrip.Counterexample, writerReg, readerReg *protoregistry.File
 		return "the proof's field path names no field of the writer"
 	case rf == nil:
 		return "" // the reader does not declare the field there
-	case c.Moved && rf.Name() != wf.Name():
+	case moved(wf, rf, c.Encoding == roundtrip.JSON):
 		return ""
 	case wset != rset:
 		return ""
@@ -319,6 +346,46 @@ func verify(c roundtrip.Counterexample, writerReg, readerReg *protoregistry.File
 		return fmt.Sprintf("writer and reader values mean the same (%v, %v)", wv, rv)
 	}
 	return ""
+}
+
+// moved reports whether the reader's field rf, which reads the writer's
+// field wf, is another field: it has another name, and one of the two
+// names is declared by the other side at another number (swapped fields,
+// a number kept while its field moved on). In JSON, where fields meet by
+// JSON name, rf is another field when neither name nor number agree.
+func moved(wf, rf protoreflect.FieldDescriptor, json bool) bool {
+	if wf.IsExtension() || rf.IsExtension() {
+		if wf.IsExtension() && rf.IsExtension() {
+			return wf.FullName() != rf.FullName()
+		}
+		return false
+	}
+	if wf.Name() == rf.Name() {
+		return false
+	}
+	if json {
+		return wf.Number() != rf.Number()
+	}
+	return rf.ContainingMessage().Fields().ByName(wf.Name()) != nil || wf.ContainingMessage().Fields().ByName(rf.Name()) != nil
+}
+
+// structFamily reports whether a message is google.protobuf.Struct,
+// Value or ListValue, whose JSON forms overlap.
+func structFamily(name protoreflect.FullName) bool {
+	switch name {
+	case "google.protobuf.Struct", "google.protobuf.Value", "google.protobuf.ListValue":
+		return true
+	}
+	return false
+}
+
+// sameJSON reports whether two JSON texts hold the same value.
+func sameJSON(a, b []byte) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	return reflect.DeepEqual(x, y)
 }
 
 // shows reports whether a proof's rendering of a value, such as
@@ -516,6 +583,13 @@ func sameMeaning(wf protoreflect.FieldDescriptor, wv protoreflect.Value, rf prot
 		return same
 	case protoreflect.Message:
 		r, ok := rv.Interface().(protoreflect.Message)
+		if ok && json && (structFamily(w.Descriptor().FullName()) || structFamily(r.Descriptor().FullName())) {
+			// google.protobuf.Value holds a Struct or a ListValue as
+			// their JSON says: the same JSON is the same value.
+			a, err1 := protojson.Marshal(w.Interface())
+			b, err2 := protojson.Marshal(r.Interface())
+			return err1 == nil && err2 == nil && sameJSON(a, b)
+		}
 		if !ok {
 			// JSON writes a wrapper as its bare value.
 			return json && strings.HasSuffix(string(w.Descriptor().FullName()), "Value") &&

@@ -1,4 +1,4 @@
-# The same commands as the README; CI runs .ci/run, which runs `make test`.
+# The commands CONTRIBUTING.md describes; CI runs .ci/run, which runs `make test`.
 GO ?= go
 
 .PHONY: test demo lint fuzz bench build

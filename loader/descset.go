@@ -33,7 +33,7 @@ import (
 // MaxDescriptorSetSize is the largest descriptor set file read, in bytes.
 // The file is read whole, and each file of it is unmarshalled and linked
 // only when a comparison needs it; linking costs about 50 bytes of memory
-// per byte of descriptor (README, "Bad input and limits").
+// per byte of descriptor (docs/limits.md).
 const MaxDescriptorSetSize = 256 << 20
 
 // MaxLinkedDescriptors is the most bytes of a descriptor set's files that

@@ -266,7 +266,7 @@ func TestUTF16(t *testing.T) {
 }
 
 // BenchmarkGarbage loads garbage files of 1, 4 and 16 MB: the time per
-// byte stays the same (README, "Bad input and limits").
+// byte stays the same (docs/limits.md).
 func BenchmarkGarbage(b *testing.B) {
 	kinds := []string{"NUL bytes", "invalid characters", "bad escapes", "bad escapes, edition", "duplicate messages"}
 	for _, kind := range kinds {

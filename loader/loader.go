@@ -31,7 +31,7 @@ import (
 const (
 	// MaxFileSize is the largest .proto file read, in bytes. Compiling a
 	// file of this size takes up to 1.5 GiB (2.7 GiB for one made of
-	// errors); at 16 MiB it took 6 GiB (README, "Bad input and limits").
+	// errors); at 16 MiB it took 6 GiB (docs/limits.md).
 	MaxFileSize = 4 << 20
 	// MaxFiles is the most .proto files one input may hold.
 	MaxFiles = 100_000

@@ -17,7 +17,7 @@ import (
 )
 
 // TestCrossCheck keeps the static rules and the prover honest with each
-// other (STYLE §6). It generates small schemas, applies one random edit to
+// other. It generates small schemas, applies one random edit to
 // each, and asks both whether the edit breaks binary data: the rules by
 // any finding of the WIRE category but the warnings of deletion rules
 // (hazards of later reuse), the prover by any binary counterexample but

@@ -4,8 +4,8 @@
 # here) and prints, per case, the findings only one of them reports, as
 # (rule, path, start line, start column, end line, end column), counted as a
 # multiset: a finding reported twice by one and once by the other differs.
-# README "What protocheck finds that buf does not" explains each kind of
-# difference that remains.
+# docs/differences-from-buf.md explains each kind of difference that
+# remains.
 #
 #   scripts/buf-cases.sh            # each case with its own buf.yaml
 #   USE=FILE scripts/buf-cases.sh   # each case with use: [FILE] instead

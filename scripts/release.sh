@@ -7,8 +7,8 @@
 #
 # VERSION is the tag, vX.Y.Z. DIR (default dist) receives one archive per
 # target, protocheck_OS_ARCH.tar.gz (.zip for windows) holding protocheck,
-# README.md and LICENSE when there is one, and checksums.txt, their SHA-256
-# in sha256sum's format. `protocheck version` in each prints VERSION.
+# README.md and LICENSE, and checksums.txt, their SHA-256 in sha256sum's
+# format. `protocheck version` in each prints VERSION.
 #
 # The archives are reproducible: the same commit and Go version give the same
 # bytes (file times are the commit's, owners are 0). TARGETS (default the six
@@ -69,11 +69,10 @@ for target in $targets; do
 	(cd "$root" && CGO_ENABLED=0 GOOS=$goos GOARCH=$goarch go build -trimpath -buildvcs=false \
 		-ldflags "-s -w -buildid= -X github.com/protocheck/protocheck/internal/cli.buildVersion=$version" \
 		-o "$dir/$exe" ./cmd/protocheck)
-	cp "$root/README.md" "$dir/"
-	[ -f "$root/LICENSE" ] && cp "$root/LICENSE" "$dir/"
+	cp "$root/README.md" "$root/LICENSE" "$dir/"
 	find "$dir" -exec touch -h -d "@$epoch" {} +
 	chmod 0755 "$dir/$exe"
-	chmod 0644 "$dir"/*.md
+	chmod 0644 "$dir/README.md" "$dir/LICENSE"
 	if [ "$goos" = windows ]; then
 		asset="$name.zip"
 		rm -f "$out/$asset"

@@ -1,0 +1,5 @@
+//go:build protolegacy
+
+package bufplugin_test
+
+const protoLegacy = true

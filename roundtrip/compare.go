@@ -847,7 +847,21 @@ func sameScalar(wf protoreflect.FieldDescriptor, wv protoreflect.Value, rf proto
 	case a.cat == 'f' && b.cat == 'i':
 		return intEqualsFloat(b, a.f)
 	}
-	return false
+	// Across kinds, the zero of one is the zero of the other: an empty
+	// string read as a 0 (a map value of another wire type, dropped)
+	// carried nothing to lose.
+	return a.zero() && b.zero()
+}
+
+// zero reports whether m is its kind's zero value: 0, +0 or empty.
+func (m meaning) zero() bool {
+	switch m.cat {
+	case 'i':
+		return m.mag == 0
+	case 'f':
+		return math.Float64bits(m.f) == 0
+	}
+	return len(m.bytes) == 0
 }
 
 func intEqualsFloat(i meaning, f float64) bool {

@@ -56,7 +56,7 @@ func TestProofsDecode(t *testing.T) {
 		if errOld != nil || errNew != nil {
 			continue // a case of bad input, or of a layout the loader reads otherwise
 		}
-		proofs += verifyProofs(t, strings.TrimPrefix(p, "../compat/testdata/"), old, new, 0)
+		proofs += verifyProofs(t, strings.TrimPrefix(p, "../compat/testdata/"), old, new, 0, 24)
 	}
 	for i, pair := range issuePairs {
 		old, err1 := compileSchema(pair[0])
@@ -64,7 +64,7 @@ func TestProofsDecode(t *testing.T) {
 		if err1 != nil || err2 != nil {
 			t.Fatalf("pair %d does not compile: %v %v", i, err1, err2)
 		}
-		proofs += verifyProofs(t, fmt.Sprintf("pair %d", i), old, new, 0)
+		proofs += verifyProofs(t, fmt.Sprintf("pair %d", i), old, new, 0, 24)
 	}
 	rng := rand.New(rand.NewPCG(13, 13))
 	for i := 0; i < 120; i++ {
@@ -79,7 +79,20 @@ func TestProofsDecode(t *testing.T) {
 		if err1 != nil || err2 != nil {
 			continue
 		}
-		proofs += verifyProofs(t, fmt.Sprintf("generated %d (%s)", i, what), old, new, uint64(i))
+		proofs += verifyProofs(t, fmt.Sprintf("generated %d (%s)", i, what), old, new, uint64(i), 24)
+	}
+	// Pairs of the model that covers every field type and option.
+	for i := range uint64(120) {
+		oldSrc, newSrc, class, what, ok := genPair(i)
+		if !ok {
+			continue
+		}
+		old, err1 := compileSchema(oldSrc)
+		new, err2 := compileSchema(newSrc)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("generated pair %d does not compile: %v %v", i, err1, err2)
+		}
+		proofs += verifyProofs(t, fmt.Sprintf("generated pair %d (%s: %s)\n--- old\n%s--- new\n%s", i, class, what, oldSrc, newSrc), old, new, i, 24)
 	}
 	t.Logf("%d proofs decoded", proofs)
 	if proofs < 200 {
@@ -155,9 +168,9 @@ func loadSide(t *testing.T, a *txtar.Archive, side string) ([]protoreflect.FileD
 
 // verifyProofs proves old against new and checks each counterexample; it
 // returns how many it checked.
-func verifyProofs(t *testing.T, name string, old, new []protoreflect.FileDescriptor, seed uint64) int {
+func verifyProofs(t *testing.T, name string, old, new []protoreflect.FileDescriptor, seed uint64, samples int) int {
 	t.Helper()
-	results, err := roundtrip.Prove(context.Background(), old, new, roundtrip.Options{Samples: 24, Seed: seed})
+	results, err := roundtrip.Prove(context.Background(), old, new, roundtrip.Options{Samples: samples, Seed: seed})
 	if err != nil {
 		t.Errorf("%s: %v", name, err)
 		return 0

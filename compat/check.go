@@ -77,6 +77,9 @@ func matcher(names []string) (func(*Rule) bool, error) {
 		case deprecatedIDs[n] != nil:
 			ids = append(ids, deprecatedIDs[n]...) // an id not in Rules matches nothing
 		default:
+			if near := Nearest(n); near != "" {
+				return nil, fmt.Errorf("unknown rule or category %q: did you mean %s?", n, near)
+			}
 			return nil, fmt.Errorf("unknown rule or category %q", n)
 		}
 	}
@@ -306,4 +309,54 @@ func toSpan(path string, loc protoreflect.SourceLocation) Span {
 		EndLine:   loc.EndLine + 1,
 		EndCol:    loc.EndColumn + 1,
 	}
+}
+
+// Nearest returns the category or rule id that name is most likely a
+// mistyping of (another case, a letter dropped, added, changed or two
+// swapped, a word left out), or "" when none is close.
+func Nearest(name string) string {
+	upper := strings.ToUpper(strings.TrimSpace(name))
+	if upper == "" {
+		return ""
+	}
+	names := make([]string, 0, len(Categories)+len(Rules))
+	for _, c := range Categories {
+		names = append(names, string(c))
+	}
+	for _, r := range Rules {
+		names = append(names, r.ID)
+	}
+	best, bestD := "", max(2, len(upper)/4)+1
+	for _, n := range names {
+		if d := editDistance(upper, n); d < bestD {
+			best, bestD = n, d
+		}
+	}
+	return best
+}
+
+// editDistance counts the insertions, deletions, substitutions and swaps
+// of neighbouring bytes that turn a into b (optimal string alignment).
+func editDistance(a, b string) int {
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
 }

@@ -165,6 +165,10 @@ func (d *decoder) id(s string, n *yaml.Node, what string) {
 		}
 		return
 	}
+	if near := compat.Nearest(s); near != "" {
+		d.errorf(n, "%s: unknown rule or category %q: did you mean %s? (see 'protocheck rules')", what, s, near)
+		return
+	}
 	d.errorf(n, "%s: unknown rule or category %q (see 'protocheck rules')", what, s)
 }
 

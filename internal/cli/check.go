@@ -48,6 +48,8 @@ func newCheckCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "check [INPUT] --against INPUT",
 		Short: "Report the breaking changes from one version of a schema to another",
+		// buf's name for the same command.
+		SuggestFor: []string{"breaking"},
 		Long: `check compares INPUT (default ".") with the version given by --against and
 reports every change that the selected rules forbid.
 

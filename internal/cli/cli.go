@@ -9,6 +9,9 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -34,7 +37,10 @@ func Main() int {
 func Run(args []string, stdout, stderr io.Writer) int {
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
-	err := root.Execute()
+	err := unknownCommand(root, args)
+	if err == nil {
+		err = root.Execute()
+	}
 	var ex *exitStatus
 	switch {
 	case err == nil:
@@ -64,6 +70,9 @@ data, with the rule that forbids it and where to look.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       version(),
+		// unknownCommand words the suggestions: cobra's indent them with
+		// a tab, which printing an error escapes.
+		DisableSuggestions: true,
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -79,8 +88,37 @@ data, with the rule that forbids it and where to look.`,
 		newSnapshotCmd(),
 		newFixCmd(),
 	)
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
 	addCompletions(root)
 	return root
+}
+
+// unknownCommand returns the error for args whose first word names no
+// command, with the commands it may be a mistyping of, or nil when it names
+// one (or is a flag, which cobra reads).
+func unknownCommand(root *cobra.Command, args []string) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") || strings.HasPrefix(args[0], cobra.ShellCompRequestCmd) {
+		return nil
+	}
+	name := args[0]
+	for _, c := range root.Commands() {
+		if c.Name() == name || c.HasAlias(name) {
+			return nil
+		}
+	}
+	root.SuggestionsMinimumDistance = 2
+	var quoted []string
+	for _, s := range root.SuggestionsFor(name) {
+		if !slices.Contains(quoted, strconv.Quote(s)) {
+			quoted = append(quoted, strconv.Quote(s))
+		}
+	}
+	hint := ""
+	if len(quoted) > 0 {
+		hint = ": did you mean " + strings.Join(quoted, " or ") + "?"
+	}
+	return fmt.Errorf("unknown command %q%s (see '%s --help')", name, hint, root.CommandPath())
 }
 
 // buildVersion is the release's tag, set by scripts/release.sh with

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"io"
 	"os"
 	"path"
 	"strings"
@@ -29,7 +30,35 @@ func addCompletions(root *cobra.Command) {
 		if cmd.Name() == "explain" {
 			cmd.ValidArgsFunction = completeRuleID
 		}
+		if cmd.Name() == "completion" {
+			for _, sh := range cmd.Commands() {
+				if sh.Name() == "bash" {
+					sh.RunE = bashCompletion
+				}
+			}
+		}
 	}
+}
+
+// bashMatch is the line of cobra's bash script (v1.10) that keeps the
+// completions, with descriptions, that start with the word typed. It
+// compares the completion quoted by printf %q, which puts a backslash
+// before a comma, with the word as typed: "FILE,WI" never matches
+// "FILE\,WIRE", so the second element of a --use list completed to nothing.
+const bashMatch = `[[ $comp == "$cur"* ]] || continue`
+
+// bashCompletion writes cobra's bash completion script, with a completion
+// that starts with the word typed also kept as it is, unquoted.
+func bashCompletion(cmd *cobra.Command, _ []string) error {
+	var b strings.Builder
+	noDesc, _ := cmd.Flags().GetBool("no-descriptions")
+	if err := cmd.Root().GenBashCompletionV2(&b, !noDesc); err != nil {
+		return err
+	}
+	script := strings.Replace(b.String(), bashMatch,
+		`[[ $comp == "$cur"* || ${compline%%$tab*} == "$cur"* ]] || continue`, 1)
+	_, err := io.WriteString(cmd.OutOrStdout(), script)
+	return err
 }
 
 // completeRules offers categories and rule ids for the last element of a

@@ -62,6 +62,9 @@ func newExplainCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r := compat.Lookup(strings.ToUpper(args[0]))
 			if r == nil {
+				if near := compat.Nearest(args[0]); near != "" && compat.Lookup(near) != nil {
+					return fmt.Errorf("unknown rule %q: did you mean %s? (see 'protocheck rules')", args[0], near)
+				}
 				return fmt.Errorf("unknown rule %q (see 'protocheck rules')", args[0])
 			}
 			cats := make([]string, len(r.Categories))

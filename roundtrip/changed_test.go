@@ -2,8 +2,12 @@ package roundtrip
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -144,5 +148,45 @@ func TestChangedBytesDefault(t *testing.T) {
 		if _, err := Prove(context.Background(), old, other, Options{Samples: 8}); err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// Cancelling the context stops Prove within 100 ms, however long the
+// messages it proves take: it looks between trials, and between the
+// trials of a shrink.
+func TestProveCancel(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(proto3Header)
+	for i := range 8 {
+		fmt.Fprintf(&b, "message M%d { ", i)
+		for j := 1; j <= 40; j++ {
+			fmt.Fprintf(&b, "repeated int32 f%d = %d; map<string, M%d> m%d = %d; ", j, j, (i+1)%8, j, 100+j)
+		}
+		b.WriteString("}\n")
+	}
+	old := compile(t, b.String())
+	new := compile(t, strings.ReplaceAll(b.String(), "repeated int32", "repeated sint64"))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := Prove(ctx, old, new, Options{Samples: 100000, Parallelism: 4})
+		done <- err
+	}()
+	time.Sleep(300 * time.Millisecond)
+	select {
+	case err := <-done:
+		t.Fatalf("Prove ended before it was cancelled (%v): make the case longer", err)
+	default:
+	}
+	start := time.Now()
+	cancel()
+	err := <-done
+	elapsed := time.Since(start)
+	t.Logf("Prove returned %v after the cancel", elapsed)
+	if elapsed > 100*time.Millisecond {
+		t.Errorf("Prove returned %v after the cancel, want at most 100ms", elapsed)
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Prove returned %v, want context.Canceled", err)
 	}
 }

@@ -1,6 +1,7 @@
 package roundtrip
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -73,7 +74,7 @@ func FuzzDecode(f *testing.F) {
 			if unmarshalOpts.Unmarshal(data, w) != nil {
 				continue
 			}
-			p := &prover{root: "p.M", found: make(map[problemKey]int)}
+			p := &prover{ctx: context.Background(), root: "p.M", found: make(map[problemKey]int)}
 			for _, tr := range []*trial{
 				{root: "p.M", dir: Backward, enc: Binary, writer: sides[0], reader: sides[1]},
 				{root: "p.M", dir: Backward, enc: JSON, writer: sides[0], reader: sides[1]},

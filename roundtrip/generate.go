@@ -1,6 +1,7 @@
 package roundtrip
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 
@@ -28,6 +29,8 @@ type generator struct {
 	// skip names fields left unset unless required: they hold messages
 	// that both versions declare alike (see sameFields).
 	skip map[protoreflect.FullName]bool
+	// ctx, once done, leaves the sample unfinished: the prover stops.
+	ctx context.Context
 }
 
 // hardDepth stops recursion through required message fields, which must be
@@ -54,7 +57,7 @@ func (g *generator) fill(m protoreflect.Message, depth int) {
 		return
 	}
 	g.nodes++
-	if g.nodes > maxNodes {
+	if g.nodes > maxNodes || g.ctx != nil && g.ctx.Err() != nil {
 		return
 	}
 	// Pick at most one member of each real oneof; -1 picks none.

@@ -196,7 +196,7 @@ func ProveMessage(old, new protoreflect.MessageDescriptor, opts Options) (Result
 		return Result{}, fmt.Errorf("roundtrip: %s is a map entry, prove the message holding the map", old.FullName())
 	}
 	old, new = runtimeMessage(old), runtimeMessage(new)
-	return proveMessage(old, new, opts.withDefaults(), nil, [2]version{ownFile(old), ownFile(new)})
+	return proveMessage(context.Background(), old, new, opts.withDefaults(), nil, [2]version{ownFile(old), ownFile(new)})
 }
 
 // version is what one side resolves beyond the message proved: its
@@ -221,14 +221,17 @@ func ownFile(md protoreflect.MessageDescriptor) version {
 
 // proveMessage proves one message; skip names the fields not worth
 // generating (see sameFields), and versions are what the old and the new
-// version resolve.
-func proveMessage(old, new protoreflect.MessageDescriptor, opts Options, skip map[protoreflect.FullName]bool, versions [2]version) (Result, error) {
+// version resolve. It returns ctx's error soon after ctx is done: between
+// trials, and between the trials a shrink runs.
+func proveMessage(ctx context.Context, old, new protoreflect.MessageDescriptor, opts Options, skip map[protoreflect.FullName]bool, versions [2]version) (Result, error) {
 	h := fnv.New64a()
 	h.Write([]byte(old.FullName()))
 	p := &prover{
+		ctx:   ctx,
 		root:  string(old.FullName()),
 		found: make(map[problemKey]int),
 		gen: generator{
+			ctx:      ctx,
 			rng:      rand.New(rand.NewPCG(opts.Seed, h.Sum64())),
 			maxDepth: opts.MaxDepth,
 			skip:     skip,
@@ -270,6 +273,9 @@ func proveMessage(old, new protoreflect.MessageDescriptor, opts Options, skip ma
 			}
 			if w == nil {
 				continue
+			}
+			if err := ctx.Err(); err != nil {
+				return Result{}, err
 			}
 			ran, err := p.check(t, w)
 			if err != nil {
@@ -394,7 +400,7 @@ func Prove(ctx context.Context, old, new []protoreflect.FileDescriptor, opts Opt
 					errs[i] = err
 					continue
 				}
-				results[i], errs[i] = proveMessage(oldMsgs[names[i]], newMsgs[names[i]], opts, skip, versions)
+				results[i], errs[i] = proveMessage(ctx, oldMsgs[names[i]], newMsgs[names[i]], opts, skip, versions)
 				if opts.Progress != nil {
 					mu.Lock()
 					done++
@@ -454,6 +460,7 @@ func collectMessages(files []protoreflect.FileDescriptor) map[protoreflect.FullN
 
 // prover holds the state of one ProveMessage call.
 type prover struct {
+	ctx   context.Context
 	root  string
 	gen   generator
 	found map[problemKey]int // index into cexs
@@ -507,6 +514,9 @@ func (p *prover) check(t *trial, w *dynamicpb.Message) (ran bool, err error) {
 		return false, err
 	}
 	for _, pr := range probs {
+		if err := p.ctx.Err(); err != nil {
+			return true, err
+		}
 		sample := w
 		if pr.kind == kindParse {
 			if p.parseShrinks == nil {
@@ -536,7 +546,10 @@ func (p *prover) check(t *trial, w *dynamicpb.Message) (ran bool, err error) {
 		} else if i, dup := p.found[t.key(pr)]; dup && depth(pr.path) >= depth(p.cexs[i].FieldPath) {
 			continue
 		}
-		min, final := shrink(t, sample, pr)
+		min, final := shrink(p.ctx, t, sample, pr)
+		if err := p.ctx.Err(); err != nil {
+			return true, err
+		}
 		if final.kind == kindParse {
 			final.path, final.number, final.writer = leaf(p.root, min)
 			if rest, ok := strings.CutPrefix(normalizePath(final.path), p.root+"."); ok {

@@ -2,6 +2,7 @@ package roundtrip
 
 import (
 	"cmp"
+	"context"
 	"math"
 	"slices"
 	"strconv"
@@ -25,7 +26,9 @@ const shrinkBudget = 4000
 // accepting each change that keeps the problem, until nothing changes.
 // Values are simplified along fixed ladders (0, 1, -1, 2, ...), so the
 // result depends little on the sample it started from.
-func shrink(t *trial, w *dynamicpb.Message, p problem) (*dynamicpb.Message, problem) {
+//
+// Once ctx is done, it stops trying.
+func shrink(ctx context.Context, t *trial, w *dynamicpb.Message, p problem) (*dynamicpb.Message, problem) {
 	root := proto.Clone(w).(*dynamicpb.Message)
 	key := t.key(p)
 	find := func() (problem, bool) {
@@ -40,7 +43,7 @@ func shrink(t *trial, w *dynamicpb.Message, p problem) (*dynamicpb.Message, prob
 		}
 		return problem{}, false
 	}
-	s := &shrinker{budget: shrinkBudget, holds: func() bool { _, ok := find(); return ok }, types: t.writerTypes}
+	s := &shrinker{ctx: ctx, budget: shrinkBudget, holds: func() bool { _, ok := find(); return ok }, types: t.writerTypes}
 	if p.kind != kindParse {
 		if rest, ok := strings.CutPrefix(p.path, t.root+"."); ok {
 			s.focus(root, rest)
@@ -50,6 +53,9 @@ func shrink(t *trial, w *dynamicpb.Message, p problem) (*dynamicpb.Message, prob
 		if !s.message(root) {
 			break
 		}
+	}
+	if ctx.Err() != nil {
+		return w, p // the caller stops
 	}
 	final, ok := find()
 	if !ok {
@@ -137,6 +143,7 @@ func (s *shrinker) focus(m protoreflect.Message, rest string) {
 }
 
 type shrinker struct {
+	ctx    context.Context
 	holds  func() bool
 	budget int
 	// types are the writer's, to unpack the message an Any holds.
@@ -145,7 +152,7 @@ type shrinker struct {
 
 // try applies a change and keeps it if the problem still holds.
 func (s *shrinker) try(apply, undo func()) bool {
-	if s.budget <= 0 {
+	if s.budget <= 0 || s.ctx != nil && s.ctx.Err() != nil {
 		return false
 	}
 	s.budget--

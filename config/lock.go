@@ -162,6 +162,10 @@ func (d *decoder) lockDep(n *yaml.Node, version string) (registry.Key, bool) {
 	case version == "v2" && strings.HasPrefix(k.Digest, "shake256:"):
 		d.errorf(n, "digest: %s has a shake256 digest, which a v2 buf.lock cannot hold: run buf dep update", mn)
 		ok = false
+	case version != "v2" && strings.HasPrefix(k.Digest, "b5:"):
+		// buf refuses it too: a v1 buf.yaml's modules are pinned by b4.
+		d.errorf(n, "digest: %s has a b5 digest, which a %s buf.lock cannot hold (its digests are shake256): run buf dep update", mn, version)
+		ok = false
 	}
 	return k, ok
 }

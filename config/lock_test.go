@@ -81,6 +81,8 @@ func TestParseLockErrors(t *testing.T) {
 			"buf.lock:3:5: digest: buf.build/a/b has a shake256 digest, which a v2 buf.lock cannot hold: run buf dep update"},
 		{"version: v2\ndeps:\n  - name: buf.build/a/b\n    commit: 0123456789abcdef0123456789abcdef\n    digest: md5:00\n",
 			`buf.lock:5:13: digest: "md5:00" is not a module digest (b5:… or shake256:…)`},
+		{"version: v1\ndeps:\n  - remote: buf.build\n    owner: a\n    repository: b\n    commit: 0123456789abcdef0123456789abcdef\n    digest: b5:00\n",
+			"buf.lock:3:5: digest: buf.build/a/b has a b5 digest, which a v1 buf.lock cannot hold (its digests are shake256): run buf dep update"},
 		{"version: v1\ndeps:\n  - name: buf.build/a/b\n",
 			`buf.lock:3:5: unknown key "name" in a dependency (want remote, owner, repository, branch, commit, digest, create_time)`},
 	} {

@@ -68,11 +68,21 @@ func (e *MissingError) Error() string {
 func (e *MissingError) Unwrap() error { return e.Err }
 
 // Resolve returns the directories that hold the files of the modules keys
-// pins and of everything they depend on (the deps each cached module
-// records, which a complete buf.lock lists too), one per module, keys'
-// first and in order. A module named twice is taken at its first commit.
-// Modules whose digest does not match are refused, each by name.
+// pins, one per module, in order. A module named twice is taken at its
+// first commit. Modules whose digest does not match are refused, each by
+// name.
+//
+// As buf does, Resolve takes keys as the whole list: a buf.lock names
+// every module its deps reach, transitive ones included, and a module
+// that buf.lock leaves out is not found (the import that needs it fails
+// to compile, as in buf), even when a cached module records it.
 func (r *Resolver) Resolve(ctx context.Context, keys []Key) ([]string, error) {
+	return r.resolve(ctx, keys, false)
+}
+
+// resolve is Resolve; with transitive, the deps that each module records
+// are resolved too, after the keys.
+func (r *Resolver) resolve(ctx context.Context, keys []Key, transitive bool) ([]string, error) {
 	var (
 		dirs       []string
 		missing    []Key
@@ -99,7 +109,9 @@ func (r *Resolver) Resolve(ctx context.Context, keys []Key) ([]string, error) {
 			switch {
 			case err == nil:
 				dirs = append(dirs, dir)
-				add(deps)
+				if transitive {
+					add(deps)
+				}
 			case !errors.Is(err, ErrNotCached):
 				errs = append(errs, err)
 			case downloaded[k.Name]:
@@ -168,7 +180,9 @@ func (r *Resolver) Module(ctx context.Context, ref string) (dir string, deps []s
 	if err != nil {
 		return "", nil, err
 	}
-	dirs, err := r.Resolve(ctx, []Key{k})
+	// A module pushed to a registry records all its deps, as a buf.lock
+	// does.
+	dirs, err := r.resolve(ctx, []Key{k}, true)
 	if err != nil {
 		return "", nil, err
 	}

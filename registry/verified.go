@@ -15,11 +15,11 @@ import (
 // of milliseconds before anything is compiled. Like git's index and Go's
 // build cache, a Cache with a Verified directory remembers the modules it
 // has verified by a fingerprint of their entry: each file's path, size,
-// mode and modification time, and module.yaml's bytes. An entry whose
-// fingerprint is unchanged is not hashed again; any change to it (buf
-// rewrote it, someone edited a file) brings a full check. A change that
-// keeps a file's size and modification time is not seen, as git would
-// not see it either.
+// mode, modification time and (on Unix) inode and change time, and
+// module.yaml's bytes. An entry whose fingerprint is unchanged is not
+// hashed again; any change to it (buf rewrote it, someone edited a file,
+// even with its times set back by touch -r, which cannot set the change
+// time) brings a full check.
 
 // fingerprint returns the fingerprint of the cache entry at dir, whose
 // files lie below it: one stat per file, no reads but module.yaml.
@@ -42,7 +42,7 @@ func fingerprint(dir string) (string, error) {
 			return err
 		}
 		rel, _ := filepath.Rel(dir, p)
-		fmt.Fprintf(h, "%s\x00%d\x00%v\x00%d\x00", filepath.ToSlash(rel), info.Size(), info.Mode(), info.ModTime().UnixNano())
+		fmt.Fprintf(h, "%s\x00%d\x00%v\x00%d\x00%s\x00", filepath.ToSlash(rel), info.Size(), info.Mode(), info.ModTime().UnixNano(), statIdentity(info))
 		return nil
 	})
 	if err != nil {

@@ -52,7 +52,12 @@ func writeMarkdown(w io.Writer, findings []compat.Finding, opts Options) error {
 		return err
 	}
 	fmt.Fprintf(&b, "### protocheck: %s\n\n", plural(errs+warns, "finding"))
-	if compared != "" {
+	switch {
+	case errs == 0 && opts.WarningsPass && compared != "":
+		b.WriteString("⚠️ Comparing " + compared + ": warnings only, which do not fail the check (`--fail-on error`).\n\n")
+	case errs == 0 && opts.WarningsPass:
+		b.WriteString("⚠️ Warnings only, which do not fail the check (`--fail-on error`).\n\n")
+	case compared != "":
 		b.WriteString("❌ Comparing " + compared + ".\n\n")
 	}
 	b.WriteString("| Severity | Count |\n| --- | ---: |\n")

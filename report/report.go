@@ -41,6 +41,28 @@ type Options struct {
 	// OldRoot is Root for the version compared against (Against): where
 	// the files that old spans name are, in that version of the repository.
 	OldRoot string
+	// WarningsPass says that warnings alone do not fail the check
+	// (--fail-on error): the markdown headline then marks a run with
+	// warnings and no error as passing.
+	WarningsPass bool
+	// SARIFLimit, when positive, is the most results the sarif writer puts
+	// in its run: errors first, then warnings, then ignored findings, in
+	// their order otherwise. The run says how many it left out. GitHub
+	// code scanning refuses a run of more than CodeScanningLimit results.
+	SARIFLimit int
+}
+
+// CodeScanningLimit is the most results that GitHub code scanning accepts
+// in one SARIF run: it refuses an upload with more.
+const CodeScanningLimit = 25000
+
+// SARIFKept returns how many of findings the sarif writer writes with
+// opts: all of them, or SARIFLimit.
+func SARIFKept(findings []compat.Finding, opts Options) int {
+	if opts.SARIFLimit > 0 && len(findings) > opts.SARIFLimit {
+		return opts.SARIFLimit
+	}
+	return len(findings)
 }
 
 // path returns the path of a finding's span as CI systems want it.

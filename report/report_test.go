@@ -681,3 +681,101 @@ func TestEscapeControlProperty(t *testing.T) {
 		}
 	}
 }
+
+// TestSARIFLimit writes 32,000 findings with code scanning's limit: the run
+// holds 25,000 results, errors before warnings before ignored findings,
+// says how many it left out, and each kept result has the fingerprint it
+// has in the uncut log.
+func TestSARIFLimit(t *testing.T) {
+	var findings []compat.Finding
+	for i := range 32000 {
+		f := compat.Finding{Rule: "FIELD_NO_DELETE", Severity: compat.Error, Message: "m" + strconv.Itoa(i), Span: compat.Span{Path: "a.proto", StartLine: 1, StartCol: 1}}
+		switch i % 4 {
+		case 1:
+			f.Severity = compat.Warning
+		case 3:
+			f.Ignored = true
+		}
+		findings = append(findings, f)
+	}
+	type result struct {
+		Level               string            `json:"level"`
+		Message             struct{ Text string }
+		PartialFingerprints map[string]string `json:"partialFingerprints"`
+		Suppressions        []any             `json:"suppressions"`
+	}
+	type log struct {
+		Runs []struct {
+			Results     []result `json:"results"`
+			Invocations []struct {
+				Notifications []struct{ Message struct{ Text string } } `json:"toolExecutionNotifications"`
+			} `json:"invocations"`
+		} `json:"runs"`
+	}
+	read := func(opts Options) log {
+		var l log
+		if err := json.Unmarshal([]byte(written(t, "sarif", findings, opts)), &l); err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	all, cut := read(Options{}), read(Options{SARIFLimit: CodeScanningLimit})
+	if n := len(all.Runs[0].Results); n != 32000 {
+		t.Fatalf("uncut log has %d results, want 32000", n)
+	}
+	res := cut.Runs[0].Results
+	if len(res) != CodeScanningLimit {
+		t.Fatalf("cut log has %d results, want %d", len(res), CodeScanningLimit)
+	}
+	if got := SARIFKept(findings, Options{SARIFLimit: CodeScanningLimit}); got != CodeScanningLimit {
+		t.Errorf("SARIFKept = %d, want %d", got, CodeScanningLimit)
+	}
+	var errs, warns, ignored int
+	fp := make(map[string]string)
+	for _, r := range all.Runs[0].Results {
+		fp[r.Message.Text] = r.PartialFingerprints[fingerprintKey]
+	}
+	for _, r := range res {
+		switch {
+		case len(r.Suppressions) > 0:
+			ignored++
+		case r.Level == "warning":
+			warns++
+		default:
+			errs++
+		}
+		if fp[r.Message.Text] != r.PartialFingerprints[fingerprintKey] {
+			t.Fatalf("result %q has another fingerprint in the cut log", r.Message.Text)
+		}
+	}
+	// 16,000 errors, 8,000 warnings, and 1,000 of the 8,000 ignored.
+	if errs != 16000 || warns != 8000 || ignored != 1000 {
+		t.Errorf("kept %d errors, %d warnings, %d ignored, want 16000, 8000, 1000", errs, warns, ignored)
+	}
+	inv := cut.Runs[0].Invocations
+	if len(inv) != 1 || len(inv[0].Notifications) != 1 || !strings.HasPrefix(inv[0].Notifications[0].Message.Text, "7000 of 32000 findings are left out") {
+		t.Errorf("cut log does not say what it left out: %+v", inv)
+	}
+	if len(all.Runs[0].Invocations) != 0 {
+		t.Errorf("uncut log has invocations: %+v", all.Runs[0].Invocations)
+	}
+}
+
+// TestMarkdownWarningsPass: warnings alone under --fail-on error are not
+// shown as a failure; an error still is.
+func TestMarkdownWarningsPass(t *testing.T) {
+	warn := compat.Finding{Rule: "FIELD_SAME_JSON_NAME", Severity: compat.Warning, Message: "m", Span: compat.Span{Path: "a.proto", StartLine: 1, StartCol: 1}}
+	opts := Options{Input: "new", Against: "old", WarningsPass: true}
+	out := written(t, "markdown", []compat.Finding{warn}, opts)
+	if strings.Contains(out, "❌") || !strings.Contains(out, "⚠️ Comparing `new` against `old`: warnings only, which do not fail the check") {
+		t.Errorf("warnings that pass:\n%s", out)
+	}
+	errf := warn
+	errf.Severity = compat.Error
+	if out := written(t, "markdown", []compat.Finding{warn, errf}, opts); !strings.Contains(out, "❌") {
+		t.Errorf("an error under --fail-on error:\n%s", out)
+	}
+	if out := written(t, "markdown", []compat.Finding{warn}, Options{Input: "new", Against: "old"}); !strings.Contains(out, "❌") {
+		t.Errorf("warnings that fail:\n%s", out)
+	}
+}

@@ -29,10 +29,20 @@ func writeSARIF(w io.Writer, findings []compat.Finding, opts Options) error {
 	if err != nil {
 		return err
 	}
+	all := len(findings)
+	fps := fingerprints(findings, opts) // of every finding, so that a cut changes none
+	keep := sarifKeep(findings, opts)
+	findings = pick(findings, keep)
+	fps = pick(fps, keep)
+	if left := all - len(findings); left > 0 {
+		run.AddInvocations(sarif.NewInvocation().WithExecutionSuccess(true).
+			WithToolExecutionNotifications([]*sarif.Notification{sarif.NewNotification().
+				WithLevel("warning").
+				WithTextMessage(fmt.Sprintf("%d of %d findings are left out: a run holds at most %d results (GitHub code scanning refuses more); the other reports hold all of them", left, all, opts.SARIFLimit))}))
+	}
 	for _, id := range ruleIDs(findings) {
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule(id))
 	}
-	fps := fingerprints(findings, opts)
 	for i, f := range findings {
 		res := sarif.NewRuleResult(f.Rule).
 			WithLevel(f.Severity.String()).
@@ -67,6 +77,39 @@ func writeSARIF(w io.Writer, findings []compat.Finding, opts Options) error {
 		run.AddResult(res)
 	}
 	return writeSARIFLog(w, log)
+}
+
+// sarifKeep returns the indexes, in order, of the findings that fit in
+// opts.SARIFLimit: errors before warnings before ignored findings, each in
+// the order given.
+func sarifKeep(findings []compat.Finding, opts Options) []int {
+	n := SARIFKept(findings, opts)
+	rank := func(f compat.Finding) int {
+		switch {
+		case f.Ignored:
+			return 2
+		case f.Severity == compat.Warning:
+			return 1
+		}
+		return 0
+	}
+	idx := make([]int, len(findings))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return rank(findings[a]) - rank(findings[b]) })
+	idx = idx[:n]
+	slices.Sort(idx)
+	return idx
+}
+
+// pick returns the elements of xs at the indexes idx.
+func pick[T any](xs []T, idx []int) []T {
+	out := make([]T, len(idx))
+	for i, j := range idx {
+		out[i] = xs[j]
+	}
+	return out
 }
 
 // newSARIFRun starts a log with one run of protocheck.

@@ -501,14 +501,16 @@ could_not_run() {
 		summary "### protocheck could not run" "" "\`protocheck check\` exited with status 2:" "" '````'
 		summary "$(cat "$tmp/stderr")" '````' ""
 	fi
-	# protocheck annotated its own errors already in the github-actions format.
-	if grep -q '^::error' "$tmp/stdout"; then
-		return
-	fi
+	# Every line of protocheck's stderr becomes an annotation, but for the
+	# errors it annotated itself already (compile errors in the
+	# github-actions format): whatever stdout holds, the reason shows.
 	while IFS= read -r line; do
 		[ -n "$line" ] || continue
 		if [[ $line =~ ^([^:]+):([0-9]+):([0-9]+):\ (.*)$ ]]; then
 			file=${BASH_REMATCH[1]} ln=${BASH_REMATCH[2]} col=${BASH_REMATCH[3]} msg=${BASH_REMATCH[4]}
+			if grep -qF "::error file=$(escape_prop "$file"),line=$ln," "$tmp/stdout"; then
+				continue
+			fi
 			echo "::error file=$(escape_prop "$file"),line=$ln,col=$col,title=protocheck could not run::$(escape_data "$msg")"
 		else
 			echo "::error title=protocheck could not run::$(escape_data "${line#protocheck: }")"
@@ -516,8 +518,12 @@ could_not_run() {
 	done <"$tmp/stderr"
 }
 
+# sarif_limit is the most results GitHub code scanning accepts in a SARIF
+# run; protocheck writes no more (report.CodeScanningLimit).
+sarif_limit=25000
+
 run_check() {
-	local format=${INPUT_FORMAT:-github-actions} status=0 findings extra=()
+	local format=${INPUT_FORMAT:-github-actions} status=0 findings all extra=()
 	local args=(check "$input" --against "$against" --format "$format"
 		--output "sarif=$sarif" --output "markdown=$tmp/summary.md" --output "json=$tmp/findings.jsonl")
 	if [ -n "${INPUT_FAIL_ON:-}" ]; then
@@ -540,6 +546,9 @@ run_check() {
 		done
 	fi
 
+	# The SARIF file's directory, as upload-sarif's paths are written.
+	mkdir -p -- "$(dirname -- "$sarif")" 2>"$tmp/stderr" ||
+		fail "cannot create the directory of sarif-file $INPUT_SARIF: $(cat "$tmp/stderr")"
 	protocheck "${args[@]}" >"$tmp/stdout" 2>"$tmp/stderr" || status=$?
 	cat "$tmp/stdout"
 	cat "$tmp/stderr" >&2
@@ -550,12 +559,19 @@ run_check() {
 		output "exit-code=$status"
 		exit "$status"
 	fi
-	findings=0
+	findings=0 all=0
 	if [ -f "$tmp/findings.jsonl" ]; then
 		findings=$(grep -v -e '"ignored":true' -e '"type":"COMPILE"' "$tmp/findings.jsonl" | grep -c . || true)
+		all=$(grep -v -e '"type":"COMPILE"' "$tmp/findings.jsonl" | grep -c . || true)
 	fi
 	if [ -f "$tmp/summary.md" ]; then
 		summary "$(cat "$tmp/summary.md")"
+	fi
+	if [ "$all" -gt "$sarif_limit" ]; then
+		# protocheck cut the SARIF run to what code scanning accepts.
+		local msg="the SARIF report holds $sarif_limit of the $all findings (errors first): GitHub code scanning refuses a run of more than $sarif_limit results. The job log, the findings output and the summary's counts hold all of them."
+		echo "::warning title=protocheck: SARIF cut::$(escape_data "$msg")"
+		summary "> [!WARNING]" "> $msg" ""
 	fi
 	output "findings=$findings"
 	output "exit-code=$status"

@@ -262,7 +262,9 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 		findings = compat.MergeBaselines(labels, perBase)
 	}
 	oldIn := bases[0].in
-	if err := writeReports(cmd, fl.format, outs, findings, reportOptions(newIn, oldIn)); err != nil {
+	opts := reportOptions(newIn, oldIn)
+	opts.WarningsPass = failOn == compat.Error
+	if err := writeReports(cmd, fl.format, outs, findings, opts); err != nil {
 		return err
 	}
 	for _, f := range findings {

@@ -58,11 +58,13 @@ func isFormat(name string) bool {
 }
 
 // reportOptions describes the comparison for the writers that print it.
+// SARIF holds at most what GitHub code scanning accepts, its main reader.
 func reportOptions(newIn, oldIn loader.Input) report.Options {
 	return report.Options{
-		Input:   newIn.String(),
-		Against: oldIn.String(),
-		Version: version(),
+		Input:      newIn.String(),
+		Against:    oldIn.String(),
+		Version:    version(),
+		SARIFLimit: report.CodeScanningLimit,
 		// Finding paths are already as buf prints them, from the
 		// working directory (loader.Input.Display): no Root.
 	}
@@ -70,25 +72,57 @@ func reportOptions(newIn, oldIn loader.Input) report.Options {
 
 // writeReports writes findings to stdout in format and to every output
 // file. A file that cannot be written is an error: CI would otherwise upload
-// a stale or missing report without a word.
+// a stale or missing report without a word. Every file is created before
+// anything is written, so that a run that cannot write one shows no
+// findings anywhere (annotations, a summary) beside its exit status 2.
 func writeReports(cmd *cobra.Command, format string, outs []output, findings []compat.Finding, opts report.Options) error {
+	files := make([]*os.File, len(outs))
+	for i, out := range outs {
+		f, err := os.Create(out.path)
+		if err != nil {
+			for _, g := range files[:i] {
+				g.Close()
+				os.Remove(g.Name())
+			}
+			return fmt.Errorf("--output %s=%s: %w", out.format, out.path, unwrapPath(err))
+		}
+		files[i] = f
+	}
+	noteSARIFLimit(cmd, format, outs, findings, opts)
 	stdout := cmd.OutOrStdout()
 	o := opts
 	o.Color = useColor(stdout)
-	if err := report.Write(stdout, format, findings, o); err != nil {
-		return err
-	}
+	err := report.Write(stdout, format, findings, o)
 	var errs []error
-	for _, out := range outs {
-		if err := writeReportFile(out, findings, opts); err != nil {
-			errs = append(errs, fmt.Errorf("--output %s=%s: %w", out.format, out.path, err))
+	for i, out := range outs {
+		werr := report.Write(files[i], out.format, findings, opts)
+		if cerr := files[i].Close(); werr == nil {
+			werr = cerr
 		}
+		if werr != nil {
+			errs = append(errs, fmt.Errorf("--output %s=%s: %w", out.format, out.path, werr))
+		}
+	}
+	if err != nil {
+		return err
 	}
 	return errors.Join(errs...)
 }
 
-func writeReportFile(out output, findings []compat.Finding, opts report.Options) error {
-	return writeFile(out.path, func(w io.Writer) error { return report.Write(w, out.format, findings, opts) })
+// noteSARIFLimit says on stderr when a SARIF report leaves findings out.
+func noteSARIFLimit(cmd *cobra.Command, format string, outs []output, findings []compat.Finding, opts report.Options) {
+	kept := report.SARIFKept(findings, opts)
+	if kept == len(findings) {
+		return
+	}
+	sarif := format == "sarif"
+	for _, out := range outs {
+		sarif = sarif || out.format == "sarif"
+	}
+	if sarif {
+		fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: the SARIF report holds %d of the %d findings (errors first): GitHub code scanning refuses a run of more than %d results; the other reports hold all of them\n",
+			kept, len(findings), report.CodeScanningLimit)
+	}
 }
 
 // writeFile creates the file at path and writes it with write.

@@ -699,7 +699,7 @@ func TestSARIFLimit(t *testing.T) {
 		findings = append(findings, f)
 	}
 	type result struct {
-		Level               string            `json:"level"`
+		Level               string `json:"level"`
 		Message             struct{ Text string }
 		PartialFingerprints map[string]string `json:"partialFingerprints"`
 		Suppressions        []any             `json:"suppressions"`

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
@@ -43,11 +44,156 @@ const hardDepth = 32
 // a sample stays incomplete, and unwritable, rather than large.
 const maxNodes = 2000
 
-func (g *generator) message(md protoreflect.MessageDescriptor, v version) *dynamicpb.Message {
+// A sampleMode says how a sample is made. The first samples of every
+// message are made by construction, not by chance: the values where
+// encodings of presence and defaults differ (a field absent, set to its
+// kind's zero, set to its declared default) would otherwise turn up only
+// with luck, or with many samples.
+type sampleMode uint8
+
+const (
+	sampleRandom  sampleMode = iota
+	sampleAbsent             // only the required fields set
+	sampleZero               // every field set to its kind's zero: 0, "", an empty message, one zero element
+	sampleDefault            // every field set to its declared default
+)
+
+// modeOf returns how sample i is made: absent, zero and default first.
+func modeOf(i int) sampleMode {
+	switch i {
+	case 0:
+		return sampleAbsent
+	case 1:
+		return sampleZero
+	case 2:
+		return sampleDefault
+	}
+	return sampleRandom
+}
+
+func (g *generator) message(md protoreflect.MessageDescriptor, v version, mode sampleMode) *dynamicpb.Message {
 	m := dynamicpb.NewMessage(md)
 	g.nodes, g.types, g.anyOf = 0, v.types, v.anyOf
-	g.fill(m, 0)
+	if mode == sampleRandom {
+		g.fill(m, 0)
+	} else {
+		g.plain(m, mode, 0)
+	}
 	return m
+}
+
+// plain fills m as mode says: every field for zero and default (one member
+// of each oneof: the first for zero, the last for default), only the
+// required ones for absent. The messages below hold their required fields
+// only, so that each sample stays small.
+func (g *generator) plain(m protoreflect.Message, mode sampleMode, depth int) {
+	md := m.Descriptor()
+	g.nodes++
+	if g.nodes > maxNodes || depth >= hardDepth || g.ctx != nil && g.ctx.Err() != nil {
+		return
+	}
+	if md.FullName() == "google.protobuf.Value" {
+		// An empty Value has no JSON form: null is its zero.
+		m.Set(md.Fields().ByName("null_value"), protoreflect.ValueOfEnum(0))
+		return
+	}
+	fields := md.Fields()
+	for i := range fields.Len() {
+		fd := fields.Get(i)
+		if fd.Cardinality() != protoreflect.Required {
+			if mode == sampleAbsent || g.skip[fd.FullName()] {
+				continue
+			}
+			if o := fd.ContainingOneof(); o != nil && !o.IsSynthetic() {
+				pick := o.Fields().Get(0)
+				if mode == sampleDefault {
+					pick = o.Fields().Get(o.Fields().Len() - 1)
+				}
+				if fd != pick {
+					continue
+				}
+			}
+		}
+		g.plainField(m, fd, mode, depth)
+	}
+	if mode == sampleAbsent {
+		return
+	}
+	for _, xt := range extensionsOf(g.types, md) {
+		g.plainField(m, xt.TypeDescriptor(), mode, depth)
+	}
+}
+
+func (g *generator) plainField(m protoreflect.Message, fd protoreflect.FieldDescriptor, mode sampleMode, depth int) {
+	inner := func(msg protoreflect.Message) { g.plain(msg, sampleAbsent, depth+1) }
+	switch {
+	case fd.IsMap():
+		mp := m.Mutable(fd).Map()
+		k := plainScalar(fd.MapKey(), mode)
+		var v protoreflect.Value
+		if isMessage(fd.MapValue()) {
+			v = mp.NewValue()
+			inner(v.Message())
+		} else {
+			v = plainScalar(fd.MapValue(), mode)
+		}
+		mp.Set(k.MapKey(), v)
+	case fd.IsList():
+		l := m.Mutable(fd).List()
+		if isMessage(fd) {
+			e := l.NewElement()
+			inner(e.Message())
+			l.Append(e)
+		} else {
+			l.Append(plainScalar(fd, mode))
+		}
+	case isMessage(fd):
+		inner(m.Mutable(fd).Message())
+	default:
+		m.Set(fd, plainScalar(fd, mode))
+	}
+}
+
+// plainScalar returns fd's declared default for sampleDefault, else its
+// kind's zero: for an enum, 0 if declared, else its first value.
+func plainScalar(fd protoreflect.FieldDescriptor, mode sampleMode) protoreflect.Value {
+	if fd.Kind() == protoreflect.EnumKind {
+		vals := fd.Enum().Values()
+		switch {
+		case mode == sampleDefault && !fd.IsList():
+			return protoreflect.ValueOfEnum(fd.Default().Enum())
+		case vals.ByNumber(0) != nil || !fd.Enum().IsClosed():
+			return protoreflect.ValueOfEnum(0)
+		}
+		return protoreflect.ValueOfEnum(vals.Get(0).Number())
+	}
+	if mode == sampleDefault && fd.HasDefault() {
+		if fd.Kind() == protoreflect.BytesKind {
+			return protoreflect.ValueOfBytes(slices.Clone(fd.Default().Bytes()))
+		}
+		return fd.Default()
+	}
+	switch fd.Kind() {
+	case protoreflect.BoolKind:
+		return protoreflect.ValueOfBool(false)
+	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
+		return protoreflect.ValueOfInt32(0)
+	case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
+		return protoreflect.ValueOfInt64(0)
+	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind:
+		return protoreflect.ValueOfUint32(0)
+	case protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
+		return protoreflect.ValueOfUint64(0)
+	case protoreflect.FloatKind:
+		return protoreflect.ValueOfFloat32(0)
+	case protoreflect.DoubleKind:
+		return protoreflect.ValueOfFloat64(0)
+	case protoreflect.StringKind:
+		return protoreflect.ValueOfString("")
+	case protoreflect.BytesKind:
+		return protoreflect.ValueOfBytes([]byte{})
+	}
+	panic("roundtrip: no zero value for kind " + fd.Kind().String())
 }
 
 func (g *generator) fill(m protoreflect.Message, depth int) {

@@ -258,13 +258,13 @@ func proveMessage(ctx context.Context, old, new protoreflect.MessageDescriptor, 
 		return Result{Message: old.FullName(), Samples: opts.Samples, Unproven: oldEndless}, nil
 	}
 	written := 0
-	for range opts.Samples {
+	for i := range opts.Samples {
 		var oldMsg, newMsg *dynamicpb.Message
 		if oldEndless == "" {
-			oldMsg = p.gen.message(old, versions[0])
+			oldMsg = p.gen.message(old, versions[0], modeOf(i))
 		}
 		if newEndless == "" {
-			newMsg = p.gen.message(new, versions[1])
+			newMsg = p.gen.message(new, versions[1], modeOf(i))
 		}
 		for _, t := range trials {
 			w := oldMsg

@@ -63,6 +63,11 @@ type Loader struct {
 	cacheOnce sync.Once
 	cache     *linkCache // see cache.go
 
+	// recounted holds the v0.14 results whose columns were counted as buf
+	// counts them (columns.go): a result that a later compile reuses is
+	// not counted twice.
+	recounted sync.Map
+
 	// kept is the newer compiler's state of the last new version that
 	// LoadPair compiled, by the digest of that version (treeKey): checking
 	// one input against many baselines parses and links the input once.
@@ -617,6 +622,11 @@ func (t *Tree) compileV014(ctx context.Context, paths []string, own map[string]b
 	out := make([]protoreflect.FileDescriptor, len(files))
 	for i, f := range files {
 		out[i] = f
+		if r, ok := f.(linker.Result); ok && t.recount(r) {
+			if data, err := t.read(ctx, r.Path()); err == nil {
+				termColumns(r, data)
+			}
+		}
 	}
 	return out, nil
 }
@@ -709,6 +719,13 @@ func (t *Tree) findsOutside(imp string) bool {
 		}
 	}
 	return false
+}
+
+// recount reports whether r's columns are still to be counted as buf
+// counts them, and marks them counted.
+func (t *Tree) recount(r linker.Result) bool {
+	_, done := t.loader.recounted.LoadOrStore(r, true)
+	return !done
 }
 
 // includes returns the directories searched for the imports that an
@@ -955,6 +972,7 @@ func newCompileError(t *Tree, errs []reporter.ErrorWithPos) *CompileError {
 			}
 			msg = fmt.Sprintf("%s%s:%d:%d%s", m[1], show(oname), oline, ocol, m[5])
 		}
+		col = t.errorColumn(name, line, col)
 		ce.Errors = append(ce.Errors, PosError{Path: show(name), Line: line, Column: col, Message: msg, file: name})
 	}
 	sortPosErrors(ce)

@@ -42,7 +42,6 @@ var servedRules = []served{
 	{"MESSAGE_VISIBILITY_NO_NARROWING", "buf misses an edition 2024 message made local: importers stop compiling"},
 	{"ENUM_VISIBILITY_NO_NARROWING", "buf misses an edition 2024 enum made local: importers stop compiling"},
 	{"MESSAGE_SAME_GO_API_LEVEL", "buf misses a move to edition 2024 that turns Go struct fields into accessors"},
-	{"MESSAGE_SAME_MESSAGE_SET_WIRE_FORMAT", "buf's rule is deprecated and checks nothing"},
 
 	// Rules buf has and judges differently.
 	{"FIELD_WIRE_COMPATIBLE_TYPE", "buf calls a number reused with a new name and a compatible type fine, and misses an extension turned into a field"},

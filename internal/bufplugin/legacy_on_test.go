@@ -1,5 +1,0 @@
-//go:build protolegacy
-
-package bufplugin_test
-
-const protoLegacy = true

@@ -117,10 +117,25 @@ func (t *trial) runJSON(w *dynamicpb.Message) ([]problem, bool) {
 	r := dynamicpb.NewMessage(t.reader)
 	// A tolerant old reader ignores names it does not know (see doc.go).
 	u := protojson.UnmarshalOptions{AllowPartial: true, DiscardUnknown: t.dir == Forward, Resolver: orNone(t.readerTypes)}
-	if err := u.Unmarshal(text, r); err != nil {
-		return []problem{parseProblem("reader rejects the JSON", err)}, true
-	}
 	c := comparer{json: true, reportUndeclared: t.dir == Backward, writerTypes: t.writerTypes, readerTypes: t.readerTypes}
+	if err := u.Unmarshal(text, r); err != nil {
+		// A strict reader rejects a name it does not declare. When that
+		// is all it rejects, a tolerant reading tells the names apart:
+		// a field or enum value deleted (the deletion's hazard, as in
+		// binary) from one renamed (a misreading).
+		r = dynamicpb.NewMessage(t.reader)
+		u.DiscardUnknown = true
+		if t.dir != Backward || u.Unmarshal(text, r) != nil {
+			return []problem{parseProblem("reader rejects the JSON", err)}, true
+		}
+		c.strict = true
+		c.message(t.root, w, r)
+		c.required(t.root, r)
+		if len(c.probs) == 0 {
+			return []problem{parseProblem("reader rejects the JSON", err)}, true
+		}
+		return c.probs, true
+	}
 	c.message(t.root, w, r)
 	c.required(t.root, r)
 	return c.probs, true

@@ -61,7 +61,10 @@ type comparer struct {
 	// writerTypes and readerTypes are each side's extensions and
 	// messages, which google.protobuf.Any values name.
 	writerTypes, readerTypes *protoregistry.Types
-	probs                    []problem
+	// strict says that the JSON reader rejected names it does not
+	// declare, and r is what a tolerant reader made of the JSON.
+	strict bool
+	probs  []problem
 }
 
 func (c *comparer) add(kind problemKind, path string, num protoreflect.FieldNumber, reason, writer, reader string) {
@@ -241,8 +244,11 @@ func (c *comparer) undeclared(path string, wf protoreflect.FieldDescriptor, wv p
 	rd := r.Descriptor()
 	if c.json {
 		if other := rd.Fields().ByNumber(wf.Number()); other != nil {
-			c.add(kindJSONName, path, wf.Number(), fmt.Sprintf("reader knows field %d by JSON name %q, not %q", wf.Number(), other.JSONName(), wf.JSONName()),
-				renderValue(wf, wv), "(not set)")
+			reason := fmt.Sprintf("reader knows field %d by JSON name %q, not %q", wf.Number(), other.JSONName(), jsonKey(wf))
+			if c.strict {
+				reason += ": a strict reader rejects the JSON"
+			}
+			c.add(kindJSONName, path, wf.Number(), reason, renderValue(wf, wv), "(not set)")
 			return
 		}
 	}
@@ -260,6 +266,9 @@ func (c *comparer) undeclared(path string, wf protoreflect.FieldDescriptor, wv p
 	reason := fmt.Sprintf("field %d is not declared by the reader", wf.Number())
 	if rd.ReservedRanges().Has(wf.Number()) {
 		reason = fmt.Sprintf("field %d is reserved by the reader", wf.Number())
+	}
+	if c.strict {
+		reason += fmt.Sprintf(": a strict JSON reader rejects the name %q, a tolerant one drops the value", jsonKey(wf))
 	}
 	reader := "(not set)"
 	if u := unknownField(r, wf.Number()); u != "" {
@@ -298,6 +307,15 @@ func (c *comparer) field(path string, wf protoreflect.FieldDescriptor, wv protor
 			kind, reason := kindCount, fmt.Sprintf("writer sent %d values, reader sees %d", wl.Len(), rl.Len())
 			if u := unknownField(r, num); u != "" && rl.Len() < wl.Len() {
 				kind, reason = kindUnknown, fmt.Sprintf("%d of %d values land in the reader's unknown fields", wl.Len()-rl.Len(), wl.Len())
+			}
+			for _, v := range listValues(wl) {
+				if why, deleted := c.enumNameDropped(wf, v, rf); why != "" && rl.Len() < wl.Len() {
+					kind, reason = kindLost, why
+					if deleted {
+						kind = kindUndeclared
+					}
+					break
+				}
 			}
 			c.add(kind, path, num, reason, renderValue(wf, wv), renderValue(rf, r.Get(rf)))
 			return
@@ -340,6 +358,14 @@ func (c *comparer) missing(path string, wf protoreflect.FieldDescriptor, wv prot
 	writer := renderValue(wf, wv)
 	if c.json && !c.reportUndeclared && !wf.IsList() && !wf.IsMap() && addedEnumValue(wf, wv, rf) {
 		return // a tolerant old JSON reader drops a value added since: an addition
+	}
+	if why, deleted := c.enumNameDropped(wf, wv, rf); why != "" {
+		kind := kindLost
+		if deleted {
+			kind = kindUndeclared
+		}
+		c.add(kind, path, num, why, writer, "(not set)")
+		return
 	}
 	if u := unknownField(r, num); u != "" {
 		var reason string
@@ -448,10 +474,10 @@ func (c *comparer) value(path string, wf protoreflect.FieldDescriptor, wv protor
 				return
 			}
 		} else if wv.Enum() == rv.Enum() && wn != nil && rn != nil && wn.Name() != rn.Name() {
-			// A rename keeps the meaning; a name that now has another
-			// number (or a number that now has another name) does not.
-			if other := rf.Enum().Values().ByName(wn.Name()); other != nil ||
-				wf.Enum().Values().ByName(rn.Name()) != nil {
+			// A rename keeps the meaning, and so does another order of
+			// aliases; a name of the number that now has another number
+			// on the other side does not.
+			if nameMoved(wf.Enum(), rf.Enum(), wv.Enum()) || nameMoved(rf.Enum(), wf.Enum(), wv.Enum()) {
 				c.add(kindValue, path, wf.Number(), "enum value renumbered", renderElem(wf, wv), renderElem(rf, rv))
 			}
 			return
@@ -465,6 +491,49 @@ func (c *comparer) value(path string, wf protoreflect.FieldDescriptor, wv protor
 	if !sameScalar(wf, wv, rf, rv, c.json) {
 		c.add(kindValue, path, wf.Number(), valueReason(wf, wv, rf, rv, c.json), renderElem(wf, wv), renderElem(rf, rv))
 	}
+}
+
+// enumNameDropped says why a JSON reader dropped an enum value: JSON
+// carries the name the writer's enum gives the number first, which the
+// reader's enum lacks. deleted reports that the reader lacks the number
+// too, a deletion's hazard, where a reader that declares the number
+// under other names (an alias added before a name, a value renamed)
+// misreads. It returns "" when the reader knows the name.
+func (c *comparer) enumNameDropped(wf protoreflect.FieldDescriptor, wv protoreflect.Value, rf protoreflect.FieldDescriptor) (why string, deleted bool) {
+	if !c.json || wf.Kind() != protoreflect.EnumKind || rf.Kind() != protoreflect.EnumKind {
+		return "", false
+	}
+	wn := wf.Enum().Values().ByNumber(wv.Enum())
+	if wn == nil || rf.Enum().Values().ByName(wn.Name()) != nil {
+		return "", false
+	}
+	return fmt.Sprintf("JSON name %s is not a value of the reader's %s: a strict reader rejects the JSON, a tolerant one drops the value", wn.Name(), rf.Enum().FullName()),
+		rf.Enum().Values().ByNumber(wv.Enum()) == nil
+}
+
+// jsonKey is the name JSON writes a field under: its JSON name, or for an
+// extension its full name in brackets.
+func jsonKey(fd protoreflect.FieldDescriptor) string {
+	if fd.IsExtension() {
+		return "[" + string(fd.FullName()) + "]"
+	}
+	return fd.JSONName()
+}
+
+// nameMoved reports whether a name that a declares for number n (an
+// alias, or the first) stands for another number in b.
+func nameMoved(a, b protoreflect.EnumDescriptor, n protoreflect.EnumNumber) bool {
+	vals := a.Values()
+	for i := range vals.Len() {
+		v := vals.Get(i)
+		if v.Number() != n {
+			continue
+		}
+		if o := b.Values().ByName(v.Name()); o != nil && o.Number() != n {
+			return true
+		}
+	}
+	return false
 }
 
 // mapToMap matches entries by the meaning of their keys.
@@ -481,7 +550,14 @@ func (c *comparer) mapToMap(path string, wf protoreflect.FieldDescriptor, wm pro
 			continue // a tolerant old JSON reader drops an entry holding a value added since
 		}
 		if !ok {
-			c.add(kindLost, kpath, wf.Number(), "map entry lost", renderValue(wf.MapValue(), wm.Get(k)), "(no such key)")
+			kind, reason := kindLost, "map entry lost"
+			if why, deleted := c.enumNameDropped(wf.MapValue(), wm.Get(k), rf.MapValue()); why != "" {
+				reason = why
+				if deleted {
+					kind = kindUndeclared
+				}
+			}
+			c.add(kind, kpath, wf.Number(), reason, renderValue(wf.MapValue(), wm.Get(k)), "(no such key)")
 			continue
 		}
 		c.value(kpath, wf.MapValue(), wm.Get(k), rf.MapValue(), rm.Get(rk))

@@ -96,7 +96,7 @@ func attach(findings []compat.Finding, subjects []subject, cexs []Counterexample
 			f.Proof = best.Proof()
 			continue
 		}
-		f.Unproven = unprovenReason(rule, f, s, samples)
+		f.Unproven = unprovenReason(rule, f, s, samples, jsonOK)
 		for _, m := range s.messages {
 			if why := unproven[m]; why != "" && f.Unproven == noCounterexample(samples) {
 				f.Unproven = why
@@ -215,10 +215,12 @@ func noCounterexample(samples int) string {
 }
 
 // unprovenReason says why no data demonstrates f, from what f concerns.
-func unprovenReason(rule *compat.Rule, f *compat.Finding, s subject, samples int) string {
+func unprovenReason(rule *compat.Rule, f *compat.Finding, s subject, samples int, json bool) string {
 	switch {
 	case s.service:
 		return "concerns services: the prover encodes messages, it does not call RPCs"
+	case f.Old != nil && f.New == nil && json && f.Old.Kind != compat.MessageElement && f.Old.Kind != compat.EnumElement:
+		return "a deletion breaks no data written today but for strict JSON readers, which reject the deleted name: the hazard is a later reuse of the number or name"
 	case f.Old != nil && f.New == nil:
 		return "a deletion breaks no data written today: the hazard is a later reuse of the number or name"
 	case s.renamed:

@@ -133,8 +133,41 @@ func (c *comparer) messageAs(path string, w, r protoreflect.Message, entry bool)
 			c.undeclared(fpath, wf, w.Get(wf), r)
 			continue
 		}
+		if c.movedExtension(fpath, wf, w.Get(wf), rf, r) {
+			continue
+		}
 		c.field(fpath, wf, w.Get(wf), rf, r)
 	}
+}
+
+// movedExtension reports, and returns true for, an extension whose number
+// the reader gives another extension while one of the two is declared by
+// the other side at another number: extensions that swapped numbers, or a
+// number kept while its extension moved on. In JSON, which names
+// extensions, numbers do not matter.
+func (c *comparer) movedExtension(path string, wf protoreflect.FieldDescriptor, wv protoreflect.Value, rf protoreflect.FieldDescriptor, r protoreflect.Message) bool {
+	if c.json || !wf.IsExtension() || !rf.IsExtension() || wf.FullName() == rf.FullName() {
+		return false
+	}
+	if c.extensionNamed(c.readerTypes, wf.FullName()) == nil && c.extensionNamed(c.writerTypes, rf.FullName()) == nil {
+		return false // renamed: the wire carries the number
+	}
+	c.add(kindMoved, path, wf.Number(),
+		fmt.Sprintf("extension %d is %s to the writer and %s to the reader", wf.Number(), wf.FullName(), rf.FullName()),
+		renderValue(wf, wv), fmt.Sprintf("(%s) = %s", rf.FullName(), renderValue(rf, r.Get(rf))))
+	return true
+}
+
+// extensionNamed returns the extension of that full name in types, or nil.
+func (c *comparer) extensionNamed(types *protoregistry.Types, name protoreflect.FullName) protoreflect.FieldDescriptor {
+	if types == nil {
+		return nil
+	}
+	xt, err := types.FindExtensionByName(name)
+	if err != nil {
+		return nil
+	}
+	return xt.TypeDescriptor()
 }
 
 const anyName = "google.protobuf.Any"
@@ -252,11 +285,15 @@ func (c *comparer) undeclared(path string, wf protoreflect.FieldDescriptor, wv p
 			return
 		}
 	}
-	if other := rd.Fields().ByName(wf.Name()); other != nil && !c.json {
+	other := rd.Fields().ByName(wf.Name())
+	if wf.IsExtension() {
+		other = c.extensionNamed(c.readerTypes, wf.FullName())
+	}
+	if other != nil && other.Number() != wf.Number() && !c.json {
 		// Not a deletion: the field is still there, at another number,
 		// and the reader finds nothing where it looks.
 		c.add(kindRenumbered, path, wf.Number(),
-			fmt.Sprintf("renumbered: the writer sends %s as field %d, the reader reads it from field %d", wf.Name(), wf.Number(), other.Number()),
+			fmt.Sprintf("renumbered: the writer sends %s as field %d, the reader reads it from field %d", declName(wf), wf.Number(), other.Number()),
 			renderValue(wf, wv), "(not set)")
 		return
 	}

@@ -189,7 +189,7 @@ func betterProof(a, b *Counterexample, s subject, rule *compat.Rule) bool {
 		switch {
 		case !s.direct(c):
 			return 2
-		case !slices.Contains(s.names, c.Field.Name()):
+		case !slices.Contains(s.names, declName(c.Field)):
 			return 1 // the field's number, under another name (swapped fields)
 		}
 		return 0
@@ -271,11 +271,33 @@ func declarations(files []protoreflect.FileDescriptor) map[protoreflect.FullName
 			out[ss.Get(i).FullName()] = ss.Get(i)
 		}
 	}
+	forEachExtension(files, func(xd protoreflect.FieldDescriptor) { out[xd.FullName()] = xd })
 	return out
+}
+
+// extension returns the extension that e names in decls, or nil.
+func extension(decls map[protoreflect.FullName]protoreflect.Descriptor, e *compat.Element) protoreflect.FieldDescriptor {
+	xd, _ := decls[protoreflect.FullName(e.Name)].(protoreflect.FieldDescriptor)
+	if xd == nil || !xd.IsExtension() || xd.Number() != protoreflect.FieldNumber(e.Number) {
+		return nil
+	}
+	return xd
+}
+
+// declName is a field's name as an Element gives it: an extension's full
+// name, another field's own.
+func declName(fd protoreflect.FieldDescriptor) protoreflect.Name {
+	if fd.IsExtension() {
+		return protoreflect.Name(fd.FullName())
+	}
+	return fd.Name()
 }
 
 // field returns the field that e names in decls, or nil.
 func field(decls map[protoreflect.FullName]protoreflect.Descriptor, e *compat.Element) protoreflect.FieldDescriptor {
+	if e != nil && e.Kind == compat.ExtensionElement {
+		return extension(decls, e)
+	}
 	if e == nil || e.Kind != compat.FieldElement {
 		return nil
 	}
@@ -333,7 +355,9 @@ func (p *binder) subjectOf(f compat.Finding) subject {
 			decls = p.new
 		}
 		switch e.Kind {
-		case compat.FieldElement:
+		case compat.FieldElement, compat.ExtensionElement:
+			// An extension takes a number of the message it extends:
+			// data shows it there, as it shows a field.
 			ref := fieldRef{e.Parent, protoreflect.FieldNumber(e.Number)}
 			if !slices.Contains(s.fields, ref) {
 				s.fields = append(s.fields, ref)
@@ -346,8 +370,6 @@ func (p *binder) subjectOf(f compat.Finding) subject {
 					s.oneofs = append(s.oneofs, o.FullName())
 				}
 			}
-		case compat.ExtensionElement:
-			s.addMessage(e.Parent)
 		case compat.MessageElement:
 			s.whole = e.FullName()
 			s.addMessage(e.FullName())

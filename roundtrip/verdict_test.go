@@ -127,3 +127,60 @@ func TestVerdictReservedDeletionJSON(t *testing.T) {
 		}
 	}
 }
+
+// Extensions are fields of the message they extend: a change that leaves
+// a plain field with a warning leaves an extension with one, and
+// extensions that swap or change numbers misread data as fields do, with
+// the proof on the rule's finding.
+func TestVerdictExtensions(t *testing.T) {
+	const head = "syntax = \"proto2\";\npackage x;\nmessage M { extensions 100 to 199; optional int32 a = 1; }\n"
+	tests := []struct {
+		name, old, new string
+		use            string
+		want           string // the rule whose finding carries a proof of this reason
+		reason         string
+	}{{
+		name: "int32 to int64", use: "WIRE",
+		old: head + "extend M { optional int32 rank = 100; }",
+		new: head + "extend M { optional int64 rank = 100; }",
+	}, {
+		name: "singular to repeated", use: "WIRE",
+		old: head + "extend M { optional int32 rank = 100; }",
+		new: head + "extend M { repeated int32 rank = 100; }",
+	}, {
+		name: "swapped numbers", use: "WIRE",
+		old:    head + "extend M { optional int32 rank = 100; optional int32 score = 101; }",
+		new:    head + "extend M { optional int32 rank = 101; optional int32 score = 100; }",
+		want:   "FIELD_WIRE_SAME_NUMBER",
+		reason: "extension 100 is x.rank to the writer and x.score to the reader",
+	}, {
+		name: "moved aside", use: "WIRE",
+		old:    head + "extend M { optional int32 rank = 100; }",
+		new:    head + "extend M { optional int32 rank = 110; }",
+		want:   "FIELD_WIRE_SAME_NUMBER",
+		reason: "renumbered: the writer sends x.rank as field 100, the reader reads it from field 110",
+	}, {
+		name: "type changed", use: "WIRE",
+		old:    head + "extend M { optional int32 rank = 100; }",
+		new:    head + "extend M { optional string rank = 100; }",
+		want:   "FIELD_WIRE_COMPATIBLE_TYPE",
+		reason: "wire type mismatch",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			plain, proved := checkBoth(t, tt.old, tt.new, compat.Config{Use: []string{tt.use}}, roundtrip.Options{})
+			if extra := added(plain, proved); len(extra) > 0 {
+				t.Errorf("--prove adds findings:%s", describe(extra))
+			}
+			if tt.want == "" {
+				return
+			}
+			for _, f := range proved {
+				if f.Rule == tt.want && f.Proof != nil && strings.HasPrefix(f.Proof.Reason, tt.reason) {
+					return
+				}
+			}
+			t.Errorf("no %s finding proved by %q:%s", tt.want, tt.reason, describe(proved))
+		})
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/txtar"
 
+	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/internal/buftest"
 )
 
@@ -169,4 +170,48 @@ func runBuf(t *testing.T, bufPath string, env []string, a *txtar.Archive, plugin
 	}
 	slices.SortStableFunc(out, comparePlaces)
 	return out
+}
+
+// TestServedRules holds the plugin's rule list to buf's catalogue: every
+// compat rule buf v1.75 lacks is served, and every served rule buf has
+// finds, in some case of compat/testdata/buf-differences.txt, a change that
+// buf does not report. The rules whose only such differences are places
+// (buf gives a deleted file no path) are not served.
+func TestServedRules(t *testing.T) {
+	bufPath := buftest.Require(t)
+	out, err := exec.Command(bufPath, "config", "ls-breaking-rules", "--format", "json", "--version", "v2", "--include-deprecated").Output()
+	if err != nil {
+		t.Fatalf("listing buf's rules: %v", err)
+	}
+	known := map[string]bool{}
+	for dec := json.NewDecoder(bytes.NewReader(out)); dec.More(); {
+		var r struct{ ID string }
+		if err := dec.Decode(&r); err != nil {
+			t.Fatal(err)
+		}
+		known[r.ID] = true
+	}
+	diffs, err := os.ReadFile("../../compat/testdata/buf-differences.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours := map[string]bool{}
+	for line := range strings.Lines(string(diffs)) {
+		fields := strings.Fields(strings.SplitN(line, "#", 2)[0])
+		if len(fields) == 4 && fields[3] == "ours" {
+			ours[fields[1]] = true
+		}
+	}
+	placesOnly := []string{"FILE_NO_DELETE", "PACKAGE_NO_DELETE", "PACKAGE_MESSAGE_NO_DELETE"}
+	served := servedIDs(t)
+	for _, r := range compat.Rules {
+		switch {
+		case !known[r.ID] && !served[r.ID]:
+			t.Errorf("%s: buf lacks the rule, and the plugin does not serve it", r.ID)
+		case known[r.ID] && served[r.ID] && !ours[r.ID]:
+			t.Errorf("%s: served, but buf-differences.txt lists no change that only protocheck reports", r.ID)
+		case known[r.ID] && !served[r.ID] && ours[r.ID] && !slices.Contains(placesOnly, r.ID):
+			t.Errorf("%s: buf-differences.txt lists changes only protocheck reports, and the plugin does not serve the rule", r.ID)
+		}
+	}
 }

@@ -26,10 +26,26 @@ type served struct {
 	why string // what buf v1.75 does instead
 }
 
-// Served lists the rules the plugin serves: those buf v1.75 does not have,
-// and those it has but judges differently (compat/testdata/
-// buf-differences.txt holds a case where protocheck reports what buf does
-// not for each). A test holds the list to buf's own catalogue.
+// A Served rule is a rule the plugin serves: a compat rule, and what
+// buf v1.75 does instead.
+type Served struct {
+	Rule *compat.Rule
+	Buf  string
+}
+
+// Rules lists the rules the plugin serves, in the order it lists them.
+func Rules() []Served {
+	out := make([]Served, len(servedRules))
+	for i, s := range servedRules {
+		out[i] = Served{Rule: compat.Lookup(s.id), Buf: s.why}
+	}
+	return out
+}
+
+// servedRules lists the rules the plugin serves: those buf v1.75 does not
+// have, and those it has but judges differently (for each,
+// compat/testdata/buf-differences.txt lists a case where protocheck reports
+// what buf does not). A test holds the list to buf's own catalogue.
 var servedRules = []served{
 	// Rules buf does not have.
 	{"FIELD_SAME_NUMBER", "buf sees a renumbered field as a deleted number, and two swapped fields as two renames"},

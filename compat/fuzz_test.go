@@ -206,7 +206,6 @@ type gMsg struct {
 	oneofs   int
 	reserved []int
 	resNames []string
-	dep      bool
 }
 
 type gField struct {

@@ -324,6 +324,45 @@ func sortFindings(fs []Finding) []Finding {
 	return slices.CompactFunc(fs, func(a, b Finding) bool { return compareFindings(a, b) == 0 })
 }
 
+// Subtract returns the findings that none of brought reports: for a merge
+// checked against its first parent, brought holds the findings of each
+// merged branch against where it forked, the breaks it made on its own,
+// which the merge carries but does not make. Two findings are the same
+// when they have the same rule, file and element (Finding.New, else Old),
+// or, naming no element, the same message: their positions are in
+// different versions.
+func Subtract(findings []Finding, brought ...[]Finding) []Finding {
+	type key struct {
+		rule, path, msg string
+		elem            Element
+	}
+	keyOf := func(f Finding) key {
+		k := key{rule: f.Rule, path: f.Span.Path}
+		switch {
+		case f.New != nil:
+			k.elem = *f.New
+		case f.Old != nil:
+			k.elem = *f.Old
+		default:
+			k.msg = f.Message
+		}
+		return k
+	}
+	done := make(map[key]bool)
+	for _, fs := range brought {
+		for _, f := range fs {
+			done[keyOf(f)] = true
+		}
+	}
+	var out []Finding
+	for _, f := range findings {
+		if !done[keyOf(f)] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // MergeBaselines combines the findings of one version checked against
 // several baselines, each labelled: a finding reported against several
 // baselines is kept once, listing them all in the order given. The result

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -22,105 +24,506 @@ func (e *errNoBaseline) Error() string {
 	return "check needs --against: " + e.why + ", so there is no version to compare with by default"
 }
 
-// errNothingToCompare says that the baseline does not hold the schema yet
-// (the first commit that adds it): nothing can break, and a pre-commit hook
-// must not block that commit.
+// errNothingToCompare says that there is nothing to compare: the baseline
+// holds no schema yet (the first commit that adds it), or nothing changed
+// and there is no other version to compare with. Nothing can break, and a
+// hook must not block the commit; check says why and exits 0.
 type errNothingToCompare struct{ why string }
 
 func (e *errNothingToCompare) Error() string { return e.why }
 
-// inferBaseline picks the two versions to compare when --against is not
-// given, as a pre-commit hook needs:
+// A plan is what check compares: the new version, the versions it is
+// compared with, and the breaks that are not the change's own.
+type plan struct {
+	new   loader.Input
+	bases []baseline
+	// newEmpty says that the new version holds no .proto file: the
+	// schema's directory was deleted, and every file of a baseline with it.
+	newEmpty bool
+	// brought compares each branch that the change merges with where it
+	// forked from the line the change is checked on: the breaks it made on
+	// its own, which a merge carries in but does not make. A finding that
+	// one of them reports too is left out.
+	brought []comparison
+}
+
+// A comparison is one check of a version against a baseline.
+type comparison struct {
+	new      loader.Input
+	newEmpty bool
+	base     baseline
+}
+
+// inferPlan picks the versions to compare when --against is not given, as
+// a hook or a person typing `protocheck check` in a repository means them.
+// It says on stderr what it compares.
 //
-//   - with PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF set (pre-commit sets
-//     them for `pre-commit run --from-ref A --to-ref B` and for pre-push
-//     hooks), the input at TO against the input at FROM;
-//   - otherwise the files staged for the next commit against HEAD, which is
-//     what a commit is about to change.
+//   - PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF (pre-commit's --from-ref
+//     and --to-ref, and its pre-push hook): the input at TO against its
+//     merge base with FROM, as pre-commit names the files of the range.
+//   - In a hook of a commit being made (git sets GIT_INDEX_FILE for
+//     pre-commit and pre-merge-commit): the index, which the commit will
+//     hold, against the commit's first parent: HEAD, or HEAD's for
+//     `git commit --amend`.
+//   - Merges, in either: a break that a merged branch made on its own
+//     (found comparing it with where it forked) is left out; the merge
+//     carries it in, it does not make it.
+//   - Otherwise, the staged files against HEAD when the index changes the
+//     input or its configuration; else, when nothing is staged, the work
+//     tree against HEAD when it changes them. Under `pre-commit run
+//     --all-files` (as CI runs it: nothing staged), the work tree against
+//     the merge base of HEAD and its upstream branch. With nothing to
+//     compare, check says so and exits 0.
 //
-// input must be a directory in a git repository; the repository's path to
-// it becomes the subdir of both git inputs. GIT_DIR and GIT_INDEX_FILE,
-// which git sets while it runs hooks, reach git untouched.
-func inferBaseline(ctx context.Context, input string) (newIn, oldIn loader.Input, err error) {
-	repo, sub, err := inputRepo(ctx, input)
+// input must be a directory of a git repository, or one that does not
+// exist yet (or any more); the repository's path to it becomes the subdir
+// of the git inputs. GIT_DIR and GIT_INDEX_FILE reach git untouched.
+func inferPlan(ctx context.Context, stderr func(format string, args ...any), input string) (plan, error) {
+	repo, sub, exists, err := inputRepo(ctx, input)
 	if err != nil {
-		return newIn, oldIn, err
+		return plan{}, err
 	}
+	in := inferrer{ctx: ctx, repo: repo, sub: sub, input: input, exists: exists, say: stderr}
 	from, to := os.Getenv("PRE_COMMIT_FROM_REF"), os.Getenv("PRE_COMMIT_TO_REF")
 	if from != "" && to != "" {
-		newIn, err = revisionInput(repo.Root(), to, sub)
-		if err == nil {
-			oldIn, err = revisionInput(repo.Root(), from, sub)
-		}
-		return newIn, oldIn, err
+		return in.refRange(from, to)
 	}
-	// The staged files against HEAD. Before the first commit, or the first
-	// commit that holds .proto files here, there is nothing to break.
 	if _, err := repo.Resolve(ctx, "HEAD"); err != nil {
-		return newIn, oldIn, &errNothingToCompare{"no commit yet: nothing to compare the staged files with"}
+		return plan{}, &errNothingToCompare{"no commit yet: nothing to compare the staged files with"}
 	}
-	if !repo.HasProto(ctx, "HEAD", sub) {
-		where := "HEAD"
-		if sub != "" {
-			where += ":" + sub
-		}
-		return newIn, oldIn, &errNothingToCompare{"no .proto files in " + where + ": nothing to compare the staged files with"}
+	if os.Getenv("GIT_INDEX_FILE") != "" {
+		return in.commit()
 	}
-	oldIn, err = revisionInput(repo.Root(), "HEAD", sub)
+	if os.Getenv("PRE_COMMIT_REMOTE_BRANCH") != "" {
+		// pre-commit's pre-push hook names no range when the remote has
+		// none of the pushed history.
+		return plan{}, &errNothingToCompare{"the push holds the first commits the remote has of this history: nothing to compare with"}
+	}
+	return in.byHand()
+}
+
+// An inferrer holds what inferPlan found about the input.
+type inferrer struct {
+	ctx    context.Context
+	repo   *loader.Repository
+	sub    string // the input's directory from the top of the work tree
+	input  string // as the user wrote it
+	exists bool   // whether the directory exists in the work tree
+	say    func(format string, args ...any)
+}
+
+// where names the input's directory in rev, for messages.
+func (in inferrer) where(rev string) string {
+	if in.sub == "" {
+		return rev
+	}
+	return rev + ":" + in.sub
+}
+
+// refRange compares revision to with its merge base with from.
+func (in inferrer) refRange(from, to string) (plan, error) {
+	newIn, err := revisionInput(in.repo.Root(), to, in.sub)
 	if err != nil {
-		return newIn, oldIn, err
+		return plan{}, err
 	}
-	newIn = loader.StagedInput(repo.Root(), sub)
-	newIn.Raw = ".git#index" + subdirOption(sub)
-	return newIn, oldIn, nil
+	base := from
+	mb, err := in.repo.MergeBase(in.ctx, from, to)
+	if err != nil {
+		return plan{}, err
+	}
+	if fromID, _ := in.repo.Resolve(in.ctx, from); mb != "" && mb != fromID {
+		base = mb // from is not an ancestor of to
+	}
+	if !in.repo.HasProto(in.ctx, base, in.sub) {
+		return plan{}, &errNothingToCompare{fmt.Sprintf("no .proto files in %s: the range %s..%s adds the first schema, so it breaks nobody", in.where(short(base)), from, to)}
+	}
+	p := plan{new: newIn, newEmpty: !in.repo.HasProto(in.ctx, to, in.sub)}
+	if err := p.addBase(in.repo.Root(), base, in.sub); err != nil {
+		return plan{}, err
+	}
+	merges, err := in.repo.Merges(in.ctx, base, to)
+	if err != nil {
+		return plan{}, err
+	}
+	for _, parents := range merges {
+		if err := in.bring(&p, parents[0], parents[1:]); err != nil {
+			return plan{}, err
+		}
+	}
+	what := fmt.Sprintf("%s against %s", to, from)
+	if base != from {
+		what = fmt.Sprintf("%s against %s, its merge base with %s", to, short(base), from)
+	}
+	what += in.bringing(p)
+	in.say("comparing %s (pre-commit's PRE_COMMIT_TO_REF and PRE_COMMIT_FROM_REF)", what)
+	return p, nil
+}
+
+// commit compares the index with the first parent of the commit that a
+// hook runs for.
+func (in inferrer) commit() (plan, error) {
+	amend, err := amending()
+	if err != nil {
+		return plan{}, err
+	}
+	if amend {
+		parents, err := in.repo.Parents(in.ctx, "HEAD")
+		if err != nil {
+			return plan{}, err
+		}
+		if len(parents) == 0 {
+			return plan{}, &errNothingToCompare{"amending the first commit: nothing to compare the staged files with"}
+		}
+		return in.index(parents[0], parents[1:], "the parent of the commit being amended")
+	}
+	merged, err := in.mergedHeads()
+	if err != nil {
+		return plan{}, err
+	}
+	return in.index("HEAD", merged, "")
+}
+
+// index compares the index with commit first; merged are the other
+// parents of the commit being made, and what says what first is, when not
+// HEAD of a plain commit.
+func (in inferrer) index(first string, merged []string, what string) (plan, error) {
+	if !in.repo.HasProto(in.ctx, first, in.sub) {
+		return plan{}, &errNothingToCompare{fmt.Sprintf("no .proto files in %s: nothing to compare the staged files with", in.where(revName(first)))}
+	}
+	var p plan
+	if err := p.addBase(in.repo.Root(), first, in.sub); err != nil {
+		return plan{}, err
+	}
+	if err := in.bring(&p, first, merged); err != nil {
+		return plan{}, err
+	}
+	has, err := in.repo.HasStagedProto(in.ctx, in.sub)
+	if err != nil {
+		return plan{}, err
+	}
+	p.new = loader.StagedInput(in.repo.Root(), in.sub)
+	p.new.Raw = ".git#index" + subdirOption(in.sub)
+	p.newEmpty = !has
+	with := revName(first)
+	if what != "" {
+		with += ", " + what
+	}
+	in.say("comparing the staged files with %s%s", with, in.bringing(p))
+	return p, nil
+}
+
+// bring adds to the plan, for each commit of merged (merged into first),
+// the comparison of it with where it forked from first.
+func (in inferrer) bring(p *plan, first string, merged []string) error {
+	for _, m := range merged {
+		fork, err := in.repo.MergeBase(in.ctx, first, m)
+		if err != nil {
+			return err
+		}
+		if fork == "" || !in.repo.HasProto(in.ctx, fork, in.sub) {
+			continue // the schema was not there to break
+		}
+		newIn, err := revisionInput(in.repo.Root(), m, in.sub)
+		if err != nil {
+			return err
+		}
+		newIn.Raw = ".git#ref=" + revName(m) + subdirOption(in.sub)
+		var q plan
+		if err := q.addBase(in.repo.Root(), fork, in.sub); err != nil {
+			return err
+		}
+		p.brought = append(p.brought, comparison{new: newIn, newEmpty: !in.repo.HasProto(in.ctx, m, in.sub), base: q.bases[0]})
+	}
+	return nil
+}
+
+// bringing says, for messages, which merged breaks are left out.
+func (in inferrer) bringing(p plan) string {
+	if len(p.brought) == 0 {
+		return ""
+	}
+	var names []string
+	for _, c := range p.brought {
+		names = append(names, fmt.Sprintf("%s since %s", short(c.new.Ref), short(c.base.in.Ref)))
+	}
+	return ", leaving out the breaks that the merged " + strings.Join(names, " and ") + " made"
+}
+
+// byHand picks the versions when no hook says which: what is staged, else
+// the work tree, or under pre-commit's --all-files the branch.
+func (in inferrer) byHand() (plan, error) {
+	staged, unstaged, err := in.repo.Status(in.ctx, in.relevant())
+	if err != nil {
+		return plan{}, err
+	}
+	staged, unstaged = in.schemaFiles(staged), in.schemaFiles(unstaged)
+	if len(staged) > 0 {
+		p, err := in.index("HEAD", nil, "")
+		if err == nil && len(unstaged) > 0 {
+			in.say("%s not staged %s not compared: stage %s, or compare the work tree with --against %s",
+				plural(len(unstaged), "change"), isAre(len(unstaged)), itThem(len(unstaged)), ".git#ref=HEAD"+subdirOption(in.sub))
+		}
+		return p, err
+	}
+	upstream := in.repo.Upstream(in.ctx)
+	underPreCommit := os.Getenv("PRE_COMMIT") == "1"
+	if upstream != "" && (underPreCommit || len(unstaged) == 0) {
+		mb, err := in.repo.MergeBase(in.ctx, "HEAD", upstream)
+		if err != nil {
+			return plan{}, err
+		}
+		head, err := in.repo.Resolve(in.ctx, "HEAD")
+		if err != nil {
+			return plan{}, err
+		}
+		if mb != "" && mb != head {
+			if !in.repo.HasProto(in.ctx, mb, in.sub) {
+				return plan{}, &errNothingToCompare{fmt.Sprintf("no .proto files in %s, the merge base of HEAD and %s: the branch adds the first schema, so it breaks nobody", in.where(short(mb)), upstream)}
+			}
+			p, err := in.workTree(mb)
+			if err == nil {
+				in.say("nothing is staged: comparing the work tree with %s, the merge base of HEAD and %s", short(mb), upstream)
+			}
+			return p, err
+		}
+	}
+	if len(unstaged) > 0 {
+		if !in.repo.HasProto(in.ctx, "HEAD", in.sub) {
+			return plan{}, &errNothingToCompare{fmt.Sprintf("no .proto files in %s: nothing to compare the work tree with", in.where("HEAD"))}
+		}
+		p, err := in.workTree("HEAD")
+		if err == nil {
+			in.say("nothing is staged: comparing the work tree with HEAD")
+		}
+		return p, err
+	}
+	why := "HEAD has no upstream branch"
+	if upstream != "" {
+		why = "HEAD is where its upstream " + upstream + " is"
+	}
+	return plan{}, &errNothingToCompare{fmt.Sprintf("nothing compared: no change to %s is staged or in the work tree, and %s; give --against, such as --against '.git#branch=main%s'",
+		in.input, why, subdirOption(in.sub))}
+}
+
+// workTree compares the input's directory as it is on disk with rev.
+func (in inferrer) workTree(rev string) (plan, error) {
+	var p plan
+	if err := p.addBase(in.repo.Root(), rev, in.sub); err != nil {
+		return plan{}, err
+	}
+	newIn, err := loader.ParseInput(in.input)
+	if err != nil {
+		return plan{}, err
+	}
+	p.new = newIn
+	if !in.exists {
+		p.newEmpty = true
+	} else if !hasProtoFile(in.input) {
+		p.newEmpty = true
+	}
+	return p, nil
+}
+
+// relevant returns the pathspecs whose changes the check reads: the
+// input's directory, and the configuration files that may apply to it,
+// in it or above it.
+func (in inferrer) relevant() []string {
+	paths := []string{"."}
+	if in.sub != "" {
+		paths = []string{in.sub}
+	}
+	for dir := in.sub; dir != "" && dir != "."; {
+		dir = path.Dir(dir)
+		for _, name := range configNames {
+			paths = append(paths, path.Join(dir, name))
+		}
+	}
+	return paths
+}
+
+// configNames are the configuration files that can apply to an input from
+// a directory above it.
+var configNames = []string{"buf.yaml", "buf.yml", "buf.work.yaml", "buf.work.yml", "buf.lock", "protocheck.yaml", "protocheck.yml"}
+
+// schemaFiles keeps, of paths from the top of the work tree, the .proto
+// files and the configuration files: a staged README does not make a
+// commit whose schema is unstaged.
+func (in inferrer) schemaFiles(paths []string) []string {
+	return slices.DeleteFunc(paths, func(p string) bool {
+		return !strings.HasSuffix(p, ".proto") && !slices.Contains(configNames, path.Base(p))
+	})
+}
+
+// mergedHeads returns the commits that the commit being made merges into
+// HEAD, or none. git tells a hook in three ways: MERGE_HEAD, written when a
+// merge stopped before its commit (a conflict, --no-commit); else, in the
+// pre-merge-commit hook of `git merge`, GIT_REFLOG_ACTION "merge NAME...",
+// which git merge sets; else the arguments of the git merge command that
+// runs the hook (git pull runs git merge FETCH_HEAD).
+func (in inferrer) mergedHeads() ([]string, error) {
+	heads, err := in.repo.MergeHeads(in.ctx)
+	if err != nil || len(heads) > 0 {
+		return heads, err
+	}
+	var names []string
+	if action, ok := strings.CutPrefix(os.Getenv("GIT_REFLOG_ACTION"), "merge "); ok {
+		names = strings.Fields(action)
+	} else if sub, args := gitCaller(); sub == "merge" {
+		names = mergeArgs(args)
+	}
+	for _, n := range names {
+		if n == "FETCH_HEAD" {
+			fetched, err := in.repo.FetchHeads(in.ctx)
+			if err != nil {
+				return nil, err
+			}
+			heads = append(heads, fetched...)
+			continue
+		}
+		c, err := in.repo.Resolve(in.ctx, n)
+		if err != nil {
+			return nil, fmt.Errorf("the merge of %s: %w", n, err)
+		}
+		heads = append(heads, c)
+	}
+	return heads, nil
+}
+
+// amending reports whether the hook runs for `git commit --amend`. git
+// gives a pre-commit hook no sign of it (GIT_REFLOG_ACTION is unset, the
+// reflog and ORIG_HEAD still describe the commit before): the git command
+// that runs the hook says it.
+func amending() (bool, error) {
+	sub, args := gitCaller()
+	switch sub {
+	case "", "merge", "pull", "am", "rebase", "cherry-pick", "revert":
+		return false, nil
+	}
+	// commit, or an alias of it: the last of --amend and --no-amend wins,
+	// written in full or as a prefix git takes ("--am").
+	amend := false
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		switch {
+		case len(a) >= 4 && strings.HasPrefix("--amend", a):
+			amend = true
+		case len(a) >= 7 && strings.HasPrefix("--no-amend", a):
+			amend = false
+		}
+	}
+	return amend, nil
+}
+
+// mergeArgs returns the commits that the arguments of git merge name.
+func mergeArgs(args []string) []string {
+	var names []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return append(names, args[i+1:]...)
+		case slices.Contains([]string{"-m", "-F", "-s", "-X", "--message", "--file", "--strategy", "--strategy-option", "--into-name", "--cleanup"}, a):
+			i++ // its value
+		case strings.HasPrefix(a, "-"):
+		default:
+			names = append(names, a)
+		}
+	}
+	return names
 }
 
 // inputRepo finds the git repository that holds the directory input, and
-// the input's path within it, which git inputs take as their subdir.
-func inputRepo(ctx context.Context, input string) (*loader.Repository, string, error) {
+// the input's path within it, which git inputs take as their subdir. An
+// input that does not exist is taken as a directory that the work tree
+// lacks (not created yet, or deleted): exists is false.
+func inputRepo(ctx context.Context, input string) (repo *loader.Repository, sub string, exists bool, err error) {
 	in, err := loader.ParseInput(input)
 	if err != nil {
-		return nil, "", err
-	}
-	if !in.IsDirectory() {
-		return nil, "", &errNoBaseline{fmt.Sprintf("%s is not a directory of a git repository", input)}
+		return nil, "", false, err
 	}
 	dir, err := filepath.Abs(in.Path)
-	if err == nil {
-		dir, err = filepath.EvalSymlinks(dir)
-	}
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, "", fmt.Errorf("input %s: %s does not exist", input, in.Path)
-		}
-		return nil, "", fmt.Errorf("input %s: %w", input, unwrapPath(err))
+		return nil, "", false, fmt.Errorf("input %s: %w", input, unwrapPath(err))
 	}
-	repo, err := loader.OpenRepository(ctx, dir)
+	dir, missing, err := existing(dir)
+	if err != nil {
+		return nil, "", false, fmt.Errorf("input %s: %w", input, unwrapPath(err))
+	}
+	exists = missing == ""
+	if exists && !in.IsDirectory() {
+		return nil, "", false, &errNoBaseline{fmt.Sprintf("%s is not a directory of a git repository", input)}
+	}
+	repo, err = loader.OpenRepository(ctx, dir)
 	if err != nil {
 		if errors.Is(err, loader.ErrNotRepository) {
-			return nil, "", &errNoBaseline{input + " is not in a git repository"}
+			if !exists {
+				return nil, "", false, fmt.Errorf("input %s: %s does not exist", input, in.Path)
+			}
+			return nil, "", false, &errNoBaseline{input + " is not in a git repository"}
 		}
 		if errors.Is(err, loader.ErrNoGit) {
-			return nil, "", err // not a question of --against
+			return nil, "", false, err // not a question of --against
 		}
-		return nil, "", &errNoBaseline{fmt.Sprintf("%s is not in a git repository git can read (%v)", input, err)}
+		return nil, "", false, &errNoBaseline{fmt.Sprintf("%s is not in a git repository git can read (%v)", input, err)}
 	}
 	if repo.Root() == "" {
-		return nil, "", &errNoBaseline{input + " is in a git repository without a work tree"}
+		return nil, "", false, &errNoBaseline{input + " is in a git repository without a work tree"}
 	}
 	root, err := filepath.EvalSymlinks(repo.Root())
 	if err != nil {
 		root = repo.Root()
 	}
-	sub, err := filepath.Rel(root, dir)
+	sub, err = filepath.Rel(root, filepath.Join(dir, missing))
 	if err != nil || sub == ".." || strings.HasPrefix(sub, ".."+string(filepath.Separator)) {
-		return nil, "", &errNoBaseline{fmt.Sprintf("%s is outside the work tree of %s", input, repo.Root())}
+		return nil, "", false, &errNoBaseline{fmt.Sprintf("%s is outside the work tree of %s", input, repo.Root())}
 	}
 	sub = filepath.ToSlash(sub)
 	if sub == "." {
 		sub = ""
 	}
-	return repo, sub, nil
+	if !exists && (sub == ".git" || strings.HasPrefix(sub, ".git/")) {
+		return nil, "", false, fmt.Errorf("input %s: %s does not exist", input, in.Path)
+	}
+	return repo, sub, exists, nil
+}
+
+// existing returns the nearest directory of dir that exists, with its
+// symbolic links resolved, and the rest of dir below it ("" when dir
+// exists).
+func existing(dir string) (found, missing string, err error) {
+	for p := dir; ; {
+		resolved, err := filepath.EvalSymlinks(p)
+		if err == nil {
+			rest, _ := filepath.Rel(p, dir)
+			if rest == "." {
+				rest = ""
+			}
+			return resolved, rest, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return "", "", err
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return "", "", err
+		}
+		p = parent
+	}
+}
+
+// hasProtoFile reports whether the directory dir holds a .proto file at
+// any depth.
+func hasProtoFile(dir string) bool {
+	found := errors.New("found")
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".proto") {
+			return found
+		}
+		return nil
+	})
+	return err == found
 }
 
 // revisionInput is the git input for rev, written for messages as the user
@@ -135,6 +538,17 @@ func revisionInput(repo, rev, sub string) (loader.Input, error) {
 	}, nil
 }
 
+// addBase adds revision rev to the plan's baselines.
+func (p *plan) addBase(repo, rev, sub string) error {
+	in, err := revisionInput(repo, rev, sub)
+	if err != nil {
+		return err
+	}
+	in.Raw = ".git#ref=" + revName(rev) + subdirOption(sub)
+	p.bases = append(p.bases, baseline{in, in.Raw})
+	return nil
+}
+
 func subdirOption(sub string) string {
 	if sub == "" {
 		return ""
@@ -142,31 +556,57 @@ func subdirOption(sub string) string {
 	return ",subdir=" + sub
 }
 
-// checkInputs returns the versions that check compares: the input and
-// --against as written, or, without --against, those inferBaseline picks.
-// When the baseline holds no schema yet it says so on stderr and ends the
-// command with status 0.
-func checkInputs(cmd *cobra.Command, input, against string) (newIn, oldIn loader.Input, err error) {
-	if against != "" {
-		newIn, err = loader.ParseInput(input)
-		if err != nil {
-			return newIn, oldIn, err
-		}
-		oldIn, err = loader.ParseInput(against)
-		if err != nil {
-			return newIn, oldIn, fmt.Errorf("--against: %w", err)
-		}
-		return newIn, oldIn, nil
+// short abbreviates a commit id for messages.
+func short(id string) string {
+	if len(id) >= 40 && isHexString(id) {
+		return id[:12]
 	}
+	return id
+}
+
+// revName is how messages name a revision: as written, or a commit id
+// abbreviated.
+func revName(rev string) string { return short(rev) }
+
+func isHexString(s string) bool {
+	return strings.Trim(s, "0123456789abcdef") == ""
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
+
+func itThem(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
+}
+
+// checkPlan returns what inferPlan picks, saying on stderr what it
+// compares unless quiet (fix, which compares the directory on disk with
+// the baselines whatever is staged). When there is nothing to compare it
+// says why and ends the command with status 0.
+func checkPlan(cmd *cobra.Command, input string, quiet bool) (plan, error) {
 	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	newIn, oldIn, err = inferBaseline(ctx, input)
+	say := func(format string, args ...any) {
+		fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: "+format+"\n", args...)
+	}
+	tell := say
+	if quiet {
+		tell = func(string, ...any) {}
+	}
+	p, err := inferPlan(ctx, tell, input)
 	var nothing *errNothingToCompare
 	if errors.As(err, &nothing) {
-		fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: %v\n", err)
-		return newIn, oldIn, &exitStatus{exitClean}
+		say("%v", err)
+		return p, &exitStatus{exitClean}
 	}
-	return newIn, oldIn, err
+	return p, err
 }

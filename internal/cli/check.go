@@ -197,10 +197,11 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 	}
 	// The configuration comes from the version the schema comes from: in
 	// a pre-commit hook, the staged one.
-	newIn, bases, err := checkBaselines(cmd, input, fl.baselines)
+	pl, err := checkBaselines(cmd, input, fl.baselines, false)
 	if err != nil {
 		return err
 	}
+	newIn, bases := pl.new, pl.bases
 	// Archives and remote repositories are brought here first: their
 	// configuration is read from them.
 	ctx := cmd.Context()
@@ -252,7 +253,7 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 	l := &loader.Loader{IncludePaths: fl.includes, Progress: pr.loading}
 	for i, b := range bases {
 		labels[i] = b.label
-		perBase[i], err = checkAgainst(cmd, l, pr, newIn, b.in, cc, cfg, fl)
+		perBase[i], err = checkAgainst(cmd, l, pr, newIn, b.in, cc, cfg, fl, pl.newEmpty)
 		if err != nil {
 			return err
 		}
@@ -260,6 +261,17 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 	findings := perBase[0]
 	if len(bases) > 1 {
 		findings = compat.MergeBaselines(labels, perBase)
+	}
+	if len(pl.brought) > 0 {
+		// The breaks that merged branches made on their own: the merge
+		// carries them in, it does not make them.
+		brought := make([][]compat.Finding, len(pl.brought))
+		for i, c := range pl.brought {
+			if brought[i], err = checkAgainst(cmd, l, pr, c.new, c.base.in, cc, cfg, fl, c.newEmpty); err != nil {
+				return err
+			}
+		}
+		findings = compat.Subtract(findings, brought...)
 	}
 	oldIn := bases[0].in
 	opts := reportOptions(newIn, oldIn)
@@ -282,7 +294,10 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 
 // checkAgainst checks the input against one baseline, module by module of
 // the configuration file.
-func checkAgainst(cmd *cobra.Command, l *loader.Loader, pr *progress, newIn, oldIn loader.Input, cc *checkConfig, cfg compat.Config, fl checkFlags) ([]compat.Finding, error) {
+//
+// newEmpty says that the input holds no .proto file (its directory was
+// deleted): each file of the baseline was deleted.
+func checkAgainst(cmd *cobra.Command, l *loader.Loader, pr *progress, newIn, oldIn loader.Input, cc *checkConfig, cfg compat.Config, fl checkFlags, newEmpty bool) ([]compat.Finding, error) {
 	mods, err := cc.moduleChecks(cmd, newIn, oldIn, cfg)
 	if err != nil {
 		return nil, err
@@ -306,7 +321,13 @@ func checkAgainst(cmd *cobra.Command, l *loader.Loader, pr *progress, newIn, old
 			continue // --path names none of this module's files
 		}
 		// Following the selected files' imports needs them compiled.
-		oldS, newS, err := loadPair(cmd.Context(), l, m.old, m.new, fl.full || selecting)
+		var oldS, newS *loader.Schema
+		if newEmpty {
+			newS = &loader.Schema{}
+			oldS, err = l.Load(cmd.Context(), m.old)
+		} else {
+			oldS, newS, err = loadPair(cmd.Context(), l, m.old, m.new, fl.full || selecting)
+		}
 		pr.done()
 		if err != nil {
 			status := reportLoadError(cmd, err)

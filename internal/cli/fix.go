@@ -184,12 +184,12 @@ func runFix(cmd *cobra.Command, input string, fl fixFlags) error {
 // the flags, as check takes them, or the one a pre-commit hook compares
 // with. The input itself stays the directory on disk, which fix writes.
 func fixBaselines(cmd *cobra.Command, input string, bf baselineFlags) ([]baseline, error) {
-	_, bases, err := checkBaselines(cmd, input, bf)
+	pl, err := checkBaselines(cmd, input, bf, true)
 	var nb *errNoBaseline
 	if errors.As(err, &nb) {
 		return nil, fmt.Errorf("fix needs --against: %s, so there is no version to compare with by default", nb.why)
 	}
-	return bases, err
+	return pl.bases, err
 }
 
 // sameFile reports whether the paths a and b name one file.

@@ -38,23 +38,32 @@ type baseline struct {
 // checkBaselines returns the input and the versions to compare it with:
 // each --against, the tags and commits --against-tags and --against-history
 // select, or, with none of those, the baseline a pre-commit hook needs.
-func checkBaselines(cmd *cobra.Command, input string, bf baselineFlags) (loader.Input, []baseline, error) {
+//
+// quiet keeps check from saying which versions it picked without
+// --against.
+func checkBaselines(cmd *cobra.Command, input string, bf baselineFlags, quiet bool) (plan, error) {
 	if bf.againstHistory < 0 || bf.againstHistory == 0 && cmd.Flags().Changed("against-history") {
 		// 0 would compare with nothing, or, with no other baseline,
 		// quietly check the staged files instead.
-		return loader.Input{}, nil, fmt.Errorf("--against-history: want a positive number of commits, not %d", bf.againstHistory)
+		return plan{}, fmt.Errorf("--against-history: want a positive number of commits, not %d", bf.againstHistory)
 	}
 	if bf.againstTags != "" {
 		// git matches a malformed pattern against nothing: say so,
 		// rather than "no tag matches".
 		if _, err := path.Match(bf.againstTags, ""); err != nil {
-			return loader.Input{}, nil, fmt.Errorf("--against-tags: malformed pattern %q: %v", bf.againstTags, err)
+			return plan{}, fmt.Errorf("--against-tags: malformed pattern %q: %v", bf.againstTags, err)
 		}
 	}
 	if len(bf.against) == 0 && bf.againstTags == "" && bf.againstHistory == 0 {
-		newIn, oldIn, err := checkInputs(cmd, input, "")
-		return newIn, []baseline{{oldIn, oldIn.Raw}}, err
+		return checkPlan(cmd, input, quiet)
 	}
+	newIn, bases, err := againstBaselines(cmd, input, bf)
+	return plan{new: newIn, bases: bases}, err
+}
+
+// againstBaselines returns the input and the versions that --against,
+// --against-tags and --against-history name.
+func againstBaselines(cmd *cobra.Command, input string, bf baselineFlags) (loader.Input, []baseline, error) {
 	newIn, err := loader.ParseInput(input)
 	if err != nil {
 		return newIn, nil, err
@@ -74,7 +83,7 @@ func checkBaselines(cmd *cobra.Command, input string, bf baselineFlags) (loader.
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	repo, sub, err := inputRepo(ctx, input)
+	repo, sub, _, err := inputRepo(ctx, input)
 	if err != nil {
 		if errors.Is(err, loader.ErrNoGit) {
 			flag := "--against-tags"

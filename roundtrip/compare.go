@@ -2,12 +2,15 @@ package roundtrip
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/big"
+	"reflect"
 	"slices"
 	"strconv"
 
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
@@ -475,6 +478,15 @@ func (c *comparer) value(path string, wf protoreflect.FieldDescriptor, wv protor
 		return
 	}
 	switch {
+	case wm && rm && c.json && structFamily(wf.Message().FullName(), rf.Message().FullName()):
+		// Value holds a Struct or a ListValue as their JSON does:
+		// their fields do not meet by name, their JSON forms do.
+		a, err1 := protojson.Marshal(wv.Message().Interface())
+		b, err2 := protojson.Marshal(rv.Message().Interface())
+		if err1 != nil || err2 != nil || !sameJSON(a, b) {
+			c.add(kindValue, path, wf.Number(), "reinterpreted as "+elemName(rf), renderElem(wf, wv), renderElem(rf, rv))
+		}
+		return
 	case wm && rm:
 		c.message(path, wv.Message(), rv.Message())
 		return
@@ -555,6 +567,24 @@ func jsonKey(fd protoreflect.FieldDescriptor) string {
 		return "[" + string(fd.FullName()) + "]"
 	}
 	return fd.JSONName()
+}
+
+// structFamily reports whether two different messages are each
+// google.protobuf.Struct, Value or ListValue, whose JSON forms overlap.
+func structFamily(a, b protoreflect.FullName) bool {
+	in := func(n protoreflect.FullName) bool {
+		return n == "google.protobuf.Struct" || n == "google.protobuf.Value" || n == "google.protobuf.ListValue"
+	}
+	return a != b && in(a) && in(b)
+}
+
+// sameJSON reports whether two JSON texts hold the same value.
+func sameJSON(a, b []byte) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	return reflect.DeepEqual(x, y)
 }
 
 // nameMoved reports whether a name that a declares for number n (an

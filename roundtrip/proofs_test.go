@@ -333,7 +333,7 @@ func verify(c claim, writerReg, readerReg *protoregistry.Files) string {
 		}
 		return m.Fields().ByNumber(f.Number())
 	}
-	wf, rf, wv, rv, wset, rset := walk(w.ProtoReflect(), r.ProtoReflect(), rest, wtypes, rtypes, match)
+	wf, rf, wv, rv, wset, rset := walk(w.ProtoReflect(), r.ProtoReflect(), rest, wtypes, rtypes, match, c.Encoding == roundtrip.JSON)
 	if wf != nil && wset && !shows(wv, c.WriterValue) {
 		return fmt.Sprintf("the writer's value at the path is %v, not what the proof says", wv)
 	}
@@ -451,7 +451,11 @@ func formatFloat(f float64, bits int) string {
 // with the reader's through match. It returns the last fields, their
 // values and whether each is set; rf is nil when the reader has no field
 // there, and the walk stops early where either side holds no message.
-func walk(w, r protoreflect.Message, path string, wtypes, rtypes *dynamicpb.Types, match func(protoreflect.MessageDescriptor, protoreflect.FieldDescriptor) protoreflect.FieldDescriptor) (wf, rf protoreflect.FieldDescriptor, wv, rv protoreflect.Value, wset, rset bool) {
+//
+// In JSON, the walk stops at a Struct, Value or ListValue that the other
+// side holds as another of the three: their fields do not meet by name,
+// their JSON forms do.
+func walk(w, r protoreflect.Message, path string, wtypes, rtypes *dynamicpb.Types, match func(protoreflect.MessageDescriptor, protoreflect.FieldDescriptor) protoreflect.FieldDescriptor, json bool) (wf, rf protoreflect.FieldDescriptor, wv, rv protoreflect.Value, wset, rset bool) {
 	for {
 		if name, rest, ok := strings.Cut(strings.TrimPrefix(path, "("), ")"); ok && strings.HasPrefix(path, "(") {
 			// An extension, by its full name.
@@ -495,6 +499,9 @@ func walk(w, r protoreflect.Message, path string, wtypes, rtypes *dynamicpb.Type
 		wm, ok1 := wv.Interface().(protoreflect.Message)
 		rm, ok2 := rv.Interface().(protoreflect.Message)
 		if !ok1 || !ok2 {
+			return wf, rf, wv, rv, wset, rset
+		}
+		if wn, rn := wm.Descriptor().FullName(), rm.Descriptor().FullName(); json && wn != rn && (structFamily(wn) || structFamily(rn)) {
 			return wf, rf, wv, rv, wset, rset
 		}
 		w, r, path = wm, rm, strings.TrimPrefix(path, ".")

@@ -184,3 +184,27 @@ func TestVerdictExtensions(t *testing.T) {
 		})
 	}
 }
+
+// google.protobuf.Value holds a Struct or a ListValue as their JSON does:
+// a reader of either reads the other's JSON into the same value, and a
+// proof that says otherwise is false. Their fields do not meet by name.
+func TestVerdictStructFamilyJSON(t *testing.T) {
+	const (
+		head  = "syntax = \"proto3\";\npackage x;\nimport \"google/protobuf/struct.proto\";\n"
+		value = head + "message M { google.protobuf.Value v = 1; repeated google.protobuf.Value vs = 2; }"
+		strct = head + "message M { google.protobuf.Struct v = 1; repeated google.protobuf.Struct vs = 2; }"
+		list  = head + "message M { google.protobuf.ListValue v = 1; repeated google.protobuf.ListValue vs = 2; }"
+	)
+	for _, pair := range [][3]string{{"Value to Struct", value, strct}, {"Struct to Value", strct, value}, {"Value to ListValue", value, list}, {"ListValue to Value", list, value}} {
+		t.Run(pair[0], func(t *testing.T) {
+			old, err1 := compileSchema(pair[1])
+			new, err2 := compileSchema(pair[2])
+			if err1 != nil || err2 != nil {
+				t.Fatal(err1, err2)
+			}
+			for seed := range uint64(4) {
+				verifyProofs(t, pair[0], old, new, seed, 64)
+			}
+		})
+	}
+}

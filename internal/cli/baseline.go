@@ -91,6 +91,12 @@ func inferPlan(ctx context.Context, stderr func(format string, args ...any), inp
 	if _, err := repo.Resolve(ctx, "HEAD"); err != nil {
 		return plan{}, &errNothingToCompare{"no commit yet: nothing to compare the staged files with"}
 	}
+	if !exists && !repo.HasProto(ctx, "HEAD", sub) {
+		if staged, err := repo.HasStagedProto(ctx, sub); err == nil && !staged {
+			// A hook set up before the schema's directory.
+			return plan{}, &errNothingToCompare{fmt.Sprintf("%s does not exist, nor is it in HEAD or staged: nothing to compare", input)}
+		}
+	}
 	if os.Getenv("GIT_INDEX_FILE") != "" {
 		return in.commit()
 	}

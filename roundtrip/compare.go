@@ -237,9 +237,27 @@ func (c *comparer) extensionOf(rd protoreflect.MessageDescriptor, wf protoreflec
 // the other side at another number: fields that swapped numbers, or a
 // number kept under a new name while the old name moved on. The bytes
 // decode, into the wrong field. A plain rename is no problem on the wire.
+//
+// In JSON, fields meet by JSON name: the reader's field for the writer's
+// name is another field when it has another name and number, and the
+// reader declares the writer's field elsewhere or the writer the
+// reader's (fields that swapped JSON names).
 func (c *comparer) moved(path string, wf protoreflect.FieldDescriptor, wv protoreflect.Value, rf protoreflect.FieldDescriptor, r protoreflect.Message) bool {
-	if c.json || wf.Name() == rf.Name() || wf.IsExtension() || rf.IsExtension() {
+	if wf.Name() == rf.Name() || wf.IsExtension() || rf.IsExtension() {
 		return false
+	}
+	if c.json {
+		if wf.Number() == rf.Number() {
+			return false // a rename that keeps the JSON name
+		}
+		rd, wd := r.Descriptor().Fields(), wf.ContainingMessage().Fields()
+		if rd.ByName(wf.Name()) == nil && rd.ByNumber(wf.Number()) == nil && wd.ByName(rf.Name()) == nil && wd.ByNumber(rf.Number()) == nil {
+			return false
+		}
+		c.add(kindMoved, path, wf.Number(),
+			fmt.Sprintf("JSON name %q is %s to the writer and %s to the reader", jsonKey(wf), wf.Name(), rf.Name()),
+			renderValue(wf, wv), fmt.Sprintf("%s = %s", rf.Name(), renderValue(rf, r.Get(rf))))
+		return true
 	}
 	if r.Descriptor().Fields().ByName(wf.Name()) == nil && wf.ContainingMessage().Fields().ByName(rf.Name()) == nil {
 		return false

@@ -56,9 +56,11 @@ const (
 	sampleAbsent             // only the required fields set
 	sampleZero               // every field set to its kind's zero: 0, "", an empty message, one zero element
 	sampleDefault            // every field set to its declared default
+	sampleOne                // every field set to a plain value other than zero: 1, "a", true
 )
 
-// modeOf returns how sample i is made: absent, zero and default first.
+// modeOf returns how sample i is made: absent, zero, default and one
+// first.
 func modeOf(i int) sampleMode {
 	switch i {
 	case 0:
@@ -67,6 +69,8 @@ func modeOf(i int) sampleMode {
 		return sampleZero
 	case 2:
 		return sampleDefault
+	case 3:
+		return sampleOne
 	}
 	return sampleRandom
 }
@@ -82,8 +86,8 @@ func (g *generator) message(md protoreflect.MessageDescriptor, v version, mode s
 	return m
 }
 
-// plain fills m as mode says: every field for zero and default (one member
-// of each oneof: the first for zero, the last for default), only the
+// plain fills m as mode says: every field for zero, default and one (one
+// member of each oneof: the first, the last, the middle one), only the
 // required ones for absent. The messages below hold their required fields
 // only, so that each sample stays small.
 func (g *generator) plain(m protoreflect.Message, mode sampleMode, depth int) {
@@ -106,8 +110,11 @@ func (g *generator) plain(m protoreflect.Message, mode sampleMode, depth int) {
 			}
 			if o := fd.ContainingOneof(); o != nil && !o.IsSynthetic() {
 				pick := o.Fields().Get(0)
-				if mode == sampleDefault {
+				switch mode {
+				case sampleDefault:
 					pick = o.Fields().Get(o.Fields().Len() - 1)
+				case sampleOne:
+					pick = o.Fields().Get(o.Fields().Len() / 2)
 				}
 				if fd != pick {
 					continue
@@ -154,9 +161,13 @@ func (g *generator) plainField(m protoreflect.Message, fd protoreflect.FieldDesc
 	}
 }
 
-// plainScalar returns fd's declared default for sampleDefault, else its
-// kind's zero: for an enum, 0 if declared, else its first value.
+// plainScalar returns fd's declared default for sampleDefault, a plain
+// value other than zero for sampleOne, else its kind's zero: for an enum,
+// 0 if declared, else its first value.
 func plainScalar(fd protoreflect.FieldDescriptor, mode sampleMode) protoreflect.Value {
+	if mode == sampleOne {
+		return oneScalar(fd)
+	}
 	if fd.Kind() == protoreflect.EnumKind {
 		vals := fd.Enum().Values()
 		switch {
@@ -194,6 +205,40 @@ func plainScalar(fd protoreflect.FieldDescriptor, mode sampleMode) protoreflect.
 		return protoreflect.ValueOfBytes([]byte{})
 	}
 	panic("roundtrip: no zero value for kind " + fd.Kind().String())
+}
+
+// oneScalar returns the plainest value of fd's kind other than zero: 1,
+// true, "a"; for an enum, its first value numbered other than 0.
+func oneScalar(fd protoreflect.FieldDescriptor) protoreflect.Value {
+	switch fd.Kind() {
+	case protoreflect.EnumKind:
+		vals := fd.Enum().Values()
+		for i := range vals.Len() {
+			if n := vals.Get(i).Number(); n != 0 {
+				return protoreflect.ValueOfEnum(n)
+			}
+		}
+		return protoreflect.ValueOfEnum(vals.Get(0).Number())
+	case protoreflect.BoolKind:
+		return protoreflect.ValueOfBool(true)
+	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
+		return protoreflect.ValueOfInt32(1)
+	case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
+		return protoreflect.ValueOfInt64(1)
+	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind:
+		return protoreflect.ValueOfUint32(1)
+	case protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
+		return protoreflect.ValueOfUint64(1)
+	case protoreflect.FloatKind:
+		return protoreflect.ValueOfFloat32(1)
+	case protoreflect.DoubleKind:
+		return protoreflect.ValueOfFloat64(1)
+	case protoreflect.StringKind:
+		return protoreflect.ValueOfString("a")
+	case protoreflect.BytesKind:
+		return protoreflect.ValueOfBytes([]byte("a"))
+	}
+	panic("roundtrip: no value for kind " + fd.Kind().String())
 }
 
 func (g *generator) fill(m protoreflect.Message, depth int) {

@@ -208,3 +208,78 @@ func TestVerdictStructFamilyJSON(t *testing.T) {
 		})
 	}
 }
+
+// Two fields that swap JSON names read each other's JSON: {"x":1} is a=1
+// to old readers and b=1 to new ones, whatever the samples.
+func TestVerdictJSONNameSwap(t *testing.T) {
+	const (
+		old = `syntax = "proto3"; package x; message M { int32 a = 1 [json_name = "x"]; int32 b = 2 [json_name = "y"]; string c = 3; }`
+		new = `syntax = "proto3"; package x; message M { int32 a = 1 [json_name = "y"]; int32 b = 2 [json_name = "x"]; string c = 3; }`
+	)
+	for _, samples := range []int{4, 64} {
+		_, proved := checkBoth(t, old, new, compat.Config{Use: []string{"WIRE_JSON"}}, roundtrip.Options{Samples: samples})
+		dirs := make(map[string]bool)
+		for _, f := range proved {
+			if f.Rule == "FIELD_SAME_JSON_NAME" && f.Proof != nil && strings.HasPrefix(f.Proof.Reason, `JSON name "`) {
+				dirs[f.Proof.Direction] = true
+			}
+		}
+		if !dirs["backward"] && !dirs["forward"] {
+			t.Errorf("%d samples: no FIELD_SAME_JSON_NAME finding proved by a swapped JSON name:%s", samples, describe(proved))
+		}
+	}
+	oldF, _ := compileSchema(old)
+	newF, _ := compileSchema(new)
+	if n := verifyProofs(t, "json_name swap", oldF, newF, 0, 64); n == 0 {
+		t.Error("no counterexample at all")
+	}
+}
+
+// Sampling reaches the values that matter by construction: a field absent,
+// at its kind's zero and at its declared default are the first samples,
+// so a presence or default change is proved with any seed and four
+// samples, not only with luck or many samples.
+func TestVerdictPresenceByConstruction(t *testing.T) {
+	tests := []struct{ name, old, new, reason string }{{
+		name:   "proto3 optional to implicit",
+		old:    `syntax = "proto3"; package x; message M { optional int32 a = 1; optional string s = 2; }`,
+		new:    `syntax = "proto3"; package x; message M { int32 a = 1; string s = 2; }`,
+		reason: "presence lost",
+	}, {
+		name:   "editions explicit to implicit",
+		old:    `edition = "2023"; package x; message M { int64 a = 1; bytes b = 2; }`,
+		new:    `edition = "2023"; package x; message M { int64 a = 1 [features.field_presence = IMPLICIT]; bytes b = 2 [features.field_presence = IMPLICIT]; }`,
+		reason: "presence lost",
+	}, {
+		name:   "proto2 default changed",
+		old:    `syntax = "proto2"; package x; message M { optional int32 a = 1 [default = 7]; optional bytes b = 2 [default = "\001"]; }`,
+		new:    `syntax = "proto2"; package x; message M { optional int32 a = 1 [default = 8]; optional bytes b = 2 [default = "\002"]; }`,
+		reason: "default value differs",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			old, err1 := compileSchema(tt.old)
+			new, err2 := compileSchema(tt.new)
+			if err1 != nil || err2 != nil {
+				t.Fatal(err1, err2)
+			}
+			for seed := range uint64(10) {
+				res, err := roundtrip.Prove(context.Background(), old, new, roundtrip.Options{Samples: 4, Seed: seed, SkipJSON: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				fields := make(map[string]bool)
+				for _, r := range res {
+					for _, c := range r.Counterexamples {
+						if c.Direction == roundtrip.Backward && strings.HasPrefix(c.Reason, tt.reason) {
+							fields[c.FieldPath] = true
+						}
+					}
+				}
+				if len(fields) != 2 {
+					t.Errorf("seed %d: backward %q shown for %v, want both fields", seed, tt.reason, fields)
+				}
+			}
+		})
+	}
+}

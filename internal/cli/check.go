@@ -73,9 +73,14 @@ finding that several share is reported once, naming them all. With
 --direction, that is a registry's BACKWARD_TRANSITIVE, FORWARD_TRANSITIVE or
 FULL_TRANSITIVE check.
 
-Without --against, in a git repository, check compares the files staged for
-the next commit with HEAD, or the revision PRE_COMMIT_TO_REF with
-PRE_COMMIT_FROM_REF when pre-commit sets them: what a pre-commit hook needs.
+Without --against, in a git repository, check compares what git means, and
+says on stderr what it compared: in a commit hook, the staged files with the
+commit's parent (HEAD's parent for --amend; a merge is not blamed for the
+breaks of the branch it merges); PRE_COMMIT_TO_REF with its merge base with
+PRE_COMMIT_FROM_REF when pre-commit sets them (pre-push, --from-ref); typed
+by hand, the staged files with HEAD, or the work tree when nothing is staged
+(under pre-commit run --all-files, with the merge base of HEAD and its
+upstream branch).
 
 --format writes one report to stdout; --output FORMAT=PATH writes more to
 files in the same run. Formats: text, json, sarif (GitHub code scanning),

@@ -65,16 +65,18 @@ func (c *checkConfig) depRoots(cmd *cobra.Command, newIn, oldIn loader.Input) (n
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if len(newIn.DepRoots) > 0 || len(oldIn.DepRoots) > 0 {
-		// A registry module input came with its own deps.
-		return newIn.DepRoots, oldIn.DepRoots, nil
-	}
-	if c.file != nil && newIn.Modular() {
+	// A registry module input comes with its own deps.
+	if len(newIn.DepRoots) > 0 {
+		newRoots = newIn.DepRoots
+	} else if c.file != nil && newIn.Modular() {
 		if !c.newDeps.done {
 			c.newDeps.roots, c.newDeps.err = c.resolveFile(ctx, cmd, c.file)
 			c.newDeps.done = true
 		}
 		newRoots, err = c.newDeps.roots, c.newDeps.err
+	}
+	if len(oldIn.DepRoots) > 0 {
+		return newRoots, oldIn.DepRoots, err
 	}
 	if !oldIn.Modular() {
 		return newRoots, nil, err

@@ -400,13 +400,17 @@ func (in inferrer) mergedHeads() ([]string, error) {
 // reflog and ORIG_HEAD still describe the commit before): the git command
 // that runs the hook says it.
 func amending() (bool, error) {
-	sub, args := gitCaller()
+	return amends(gitCaller())
+}
+
+// amends reports whether git subcommand sub with args amends a commit:
+// commit, or an alias of it, where the last of --amend and --no-amend
+// (written in full or as a prefix git takes, "--am") is --amend.
+func amends(sub string, args []string) (bool, error) {
 	switch sub {
 	case "", "merge", "pull", "am", "rebase", "cherry-pick", "revert":
 		return false, nil
 	}
-	// commit, or an alias of it: the last of --amend and --no-amend wins,
-	// written in full or as a prefix git takes ("--am").
 	amend := false
 	for _, a := range args {
 		if a == "--" {

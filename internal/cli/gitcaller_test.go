@@ -1,0 +1,56 @@
+package cli
+
+import (
+	"os"
+	"slices"
+	"testing"
+)
+
+// TestGitCommandLine reads git command lines as the hooks' callers write
+// them: git's own options before the subcommand, --amend spelled as git
+// takes it, and the commits a merge names among its options.
+func TestGitCommandLine(t *testing.T) {
+	tests := []struct {
+		argv   []string
+		sub    string
+		amend  bool
+		merged []string
+	}{
+		{[]string{"commit", "-m", "x"}, "commit", false, nil},
+		{[]string{"commit", "--amend", "--no-edit"}, "commit", true, nil},
+		{[]string{"-C", "repo", "-c", "user.name=a", "commit", "--am", "-m", "x"}, "commit", true, nil},
+		{[]string{"--git-dir", ".git", "commit", "--amend", "--no-amend"}, "commit", false, nil},
+		{[]string{"commit", "-m", "msg", "--", "--amend"}, "commit", false, nil},
+		{[]string{"ci", "--amend"}, "ci", true, nil}, // an alias of commit
+		{[]string{"merge", "--no-edit", "main"}, "merge", false, []string{"main"}},
+		{[]string{"merge", "-m", "merge it", "-s", "ort", "-X", "theirs", "a", "b"}, "merge", false, []string{"a", "b"}},
+		{[]string{"merge", "-q", "--no-edit", "FETCH_HEAD"}, "merge", false, []string{"FETCH_HEAD"}},
+		{[]string{"rebase", "--amend"}, "rebase", false, nil},
+		{nil, "", false, nil},
+	}
+	for _, tt := range tests {
+		sub, args := gitSubcommand(tt.argv)
+		if sub != tt.sub {
+			t.Errorf("gitSubcommand(%q) = %q, want %q", tt.argv, sub, tt.sub)
+		}
+		if amend, _ := amends(sub, args); amend != tt.amend {
+			t.Errorf("amends(%q) = %v, want %v", tt.argv, amend, tt.amend)
+		}
+		if sub == "merge" {
+			if got := mergeArgs(args); !slices.Equal(got, tt.merged) {
+				t.Errorf("mergeArgs(%q) = %q, want %q", tt.argv, got, tt.merged)
+			}
+		}
+	}
+}
+
+// TestGitCallerNone: a process that no git runs (the test itself) has no
+// git caller, so nothing is taken for an amend.
+func TestGitCallerNone(t *testing.T) {
+	if os.Getenv("GIT_EXEC_PATH") != "" {
+		t.Skip("run by git (a hook): git is the caller")
+	}
+	if sub, args := gitCaller(); sub != "" {
+		t.Errorf("gitCaller() = %q %q, want none", sub, args)
+	}
+}

@@ -146,13 +146,19 @@ func (t *trial) runJSON(w *dynamicpb.Message) ([]problem, bool) {
 func (t *trial) key(p problem) problemKey {
 	k := problemKey{dir: t.dir, enc: t.enc, path: normalizePath(p.path)}
 	switch p.kind {
-	case kindParse, kindUndeclared, kindPresence:
+	case kindParse, kindUndeclared, kindPresence, kindRequired:
 		// Parse errors are traced to a field only once shrunk; the
-		// arguable kinds must not hide a real break of the same field.
+		// arguable kinds must not hide a real break of the same field,
+		// nor a field the writer lacks (a required field of the reader)
+		// one of the same name that the writer sends.
 		k.class = p.kind
 	}
 	if rest, ok := strings.CutPrefix(p.path, t.root+"."); ok {
-		if fd := fieldAt(t.writer, t.reader, rest, t.resolve); fd != nil {
+		first, second := t.writer, t.reader
+		if p.kind == kindRequired {
+			first, second = second, first
+		}
+		if fd := fieldAt(first, second, rest, t.resolve); fd != nil {
 			k.path = string(fd.FullName())
 		}
 	}
@@ -192,7 +198,11 @@ func (t *trial) counterexample(w *dynamicpb.Message, p problem) Counterexample {
 		Moved:        p.kind == kindRenumbered || p.kind == kindMoved,
 	}
 	if rest, ok := strings.CutPrefix(p.path, t.root+"."); ok {
-		c.Path = fieldsAt(t.writer, t.reader, rest, t.resolve)
+		first, second := t.writer, t.reader
+		if p.kind == kindRequired {
+			first, second = second, first // the reader's field, which the writer may lack
+		}
+		c.Path = fieldsAt(first, second, rest, t.resolve)
 		if len(c.Path) > 0 {
 			c.Field = c.Path[len(c.Path)-1]
 		}

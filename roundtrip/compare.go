@@ -279,8 +279,14 @@ func (c *comparer) unsetDefault(path string, wf protoreflect.FieldDescriptor, w 
 	if r.Has(rf) || wf.IsList() || wf.IsMap() || rf.IsList() || rf.IsMap() || isMessage(wf) || isMessage(rf) {
 		return
 	}
-	for _, o := range []protoreflect.OneofDescriptor{wf.ContainingOneof(), rf.ContainingOneof()} {
-		if o != nil && !o.IsSynthetic() {
+	// A oneof member reads as its default while no member is set; once
+	// another is, the member's value means nothing.
+	for i, o := range []protoreflect.OneofDescriptor{wf.ContainingOneof(), rf.ContainingOneof()} {
+		msg := w
+		if i == 1 {
+			msg = r
+		}
+		if o != nil && !o.IsSynthetic() && msg.WhichOneof(o) != nil {
 			return
 		}
 	}
@@ -297,8 +303,14 @@ func (c *comparer) unsetDefault(path string, wf protoreflect.FieldDescriptor, w 
 func (c *comparer) undeclared(path string, wf protoreflect.FieldDescriptor, wv protoreflect.Value, r protoreflect.Message) {
 	rd := r.Descriptor()
 	if c.json {
-		if other := rd.Fields().ByNumber(wf.Number()); other != nil {
-			reason := fmt.Sprintf("reader knows field %d by JSON name %q, not %q", wf.Number(), other.JSONName(), jsonKey(wf))
+		other := rd.Fields().ByNumber(wf.Number())
+		if other == nil && wf.IsExtension() && c.readerTypes != nil {
+			if xt, err := c.readerTypes.FindExtensionByNumber(rd.FullName(), wf.Number()); err == nil {
+				other = xt.TypeDescriptor() // a renamed extension
+			}
+		}
+		if other != nil {
+			reason := fmt.Sprintf("reader knows field %d by JSON name %q, not %q", wf.Number(), jsonKey(other), jsonKey(wf))
 			if c.strict {
 				reason += ": a strict reader rejects the JSON"
 			}

@@ -40,7 +40,7 @@ func Check(ctx context.Context, old, new *compat.Schema, cfg compat.Config, opts
 		names = append(names, subjects[i].messages...)
 	}
 	opts.Messages = names
-	jsonOK := slices.Contains(rules, compat.Lookup("ROUNDTRIP_JSON_BACKWARD")) || slices.Contains(rules, compat.Lookup("ROUNDTRIP_JSON_FORWARD"))
+	jsonOK := checksJSON(rules)
 	opts.SkipJSON = !jsonOK
 	results, err := Prove(ctx, old.Files, new.Files, opts)
 	if err != nil {
@@ -55,7 +55,7 @@ func Check(ctx context.Context, old, new *compat.Schema, cfg compat.Config, opts
 		}
 	}
 	out := slices.Clone(findings)
-	covered := attach(out, subjects, cexs, jsonOK, unproven, opts.withDefaults().Samples)
+	covered := p.attach(out, subjects, cexs, jsonOK, unproven, opts.withDefaults().Samples)
 	extra := p.uncovered(cexs, covered, rules, cfg.Direction)
 	if len(extra) > 0 {
 		extra, err = compat.Excuse(old, new, cfg, extra)
@@ -68,11 +68,22 @@ func Check(ctx context.Context, old, new *compat.Schema, cfg compat.Config, opts
 	return out, nil
 }
 
+// checksJSON reports whether rules say anything about JSON: a ROUNDTRIP_
+// rule of JSON, or a rule of WIRE_JSON that WIRE leaves out, such as
+// FIELD_SAME_JSON_NAME. Under WIRE alone, a JSON proof proves nothing
+// asked about.
+func checksJSON(rules []*compat.Rule) bool {
+	return slices.ContainsFunc(rules, func(r *compat.Rule) bool {
+		return r == compat.Lookup("ROUNDTRIP_JSON_BACKWARD") || r == compat.Lookup("ROUNDTRIP_JSON_FORWARD") ||
+			r.In(compat.WireJSON) && !r.In(compat.Wire)
+	})
+}
+
 // attach gives each finding the best counterexample that shows it, or
 // the reason none can, and reports which counterexamples some finding
 // covers. JSON counterexamples prove nothing unless jsonOK; unproven
 // says, by message, why a message could not be written.
-func attach(findings []compat.Finding, subjects []subject, cexs []Counterexample, jsonOK bool, unproven map[protoreflect.FullName]string, samples int) []bool {
+func (p *binder) attach(findings []compat.Finding, subjects []subject, cexs []Counterexample, jsonOK bool, unproven map[protoreflect.FullName]string, samples int) []bool {
 	covered := make([]bool, len(cexs))
 	for i := range findings {
 		f := &findings[i]
@@ -100,7 +111,7 @@ func attach(findings []compat.Finding, subjects []subject, cexs []Counterexample
 			f.Proof = best.Proof()
 			continue
 		}
-		f.Unproven = unprovenReason(rule, f, s, samples, jsonOK)
+		f.Unproven = p.unprovenReason(rule, f, s, samples, jsonOK)
 		for _, m := range s.messages {
 			if why := unproven[m]; why != "" && f.Unproven == noCounterexample(samples) {
 				f.Unproven = why
@@ -219,8 +230,12 @@ func noCounterexample(samples int) string {
 }
 
 // unprovenReason says why no data demonstrates f, from what f concerns.
-func unprovenReason(rule *compat.Rule, f *compat.Finding, s subject, samples int, json bool) string {
+func (p *binder) unprovenReason(rule *compat.Rule, f *compat.Finding, s subject, samples int, json bool) string {
 	switch {
+	case rule != nil && (rule == compat.Lookup("RESERVED_MESSAGE_NO_DELETE") || rule == compat.Lookup("RESERVED_ENUM_NO_DELETE")):
+		return "a reservation guards against later reuse: removing it changes no data written today"
+	case rule != nil && (rule == compat.Lookup("MESSAGE_SAME_JSON_FORMAT") || rule == compat.Lookup("ENUM_SAME_JSON_FORMAT")):
+		return "protobuf-go, which the prover runs, reads and writes JSON alike under either json_format; other runtimes may not"
 	case s.service:
 		return "concerns services: the prover encodes messages, it does not call RPCs"
 	case f.Old != nil && f.New == nil && json && f.Old.Kind != compat.MessageElement && f.Old.Kind != compat.EnumElement:
@@ -229,20 +244,68 @@ func unprovenReason(rule *compat.Rule, f *compat.Finding, s subject, samples int
 		return "a deletion breaks no data written today: the hazard is a later reuse of the number or name"
 	case s.renamed:
 		return "a rename is source-level: binary data carries numbers, and the JSON name did not change"
+	case s.jsonRenamed && !json:
+		return "a rename changes no binary data: JSON, which carries the name, is not checked by the rules selected"
 	case rule != nil && !rule.In(compat.Wire) && !rule.In(compat.WireJSON):
 		return "source-level: generated code changes, encoded data does not"
 	case rule != nil && rule.Severity == compat.Warning:
 		return "a hazard, not a break of data written today"
 	case len(s.messages) == 0 && len(s.enums) == 0:
 		return "concerns no message field that data could show"
+	case len(s.messages) == 0 && !slices.ContainsFunc(s.enums, p.held):
+		return fmt.Sprintf("no message field holds %s: no data carries its values", s.enums[0])
+	case f.Old != nil && f.Old.Kind == compat.EnumValueElement && p.firstNameKept(f.Old):
+		return "JSON carries the first name of a number, which did not change: the others appear in no data protobuf-go writes"
 	}
 	return noCounterexample(samples)
+}
+
+// held reports whether a field of either version, or an extension, holds
+// the enum (as a map value too).
+func (p *binder) held(enum protoreflect.FullName) bool {
+	if p.enumsHeld == nil {
+		p.enumsHeld = make(map[protoreflect.FullName]bool)
+		note := func(fd protoreflect.FieldDescriptor) {
+			if fd.IsMap() {
+				fd = fd.MapValue()
+			}
+			if fd.Kind() == protoreflect.EnumKind {
+				p.enumsHeld[fd.Enum().FullName()] = true
+			}
+		}
+		for _, decls := range []map[protoreflect.FullName]protoreflect.Descriptor{p.old, p.new} {
+			for _, d := range decls {
+				switch d := d.(type) {
+				case protoreflect.MessageDescriptor:
+					for i := range d.Fields().Len() {
+						note(d.Fields().Get(i))
+					}
+				case protoreflect.FieldDescriptor:
+					note(d)
+				}
+			}
+		}
+	}
+	return p.enumsHeld[enum]
+}
+
+// firstNameKept reports whether the enum value e names a number whose
+// first name, the one JSON writes, is the same in both versions.
+func (p *binder) firstNameKept(e *compat.Element) bool {
+	oe, _ := p.old[e.Parent].(protoreflect.EnumDescriptor)
+	ne, _ := p.new[e.Parent].(protoreflect.EnumDescriptor)
+	if oe == nil || ne == nil {
+		return false
+	}
+	a, b := oe.Values().ByNumber(protoreflect.EnumNumber(e.Number)), ne.Values().ByNumber(protoreflect.EnumNumber(e.Number))
+	return a != nil && b != nil && a.Name() == b.Name()
 }
 
 // binder ties findings and counterexamples to the declarations of both
 // versions.
 type binder struct {
-	old, new map[protoreflect.FullName]protoreflect.Descriptor
+	old, new  map[protoreflect.FullName]protoreflect.Descriptor
+	enumsHeld map[protoreflect.FullName]bool // filled by held
 }
 
 func newBinder(old, new []protoreflect.FileDescriptor) *binder {
@@ -333,6 +396,9 @@ type subject struct {
 	oneofs  []protoreflect.FullName
 	service bool
 	renamed bool // the same number under another name, with the same JSON name
+	// jsonRenamed is an enum value or extension renamed: binary data
+	// carries its number, JSON its name.
+	jsonRenamed bool
 }
 
 type fieldRef struct {
@@ -368,6 +434,17 @@ func (p *binder) subjectOf(f compat.Finding) subject {
 			}
 			s.names = append(s.names, protoreflect.Name(e.Name))
 			s.addMessage(e.Parent)
+			if entry, _ := decls[e.Parent].(protoreflect.MessageDescriptor); entry != nil && entry.IsMapEntry() {
+				// A map's key or value: data shows it at the map field.
+				if holder, mf := mapHolding(entry); mf != nil {
+					ref := fieldRef{holder.FullName(), mf.Number()}
+					if !slices.Contains(s.fields, ref) {
+						s.fields = append(s.fields, ref)
+					}
+					s.names = append(s.names, mf.Name())
+					s.addMessage(holder.FullName())
+				}
+			}
 			if fd := field(decls, e); fd != nil {
 				fds[i] = fd
 				if o := fd.ContainingOneof(); o != nil && !o.IsSynthetic() && !slices.Contains(s.oneofs, o.FullName()) {
@@ -391,13 +468,36 @@ func (p *binder) subjectOf(f compat.Finding) subject {
 		}
 	}
 	if f.Old != nil && f.New != nil && f.Old.Kind == f.New.Kind && f.Old.Number == f.New.Number && f.Old.Name != f.New.Name {
-		s.renamed = f.Old.Kind != compat.FieldElement || fds[0] != nil && fds[1] != nil && fds[0].JSONName() == fds[1].JSONName()
+		switch f.Old.Kind {
+		case compat.FieldElement:
+			s.renamed = fds[0] != nil && fds[1] != nil && fds[0].JSONName() == fds[1].JSONName()
+		case compat.EnumValueElement, compat.ExtensionElement:
+			s.jsonRenamed = true // JSON carries an enum value's or an extension's name
+		default:
+			s.renamed = true
+		}
 	}
 	if of, nf := fds[0], fds[1]; of != nil && nf != nil {
 		om, nm := valueMessage(of), valueMessage(nf)
 		s.nested = om != nil && nm != nil && om.FullName() != nm.FullName()
 	}
 	return s
+}
+
+// mapHolding returns the message declaring the map field whose entries
+// entry describes, and that field, or nils.
+func mapHolding(entry protoreflect.MessageDescriptor) (protoreflect.MessageDescriptor, protoreflect.FieldDescriptor) {
+	holder, _ := entry.Parent().(protoreflect.MessageDescriptor)
+	if holder == nil {
+		return nil, nil
+	}
+	fields := holder.Fields()
+	for i := range fields.Len() {
+		if fd := fields.Get(i); fd.IsMap() && fd.Message().FullName() == entry.FullName() {
+			return holder, fd
+		}
+	}
+	return nil, nil
 }
 
 // matches reports whether c shows a problem with the subject.

@@ -485,15 +485,20 @@ func shorterStrings(s string, runes bool) []string {
 }
 
 // leaf finds the first set field, depth first, of a shrunk message: where
-// a parse error, which carries no path, most likely comes from.
+// a parse error, which carries no path, most likely comes from. Fields
+// the shrinker could drop are gone, so a field that is not required is
+// the likelier culprit, and a message that holds only required fields,
+// there for the writer to send it, is the culprit itself; so is a
+// well-known type, whose fields JSON does not show.
 func leaf(root string, m protoreflect.Message) (path string, num protoreflect.FieldNumber, writer string) {
 	path, writer = root, "(empty message)"
-	for {
+	for depth := 0; ; depth++ {
 		fields := setFields(m)
-		if len(fields) == 0 {
+		i := slices.IndexFunc(fields, func(fd protoreflect.FieldDescriptor) bool { return fd.Cardinality() != protoreflect.Required })
+		if len(fields) == 0 || depth > 0 && (i < 0 || wellKnownJSON(m.Descriptor().FullName())) {
 			return path, num, writer
 		}
-		fd := fields[0]
+		fd := fields[max(i, 0)]
 		v := m.Get(fd)
 		path += "." + segment(fd)
 		num = fd.Number()
@@ -518,4 +523,15 @@ func leaf(root string, m protoreflect.Message) (path string, num protoreflect.Fi
 			return path, num, writer
 		}
 	}
+}
+
+// wellKnownJSON reports whether JSON writes a message of this name in a
+// form of its own rather than as its fields.
+func wellKnownJSON(name protoreflect.FullName) bool {
+	switch name {
+	case anyName, "google.protobuf.Timestamp", "google.protobuf.Duration", "google.protobuf.FieldMask",
+		"google.protobuf.Struct", "google.protobuf.Value", "google.protobuf.ListValue", "google.protobuf.Empty":
+		return true
+	}
+	return isWrapper(name)
 }

@@ -356,7 +356,7 @@ func (c *comparer) field(path string, wf protoreflect.FieldDescriptor, wv protor
 		c.mapToMap(path, wf, wv.Map(), rf, r.Get(rf).Map())
 		return
 	case rf.IsMap():
-		c.listToMap(path, wf, wv, rf, r.Get(rf).Map())
+		c.listToMap(path, wf, wv, rf, r)
 		return
 	case wf.IsMap():
 		// Read as repeated entry messages, or worse: compare as a list of
@@ -663,7 +663,14 @@ func (c *comparer) mapToMap(path string, wf protoreflect.FieldDescriptor, wm pro
 
 // listToMap reads writer values (repeated entry messages, usually) into a
 // map as the reader does: a later entry replaces an earlier one.
-func (c *comparer) listToMap(path string, wf protoreflect.FieldDescriptor, wv protoreflect.Value, rf protoreflect.FieldDescriptor, rm protoreflect.Map) {
+func (c *comparer) listToMap(path string, wf protoreflect.FieldDescriptor, wv protoreflect.Value, rf protoreflect.FieldDescriptor, r protoreflect.Message) {
+	rm := r.Get(rf).Map()
+	if u := unknownField(r, wf.Number()); u != "" && !c.json {
+		// Values of another wire type than an entry's: the reader keeps
+		// them aside, it does not read them as entries.
+		c.add(kindUnknown, path, wf.Number(), fmt.Sprintf("wire type mismatch: writer sends %s, reader expects len (map entries)", wireTypeName(wf)), renderValue(wf, wv), u)
+		return
+	}
 	if !isMessage(wf) {
 		c.add(kindValue, path, wf.Number(), "reinterpreted as "+kindName(rf), renderValue(wf, wv), renderValue(rf, protoreflect.ValueOfMap(rm)))
 		return

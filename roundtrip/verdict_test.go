@@ -283,3 +283,69 @@ func TestVerdictPresenceByConstruction(t *testing.T) {
 		})
 	}
 }
+
+// Findings say what data shows, in words that match it.
+func TestVerdictWords(t *testing.T) {
+	tests := []struct {
+		name, old, new, use string
+		rule                string // the finding to look at
+		proof               string // the prefix of its proof's reason
+	}{{
+		name: "map value type", use: "WIRE",
+		old:  `syntax = "proto3"; package x; message M { map<string, int32> m = 1; }`,
+		new:  `syntax = "proto3"; package x; message M { map<string, string> m = 1; }`,
+		rule: "FIELD_WIRE_COMPATIBLE_TYPE", proof: "",
+	}, {
+		name: "Duration to Int64Value", use: "WIRE_JSON",
+		old:  `syntax = "proto3"; package x; import "google/protobuf/duration.proto"; message M { google.protobuf.Duration d = 1; }`,
+		new:  `syntax = "proto3"; package x; import "google/protobuf/wrappers.proto"; message M { google.protobuf.Int64Value d = 1; }`,
+		rule: "FIELD_WIRE_JSON_COMPATIBLE_TYPE", proof: "",
+	}, {
+		name: "unpacked values read as a map", use: "WIRE",
+		old:  `syntax = "proto2"; package x; message M { repeated int32 m = 1; }`,
+		new:  `syntax = "proto2"; package x; message M { map<int32, int32> m = 1; }`,
+		rule: "FIELD_WIRE_COMPATIBLE_TYPE", proof: "wire type mismatch: writer sends varint, reader expects len (map entries)",
+	}, {
+		name: "zero enum value renamed", use: "WIRE_JSON",
+		old:  `syntax = "proto3"; package x; message M { repeated E es = 1; } enum E { E_ZERO = 0; E_ONE = 1; }`,
+		new:  `syntax = "proto3"; package x; message M { repeated E es = 1; } enum E { E_NONE = 0; E_ONE = 1; }`,
+		rule: "ENUM_VALUE_SAME_NAME", proof: "JSON name E_",
+	}, {
+		name: "extension renamed", use: "WIRE_JSON",
+		old:  `syntax = "proto2"; package x; message M { extensions 100 to 199; } extend M { optional int32 rank = 100; }`,
+		new:  `syntax = "proto2"; package x; message M { extensions 100 to 199; } extend M { optional int32 level = 100; }`,
+		rule: "FIELD_SAME_NAME", proof: `reader knows field 100 by JSON name "[x.`,
+	}, {
+		name: "Any holding a renamed message", use: "WIRE_JSON",
+		old:  `syntax = "proto3"; package x; import "google/protobuf/any.proto"; message M { google.protobuf.Any a = 1; int32 n = 2; } message T { int32 x = 1; }`,
+		new:  `syntax = "proto3"; package x; import "google/protobuf/any.proto"; message M { google.protobuf.Any a = 1; sint32 n = 2; } message T { int32 y = 1; }`,
+		rule: "FIELD_WIRE_JSON_COMPATIBLE_TYPE", proof: "",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, proved := checkBoth(t, tt.old, tt.new, compat.Config{Use: []string{tt.use}}, roundtrip.Options{})
+			found := false
+			for _, f := range proved {
+				if f.Proof != nil && strings.HasSuffix(f.Proof.FieldPath, ".type_url") {
+					t.Errorf("a proof points at .type_url:%s", describe([]compat.Finding{f}))
+				}
+				if f.Rule != tt.rule {
+					continue
+				}
+				found = true
+				switch {
+				case f.Proof == nil:
+					t.Errorf("not proved:%s", describe([]compat.Finding{f}))
+				case !strings.HasPrefix(f.Proof.Reason, tt.proof):
+					t.Errorf("proof reason %q, want it to start with %q", f.Proof.Reason, tt.proof)
+				}
+				if strings.HasPrefix(f.Unproven, "no counterexample") || strings.Contains(f.Unproven, "JSON name did not change") {
+					t.Errorf("wrong words:%s", describe([]compat.Finding{f}))
+				}
+			}
+			if !found {
+				t.Errorf("no %s finding:%s", tt.rule, describe(proved))
+			}
+		})
+	}
+}

@@ -24,13 +24,37 @@ import (
 // other options apply as in Prove. The error is compat.Check's, or says
 // that proving could not run.
 func Check(ctx context.Context, old, new *compat.Schema, cfg compat.Config, opts Options) ([]compat.Finding, error) {
+	opts.Messages = nil
+	out, err := Run(ctx, old, new, cfg, opts)
+	return out.Findings, err
+}
+
+// Outcome is what Run found.
+type Outcome struct {
+	// Findings are Check's: each with its proof, or why it has none.
+	Findings []compat.Finding
+	// Results are those of the messages proved, in Prove's order, with
+	// the counterexamples that cfg asks about: binary ones, and JSON
+	// ones when a rule of cfg concerns JSON; of the directions cfg
+	// selects.
+	Results []Result
+	// Alike lists, sorted, the messages that both versions declare and
+	// that were not proved: their own fields are declared alike, so a
+	// change below them is proved at the message that changed.
+	Alike []protoreflect.FullName
+}
+
+// Run is Check, which also returns the results the proofs come from:
+// what `protocheck prove` shows. When opts.Messages is set, only those
+// messages are proved.
+func Run(ctx context.Context, old, new *compat.Schema, cfg compat.Config, opts Options) (Outcome, error) {
 	findings, err := compat.Check(old, new, cfg)
 	if err != nil {
-		return nil, err
+		return Outcome{}, err
 	}
 	rules, err := cfg.Select() // cannot fail: compat.Check selected them
 	if err != nil {
-		return nil, err
+		return Outcome{}, err
 	}
 	p := newBinder(old.Files, new.Files)
 	subjects := make([]subject, len(findings))
@@ -39,17 +63,22 @@ func Check(ctx context.Context, old, new *compat.Schema, cfg compat.Config, opts
 		subjects[i] = p.subjectOf(f)
 		names = append(names, subjects[i].messages...)
 	}
-	opts.Messages = names
+	if opts.Messages == nil {
+		opts.Messages = names
+	}
 	jsonOK := checksJSON(rules)
 	opts.SkipJSON = !jsonOK
 	results, err := Prove(ctx, old.Files, new.Files, opts)
 	if err != nil {
-		return nil, err
+		return Outcome{}, err
 	}
 	var cexs []Counterexample
 	unproven := make(map[protoreflect.FullName]string)
-	for _, r := range results {
-		cexs = append(cexs, r.Counterexamples...)
+	for i, r := range results {
+		results[i].Counterexamples = slices.DeleteFunc(r.Counterexamples, func(c Counterexample) bool {
+			return directionOf(&c)&cmp.Or(cfg.Direction, compat.Both) == 0
+		})
+		cexs = append(cexs, results[i].Counterexamples...)
 		if r.Unproven != "" {
 			unproven[r.Message] = r.Unproven
 		}
@@ -60,12 +89,25 @@ func Check(ctx context.Context, old, new *compat.Schema, cfg compat.Config, opts
 	if len(extra) > 0 {
 		extra, err = compat.Excuse(old, new, cfg, extra)
 		if err != nil {
-			return nil, err
+			return Outcome{}, err
 		}
 		out = append(out, extra...)
 	}
 	slices.SortStableFunc(out, compat.CompareFindings)
-	return out, nil
+	return Outcome{Findings: out, Results: results, Alike: alike(old.Files, new.Files, opts.Messages)}, nil
+}
+
+// alike returns the messages both versions declare that proved leaves out.
+func alike(old, new []protoreflect.FileDescriptor, proved []protoreflect.FullName) []protoreflect.FullName {
+	newMsgs := collectMessages(new)
+	var out []protoreflect.FullName
+	for name := range collectMessages(old) {
+		if _, ok := newMsgs[name]; ok && !slices.Contains(proved, name) {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // checksJSON reports whether rules say anything about JSON: a ROUNDTRIP_

@@ -305,7 +305,7 @@ func (in inferrer) byHand() (plan, error) {
 	}
 	why := "HEAD has no upstream branch"
 	if upstream != "" {
-		why = "HEAD is where its upstream " + upstream + " is"
+		why = "HEAD holds no commit that its upstream " + upstream + " lacks"
 	}
 	return plan{}, &errNothingToCompare{fmt.Sprintf("nothing compared: no change to %s is staged or in the work tree, and %s; give --against, such as --against '.git#branch=main%s'",
 		in.input, why, subdirOption(in.sub))}

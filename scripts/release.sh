@@ -13,6 +13,10 @@
 # The archives are reproducible: the same commit and Go version give the same
 # bytes (file times are the commit's, owners are 0). TARGETS (default the six
 # below) limits the build, such as TARGETS=linux/amd64 for a quick check.
+# Each archive also holds buf-plugin-protocheck, the buf check plugin
+# (docs/buf-plugin.md); the target wasip1/wasm, in the default TARGETS,
+# writes the plugin as a WebAssembly module, buf-plugin-protocheck.wasm,
+# beside the archives instead of an archive.
 # Needs go, GNU tar (tar or gtar), gzip, and zip for windows; git for the
 # commit's time.
 set -euo pipefail
@@ -27,7 +31,7 @@ if [[ ! $version =~ ^v[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$ ]]; then
 	echo "release.sh: version \"$version\" is not vX.Y.Z" >&2
 	exit 2
 fi
-targets=${TARGETS:-linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64}
+targets=${TARGETS:-linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64 wasip1/wasm}
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 tar=tar
@@ -57,9 +61,18 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 assets=()
+modules=()
 for target in $targets; do
 	goos=${target%/*}
 	goarch=${target#*/}
+	if [ "$target" = wasip1/wasm ]; then
+		echo "release.sh: building buf-plugin-protocheck.wasm" >&2
+		(cd "$root" && GOOS=wasip1 GOARCH=wasm go build -trimpath -buildvcs=false -ldflags "-s -w -buildid=" \
+			-o "$out/buf-plugin-protocheck.wasm" ./cmd/buf-plugin-protocheck)
+		touch -d "@$epoch" "$out/buf-plugin-protocheck.wasm"
+		modules+=(buf-plugin-protocheck.wasm)
+		continue
+	fi
 	name="protocheck_${goos}_$goarch"
 	exe=protocheck
 	[ "$goos" = windows ] && exe=protocheck.exe
@@ -69,9 +82,13 @@ for target in $targets; do
 	(cd "$root" && CGO_ENABLED=0 GOOS=$goos GOARCH=$goarch go build -trimpath -buildvcs=false \
 		-ldflags "-s -w -buildid= -X github.com/protocheck/protocheck/internal/cli.buildVersion=$version" \
 		-o "$dir/$exe" ./cmd/protocheck)
+	plugin=buf-plugin-protocheck
+	[ "$goos" = windows ] && plugin=buf-plugin-protocheck.exe
+	(cd "$root" && CGO_ENABLED=0 GOOS=$goos GOARCH=$goarch go build -trimpath -buildvcs=false \
+		-ldflags "-s -w -buildid=" -o "$dir/$plugin" ./cmd/buf-plugin-protocheck)
 	cp "$root/README.md" "$root/LICENSE" "$dir/"
 	find "$dir" -exec touch -h -d "@$epoch" {} +
-	chmod 0755 "$dir/$exe"
+	chmod 0755 "$dir/$exe" "$dir/$plugin"
 	chmod 0644 "$dir/README.md" "$dir/LICENSE"
 	if [ "$goos" = windows ]; then
 		asset="$name.zip"
@@ -86,5 +103,6 @@ for target in $targets; do
 	assets+=("$asset")
 done
 
+assets+=(${modules[@]+"${modules[@]}"})
 (cd "$out" && sha256sum "${assets[@]}" 2>/dev/null || shasum -a 256 "${assets[@]}") >"$out/checksums.txt"
-echo "release.sh: wrote ${#assets[@]} archives and checksums.txt to $out" >&2
+echo "release.sh: wrote $((${#assets[@]} - ${#modules[@]})) archives${modules[@]+, ${modules[*]}} and checksums.txt to $out" >&2

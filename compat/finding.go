@@ -287,6 +287,10 @@ type Proof struct {
 	JSON        string // for JSON proofs, the writer's message as JSON
 	WriterValue string // what the writer set, such as "int32 -1"
 	ReaderValue string // what the reader sees, such as "uint32 4294967295"
+	// Hazard reports that the proof shows a hazard rather than a
+	// misreading: the reader does not declare the field (a deletion), or
+	// sees the value and only not that it was set.
+	Hazard bool
 }
 
 // SpanOf returns where d is declared, as findings locate elements, so that

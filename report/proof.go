@@ -21,6 +21,7 @@ type jsonProof struct {
 	JSON        string `json:"json,omitempty"`
 	WriterValue string `json:"writer_value"`
 	ReaderValue string `json:"reader_value"`
+	Hazard      bool   `json:"hazard,omitempty"`
 }
 
 // JSONProof returns the JSON object that json output writes for p, or nil
@@ -47,6 +48,7 @@ func jsonProofOf(p *compat.Proof) *jsonProof {
 		JSON:        p.JSON,
 		WriterValue: p.WriterValue,
 		ReaderValue: p.ReaderValue,
+		Hazard:      p.Hazard,
 	}
 }
 

@@ -207,6 +207,7 @@ func (c *Counterexample) Proof() *compat.Proof {
 		JSON:        c.Text,
 		WriterValue: c.WriterValue,
 		ReaderValue: c.ReaderValue,
+		Hazard:      c.Undeclared || c.PresenceOnly,
 	}
 }
 

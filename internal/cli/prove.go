@@ -10,37 +10,54 @@ import (
 	"github.com/spf13/cobra"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/loader"
 	"github.com/protocheck/protocheck/report"
 	"github.com/protocheck/protocheck/roundtrip"
 )
 
 type proveFlags struct {
-	message  string
-	samples  int
-	seed     uint64
-	format   string
-	includes []string
+	message   string
+	samples   int
+	seed      uint64
+	format    string
+	includes  []string
+	use       []string
+	except    []string
+	direction string
+	failOn    string
+	config    string
 }
+
+// exitNotProved is prove's status when the check fails but data shows
+// none of it, or a message could not be sampled at all: not a pass.
+const exitNotProved = 3
 
 func newProveCmd() *cobra.Command {
 	var fl proveFlags
 	cmd := &cobra.Command{
 		Use:   "prove OLD NEW",
 		Short: "Show with real bytes which messages one version misreads from the other",
-		Long: `prove runs the round-trip prover alone: for every message that both versions
-declare (or the one --message names), it generates messages with each
-version, encodes them in binary and JSON, decodes them with the other
-version and compares. Each problem found is shown with the smallest input
-that still shows it: its bytes, their annotated wire form, what the writer
-set and what the reader saw.
+		Long: `prove runs the round-trip prover and shows its work: for every message whose
+own fields changed, and every message a finding concerns (or the one
+--message names), it generates messages with each version, encodes them in
+binary and JSON, decodes them with the other version and compares. Each
+problem found is shown with the smallest input that still shows it: its
+bytes, their annotated wire form, what the writer set and what the reader
+saw. A hazard (the reader lacks the field, or sees the value but not that
+it was set) is labelled so.
 
-Directions: backward (the new schema reads old data), forward (the old
-schema reads new data), middleman (old data parsed and re-encoded by the
-new schema, then read with the old one).
+The rules are chosen as check chooses them: --use and --except, else the
+configuration file's, else FILE. JSON is proved when they concern JSON, and
+--direction picks the directions: backward (the new schema reads old data),
+forward (the old schema reads new data); middleman (old data parsed and
+re-encoded by the new schema, then read with the old one) counts for both.
 
-Exit status: 0 no counterexample, 1 counterexamples, 2 could not run.`,
+Exit status: 0 check --prove passes; 1 it fails, and data shows it; 2 could
+not run; 3 not proved: the check fails but no counterexample shows it (a
+source-level change, say), or a message could not be sampled at all.`,
 		Example: `  protocheck prove v1/ v2/
+  protocheck prove v1/ v2/ --use WIRE
   protocheck prove .git#branch=main proto --message acme.v1.Order --samples 500`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -53,6 +70,11 @@ Exit status: 0 no counterexample, 1 counterexamples, 2 could not run.`,
 	f.Uint64Var(&fl.seed, "seed", 0, "seed of the generator: the same seed gives the same counterexamples")
 	f.StringVar(&fl.format, "format", "text", "output format: text or json")
 	f.StringSliceVarP(&fl.includes, "include", "I", nil, "directories to search for imports the inputs do not hold")
+	f.StringSliceVar(&fl.use, "use", nil, "categories (FILE, PACKAGE, WIRE_JSON, WIRE) or rule ids, as check takes them (default: the configuration's, else FILE)")
+	f.StringSliceVar(&fl.except, "except", nil, "categories or rule ids to leave out")
+	f.StringVar(&fl.direction, "direction", "full", "directions to prove: backward, forward or full")
+	f.StringVar(&fl.failOn, "fail-on", "warning", "lowest severity that makes the exit status other than 0: error or warning")
+	f.StringVar(&fl.config, "config", "", "configuration file (protocheck.yaml, buf.yaml), as check takes it (default: found in or above NEW)")
 	return cmd
 }
 
@@ -75,6 +97,20 @@ func runProve(cmd *cobra.Command, oldArg, newArg string, fl proveFlags) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	// The rules come as check's do: flags, else the configuration file.
+	cf := checkFlags{use: fl.use, except: fl.except, direction: fl.direction, failOn: fl.failOn}
+	cc, err := loadCheckConfig(cmd, newArg, &newIn, configFlags{path: fl.config}, &cf)
+	if err != nil {
+		return err
+	}
+	cfg, err := proveConfig(cmd, cc, cf)
+	if err != nil {
+		return err
+	}
+	failOn, err := compat.ParseSeverity(cf.failOn)
+	if err != nil {
+		return fmt.Errorf("--fail-on: %w", err)
+	}
 	pr := newProgress(cmd.ErrOrStderr())
 	l := &loader.Loader{IncludePaths: fl.includes, Progress: pr.loading}
 	schemas, err := loadAll(ctx, l, oldIn, newIn)
@@ -88,31 +124,128 @@ func runProve(cmd *cobra.Command, oldArg, newArg string, fl proveFlags) error {
 	if fl.message != "" {
 		opts.Messages = []protoreflect.FullName{protoreflect.FullName(strings.TrimPrefix(fl.message, "."))}
 	}
-	results, err := roundtrip.Prove(ctx, old.Files, new.Files, opts)
+	out, err := roundtrip.Run(ctx,
+		&compat.Schema{Files: old.Files, Paths: old.Paths, Packages: old.Packages},
+		&compat.Schema{Files: new.Files, Paths: new.Paths, Packages: new.Packages}, cfg, opts)
 	pr.done()
 	if err != nil {
 		return err
 	}
-	if fl.message != "" && len(results) == 0 {
+	if fl.message != "" && len(out.Results) == 0 {
 		return fmt.Errorf("--message: %s is not a message that both versions declare", opts.Messages[0])
 	}
-	if err := writeProveResults(cmd, fl.format, results); err != nil {
+	v := proveVerdict(out, failOn)
+	if err := writeProveResults(cmd, fl.format, out, v); err != nil {
 		return err
 	}
-	for _, r := range results {
-		if len(r.Counterexamples) > 0 {
-			return &exitStatus{exitFindings}
-		}
+	switch v.verdict {
+	case verdictBroken:
+		return &exitStatus{exitFindings}
+	case verdictNotProved:
+		return &exitStatus{exitNotProved}
 	}
 	return nil
 }
 
-func writeProveResults(cmd *cobra.Command, format string, results []roundtrip.Result) error {
-	out := cmd.OutOrStdout()
+// proveConfig returns the rules prove holds the change to: the flags',
+// else the first enabled module's of the configuration file, else FILE.
+func proveConfig(cmd *cobra.Command, cc *checkConfig, cf checkFlags) (compat.Config, error) {
+	dir, err := compat.ParseDirection(cf.direction)
+	if err != nil {
+		return compat.Config{}, fmt.Errorf("--direction: %w", err)
+	}
+	cfg := compat.Config{Use: cf.use, Except: cf.except, Direction: dir}
+	if cc.file != nil {
+		for _, m := range cc.modules {
+			if m.Disabled {
+				continue
+			}
+			// As moduleChecks does: flags given win.
+			c := m.Config
+			if flags := cmd.Flags(); flags.Changed("use") || len(c.Use) == 0 {
+				c.Use = cfg.Use
+			}
+			if cmd.Flags().Changed("except") {
+				c.Except = cfg.Except
+			}
+			c.Direction = dir
+			cfg = c
+			break
+		}
+	}
+	if _, err := cfg.Select(); err != nil {
+		return compat.Config{}, err
+	}
+	return cfg, nil
+}
+
+// The verdicts of prove.
+const (
+	verdictClean     = "no counterexample"
+	verdictBroken    = "counterexamples"
+	verdictNotProved = "not proved"
+)
+
+// verdict is what prove concludes from a Run.
+type verdict struct {
+	verdict string
+	// failing are the findings that fail the check; unproved those of
+	// them that no counterexample shows.
+	failing, unproved []compat.Finding
+	// unsampled counts the messages that could not be sampled at all.
+	unsampled int
+}
+
+// proveVerdict decides as check --prove would, and says whether data
+// shows it: broken when a failing finding is proved, not proved when
+// findings fail without proof or a message could not be sampled.
+func proveVerdict(out roundtrip.Outcome, failOn compat.Severity) verdict {
+	var v verdict
+	proved := false
+	for _, f := range out.Findings {
+		if f.Ignored || f.Severity > failOn {
+			continue
+		}
+		v.failing = append(v.failing, f)
+		if f.Proof != nil {
+			proved = true
+		} else {
+			v.unproved = append(v.unproved, f)
+		}
+	}
+	for _, r := range out.Results {
+		if r.Unproven != "" && len(r.Counterexamples) == 0 {
+			v.unsampled++
+		}
+	}
+	switch {
+	case proved:
+		v.verdict = verdictBroken
+	case len(v.failing) > 0 || v.unsampled > 0:
+		v.verdict = verdictNotProved
+	default:
+		v.verdict = verdictClean
+	}
+	return v
+}
+
+// messageVerdict says what proving one message came to.
+func messageVerdict(r roundtrip.Result) string {
+	switch {
+	case len(r.Counterexamples) > 0:
+		return verdictBroken
+	case r.Unproven != "":
+		return verdictNotProved
+	}
+	return verdictClean
+}
+
+func writeProveResults(cmd *cobra.Command, format string, out roundtrip.Outcome, v verdict) error {
+	w := cmd.OutOrStdout()
 	if format == "json" {
-		enc := json.NewEncoder(out)
+		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
-		for _, r := range results {
+		for _, r := range out.Results {
 			cexs := make([]any, len(r.Counterexamples))
 			for i, c := range r.Counterexamples {
 				cexs[i] = report.JSONProof(c.Proof())
@@ -120,37 +253,63 @@ func writeProveResults(cmd *cobra.Command, format string, results []roundtrip.Re
 			obj := map[string]any{
 				"message":         r.Message,
 				"samples":         r.Samples,
+				"verdict":         messageVerdict(r),
 				"counterexamples": cexs,
 			}
 			if r.Unproven != "" {
-				obj["unproven"] = r.Unproven
+				obj["not_proved"] = r.Unproven
 			}
-			err := enc.Encode(obj)
-			if err != nil {
+			if err := enc.Encode(obj); err != nil {
 				return err
 			}
 		}
-		return nil
+		unproved := make([]any, len(v.unproved))
+		for i, f := range v.unproved {
+			unproved[i] = map[string]any{"type": f.Rule, "message": f.Message, "path": f.Span.Path, "line": f.Span.StartLine, "not_proved": f.Unproven}
+		}
+		return enc.Encode(map[string]any{
+			"verdict":            v.verdict,
+			"failing_findings":   len(v.failing),
+			"unproved_findings":  unproved,
+			"unsampled_messages": v.unsampled,
+			"alike_messages":     len(out.Alike),
+		})
 	}
-	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "MESSAGE\tSAMPLES\tCOUNTEREXAMPLES")
-	for _, r := range results {
+	for _, r := range out.Results {
 		fmt.Fprintf(tw, "%s\t%d\t%d\n", r.Message, r.Samples, len(r.Counterexamples))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	for _, r := range results {
+	if n := len(out.Alike); n > 0 {
+		fmt.Fprintf(w, "\n%s declared alike in both versions not proved: a change below one of them is proved at the message that changed\n", plural(n, "message"))
+	}
+	for _, r := range out.Results {
 		if r.Unproven != "" {
-			fmt.Fprintf(out, "\n%s: not proved: %s\n", r.Message, r.Unproven)
+			fmt.Fprintf(w, "\n%s: not proved: %s\n", r.Message, r.Unproven)
 		}
 	}
-	for _, r := range results {
+	for _, r := range out.Results {
 		for _, c := range r.Counterexamples {
-			fmt.Fprintln(out)
-			if err := report.WriteProof(out, c.Proof(), "", ""); err != nil {
+			fmt.Fprintln(w)
+			label := ""
+			if c.Undeclared || c.PresenceOnly {
+				label = "hazard: "
+			}
+			if err := report.WriteProof(w, c.Proof(), "", label); err != nil {
 				return err
 			}
+		}
+	}
+	if v.verdict == verdictNotProved {
+		fmt.Fprintln(w)
+		for _, f := range v.unproved {
+			fmt.Fprintf(w, "not proved: %s\n    %s\n", report.Escape(f.String()), report.Escape(f.Unproven))
+		}
+		if v.unsampled > 0 {
+			fmt.Fprintf(w, "not proved: %s could not be sampled\n", plural(v.unsampled, "message"))
 		}
 	}
 	return nil

@@ -21,8 +21,20 @@ func writeGitHubActions(w io.Writer, findings []compat.Finding, opts Options) er
 		if f.Severity == compat.Warning {
 			cmd = "warning"
 		}
-		return annotation(cmd, opts.path(f.Span), f.Span, f.Rule, f.Message)
+		return annotation(cmd, opts.path(f.Span), f.Span, f.Rule, withProof(f))
 	})
+}
+
+// withProof returns f's message with its proof, or why it has none when
+// proving was asked for, on a line of its own.
+func withProof(f compat.Finding) string {
+	switch {
+	case f.Proof != nil:
+		return f.Message + "\nproof: " + ProofLine(f.Proof)
+	case f.Unproven != "":
+		return f.Message + "\nunproven: " + f.Unproven
+	}
+	return f.Message
 }
 
 // writeGitHubActionsProblems writes one error annotation per compile

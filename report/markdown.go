@@ -68,7 +68,14 @@ func writeMarkdown(w io.Writer, findings []compat.Finding, opts Options) error {
 	var rows []string
 	for _, f := range findings {
 		if !f.Ignored {
-			rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s |\n", f.Severity, mdCode(f.Rule), mdCode(spanText(f.Span, opts)), mdText(f.Message)))
+			msg := mdText(f.Message)
+			switch {
+			case f.Proof != nil:
+				msg += "<br>proof: " + mdText(ProofLine(f.Proof))
+			case f.Unproven != "":
+				msg += "<br>unproven: " + mdText(f.Unproven)
+			}
+			rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s |\n", f.Severity, mdCode(f.Rule), mdCode(spanText(f.Span, opts)), msg))
 		}
 	}
 	t := mdTable{

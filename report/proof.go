@@ -82,6 +82,26 @@ func WriteProof(w io.Writer, p *compat.Proof, indent, label string) error {
 	return err
 }
 
+// ProofLine writes p on one line, the shortest whole form of a proof, for
+// formats that show a finding in a line or a table cell (annotations, job
+// summaries, SARIF messages): who writes and who reads, the field, what
+// goes wrong, what each side sees, and the data: the JSON for a JSON
+// proof, else the bytes in hex. The line is not escaped.
+func ProofLine(p *compat.Proof) string {
+	data := "bytes " + fmt.Sprintf("% x", p.Bytes)
+	switch {
+	case p.JSON != "":
+		data = "json " + p.JSON
+	case len(p.Bytes) == 0:
+		data = "bytes (empty)"
+	}
+	kind := ""
+	if p.Hazard {
+		kind = " (a hazard)"
+	}
+	return fmt.Sprintf("%s %s%s, %s: %s; writer %s, reader %s; %s", p.Direction, p.Encoding, kind, p.FieldPath, p.Reason, p.WriterValue, p.ReaderValue, data)
+}
+
 // writeProofText writes under a finding of text output its proof, or why
 // it has none when proving was asked for.
 func writeProofText(w io.Writer, f compat.Finding) error {

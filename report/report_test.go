@@ -62,6 +62,38 @@ func sample() []compat.Finding {
 	}
 }
 
+// proved are findings of check --prove: one proved in binary, one in JSON
+// (with text each format must escape), one that says why it is not.
+func proved() []compat.Finding {
+	return []compat.Finding{
+		{
+			Rule: "FIELD_WIRE_COMPATIBLE_TYPE", Categories: []compat.Category{compat.WireJSON, compat.Wire},
+			Severity: compat.Error, Direction: compat.Both,
+			Message: `field 5 "score" on acme.v1.User changed type from int32 to sint32`,
+			Span:    compat.Span{Path: "acme/v1/user.proto", StartLine: 13, StartCol: 3, EndLine: 13, EndCol: 20},
+			Proof: &compat.Proof{Direction: "backward", Encoding: "binary", Message: "acme.v1.User", FieldPath: "acme.v1.User.score",
+				Reason: "zigzag encoding differs", Bytes: []byte{0x28, 0x01}, Wire: "28 01  field 5 varint 1\n",
+				WriterValue: "int32 1", ReaderValue: "sint32 -1"},
+		},
+		{
+			Rule: "FIELD_SAME_JSON_NAME", Categories: []compat.Category{compat.File, compat.Package, compat.WireJSON},
+			Severity: compat.Error, Direction: compat.Both,
+			Message: `field 6 "tag" on acme.v1.User changed JSON name from "tag" to "label"`,
+			Span:    compat.Span{Path: "acme/v1/user.proto", StartLine: 14, StartCol: 3, EndLine: 14, EndCol: 40},
+			Proof: &compat.Proof{Direction: "forward", Encoding: "json", Message: "acme.v1.User", FieldPath: "acme.v1.User.tag",
+				Reason: `reader knows field 6 by JSON name "tag", not "label"`, Bytes: []byte{0x32, 0x01, 0x7c}, Wire: "32 01 7c  field 6 len 1 \"|\"\n",
+				JSON: `{"label":"|*<b>"}`, WriterValue: `string "|*<b>"`, ReaderValue: "(not set)"},
+		},
+		{
+			Rule: "FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED", Categories: []compat.Category{compat.WireJSON, compat.Wire},
+			Severity: compat.Warning, Direction: compat.Both,
+			Message:  `field 7 "old" on acme.v1.User was deleted without reserving its number`,
+			Span:     compat.Span{Path: "acme/v1/user.proto", StartLine: 7, StartCol: 1, EndLine: 10, EndCol: 2},
+			Unproven: "a deletion breaks no data written today: the hazard is a later reuse of the number or name",
+		},
+	}
+}
+
 // options are those the CLI passes for `protocheck check proto --against …`.
 var options = Options{Input: "proto", Against: ".git#branch=main,subdir=proto", Version: "v0.0.0-test", Root: "proto", OldRoot: "proto"}
 
@@ -105,7 +137,7 @@ func TestGolden(t *testing.T) {
 				var err error
 				switch variant {
 				case "":
-					err = Write(&buf, format, sample(), options)
+					err = Write(&buf, format, append(sample(), proved()...), options)
 				case "-clean":
 					err = Write(&buf, format, nil, options)
 				case "-problems":

@@ -46,7 +46,7 @@ func writeSARIF(w io.Writer, findings []compat.Finding, opts Options) error {
 	for i, f := range findings {
 		res := sarif.NewRuleResult(f.Rule).
 			WithLevel(f.Severity.String()).
-			WithMessage(sarif.NewTextMessage(f.Message)).
+			WithMessage(sarif.NewTextMessage(withProof(f))).
 			WithLocations([]*sarif.Location{sarifLocation(opts.path(f.Span), f.Span)})
 		res.WithPartialFingerPrints(map[string]any{fingerprintKey: fps[i]})
 		if f.OldSpan.Path != "" {
@@ -73,6 +73,11 @@ func writeSARIF(w io.Writer, findings []compat.Finding, opts Options) error {
 		props := sarif.NewPropertyBag()
 		props.Add("categories", categoryNames(f.Categories))
 		props.Add("direction", f.Direction.String())
+		if f.Proof != nil {
+			// The whole proof, bytes and wire form included, for tools
+			// that read the log rather than show it.
+			props.Add("proof", jsonProofOf(f.Proof))
+		}
 		res.AttachPropertyBag(props)
 		run.AddResult(res)
 	}

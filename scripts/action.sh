@@ -31,8 +31,8 @@
 #   PROTOCHECK_BIN           the directory the install step left protocheck in
 #
 # It writes annotations to stdout, SARIF to INPUT_SARIF, a markdown summary
-# to GITHUB_STEP_SUMMARY, and findings=, exit-code= and sarif-file= to
-# GITHUB_OUTPUT. Its exit status is protocheck's: 0 clean, 1 findings, 2 could
+# to GITHUB_STEP_SUMMARY (with prove, each finding's proof in all three),
+# and findings=, proofs=, exit-code= and sarif-file= to GITHUB_OUTPUT. Its exit status is protocheck's: 0 clean, 1 findings, 2 could
 # not run; every status 2 comes with an ::error annotation and a summary
 # section that say why.
 set -euo pipefail
@@ -574,6 +574,12 @@ run_check() {
 		summary "> [!WARNING]" "> $msg" ""
 	fi
 	output "findings=$findings"
+	# Findings that --prove showed with bytes.
+	proofs=0
+	if [ -f "$tmp/findings.jsonl" ]; then
+		proofs=$(grep -v -e '"ignored":true' "$tmp/findings.jsonl" | grep -c '"proof":{' || true)
+	fi
+	output "proofs=$proofs"
 	output "exit-code=$status"
 	if [ -f "$sarif" ]; then
 		# From the workspace, where the next steps run.

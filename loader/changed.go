@@ -134,7 +134,10 @@ func diffTrees(ctx context.Context, old, new *Tree) (*treeDiff, error) {
 	for path := range dirty {
 		d.changed[path] = true
 	}
-	if len(dirty) == 0 {
+	// A file that only a symbolic link reaches (Tree.reached) is not one
+	// of Files, yet its importers link to each version's own copy.
+	byLink := old.byLink != nil || new.byLink != nil
+	if len(dirty) == 0 && !byLink {
 		return d, nil
 	}
 
@@ -169,13 +172,39 @@ func diffTrees(ctx context.Context, old, new *Tree) (*treeDiff, error) {
 			importers[imp] = append(importers[imp], path)
 		}
 	}
+	reached := make(map[string]bool) // files reached through a link, that import others
+	if byLink {
+		var imports []string
+		for _, h := range d.headers {
+			imports = append(imports, h.imports...)
+		}
+		own := func(p string) bool {
+			_, inOld := old.file(p)
+			_, inNew := new.file(p)
+			return inOld || inNew
+		}
+		diffReached(imports, own, old.reached, new.reached, func(p string) {
+			if !dirty[p] {
+				dirty[p] = true
+				queue = append(queue, p)
+			}
+			// The rounds of LoadPair follow the input's files only:
+			// compile every file that imports this one, directly or not.
+			d.exact = false
+		}, func(imp, by string) {
+			importers[imp] = append(importers[imp], by)
+			reached[by] = true
+		})
+	}
 	for len(queue) > 0 {
 		path := queue[len(queue)-1]
 		queue = queue[:len(queue)-1]
 		for _, by := range importers[path] {
 			if !dirty[by] {
 				dirty[by] = true
-				d.reach[by] = true
+				// A file reached through a link is not the input's: the
+				// compiler finds it as an import.
+				d.reach[by] = !reached[by]
 				queue = append(queue, by)
 			}
 		}
@@ -268,6 +297,55 @@ func diffSetImports(old, new *descriptorSet, own map[string]File, dirty map[stri
 		visit(f, old)
 	}
 	return nil
+}
+
+// diffReached visits the files that two versions hold only to be imported
+// (Tree.reached, here the functions old and new), from the paths imports
+// that files the same in both import, and on through what those files
+// import; own says which paths are files of either version (compared
+// already), not to visit. It calls changed with each file whose contents
+// differ, or that one version holds and the other not (or that cannot be
+// read, or scanned for its imports), and edge with each import of a
+// visited file.
+func diffReached(imports []string, own func(string) bool, old, new func(string) ([]byte, string, bool, error), changed func(string), edge func(imp, by string)) {
+	seen := make(map[string]bool)
+	queue := slices.Clone(imports)
+	for len(queue) > 0 {
+		p := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		if seen[p] || own(p) {
+			continue
+		}
+		seen[p] = true
+		od, odig, inOld, oerr := old(p)
+		nd, ndig, inNew, nerr := new(p)
+		if !inOld && !inNew {
+			continue // elsewhere: another root, an include path, or nowhere
+		}
+		if oerr != nil || nerr != nil {
+			changed(p) // the compile says what is wrong with it
+			continue
+		}
+		if inOld != inNew || odig != ndig {
+			changed(p)
+		}
+		for i, data := range [][]byte{od, nd} {
+			if (i == 0 && !inOld) || (i == 1 && !inNew) || (i == 1 && odig == ndig) {
+				continue
+			}
+			h := scanHeader(data)
+			if h.err != nil {
+				changed(p) // what it imports is not known
+				continue
+			}
+			for _, imp := range h.imports {
+				if edge != nil {
+					edge(imp, p)
+				}
+				queue = append(queue, imp)
+			}
+		}
+	}
 }
 
 // sameFunc returns a function that reports whether a file of old and the

@@ -3,15 +3,12 @@ package loader
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"maps"
 	"os"
-	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -109,6 +106,9 @@ type Tree struct {
 	editions *editionIndex
 	// roots are the input's other roots (Input.ImportRoots), opened.
 	roots []*Tree
+	// byLink finds the files that a directory input holds only to be
+	// imported (walk.go); nil when there can be none.
+	byLink *reacher
 }
 
 // A File is one file of a Tree.
@@ -260,8 +260,24 @@ func (t *Tree) rootFile(p string) *Tree {
 		if _, ok := r.file(p); ok {
 			return r
 		}
+		if _, _, ok, _ := r.reached(p); ok {
+			return r
+		}
 	}
 	return nil
+}
+
+// readImport reads the file of the import p that the tree holds: one of
+// its Files, or one it holds only to be imported (Tree.reached).
+func (t *Tree) readImport(ctx context.Context, p string) ([]byte, error) {
+	if _, ok := t.file(p); ok {
+		return t.read(ctx, p)
+	}
+	data, _, ok, err := t.reached(p)
+	if !ok && err == nil {
+		err = fs.ErrNotExist
+	}
+	return data, err
 }
 
 func (l *Loader) abs(p string) string {
@@ -269,110 +285,6 @@ func (l *Loader) abs(p string) string {
 		return p
 	}
 	return filepath.Join(l.Dir, p)
-}
-
-func (l *Loader) openDir(in Input) (*Tree, error) {
-	root := l.abs(in.Path)
-	st, err := os.Stat(root)
-	if err != nil {
-		return nil, fmt.Errorf("input %s: %w", in, unwrapPathError(err))
-	}
-	if !st.IsDir() {
-		return nil, fmt.Errorf("input %s: not a directory, a .proto file, a git revision (path#ref=…), an archive (.tar .tar.gz .tgz .zip) or a descriptor set (.binpb .pb .desc .protoset .json .txtpb)", in)
-	}
-	t := &Tree{Input: in, loader: l}
-	t.display = in.Display
-	contents := make(map[string][]byte)
-	w := dirWalk{in: in, t: t, contents: contents}
-	real, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		return nil, fmt.Errorf("input %s: %w", in, unwrapPathError(err))
-	}
-	if err := w.walk(root, "", []string{real}); err != nil {
-		return nil, err
-	}
-	if len(t.Files) == 0 {
-		return nil, fmt.Errorf("input %s: %w", in, ErrNoFiles)
-	}
-	slices.SortFunc(t.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
-	t.read = func(_ context.Context, p string) ([]byte, error) {
-		if data, ok := contents[p]; ok {
-			return data, nil
-		}
-		return nil, fs.ErrNotExist
-	}
-	return t, nil
-}
-
-// dirWalk lists a directory input's .proto files as buf does: in every
-// directory, dot-directories too (but .git, which holds no schema), and
-// through symbolic links to directories, never twice around a loop.
-type dirWalk struct {
-	in       Input
-	t        *Tree
-	contents map[string][]byte
-}
-
-// walk reads the directory dir, whose path relative to the input's root
-// is rel; chain holds the real paths of dir and the directories above it,
-// to stop at a link back to one of them.
-func (w *dirWalk) walk(dir, rel string, chain []string) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return fmt.Errorf("input %s: %w", w.in, unwrapPathError(err))
-	}
-	for _, e := range entries {
-		name := e.Name()
-		full := filepath.Join(dir, name)
-		relPath := path.Join(rel, name)
-		mode := e.Type()
-		if mode&fs.ModeSymlink != 0 {
-			st, err := os.Stat(full)
-			if err != nil {
-				if !strings.HasSuffix(name, ".proto") {
-					continue // a dangling link to something else
-				}
-				if errors.Is(err, fs.ErrNotExist) {
-					err = errors.New("symbolic link to a file that does not exist")
-				}
-				return fmt.Errorf("%s: %w", w.t.display(relPath), dropPath(err))
-			}
-			mode = st.Mode().Type()
-		}
-		switch {
-		case mode.IsDir():
-			if name == ".git" {
-				continue // git's own files, not a schema
-			}
-			real, err := filepath.EvalSymlinks(full)
-			if err != nil {
-				return fmt.Errorf("input %s: %w", w.in, unwrapPathError(err))
-			}
-			if slices.Contains(chain, real) {
-				w.t.Notes = append(w.t.Notes, fmt.Sprintf("%s: a symbolic link back to a directory above it: not followed", w.t.display(relPath)))
-				continue
-			}
-			if err := w.walk(full, relPath, append(slices.Clip(chain), real)); err != nil {
-				return err
-			}
-		case !strings.HasSuffix(name, ".proto"):
-		case !mode.IsRegular():
-			// A FIFO would block the read for ever; a device may never end.
-			w.t.Notes = append(w.t.Notes, fmt.Sprintf("%s: not a regular file: skipped", w.t.display(relPath)))
-		default:
-			data, err := readLimited(full)
-			if err != nil {
-				return fmt.Errorf("%s: %w", w.t.display(relPath), err)
-			}
-			if len(w.contents) >= MaxFiles {
-				return fmt.Errorf("input %s: more than %d .proto files", w.in, MaxFiles)
-			}
-			w.contents[relPath] = data
-			sum := sha256.Sum256(data)
-			w.t.Files = append(w.t.Files, File{Path: relPath, Digest: hex.EncodeToString(sum[:])})
-		}
-	}
-	return nil
 }
 
 // readLimited reads a file, refusing one larger than MaxFileSize.
@@ -670,7 +582,7 @@ func (t *Tree) missingImports(ctx context.Context, paths []string, own map[strin
 				}
 				line, col := pos.at(data, h.importAt[i])
 				msg := fmt.Sprintf("could not resolve path %q: file does not exist", imp)
-				if t.excluded[imp] {
+				if t.excludedImport(imp) {
 					// As in buf, an excluded file is not part of the
 					// module, not even as an import.
 					msg = fmt.Sprintf("could not resolve path %q: the configuration excludes it (buf.yaml's excludes), and an excluded file cannot be imported", imp)
@@ -702,13 +614,17 @@ func (t *Tree) missingImports(ctx context.Context, paths []string, own map[strin
 }
 
 // findsOutside reports whether an import that is not one of the tree's own
-// files resolves: in an include path, or as a well-known type.
+// files resolves: to a file the tree holds only to be imported, in another
+// root, in an include path, or as a well-known type.
 func (t *Tree) findsOutside(imp string) bool {
 	if isWellKnown(imp) {
 		return true // the compiler says so if it is not one
 	}
 	if !fs.ValidPath(imp) {
 		return true // refused at the import by the accessor
+	}
+	if _, _, ok, _ := t.reached(imp); ok {
+		return true
 	}
 	if t.rootFile(imp) != nil {
 		return true
@@ -807,8 +723,9 @@ func (t *Tree) ownSet() map[string]bool {
 }
 
 // importFile reads the file that the import p names from the first place
-// that holds it: the tree's own files, its other roots (Input.ImportRoots),
-// the include paths. name is the file as the user opens it (an include
+// that holds it: the tree's own files, the files it holds only to be
+// imported (Tree.reached), its other roots (Input.ImportRoots), the include
+// paths. name is the file as the user opens it (an include
 // path's file by its import path, as in every message); found is false
 // when none holds it (a well-known import, or a missing file), with err
 // fs.ErrNotExist.
@@ -817,8 +734,11 @@ func (t *Tree) importFile(ctx context.Context, p string, own map[string]bool) (n
 		data, err = t.read(ctx, p)
 		return t.display(p), data, err == nil, err
 	}
+	if data, _, ok, err := t.reached(p); ok {
+		return t.display(p), data, err == nil, err
+	}
 	if r := t.rootFile(p); r != nil {
-		data, err = r.read(ctx, p)
+		data, err = r.readImport(ctx, p)
 		return r.display(p), data, err == nil, err
 	}
 	if full := t.includeFile(p); full != "" {
@@ -954,8 +874,14 @@ func newCompileError(t *Tree, errs []reporter.ErrorWithPos) *CompileError {
 	show := func(name string) string {
 		// Files of include paths and well-known imports are named by
 		// their import path: they are not under the input.
-		if _, own := t.file(name); own && t.display != nil {
+		if t.display == nil {
+			return name
+		}
+		if _, own := t.file(name); own {
 			return t.display(name)
+		}
+		if _, _, ok, _ := t.reached(name); ok {
+			return t.display(name) // under the input, through a link
 		}
 		return name
 	}

@@ -666,7 +666,17 @@ func (p *pairPlan) closureKeys(s *pairSide) *closureKeys {
 		file: func(path string) (string, []string, bool) {
 			f, ok := s.t.file(path)
 			if !ok {
-				return "", nil, false
+				data, digest, ok, err := s.t.reached(path)
+				if !ok {
+					return "", nil, false
+				}
+				// Not one of the files, but the version's own all the
+				// same: keyed by its contents.
+				h := scanHeader(data)
+				if err != nil || h.err != nil {
+					return "", nil, true
+				}
+				return kind + ":" + digest, h.imports, true
 			}
 			h, scanned := p.d.headers[path]
 			if p.d.changed[path] {
@@ -700,6 +710,12 @@ func rootsDiffer(ctx context.Context, old, new *Tree) (bool, error) {
 	if !maps.Equal(of, nf) {
 		return true, nil
 	}
+	own := func(p string) bool {
+		_, inOld := old.file(p)
+		_, inNew := new.file(p)
+		return inOld || inNew
+	}
+	var imports []string
 	for _, r := range new.roots {
 		for _, f := range r.Files {
 			data, err := r.read(ctx, f.Path)
@@ -711,15 +727,38 @@ func rootsDiffer(ctx context.Context, old, new *Tree) (bool, error) {
 				return true, nil
 			}
 			for _, imp := range h.imports {
-				_, inOld := old.file(imp)
-				_, inNew := new.file(imp)
-				if inOld || inNew {
+				if own(imp) {
 					return true, nil
 				}
 			}
+			imports = append(imports, h.imports...)
 		}
 	}
-	return false, nil
+	// The files the other roots hold only to be imported (Tree.reached)
+	// must be the same too, and import none of the trees' own files.
+	differ := false
+	inRoots := func(t *Tree) func(string) ([]byte, string, bool, error) {
+		return func(p string) ([]byte, string, bool, error) {
+			if _, ok := nf[p]; ok {
+				return nil, "", false, nil // a root's file, compared above
+			}
+			for _, r := range t.roots {
+				if data, digest, ok, err := r.reached(p); ok || err != nil {
+					return data, digest, ok, err
+				}
+			}
+			return nil, "", false, nil
+		}
+	}
+	diffReached(imports, func(p string) bool {
+		if own(p) {
+			differ = true
+			return true
+		}
+		_, ok := nf[p]
+		return ok
+	}, inRoots(old), inRoots(new), func(string) { differ = true }, nil)
+	return differ, nil
 }
 
 // reuseNewer gives nt the newer compiler's state that the Loader kept from

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,6 +39,7 @@ type source struct {
 // An insertion adds text at an offset of the source.
 type insertion struct {
 	off  int
+	del  int // bytes at off that text replaces
 	text string
 }
 
@@ -190,7 +192,7 @@ func (s *source) reserve(d protoreflect.Descriptor, nums []int32, names []protor
 			quote = q
 		}
 		if off, ok := s.afterLast(b.names, func(c byte) bool { return isWordByte(c) || c == '"' || c == '\'' }); ok {
-			ins = append(ins, insertion{off, ", " + namesText(names, quote)})
+			ins = append(ins, insertion{off: off, text: ", " + namesText(names, quote)})
 		} else {
 			stmts = append(stmts, "reserved "+namesText(names, quote)+";")
 		}
@@ -205,9 +207,11 @@ func (s *source) reserve(d protoreflect.Descriptor, nums []int32, names []protor
 	return append(ins, at), nil
 }
 
-// mergeNumbers returns the insertions that add nums to the last reserved
-// statement of numbers in the body, each run of them in order among the
-// ranges there: reserved 2, 9, 11 to 12.
+// mergeNumbers returns the edits that add nums to the last reserved
+// statement of numbers in the body. A number next to a range there, or
+// between two, joins it (reserved 5 to 8, not 5 to 7, 8); the others
+// take their place in order among the ranges (reserved 2, 9, 11 to 12)
+// when the statement lists them in order, and go last when it does not.
 func (s *source) mergeNumbers(d protoreflect.Descriptor, b *body, nums []int32) ([]insertion, bool) {
 	var stmts []protoreflect.SourceLocation
 	for _, st := range b.statements {
@@ -219,60 +223,143 @@ func (s *source) mergeNumbers(d protoreflect.Descriptor, b *body, nums []int32) 
 	if !ok {
 		return nil, false
 	}
-	type rng struct {
-		start int64
-		off   int // where its text starts
-	}
-	var rs []rng
+	var rs []span
 	for _, r := range b.ranges {
 		if !within(r, stmt) {
 			continue
 		}
-		start, ok := rangeStart(d, int(r.Path[len(r.Path)-1]))
+		first, last, ok := rangeBounds(d, int(r.Path[len(r.Path)-1]))
 		if !ok {
 			return nil, false
 		}
-		text := []byte(strconv.FormatInt(start, 10))
+		text := []byte(strconv.FormatInt(first, 10))
 		off, ok := s.resolve(r.StartLine, r.StartColumn, func(off int) bool {
 			return bytes.HasPrefix(s.src[off:], text) && (off == 0 || !isWordByte(s.src[off-1]) && s.src[off-1] != '-')
 		})
 		if !ok {
 			return nil, false
 		}
-		rs = append(rs, rng{start, off})
+		m := rangeText.Find(s.src[off:])
+		if m == nil {
+			return nil, false
+		}
+		rs = append(rs, span{first: first, last: last, off: off, end: off + len(m), max: bytes.HasSuffix(m, []byte("max"))})
 	}
 	end, ok := s.afterLast(b.ranges, isWordByte)
 	if !ok || len(rs) == 0 {
 		return nil, false
 	}
-	slices.SortFunc(rs, func(a, b rng) int { return cmp.Compare(a.off, b.off) })
+	slices.SortFunc(rs, func(a, b span) int { return cmp.Compare(a.off, b.off) })
+	ordered := slices.IsSortedFunc(rs, func(a, b span) int { return cmp.Compare(a.first, b.first) })
+	// Group the statement's ranges and the new runs that touch: each
+	// group is one range once fixed.
+	type member struct {
+		first, last int64
+		old         int // index in rs, or -1 for a new run
+	}
+	var all []member
+	for i, r := range rs {
+		all = append(all, member{r.first, r.last, i})
+	}
+	for _, run := range runs(nums) {
+		all = append(all, member{run[0], run[1], -1})
+	}
+	slices.SortFunc(all, func(a, b member) int { return cmp.Compare(a.first, b.first) })
 	var ins []insertion
-	for _, run := range strings.Split(rangesText(nums), ", ") {
-		first, _, _ := strings.Cut(run, " ")
-		n, _ := strconv.ParseInt(first, 10, 64)
-		i := slices.IndexFunc(rs, func(r rng) bool { return r.start > n })
-		if i < 0 {
-			ins = append(ins, insertion{end, ", " + run})
-		} else {
-			ins = append(ins, insertion{rs[i].off, run + ", "})
+	for i := 0; i < len(all); {
+		j, last := i, all[i].last
+		for j+1 < len(all) && all[j+1].first <= last+1 {
+			j++
+			last = max(last, all[j].last)
+		}
+		group := all[i : j+1]
+		i = j + 1
+		var olds []int
+		news := false
+		for _, m := range group {
+			if m.old >= 0 {
+				olds = append(olds, m.old)
+			} else {
+				news = true
+			}
+		}
+		if !news {
+			continue
+		}
+		text := s.rangeText(group[0].first, last, slices.ContainsFunc(olds, func(k int) bool { return rs[k].max }))
+		if len(olds) == 0 {
+			// A range of its own: in order, or last.
+			k := slices.IndexFunc(rs, func(r span) bool { return r.first > group[0].first })
+			if !ordered || k < 0 {
+				ins = append(ins, insertion{off: end, text: ", " + text})
+			} else {
+				ins = append(ins, insertion{off: rs[k].off, text: text + ", "})
+			}
+			continue
+		}
+		// The first of the ranges in the text becomes the group's; the
+		// others go, with the separator before them.
+		slices.Sort(olds)
+		ins = append(ins, insertion{off: rs[olds[0]].off, del: rs[olds[0]].end - rs[olds[0]].off, text: text})
+		for _, k := range olds[1:] {
+			ins = append(ins, insertion{off: rs[k-1].end, del: rs[k].end - rs[k-1].end})
 		}
 	}
 	return ins, true
 }
 
-// rangeStart returns the first number of the i-th reserved range of d.
-func rangeStart(d protoreflect.Descriptor, i int) (int64, bool) {
+// span is a range of a reserved statement: its numbers (last included)
+// and where its text is (end excluded), written with max or not.
+type span struct {
+	first, last int64
+	off, end    int
+	max         bool
+}
+
+// rangeText matches the text of one reserved range: 5, -3, 5 to 7, 9 to max.
+var rangeText = regexp.MustCompile(`^-?[0-9]+(\s+to\s+(-?[0-9]+|max))?`)
+
+// runs returns sorted numbers as runs of consecutive ones, first and last.
+func runs(ns []int32) [][2]int64 {
+	var out [][2]int64
+	for _, n := range ns {
+		if k := len(out) - 1; k >= 0 && out[k][1]+1 == int64(n) {
+			out[k][1] = int64(n)
+			continue
+		}
+		out = append(out, [2]int64{int64(n), int64(n)})
+	}
+	return out
+}
+
+// rangeText writes first to last as a reserved statement does, with max
+// when a range it takes in was written so.
+func (s *source) rangeText(first, last int64, max bool) string {
+	switch {
+	case first == last:
+		return strconv.FormatInt(first, 10)
+	case max:
+		return strconv.FormatInt(first, 10) + " to max"
+	}
+	return fmt.Sprintf("%d to %d", first, last)
+}
+
+// rangeBounds returns the first and last numbers of the i-th reserved
+// range of d.
+func rangeBounds(d protoreflect.Descriptor, i int) (first, last int64, ok bool) {
 	switch d := d.(type) {
 	case protoreflect.MessageDescriptor:
 		if i < d.ReservedRanges().Len() {
-			return int64(d.ReservedRanges().Get(i)[0]), true
+			r := d.ReservedRanges().Get(i)
+			return int64(r[0]), int64(r[1]) - 1, true // the end is exclusive
 		}
 	case protoreflect.EnumDescriptor:
 		if i < d.ReservedRanges().Len() {
-			return int64(d.ReservedRanges().Get(i)[0]), true
+			r := d.ReservedRanges().Get(i)
+			return int64(r[0]), int64(r[1]), true
 		}
 	}
-	return 0, false
+	return 0, 0, false
 }
 
 // beforeNames returns the insertion of stmt on a line of its own before
@@ -295,7 +382,7 @@ func (s *source) beforeNames(b *body, stmt string) (insertion, bool) {
 	if bytes.HasPrefix(above, []byte("//")) || bytes.HasSuffix(above, []byte("*/")) {
 		return insertion{}, false
 	}
-	return insertion{s.lines[line], indent + stmt + s.nl}, true
+	return insertion{off: s.lines[line], text: indent + stmt + s.nl}, true
 }
 
 // place returns the insertion of new reserved statements: on lines of
@@ -309,7 +396,7 @@ func (s *source) place(d protoreflect.Descriptor, b *body, stmts []string) (inse
 			return insertion{}, s.mismatch(d, "reserved statement")
 		}
 		if !s.restIsTrivia(end) {
-			return insertion{end, " " + strings.Join(stmts, " ")}, nil
+			return insertion{off: end, text: " " + strings.Join(stmts, " ")}, nil
 		}
 		return s.ownLines(s.lineOf(end), s.indent(last.StartLine), stmts), nil
 	}
@@ -318,7 +405,7 @@ func (s *source) place(d protoreflect.Descriptor, b *body, stmts []string) (inse
 		if b.open+1 < len(s.src) && s.src[b.open+1] == '}' {
 			text += " "
 		}
-		return insertion{b.open + 1, text}, nil
+		return insertion{off: b.open + 1, text: text}, nil
 	}
 	openLine := s.lineOf(b.open)
 	first, hasFirst := earliest(b.elements)
@@ -360,12 +447,12 @@ func (s *source) ownLines(line int, indent string, stmts []string) insertion {
 		for _, st := range stmts {
 			b.WriteString(s.nl + indent + st)
 		}
-		return insertion{len(s.src), b.String()}
+		return insertion{off: len(s.src), text: b.String()}
 	}
 	for _, st := range stmts {
 		b.WriteString(indent + st + s.nl)
 	}
-	return insertion{s.lines[line+1], b.String()}
+	return insertion{off: s.lines[line+1], text: b.String()}
 }
 
 // body finds the braces and statements of the message or enum d.
@@ -558,13 +645,16 @@ func latest(locs []protoreflect.SourceLocation) (protoreflect.SourceLocation, bo
 // insert returns src with ins applied; insertions at one offset keep
 // their order.
 func insert(src []byte, ins []insertion) []byte {
-	slices.SortStableFunc(ins, func(a, b insertion) int { return cmp.Compare(a.off, b.off) })
+	// At one offset, what only inserts goes before what replaces.
+	slices.SortStableFunc(ins, func(a, b insertion) int {
+		return cmp.Or(cmp.Compare(a.off, b.off), cmp.Compare(min(a.del, 1), min(b.del, 1)))
+	})
 	var out bytes.Buffer
 	at := 0
 	for _, in := range ins {
 		out.Write(src[at:in.off])
 		out.WriteString(in.text)
-		at = in.off
+		at = in.off + in.del
 	}
 	out.Write(src[at:])
 	return out.Bytes()

@@ -137,6 +137,8 @@ func Check(old, new *Schema, cfg Config) ([]Finding, error) {
 			r.run(p)
 		}
 	}
+	p.dropMoved(rules)
+	p.dropReused()
 	kept := p.findings[:0]
 	for _, f := range p.findings {
 		if f.Direction&dir != 0 && ig.keep(&f) {

@@ -64,7 +64,19 @@ new name, but code that reads b sees old data unset, and old readers miss
 the new b. Keep the numbers; to change a field, add one with a new name
 and a new number. FIELD_SAME_NUMBER is the rule of WIRE_JSON and the
 stricter categories, where JSON writes fields by name and every such move
-is an error.`,
+is an error.
+
+A field renumbered with its old number reserved is an error too. Its bytes
+are those of a reserved deletion and an addition, which pass: each
+version keeps the other's value in unknown fields. But the schema says the
+field is the same one, and a program that reads it finds nothing where
+every old writer put it; a deletion and an addition promise nothing of
+the kind. buf, which compares numbers only, passes it.
+
+One change, one finding: at a number that a moved field left or took, the
+rules that compare fields by number (type, cardinality, sign, width,
+UTF-8) do not report again, for the direction this rule covers, what
+readers make of the other field's data.`,
 	run: func(p *pass) {
 		p.forEachFieldMove(func(mv fieldMove) {
 			report := p.reportDir

@@ -521,8 +521,10 @@ func (p *binder) subjectOf(f compat.Finding) subject {
 		}
 	}
 	if of, nf := fds[0], fds[1]; of != nil && nf != nil {
+		// A field whose message type changed, or that holds a message on
+		// one side only, owns what breaks inside the message.
 		om, nm := valueMessage(of), valueMessage(nf)
-		s.nested = om != nil && nm != nil && om.FullName() != nm.FullName()
+		s.nested = (om != nil || nm != nil) && (om == nil || nm == nil || om.FullName() != nm.FullName())
 	}
 	return s
 }

@@ -349,3 +349,37 @@ func TestVerdictWords(t *testing.T) {
 		})
 	}
 }
+
+// One change, one finding, under --prove too: fields reshuffled among
+// numbers (after opentelemetry-proto v1.5 to v1.6) get one finding per
+// move, each proved, and no ROUNDTRIP_ finding for what breaks inside the
+// message a number held before.
+func TestVerdictReshuffle(t *testing.T) {
+	const (
+		old = `syntax = "proto3"; package x;
+message Profile { repeated Mapping mapping = 3; repeated int32 location_indices = 5; int64 time_nanos = 11; int64 duration_nanos = 12; }
+message Mapping { uint64 memory_start = 1; uint64 memory_limit = 2; }`
+		new = `syntax = "proto3"; package x;
+message Profile { reserved 11, 12; repeated int32 location_indices = 3; int64 time_nanos = 4; int64 duration_nanos = 5; }
+message Mapping { uint64 memory_start = 1; uint64 memory_limit = 2; }`
+	)
+	plain, proved := checkBoth(t, old, new, compat.Config{Use: []string{"WIRE"}}, roundtrip.Options{})
+	if extra := added(plain, proved); len(extra) > 0 {
+		t.Errorf("--prove adds findings:%s", describe(extra))
+	}
+	moves := 0
+	for _, f := range proved {
+		if f.Rule == "FIELD_WIRE_SAME_NUMBER" {
+			moves++
+			if f.Proof == nil {
+				t.Errorf("move not proved:%s", describe([]compat.Finding{f}))
+			}
+		}
+		if strings.Contains(f.Message, "truncate") {
+			t.Errorf("a reason of width where the number holds another field:%s", describe([]compat.Finding{f}))
+		}
+	}
+	if moves != 3 || len(plain) != 4 {
+		t.Errorf("want 3 moves and a type change at 3, got:%s", describe(proved))
+	}
+}

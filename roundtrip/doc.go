@@ -15,7 +15,11 @@
 // and makes a ROUNDTRIP_ finding of each break no rule reported. A finding
 // names its elements (Finding.Old, Finding.New) and a counterexample the
 // fields it passes through (Counterexample.Path, Counterexample.Oneof), so
-// the two meet by type, not by position or message text.
+// the two meet by type, not by position or message text: an extension is
+// a field of the message it extends, a map's key or value is its map
+// field. Run is Check that also returns the results the proofs come from,
+// as protocheck prove shows them. Both stop soon after their context is
+// done: the generator, each trial and each step of a shrink look.
 //
 // The pipeline for one message, in the order the files implement it:
 //
@@ -52,6 +56,21 @@
 // fields. Likewise a JSON reader in the Forward direction discards unknown
 // names, as a tolerant old client would, while a Backward JSON reader is
 // strict; it also drops enum values added since, which is an addition too.
+//
+// Samples reach the values where encodings of presence and defaults part
+// by construction, not by luck: the first four of each message hold only
+// its required fields, every field at its kind's zero, every field at its
+// declared default, and every field at a plain value other than zero (1,
+// "a", true); the rest are random, half of their scalars edge values.
+//
+// In JSON, fields meet by JSON name: two fields that swap JSON names are
+// moved (Counterexample.Moved), as fields that swap numbers are on the
+// wire. A strict JSON reader that rejects only names it does not declare
+// is read again tolerantly, which tells a deleted field or enum value (the
+// deletion's hazard, Undeclared, reserved or not) from a renamed one (a
+// misreading). google.protobuf.Value, Struct and ListValue in each
+// other's place compare by their JSON forms, and enum aliases by every
+// name of a number.
 //
 // A sample must be one the writer's own schema sends: required fields set.
 // A message whose required fields nest without end has no such sample,

@@ -258,6 +258,9 @@ func writeProveResults(cmd *cobra.Command, format string, out roundtrip.Outcome,
 			}
 			if r.Unproven != "" {
 				obj["not_proved"] = r.Unproven
+				// The key's earlier name: JSON keys are a contract that
+				// users' scripts read, extended, never renamed.
+				obj["unproven"] = r.Unproven
 			}
 			if err := enc.Encode(obj); err != nil {
 				return err

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
@@ -184,34 +185,13 @@ func plainScalar(fd protoreflect.FieldDescriptor, mode sampleMode) protoreflect.
 		}
 		return fd.Default()
 	}
-	switch fd.Kind() {
-	case protoreflect.BoolKind:
-		return protoreflect.ValueOfBool(false)
-	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
-		return protoreflect.ValueOfInt32(0)
-	case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
-		return protoreflect.ValueOfInt64(0)
-	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind:
-		return protoreflect.ValueOfUint32(0)
-	case protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
-		return protoreflect.ValueOfUint64(0)
-	case protoreflect.FloatKind:
-		return protoreflect.ValueOfFloat32(0)
-	case protoreflect.DoubleKind:
-		return protoreflect.ValueOfFloat64(0)
-	case protoreflect.StringKind:
-		return protoreflect.ValueOfString("")
-	case protoreflect.BytesKind:
-		return protoreflect.ValueOfBytes([]byte{})
-	}
-	panic("roundtrip: no zero value for kind " + fd.Kind().String())
+	return scalarOf(fd.Kind(), 0)
 }
 
 // oneScalar returns the plainest value of fd's kind other than zero: 1,
 // true, "a"; for an enum, its first value numbered other than 0.
 func oneScalar(fd protoreflect.FieldDescriptor) protoreflect.Value {
-	switch fd.Kind() {
-	case protoreflect.EnumKind:
+	if fd.Kind() == protoreflect.EnumKind {
 		vals := fd.Enum().Values()
 		for i := range vals.Len() {
 			if n := vals.Get(i).Number(); n != 0 {
@@ -219,26 +199,34 @@ func oneScalar(fd protoreflect.FieldDescriptor) protoreflect.Value {
 			}
 		}
 		return protoreflect.ValueOfEnum(vals.Get(0).Number())
-	case protoreflect.BoolKind:
-		return protoreflect.ValueOfBool(true)
-	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
-		return protoreflect.ValueOfInt32(1)
-	case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
-		return protoreflect.ValueOfInt64(1)
-	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind:
-		return protoreflect.ValueOfUint32(1)
-	case protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
-		return protoreflect.ValueOfUint64(1)
-	case protoreflect.FloatKind:
-		return protoreflect.ValueOfFloat32(1)
-	case protoreflect.DoubleKind:
-		return protoreflect.ValueOfFloat64(1)
-	case protoreflect.StringKind:
-		return protoreflect.ValueOfString("a")
-	case protoreflect.BytesKind:
-		return protoreflect.ValueOfBytes([]byte("a"))
 	}
-	panic("roundtrip: no value for kind " + fd.Kind().String())
+	return scalarOf(fd.Kind(), 1)
+}
+
+// scalarOf returns the value of kind k that stands for n, 0 or 1: the
+// number itself, false or true, "" or "a".
+func scalarOf(k protoreflect.Kind, n int) protoreflect.Value {
+	switch k {
+	case protoreflect.BoolKind:
+		return protoreflect.ValueOfBool(n != 0)
+	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
+		return protoreflect.ValueOfInt32(int32(n))
+	case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
+		return protoreflect.ValueOfInt64(int64(n))
+	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind:
+		return protoreflect.ValueOfUint32(uint32(n))
+	case protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
+		return protoreflect.ValueOfUint64(uint64(n))
+	case protoreflect.FloatKind:
+		return protoreflect.ValueOfFloat32(float32(n))
+	case protoreflect.DoubleKind:
+		return protoreflect.ValueOfFloat64(float64(n))
+	case protoreflect.StringKind:
+		return protoreflect.ValueOfString(strings.Repeat("a", n))
+	case protoreflect.BytesKind:
+		return protoreflect.ValueOfBytes([]byte(strings.Repeat("a", n)))
+	}
+	panic("roundtrip: no value for kind " + k.String())
 }
 
 func (g *generator) fill(m protoreflect.Message, depth int) {

@@ -57,15 +57,7 @@ func termColumns(r linker.Result, data []byte) {
 // needsTermColumns reports whether data holds a tab or a byte outside
 // ASCII, without which both ways of counting agree.
 func needsTermColumns(data []byte) bool {
-	if bytes.IndexByte(data, '\t') >= 0 {
-		return true
-	}
-	for _, b := range data {
-		if b >= utf8.RuneSelf {
-			return true
-		}
-	}
-	return false
+	return bytes.IndexByte(data, '\t') >= 0 || hasNonASCII(data)
 }
 
 // lineStarts returns the offset of each line of data.
@@ -82,7 +74,7 @@ func lineStarts(data []byte) []int {
 // termColumn converts a 0-based column of line, counted as v0.14 counts
 // it, to the 0-based column buf gives the same place.
 func termColumn(line []byte, col int32) int32 {
-	if bytes.IndexByte(line, '\t') < 0 && !hasNonASCII(line) {
+	if !needsTermColumns(line) {
 		return col
 	}
 	off := byteOffset(line, col)

@@ -654,7 +654,10 @@ func sameMeaning(wf protoreflect.FieldDescriptor, wv protoreflect.Value, rf prot
 	if a != nil && b != nil {
 		return a.Cmp(b) == 0
 	}
-	return bytes.Equal(raw(wv), raw(rv)) && raw(wv) != nil
+	// A string or bytes means the same only as a string or bytes: an
+	// empty one is not the absent text of a number.
+	x, y := raw(wv), raw(rv)
+	return x != nil && y != nil && bytes.Equal(x, y)
 }
 
 // number returns a numeric value exactly, or nil for a string or bytes.

@@ -74,14 +74,23 @@ func (t *trial) run(w *dynamicpb.Message) (probs []problem, ok bool, err error) 
 	if err != nil {
 		return nil, false, fmt.Errorf("roundtrip: cannot encode a generated %s: %v", w.Descriptor().FullName(), err)
 	}
+	probs, _ = t.read(w, b)
+	return probs, true, nil
+}
+
+// read decodes b, the writer's encoding of w, with the reader's schema
+// and compares; it also returns what the reader made of b, or nil when it
+// rejects it. Replay passes recorded bytes, which need not be w's
+// deterministic encoding.
+func (t *trial) read(w *dynamicpb.Message, b []byte) ([]problem, *dynamicpb.Message) {
 	r := dynamicpb.NewMessage(t.reader)
 	if err := unmarshal(b, r, t.readerTypes); err != nil {
-		return []problem{parseProblem("reader rejects the bytes", err)}, true, nil
+		return []problem{parseProblem("reader rejects the bytes", err)}, nil
 	}
 	c := comparer{reportUndeclared: t.dir == Backward, writerTypes: t.writerTypes, readerTypes: t.readerTypes}
 	c.message(t.root, w, r)
 	c.required(t.root, r)
-	return c.probs, true, nil
+	return c.probs, r
 }
 
 func (t *trial) runMiddleman(w *dynamicpb.Message) ([]problem, bool, error) {
@@ -114,6 +123,12 @@ func (t *trial) runJSON(w *dynamicpb.Message) ([]problem, bool) {
 	if err != nil {
 		return nil, false // e.g. a NaN inside google.protobuf.Value
 	}
+	return t.readJSON(w, text), true
+}
+
+// readJSON reads text, the writer's JSON for w, with the reader's schema
+// and compares. Replay passes recorded JSON.
+func (t *trial) readJSON(w *dynamicpb.Message, text []byte) []problem {
 	r := dynamicpb.NewMessage(t.reader)
 	// A tolerant old reader ignores names it does not know (see doc.go).
 	u := protojson.UnmarshalOptions{AllowPartial: true, DiscardUnknown: t.dir == Forward, Resolver: orNone(t.readerTypes)}
@@ -126,19 +141,19 @@ func (t *trial) runJSON(w *dynamicpb.Message) ([]problem, bool) {
 		r = dynamicpb.NewMessage(t.reader)
 		u.DiscardUnknown = true
 		if t.dir != Backward || u.Unmarshal(text, r) != nil {
-			return []problem{parseProblem("reader rejects the JSON", err)}, true
+			return []problem{parseProblem("reader rejects the JSON", err)}
 		}
 		c.strict = true
 		c.message(t.root, w, r)
 		c.required(t.root, r)
 		if len(c.probs) == 0 {
-			return []problem{parseProblem("reader rejects the JSON", err)}, true
+			return []problem{parseProblem("reader rejects the JSON", err)}
 		}
-		return c.probs, true
+		return c.probs
 	}
 	c.message(t.root, w, r)
 	c.required(t.root, r)
-	return c.probs, true
+	return c.probs
 }
 
 // key identifies a problem for deduplication: one per field (wherever

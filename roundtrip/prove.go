@@ -400,7 +400,7 @@ func Prove(ctx context.Context, old, new []protoreflect.FileDescriptor, opts Opt
 					errs[i] = err
 					continue
 				}
-				results[i], errs[i] = proveMessage(ctx, oldMsgs[names[i]], newMsgs[names[i]], opts, skip, versions)
+				results[i], errs[i] = proveGuarded(ctx, oldMsgs[names[i]], newMsgs[names[i]], opts, skip, versions)
 				if opts.Progress != nil {
 					mu.Lock()
 					done++
@@ -424,6 +424,21 @@ func Prove(ctx context.Context, old, new []protoreflect.FileDescriptor, opts Opt
 		}
 	}
 	return results, nil
+}
+
+// proveGuarded is proveMessage on a worker goroutine, where a panic would
+// end the caller's whole process (a build tool, a language server), not
+// only this call: it comes back as an error naming the message, with the
+// stack to report.
+func proveGuarded(ctx context.Context, old, new protoreflect.MessageDescriptor, opts Options, skip map[protoreflect.FullName]bool, versions [2]version) (r Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			buf := make([]byte, 64<<10)
+			buf = buf[:runtime.Stack(buf, false)]
+			err = fmt.Errorf("internal error proving %s: %v\n%s", old.FullName(), p, buf)
+		}
+	}()
+	return proveMessage(ctx, old, new, opts, skip, versions)
 }
 
 // declaringFiles returns the files that declare the named messages.

@@ -61,6 +61,15 @@ one until no data or code uses it.`,
 			// each, so every old name must stay; a new alias is fine.
 			oldNames, newNames := namesOf(ov), namesOf(nv)
 			if !slices.ContainsFunc(oldNames, func(n string) bool { return !slices.Contains(newNames, n) }) {
+				// JSON writes a number under its first name: an alias
+				// added before the old names is what new writers send,
+				// and old readers do not know it. An alias added after
+				// them, or another order of the old names, is silent.
+				if !slices.Contains(oldNames, newNames[0]) {
+					p.reportDir(Forward, spanOf(nv, enumValueNumberTag), spanOf(ov, enumValueNumberTag),
+						"value %d of %s is written in JSON as %q, an alias added before %s, which old readers do not know",
+						nv.Number(), nv.Parent().FullName(), nv.Name(), quoteAll(oldNames))
+				}
 				return
 			}
 			nvs := nv.Parent().(protoreflect.EnumDescriptor).Values()

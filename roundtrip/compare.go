@@ -104,7 +104,10 @@ func (c *comparer) messageAs(path string, w, r protoreflect.Message, entry bool)
 		fpath := path + "." + string(wf.Name())
 		rf := c.match(rd, wf)
 		switch {
-		case entry && rf != nil:
+		case entry && rf != nil && wf.Cardinality() != protoreflect.Repeated && rf.Cardinality() != protoreflect.Repeated:
+			// An entry's key and value are singular; a message read as an
+			// entry (or an entry as a message) may hold a repeated field
+			// at their numbers, which only field compares.
 			c.value(fpath, wf, w.Get(wf), rf, r.Get(rf))
 		case !w.Has(wf):
 			if rf != nil {

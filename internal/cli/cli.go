@@ -87,6 +87,7 @@ data, with the rule that forbids it and where to look.`,
 		newVersionCmd(),
 		newSnapshotCmd(),
 		newFixCmd(),
+		newReplayCmd(),
 	)
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()

@@ -2,10 +2,10 @@ package roundtrip_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
-	"context"
 	"errors"
 	"os"
 	"path/filepath"

@@ -12,5 +12,5 @@
 // editions 2023, 2024 and 2026 files may be mixed in one tree.
 //
 // Every problem in the sources is reported at once, each with its file,
-// line and column, in a *CompileError.
+// line and column, in a source.ErrorList.
 package loader

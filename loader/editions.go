@@ -345,7 +345,7 @@ func (t *Tree) compileNewer(ctx context.Context, paths []string, own map[string]
 		return nil, fmt.Errorf("input %s: the compiler returned %d results for one query", t.Input, len(linked))
 	}
 	if linked[0].Fatal != nil {
-		return nil, &CompileError{Input: t.Input, Errors: []PosError{{Path: t.Input.String(), Message: linked[0].Fatal.Error()}}}
+		return nil, &compileError{Input: t.Input, Errors: []posError{{Path: t.Input.String(), Message: linked[0].Fatal.Error()}}}
 	}
 	var order []string // every file of the closure, each after what it imports
 	var want []incremental.Query[*descriptorpb.FileDescriptorProto]
@@ -386,19 +386,19 @@ func (t *Tree) newerFailed(ctx context.Context, err error, diags *report.Report,
 }
 
 // newerErrors turns the newer compiler's error diagnostics into a
-// CompileError, or nil when there is none.
-func (t *Tree) newerErrors(diags *report.Report, op *newerOpener, pre *refusals) *CompileError {
-	ce := &CompileError{Input: t.Input}
+// compileError, or nil when there is none.
+func (t *Tree) newerErrors(diags *report.Report, op *newerOpener, pre *refusals) *compileError {
+	ce := &compileError{Input: t.Input}
 	refused := false
-	var spanless []PosError
+	var spanless []posError
 	perFile := make(map[string]int)
-	var more []PosError // a file's first error past MaxErrorsPerFile
+	var more []posError // a file's first error past MaxErrorsPerFile
 	if diags != nil {
 		for _, d := range diags.Diagnostics {
 			if d.Level() > report.Error {
 				continue
 			}
-			pe := PosError{Message: d.Message()}
+			pe := posError{Message: d.Message()}
 			if strings.Contains(pe.Message, errRefusedText) {
 				// The compiler gives its diagnostics as text only; the
 				// refusal itself is reported once, from pre.
@@ -444,7 +444,7 @@ func (t *Tree) newerErrors(diags *report.Report, op *newerOpener, pre *refusals)
 	if len(ce.Errors) == 0 {
 		return nil
 	}
-	sortPosErrors(ce)
+	sortposErrors(ce)
 	return ce
 }
 
@@ -487,7 +487,7 @@ func (t *Tree) buildDescriptors(order []string, protos map[string]*descriptorpb.
 				return nil, fmt.Errorf("input %s: %s: %w", t.Input, p, err)
 			}
 			if f, err = protodesc.NewFile(fp, reg); err != nil {
-				return nil, &CompileError{Input: t.Input, Errors: []PosError{{Path: op.display(p), Message: err.Error(), file: p}}}
+				return nil, &compileError{Input: t.Input, Errors: []posError{{Path: op.display(p), Message: err.Error(), file: p}}}
 			}
 		}
 		if err := register(f); err != nil {

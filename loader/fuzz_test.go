@@ -16,6 +16,8 @@ import (
 	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/descriptorpb"
+
+	"github.com/protocheck/protocheck/source"
 )
 
 // fuzzTimeout bounds one input: a checker in a pre-commit hook must answer,
@@ -102,10 +104,10 @@ func FuzzLoad(f *testing.F) {
 			s, loadErr = l.Load(ctx, Input{Kind: Dir, Path: "new", Raw: "new"})
 		})
 		if loadErr != nil {
-			var ce *CompileError
+			var ce source.ErrorList
 			if errors.As(loadErr, &ce) {
 				perFile := make(map[string]int)
-				for _, e := range ce.Errors {
+				for _, e := range ce {
 					if e.Path == "" || e.Message == "" {
 						t.Errorf("compile error without a file or a message: %#v", e)
 					}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/loader"
+	"github.com/protocheck/protocheck/source"
 )
 
 // TestDeepNesting feeds the loader 10,000 levels of nesting, written three
@@ -36,11 +37,11 @@ func TestDeepNesting(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			dir := writeTree(t, map[string]string{"a.proto": src})
 			_, err := load(t, &loader.Loader{}, dir)
-			var ce *loader.CompileError
-			if !errors.As(err, &ce) || len(ce.Errors) != 1 {
+			var ce source.ErrorList
+			if !errors.As(err, &ce) || len(ce) != 1 {
 				t.Fatalf("error = %v, want one positioned error", err)
 			}
-			e := ce.Errors[0]
+			e := ce[0]
 			want := fmt.Sprintf("brackets nest more than %d deep: protocheck refuses deeper nesting", loader.MaxNestingDepth)
 			if e.Line == 0 || e.Message != want {
 				t.Errorf("error = %s, want a position and %q", e, want)
@@ -184,11 +185,11 @@ func TestGarbage(t *testing.T) {
 			if d := time.Since(start); d > 30*time.Second {
 				t.Errorf("took %s", d)
 			}
-			var ce *loader.CompileError
+			var ce source.ErrorList
 			if !errors.As(err, &ce) {
 				t.Fatalf("error = %v, want compile errors", err)
 			}
-			errs := ce.Errors
+			errs := ce
 			if len(errs) > loader.MaxErrorsPerFile+1 {
 				t.Errorf("%d errors, want at most %d", len(errs), loader.MaxErrorsPerFile+1)
 			}
@@ -219,8 +220,8 @@ func TestControlBytes(t *testing.T) {
 	}
 	bad := "syntax = \"proto3\";\npackage p;\n/* x \x00 */\n"
 	_, err := load(t, &loader.Loader{}, writeTree(t, map[string]string{"a.proto": bad}))
-	var ce *loader.CompileError
-	if !errors.As(err, &ce) || len(ce.Errors) != 1 || ce.Errors[0].Line != 3 || ce.Errors[0].Column != 6 {
+	var ce source.ErrorList
+	if !errors.As(err, &ce) || len(ce) != 1 || ce[0].Line != 3 || ce[0].Column != 6 {
 		t.Errorf("a NUL in a comment: error = %v, want one at 3:6", err)
 	}
 }
@@ -258,8 +259,8 @@ func TestUTF16(t *testing.T) {
 	for src, want := range cases {
 		dir := writeTree(t, map[string]string{"a.proto": src})
 		_, err := load(t, &loader.Loader{}, dir)
-		var ce *loader.CompileError
-		if !errors.As(err, &ce) || len(ce.Errors) != 1 || ce.Errors[0].String() != dir+"/a.proto:1:1: "+want {
+		var ce source.ErrorList
+		if !errors.As(err, &ce) || len(ce) != 1 || ce[0].Error() != dir+"/a.proto:1:1: "+want {
 			t.Errorf("error = %v, want a.proto:1:1: %s", err, want)
 		}
 	}

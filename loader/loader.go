@@ -22,6 +22,8 @@ import (
 	"github.com/bufbuild/protocompile/linker"
 	"github.com/bufbuild/protocompile/reporter"
 	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/protocheck/protocheck/source"
 )
 
 // Limits that keep a hostile or broken tree from exhausting the machine.
@@ -328,8 +330,21 @@ func unwrapPathError(err error) error {
 }
 
 // Compile compiles the tree's files named in only, with everything they
-// import, or all of them when only is nil.
+// import, or all of them when only is nil. Problems in the sources are
+// returned together as a source.ErrorList, sorted, whose paths are as the
+// user opens the files; an import that names no file has an *ImportError
+// as its cause.
 func (t *Tree) Compile(ctx context.Context, only []string) (*Schema, error) {
+	s, err := t.compileSchema(ctx, only)
+	if ce, ok := err.(*compileError); ok {
+		return nil, ce.list()
+	}
+	return s, err
+}
+
+// compileSchema is Compile, its problems still in a *compileError, which
+// keeps what the compilers' bookkeeping needs.
+func (t *Tree) compileSchema(ctx context.Context, only []string) (*Schema, error) {
 	if t.set != nil {
 		return t.set.schema(t, only)
 	}
@@ -339,7 +354,7 @@ func (t *Tree) Compile(ctx context.Context, only []string) (*Schema, error) {
 	}
 	own := t.ownSet()
 	files, err := t.compile(ctx, paths, own)
-	var ce *CompileError
+	var ce *compileError
 	if errors.As(err, &ce) {
 		// The compiler stops at the first import it cannot resolve, and
 		// says nothing of the others: find them all, and compile what
@@ -347,7 +362,7 @@ func (t *Tree) Compile(ctx context.Context, only []string) (*Schema, error) {
 		missing, blocked := t.missingImports(ctx, paths, own)
 		if len(missing) > 0 {
 			rest := slices.DeleteFunc(slices.Clone(paths), func(p string) bool { return blocked[p] })
-			all := &CompileError{Input: t.Input, Errors: missing}
+			all := &compileError{Input: t.Input, Errors: missing}
 			if len(rest) > 0 {
 				if _, err := t.compile(ctx, rest, own); errors.As(err, &ce) {
 					all.Errors = append(all.Errors, ce.Errors...)
@@ -355,7 +370,7 @@ func (t *Tree) Compile(ctx context.Context, only []string) (*Schema, error) {
 					return nil, err
 				}
 			}
-			sortPosErrors(all)
+			sortposErrors(all)
 			return nil, all
 		}
 	}
@@ -374,14 +389,14 @@ func (t *Tree) compile(ctx context.Context, paths []string, own map[string]bool)
 	newer, older := t.route(ctx, paths, own)
 	var (
 		files []protoreflect.FileDescriptor
-		all   *CompileError
+		all   *compileError
 	)
 	collect := func(fs []protoreflect.FileDescriptor, err error) error {
-		var ce *CompileError
+		var ce *compileError
 		switch {
 		case errors.As(err, &ce):
 			if all == nil {
-				all = &CompileError{Input: t.Input}
+				all = &compileError{Input: t.Input}
 			}
 			all.Errors = append(all.Errors, ce.Errors...)
 		case err != nil:
@@ -414,7 +429,7 @@ func (t *Tree) compile(ctx context.Context, paths []string, own map[string]bool)
 			nt = &c
 		}
 		fs, err := nt.compileNewer(ctx, newer, own)
-		var ce *CompileError
+		var ce *compileError
 		if errors.As(err, &ce) {
 			err = t.ownErrors(ctx, ce, older, own)
 		}
@@ -423,7 +438,7 @@ func (t *Tree) compile(ctx context.Context, paths []string, own map[string]bool)
 		}
 	}
 	if all != nil {
-		sortPosErrors(all)
+		sortposErrors(all)
 		return nil, all
 	}
 	return files, nil
@@ -435,11 +450,11 @@ func (t *Tree) compile(ctx context.Context, paths []string, own map[string]bool)
 // such a file are replaced by the v0.14 compiler's (already reported when
 // the file was in older, the paths it compiled), so that a file's errors
 // read the same whichever files a run compiles.
-func (t *Tree) ownErrors(ctx context.Context, ce *CompileError, older []string, own map[string]bool) error {
+func (t *Tree) ownErrors(ctx context.Context, ce *compileError, older []string, own map[string]bool) error {
 	compiled := setOf(older)
 	var theirs []string // files of earlier editions to ask the v0.14 compiler about
 	keep := ce.Errors[:0:0]
-	byFile := make(map[string][]PosError)
+	byFile := make(map[string][]posError)
 	for _, e := range ce.Errors {
 		if e.file == "" || e.Import != "" {
 			keep = append(keep, e)
@@ -457,7 +472,7 @@ func (t *Tree) ownErrors(ctx context.Context, ce *CompileError, older []string, 
 	if len(theirs) > 0 {
 		slices.Sort(theirs)
 		_, err := t.compileV014(ctx, theirs, own)
-		var v14 *CompileError
+		var v14 *compileError
 		if !errors.As(err, &v14) {
 			// The v0.14 compiler finds nothing wrong: keep what the
 			// newer one said.
@@ -468,7 +483,7 @@ func (t *Tree) ownErrors(ctx context.Context, ce *CompileError, older []string, 
 			keep = append(keep, v14.Errors...)
 		}
 	}
-	return &CompileError{Input: ce.Input, Errors: keep}
+	return &compileError{Input: ce.Input, Errors: keep}
 }
 
 // compileV014 runs protocompile's v0.14 compiler on paths. It returns
@@ -520,13 +535,13 @@ func (t *Tree) compileV014(ctx context.Context, paths []string, own map[string]b
 	if len(pre.errs) > 0 {
 		// A refused file fails every file that imports it too: say why once.
 		errs = slices.DeleteFunc(errs, func(e reporter.ErrorWithPos) bool { return errors.As(e, new(*refusedError)) })
-		ce := newCompileError(t, errs)
+		ce := newcompileError(t, errs)
 		ce.Errors = append(ce.Errors, pre.errs...)
-		sortPosErrors(ce)
+		sortposErrors(ce)
 		return nil, ce
 	}
 	if len(errs) > 0 {
-		return nil, newCompileError(t, errs)
+		return nil, newcompileError(t, errs)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("input %s: %w", t.Input, err)
@@ -547,8 +562,8 @@ func (t *Tree) compileV014(ctx context.Context, paths []string, own map[string]b
 // import, every import that names no file: the input's own, an include
 // path's or a well-known type's. It returns an error at each, worded as
 // the compiler words it, and the files of paths that depend on one.
-func (t *Tree) missingImports(ctx context.Context, paths []string, own map[string]bool) ([]PosError, map[string]bool) {
-	var missing []PosError
+func (t *Tree) missingImports(ctx context.Context, paths []string, own map[string]bool) ([]posError, map[string]bool) {
+	var missing []posError
 	bad := make(map[string]bool)  // files that import a missing file, directly or not
 	state := make(map[string]int) // 1: being visited, 2: done
 	var visit func(p string) bool
@@ -587,7 +602,7 @@ func (t *Tree) missingImports(ctx context.Context, paths []string, own map[strin
 					// module, not even as an import.
 					msg = fmt.Sprintf("could not resolve path %q: the configuration excludes it (buf.yaml's excludes), and an excluded file cannot be imported", imp)
 				}
-				missing = append(missing, PosError{
+				missing = append(missing, posError{
 					Path: t.display(p), Line: line, Column: col,
 					Message: msg,
 					Import:  imp,
@@ -760,7 +775,7 @@ func (t *Tree) countRead() {
 // the compiler reads files concurrently.
 type refusals struct {
 	mu   sync.Mutex
-	errs []PosError
+	errs []posError
 	// newer is set when the v0.14 compiler was handed a file that needs
 	// the newer one.
 	newer atomic.Bool
@@ -793,7 +808,7 @@ func (r *refusals) check(name string, data []byte) (io.ReadCloser, error) {
 	if ps := precheck(data); ps != nil {
 		r.mu.Lock()
 		for _, p := range ps {
-			r.errs = append(r.errs, PosError{Path: name, Line: p.line, Column: p.col, Message: p.msg})
+			r.errs = append(r.errs, posError{Path: name, Line: p.line, Column: p.col, Message: p.msg})
 		}
 		r.mu.Unlock()
 		return nil, &refusedError{ps[0].msg}
@@ -801,30 +816,55 @@ func (r *refusals) check(name string, data []byte) (io.ReadCloser, error) {
 	return io.NopCloser(bytes.NewReader(data)), nil
 }
 
-// A CompileError lists every problem found in an input's sources.
-type CompileError struct {
+// A compileError lists every problem found in an input's sources, as the
+// compilers' bookkeeping needs them; Compile returns them as a
+// source.ErrorList.
+type compileError struct {
 	// Input is the input that failed to compile.
 	Input Input
 	// Errors are the problems, each with its position; the file names in
 	// them are as the user can open them (the input path joined with the
 	// file's path).
-	Errors []PosError
+	Errors []posError
 }
 
-// A PosError is one positioned compile error.
-type PosError struct {
+// A posError is one positioned compile error.
+type posError struct {
 	Path         string
 	Line, Column int
 	Message      string
-	// Import is, for an import that names no file, the path it names:
-	// a caller can say where such files come from (a buf.yaml's deps).
+	// Import is, for an import that names no file, the path it names.
 	Import string
 
 	file string // the import path of the file, when known
 }
 
+// An ImportError is the cause (source.Error.Err) of a compile error at an
+// import that names no file: a caller can say where such files come from,
+// such as a buf.yaml's deps.
+type ImportError struct {
+	// Import is the path the import names.
+	Import string
+}
+
+// Error names the import.
+func (e *ImportError) Error() string { return fmt.Sprintf("import %q names no file", e.Import) }
+
+// list returns the problems as Compile returns them: each message followed
+// by the version it was found in when its path does not say.
+func (e *compileError) list() source.ErrorList {
+	l := make(source.ErrorList, len(e.Errors))
+	for i, pe := range e.Errors {
+		l[i] = &source.Error{Path: pe.Path, Line: pe.Line, Column: pe.Column, Message: e.Message(pe)}
+		if pe.Import != "" {
+			l[i].Err = &ImportError{Import: pe.Import}
+		}
+	}
+	return l
+}
+
 // String formats the error as file:line:col: message.
-func (e PosError) String() string {
+func (e posError) String() string {
 	if e.Line == 0 {
 		return fmt.Sprintf("%s: %s", e.Path, e.Message)
 	}
@@ -836,7 +876,7 @@ func (e PosError) String() string {
 // path does not say which version it belongs to (a git revision's paths
 // are the repository's, as in the work tree), the version follows the
 // message: "a.proto:3:8: … (in .git#branch=main)".
-func (e *CompileError) Error() string {
+func (e *compileError) Error() string {
 	lines := make([]string, len(e.Errors))
 	for i, pe := range e.Errors {
 		pe.Message = e.Message(pe)
@@ -848,7 +888,7 @@ func (e *CompileError) Error() string {
 // Message returns the message of pe, one of e's errors, followed by the
 // version it was found in when its path does not say: "… (in
 // .git#branch=main)".
-func (e *CompileError) Message(pe PosError) string {
+func (e *compileError) Message(pe posError) string {
 	if v := e.Version(); v != "" && pe.Path != e.Input.Raw {
 		return pe.Message + " (in " + v + ")"
 	}
@@ -858,7 +898,7 @@ func (e *CompileError) Message(pe PosError) string {
 // Version names the version whose files hold the errors, when their paths
 // do not: the input as the user wrote it (without the module, which the
 // paths hold), "the staged files" for the index; "" for a directory.
-func (e *CompileError) Version() string {
+func (e *compileError) Version() string {
 	switch {
 	case e.Input.Kind == Dir || e.Input.Raw == "":
 		return ""
@@ -869,8 +909,8 @@ func (e *CompileError) Version() string {
 	return v
 }
 
-func newCompileError(t *Tree, errs []reporter.ErrorWithPos) *CompileError {
-	ce := &CompileError{Input: t.Input}
+func newcompileError(t *Tree, errs []reporter.ErrorWithPos) *compileError {
+	ce := &compileError{Input: t.Input}
 	show := func(name string) string {
 		// Files of include paths and well-known imports are named by
 		// their import path: they are not under the input.
@@ -899,9 +939,9 @@ func newCompileError(t *Tree, errs []reporter.ErrorWithPos) *CompileError {
 			msg = fmt.Sprintf("%s%s:%d:%d%s", m[1], show(oname), oline, ocol, m[5])
 		}
 		col = t.errorColumn(name, line, col)
-		ce.Errors = append(ce.Errors, PosError{Path: show(name), Line: line, Column: col, Message: msg, file: name})
+		ce.Errors = append(ce.Errors, posError{Path: show(name), Line: line, Column: col, Message: msg, file: name})
 	}
-	sortPosErrors(ce)
+	sortposErrors(ce)
 	return ce
 }
 
@@ -914,9 +954,9 @@ func atoi(s string) int {
 	return n
 }
 
-// sortPosErrors orders the errors by position and drops repeats.
-func sortPosErrors(ce *CompileError) {
-	slices.SortStableFunc(ce.Errors, func(a, b PosError) int {
+// sortposErrors orders the errors by position and drops repeats.
+func sortposErrors(ce *compileError) {
+	slices.SortStableFunc(ce.Errors, func(a, b posError) int {
 		if c := strings.Compare(a.Path, b.Path); c != 0 {
 			return c
 		}

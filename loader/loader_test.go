@@ -2,6 +2,7 @@ package loader_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"google.golang.org/protobuf/types/descriptorpb"
 
 	"github.com/protocheck/protocheck/loader"
+	"github.com/protocheck/protocheck/source"
 )
 
 // writeTree writes files (path -> contents) under a new temporary directory.
@@ -157,13 +159,13 @@ func TestCompileErrors(t *testing.T) {
 		"b.proto": "syntax = \"proto3\";\nmessage B {\n  int32 x = 1;\n  int32 y = 1;\n}\n",
 	})
 	_, err := load(t, &loader.Loader{}, dir)
-	ce, ok := err.(*loader.CompileError)
+	ce, ok := err.(source.ErrorList)
 	if !ok {
-		t.Fatalf("error %v (%T), want *loader.CompileError", err, err)
+		t.Fatalf("error %v (%T), want a source.ErrorList", err, err)
 	}
 	var got []string
-	for _, e := range ce.Errors {
-		got = append(got, e.String())
+	for _, e := range ce {
+		got = append(got, e.Error())
 	}
 	rel := func(p string) string { return filepath.ToSlash(filepath.Join(dir, p)) }
 	want := []string{
@@ -181,6 +183,15 @@ func TestMissingImport(t *testing.T) {
 	want := filepath.ToSlash(filepath.Join(dir, "c.proto")) + `:2:8: could not resolve path "missing.proto": file does not exist`
 	if err == nil || err.Error() != want {
 		t.Errorf("error = %v\nwant    %s", err, want)
+	}
+	// The cause names the import, for a caller that looks for it elsewhere.
+	var ie *loader.ImportError
+	if !errors.As(err, &ie) || ie.Import != "missing.proto" {
+		t.Errorf("errors.As(err, *loader.ImportError) = %v, want the import missing.proto", ie)
+	}
+	var pe *source.Error
+	if !errors.As(err, &pe) || pe.Line != 2 || pe.Column != 8 {
+		t.Errorf("errors.As(err, *source.Error) = %v, want the error at 2:8", pe)
 	}
 }
 

@@ -14,6 +14,8 @@ import (
 	"sync"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/protocheck/protocheck/source"
 )
 
 // LoadPair opens old and new and compiles, of each, only the files that can
@@ -85,8 +87,8 @@ func (l *Loader) LoadPair(ctx context.Context, old, new Input) (oldSchema, newSc
 	p.sides[0] = &pairSide{t: ot, linked: make(map[string]protoreflect.FileDescriptor)}
 	p.sides[1] = &pairSide{t: nt, linked: make(map[string]protoreflect.FileDescriptor)}
 	if err := p.run(ctx); err != nil {
-		var ce *CompileError
-		if !errors.As(err, &ce) {
+		var list source.ErrorList
+		if !errors.As(err, &list) {
 			return nil, nil, err
 		}
 		// A round failed, so the rounds after it, which would have
@@ -553,7 +555,7 @@ func (p *pairPlan) checkClashes(ctx context.Context) error {
 	t.depsOnly = true
 	t.shared = nil
 	if _, err := t.Compile(ctx, slices.Sorted(maps.Keys(setOf(slices.Concat(cands, extra))))); err != nil {
-		if !errors.As(err, new(*CompileError)) {
+		if !errors.As(err, new(source.ErrorList)) {
 			err = fmt.Errorf("input %s: %w", ns.t.Input, err)
 		}
 		return err

@@ -17,6 +17,7 @@ import (
 	"github.com/protocheck/protocheck/loader"
 	"github.com/protocheck/protocheck/report"
 	"github.com/protocheck/protocheck/roundtrip"
+	"github.com/protocheck/protocheck/source"
 )
 
 type checkFlags struct {
@@ -428,14 +429,15 @@ func loadAll(ctx context.Context, l *loader.Loader, inputs ...loader.Input) ([]*
 // that name no file, that the configuration's deps were searched too, so
 // that the user looks at the import or at buf.lock, not for a flag.
 func (c *checkConfig) explainMissingDeps(cmd *cobra.Command, err error) {
-	var ce *loader.CompileError
-	if c.file == nil || len(c.file.Deps) == 0 || !errors.As(err, &ce) {
+	var list source.ErrorList
+	if c.file == nil || len(c.file.Deps) == 0 || !errors.As(err, &list) {
 		return
 	}
 	var missing []string
-	for _, e := range ce.Errors {
-		if e.Import != "" && !slices.Contains(missing, e.Import) {
-			missing = append(missing, e.Import)
+	for _, e := range list {
+		var ie *loader.ImportError
+		if errors.As(e, &ie) && !slices.Contains(missing, ie.Import) {
+			missing = append(missing, ie.Import)
 		}
 	}
 	if len(missing) == 0 {

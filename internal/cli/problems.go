@@ -10,8 +10,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/protocheck/protocheck/compat"
-	"github.com/protocheck/protocheck/loader"
 	"github.com/protocheck/protocheck/report"
+	"github.com/protocheck/protocheck/source"
 )
 
 // loadProblems returns the compile errors held in err, each once (both
@@ -20,21 +20,21 @@ import (
 func loadProblems(err error) (problems []report.Problem, others []error) {
 	var walk func(error)
 	walk = func(e error) {
-		if j, ok := e.(interface{ Unwrap() []error }); ok {
+		list, ok := e.(source.ErrorList)
+		if j, join := e.(interface{ Unwrap() []error }); !ok && join {
 			for _, e := range j.Unwrap() {
 				walk(e)
 			}
 			return
 		}
-		var ce *loader.CompileError
-		if !errors.As(e, &ce) {
+		if !ok && !errors.As(e, &list) {
 			others = append(others, e)
 			return
 		}
-		for _, pe := range ce.Errors {
+		for _, pe := range list {
 			p := report.Problem{
 				Span:    compat.Span{Path: pe.Path, StartLine: pe.Line, StartCol: pe.Column},
-				Message: ce.Message(pe),
+				Message: pe.Message,
 			}
 			if !slices.Contains(problems, p) {
 				problems = append(problems, p)

@@ -25,7 +25,7 @@ FUZZTIME ?= 20s
 # default, which in a 20 s budget leaves the targets idle; crashes are
 # still shrunk within this.
 FUZZMINIMIZETIME ?= 3s
-FUZZ_TARGETS = loader:FuzzLoad loader:FuzzPrecheck loader:FuzzDescriptorSet config:FuzzConfig compat:FuzzCheck roundtrip:FuzzDecode roundtrip:FuzzProve internal/cli:FuzzSelectiveEqualsFull
+FUZZ_TARGETS = loader:FuzzLoad loader:FuzzPrecheck loader:FuzzDescriptorSet config:FuzzConfig compat:FuzzCheck roundtrip:FuzzDecode roundtrip:FuzzProve recording:FuzzRead internal/cli:FuzzSelectiveEqualsFull
 
 fuzz:
 	GO=$(GO) FUZZTIME=$(FUZZTIME) FUZZMINIMIZETIME=$(FUZZMINIMIZETIME) scripts/fuzz.sh $(FUZZ_TARGETS)

@@ -448,7 +448,8 @@ func (r *Reader) nextJSON() (Record, error) {
 	case errors.Is(err, errJSONTooLarge):
 		return Record{}, r.errorAt("", 0, start, ErrTooLarge, fmt.Sprintf("a JSON value longer than the limit of %d bytes", r.opts.maxSize()))
 	case errors.As(err, &se):
-		return Record{}, r.errorAt("", 0, se.Offset, ErrSyntax, "JSON: "+se.Error())
+		// Offset counts the bytes read up to and including the bad one.
+		return Record{}, r.errorAt("", 0, max(se.Offset-1, 0), ErrSyntax, "JSON: "+se.Error())
 	case err == io.ErrUnexpectedEOF:
 		return Record{}, r.errorAt("", 0, start, ErrTruncated, "the stream ends inside a JSON value")
 	case err != nil:

@@ -44,7 +44,7 @@
 // Every problem is reported with the file, line and column at fault: an
 // unknown key, a value of the wrong type, an unknown rule or category, a
 // path that leaves the module. Rule ids that buf has deprecated are mapped
-// to their replacements, with a Warning; the package never prints.
+// to their replacements, with a warning (File.Warnings); the package never prints.
 //
 // Find discovers the file for an input directory: protocheck.yaml first,
 // then buf.yaml, then buf.work.yaml, in the directory and each parent up
@@ -59,6 +59,7 @@ import (
 	"strings"
 
 	"github.com/protocheck/protocheck/compat"
+	"github.com/protocheck/protocheck/source"
 )
 
 // Format says which kind of file a File was read from.
@@ -89,7 +90,7 @@ type File struct {
 	FailOn *compat.Severity
 	// Warnings are problems that do not stop the check, such as deprecated
 	// rule ids, in file order.
-	Warnings []Warning
+	Warnings []*source.Error
 	// Deps are the Buf Schema Registry modules that a buf.yaml depends on
 	// (buf.build/googleapis/googleapis, …), as written, with an optional
 	// :label or :commit.
@@ -118,45 +119,6 @@ type Module struct {
 	Excludes []string
 }
 
-// A Pos is a place in a configuration file; Line and Col are 1-based.
-type Pos struct {
-	Path      string
-	Line, Col int
-}
-
-// String formats the position as path:line:col.
-func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", p.Path, p.Line, p.Col) }
-
-// An Error is a problem that makes a configuration file unusable.
-type Error struct {
-	Pos     Pos
-	Message string
-}
-
-// Error formats the problem as path:line:col: message.
-func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Pos, e.Message) }
-
-// An ErrorList is every problem found in a file, in file order.
-type ErrorList []*Error
-
-// Error returns the problems, one per line.
-func (l ErrorList) Error() string {
-	lines := make([]string, len(l))
-	for i, e := range l {
-		lines[i] = e.Error()
-	}
-	return strings.Join(lines, "\n")
-}
-
-// A Warning is a problem that does not stop the check.
-type Warning struct {
-	Pos     Pos
-	Message string
-}
-
-// String formats the warning as path:line:col: message.
-func (w Warning) String() string { return fmt.Sprintf("%s: %s", w.Pos, w.Message) }
-
 // FormatOf tells the format of a file from its name.
 func FormatOf(name string) Format {
 	base := strings.ToLower(filepath.Base(name))
@@ -171,7 +133,7 @@ func FormatOf(name string) Format {
 
 // Load reads and checks a configuration file. A buf.work.yaml also reads
 // the buf.yaml of each of its directories. The error, when a file has
-// problems, is an ErrorList.
+// problems, is a source.ErrorList.
 func Load(name string) (*File, error) {
 	return LoadFrom(Disk, name)
 }

@@ -297,7 +297,7 @@ func TestBufLeniency(t *testing.T) {
 	}
 	var got []string
 	for _, w := range f.Warnings {
-		got = append(got, w.String())
+		got = append(got, w.Error())
 	}
 	want := []string{`buf.yaml:4:1: a second YAML document: buf reads only the first, and so does protocheck`}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -320,7 +320,7 @@ breaking:
 `)
 	var got []string
 	for _, w := range f.Warnings {
-		got = append(got, w.String())
+		got = append(got, w.Error())
 	}
 	want := []string{
 		`buf.yaml:5:7: breaking.use: rule FIELD_SAME_LABEL is deprecated: use FIELD_SAME_CARDINALITY, FIELD_WIRE_COMPATIBLE_CARDINALITY, FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY instead`,

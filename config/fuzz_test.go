@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/protocheck/protocheck/source"
 )
 
 // fuzzSource holds a buf.work.yaml (or another file) at name, and sub at
@@ -58,12 +60,12 @@ func FuzzConfig(f *testing.F) {
 			t.Fatalf("LoadFrom(%s) did not return within 10 s", name)
 		}
 		if err != nil {
-			var list ErrorList
+			var list source.ErrorList
 			if !errors.As(err, &list) || len(list) == 0 {
 				t.Fatalf("error without a position: %v", err)
 			}
 			for _, e := range list {
-				if e.Pos.Line < 1 || e.Pos.Col < 1 || e.Message == "" || !strings.HasPrefix(e.Pos.Path, "w/") {
+				if e.Line < 1 || e.Column < 1 || e.Message == "" || !strings.HasPrefix(e.Path, "w/") {
 					t.Errorf("error not placed in a file: %#v", e)
 				}
 			}
@@ -85,7 +87,7 @@ func FuzzConfig(f *testing.F) {
 			}
 		}
 		for _, w := range file.Warnings {
-			if w.Pos.Line < 1 || w.Pos.Col < 1 || w.Message == "" {
+			if w.Line < 1 || w.Column < 1 || w.Message == "" {
 				t.Errorf("warning not placed in a file: %#v", w)
 			}
 		}

@@ -45,7 +45,7 @@ func readLock(src Source, name string) (*Lock, error) {
 
 // ParseLock checks the contents of a buf.lock, versions v1beta1, v1 and v2
 // (v1 when the key is absent, as buf takes it). The error, when the file
-// has problems, is an ErrorList.
+// has problems, is a source.ErrorList.
 func ParseLock(name string, data []byte) (*Lock, error) {
 	d := &decoder{path: name}
 	l := &Lock{Path: name, Version: "v1"}

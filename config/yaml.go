@@ -11,25 +11,30 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/protocheck/protocheck/source"
 )
 
 // decoder walks a YAML node tree by hand, so that every problem carries
 // the line and column of the node at fault.
 type decoder struct {
 	path     string
-	errs     ErrorList
-	warnings []Warning
+	errs     source.ErrorList
+	warnings []*source.Error
 	deps     []string // a buf.yaml's deps
 }
 
-func (d *decoder) pos(n *yaml.Node) Pos { return Pos{Path: d.path, Line: n.Line, Col: n.Column} }
+// at returns a problem at node n.
+func (d *decoder) at(n *yaml.Node, format string, args ...any) *source.Error {
+	return &source.Error{Path: d.path, Line: n.Line, Column: n.Column, Message: fmt.Sprintf(format, args...)}
+}
 
 func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
-	d.errs = append(d.errs, &Error{Pos: d.pos(n), Message: fmt.Sprintf(format, args...)})
+	d.errs = append(d.errs, d.at(n, format, args...))
 }
 
 func (d *decoder) warnf(n *yaml.Node, format string, args ...any) {
-	d.warnings = append(d.warnings, Warning{Pos: d.pos(n), Message: fmt.Sprintf(format, args...)})
+	d.warnings = append(d.warnings, d.at(n, format, args...))
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -54,7 +59,7 @@ func (d *decoder) parseYAML(data []byte) *yaml.Node {
 	case err != nil && FormatOf(d.path) == Protocheck:
 		d.yamlError(err)
 	case err != nil:
-		d.warnings = append(d.warnings, Warning{Pos: Pos{Path: d.path, Line: yamlErrorLine(err), Col: 1},
+		d.warnings = append(d.warnings, &source.Error{Path: d.path, Line: yamlErrorLine(err), Column: 1,
 			Message: "a second YAML document that does not parse: buf reads only the first, and so does protocheck"})
 	case len(next.Content) == 0 || isNull(next.Content[0]) && next.Content[0].Value == "":
 		// A trailing "---" with nothing after it.
@@ -72,7 +77,7 @@ func (d *decoder) parseYAML(data []byte) *yaml.Node {
 // sortErrors puts the errors in file order: the walk reports a second
 // document before the first one's problems.
 func (d *decoder) sortErrors() {
-	slices.SortStableFunc(d.errs, func(a, b *Error) int { return a.Pos.Line - b.Pos.Line })
+	slices.SortStableFunc(d.errs, func(a, b *source.Error) int { return a.Line - b.Line })
 }
 
 // yamlError records a YAML syntax error at its line.
@@ -83,7 +88,7 @@ func (d *decoder) yamlError(err error) {
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
-	d.errs = append(d.errs, &Error{Pos: Pos{Path: d.path, Line: yamlErrorLine(err), Col: 1}, Message: "invalid YAML: " + msg})
+	d.errs = append(d.errs, &source.Error{Path: d.path, Line: yamlErrorLine(err), Column: 1, Message: "invalid YAML: " + msg})
 }
 
 // yamlErrorLine is the line a YAML error names, or 1.

@@ -16,6 +16,7 @@ import (
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/config"
 	"github.com/protocheck/protocheck/loader"
+	"github.com/protocheck/protocheck/source"
 )
 
 // configFlags are the flags of check that choose and report the
@@ -99,7 +100,7 @@ func loadCheckConfig(cmd *cobra.Command, input string, newIn *loader.Input, cf c
 		name = displayPath(found)
 		f, err = config.LoadFrom(src, name)
 	}
-	var list config.ErrorList
+	var list source.ErrorList
 	if errors.As(err, &list) {
 		fmt.Fprintln(stderr, list)
 		return nil, &exitStatus{exitError}
@@ -118,7 +119,7 @@ func loadCheckConfig(cmd *cobra.Command, input string, newIn *loader.Input, cf c
 		fmt.Fprintf(stderr, "protocheck: using %s (%s %s)\n", name, f.Format, f.Version)
 	}
 	for _, w := range f.Warnings {
-		fmt.Fprintf(stderr, "%s: warning: %s\n", w.Pos, w.Message)
+		fmt.Fprintf(stderr, "%s:%d:%d: warning: %s\n", w.Path, w.Line, w.Column, w.Message)
 	}
 	warnDeprecatedFlags(stderr, "--use", fl.use)
 	warnDeprecatedFlags(stderr, "--except", fl.except)
@@ -198,17 +199,17 @@ func parseInlineConfig(flag, data, dir string) (*config.File, error) {
 // parseBufYAML reads data as a buf.yaml in dir, its problems named by name.
 func parseBufYAML(name string, data []byte, dir string) (*config.File, error) {
 	f, err := config.Parse(filepath.Join(dir, "buf.yaml"), data)
-	var list config.ErrorList
+	var list source.ErrorList
 	if errors.As(err, &list) {
 		for _, e := range list {
-			e.Pos.Path = name
+			e.Path = name
 		}
 	}
 	if err != nil {
 		return nil, err
 	}
 	for i := range f.Warnings {
-		f.Warnings[i].Pos.Path = name
+		f.Warnings[i].Path = name
 	}
 	return f, nil
 }
@@ -433,7 +434,7 @@ func readBaselineConfig(cmd *cobra.Command, in loader.Input, override string) (*
 // againstConfigError prints the problems of --against-config as
 // path:line:col: message and ends the command with status 2.
 func againstConfigError(cmd *cobra.Command, err error) error {
-	var list config.ErrorList
+	var list source.ErrorList
 	if errors.As(err, &list) {
 		fmt.Fprintln(cmd.ErrOrStderr(), list)
 		return &exitStatus{exitError}

@@ -115,7 +115,8 @@ type Schema struct {
 // Check compares two versions of a schema and returns the findings of the
 // rules that cfg selects, sorted by position. The error is non-nil only
 // when the check could not run, for example because cfg names an unknown
-// rule.
+// rule; ignore comments that cannot be honoured return a source.ErrorList,
+// one problem at each.
 func Check(old, new *Schema, cfg Config) ([]Finding, error) {
 	rules, err := cfg.Select()
 	if err != nil {

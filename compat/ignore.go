@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/protocheck/protocheck/source"
 )
 
 // This file is the one place where findings are dropped or excused. Three
@@ -24,7 +26,7 @@ import (
 //     On the syntax, edition or package statement it covers the whole file.
 //     The rule may be a rule id or a category. The reason is required: an
 //     ignore comment without one, or naming an unknown rule, makes Check
-//     fail with an *IgnoreCommentError, because an ignore nobody can
+//     fail with a source.ErrorList, each problem at the element, because an ignore nobody can
 //     justify later is a break waiting to be forgotten.
 //   - Config.Waivers: like comments, written in configuration.
 //
@@ -43,28 +45,6 @@ type Waiver struct {
 	Path string
 	// Reason says why the change is safe. It is required.
 	Reason string
-}
-
-// An IgnoreCommentError lists the ignore comments that Check could not
-// honour.
-type IgnoreCommentError struct {
-	Problems []IgnoreProblem
-}
-
-// An IgnoreProblem is one faulty ignore comment. Span locates the element
-// that the comment belongs to.
-type IgnoreProblem struct {
-	Span    Span
-	Message string
-}
-
-// Error returns one problem per line, as path:line:col: message.
-func (e *IgnoreCommentError) Error() string {
-	lines := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
-		lines[i] = fmt.Sprintf("%s: %s", p.Span, p.Message)
-	}
-	return strings.Join(lines, "\n")
 }
 
 // ignorer applies a Config's ignores to findings.
@@ -277,7 +257,7 @@ var fileWidePaths = [][]int32{{fileSyntaxTag}, {fileEditionTag}, {filePackageTag
 // x, by path, and every problem with them.
 func readIgnoreComments(x *index) (map[string][]ruleIgnore, error) {
 	out := make(map[string][]ruleIgnore)
-	var problems []IgnoreProblem
+	var problems []Finding // Span and Message, sorted as findings are
 	for _, p := range x.filePaths {
 		f := x.files[p]
 		locs := f.SourceLocations()
@@ -300,7 +280,7 @@ func readIgnoreComments(x *index) (map[string][]ruleIgnore, error) {
 						continue
 					}
 					if msg != "" {
-						problems = append(problems, IgnoreProblem{Span: span, Message: msg})
+						problems = append(problems, Finding{Span: span, Message: msg})
 						continue
 					}
 					ri.span = scope
@@ -310,7 +290,7 @@ func readIgnoreComments(x *index) (map[string][]ruleIgnore, error) {
 		}
 	}
 	if len(problems) > 0 {
-		return nil, &IgnoreCommentError{Problems: sortProblems(problems)}
+		return nil, problemList(problems)
 	}
 	return out, nil
 }
@@ -344,15 +324,14 @@ func parseIgnoreLine(line string) (ri ruleIgnore, msg string, ok bool) {
 	return ruleIgnore{match: m, reason: reason}, "", true
 }
 
-func sortProblems(ps []IgnoreProblem) []IgnoreProblem {
-	fs := make([]Finding, len(ps))
+// problemList returns the problems with ignore comments, sorted and each
+// once, as the source.ErrorList that Check returns: each is placed at the
+// element the comment belongs to.
+func problemList(ps []Finding) source.ErrorList {
+	ps = sortFindings(ps)
+	l := make(source.ErrorList, len(ps))
 	for i, p := range ps {
-		fs[i] = Finding{Span: p.Span, Message: p.Message}
+		l[i] = &source.Error{Path: p.Span.Path, Line: p.Span.StartLine, Column: p.Span.StartCol, Message: p.Message}
 	}
-	fs = sortFindings(fs)
-	out := make([]IgnoreProblem, len(fs))
-	for i, f := range fs {
-		out[i] = IgnoreProblem{Span: f.Span, Message: f.Message}
-	}
-	return out
+	return l
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/loader"
+	"github.com/protocheck/protocheck/source"
 )
 
 // loadIgnoreTree writes files into a fresh directory and compiles them.
@@ -321,9 +322,9 @@ message User {
 `
 	s := loadIgnoreTree(t, map[string]string{"user.proto": file})
 	_, err := compat.Check(s, s, compat.Config{})
-	var ie *compat.IgnoreCommentError
+	var ie source.ErrorList
 	if !errors.As(err, &ie) {
-		t.Fatalf("Check error = %v, want an *IgnoreCommentError", err)
+		t.Fatalf("Check error = %v, want a source.ErrorList", err)
 	}
 	want := []string{
 		`user.proto:5:1: protocheck:ignore FIELD_NO_DELETE needs a reason after the rule id: say why the change is safe`,

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/protocheck/protocheck/compat"
+	"github.com/protocheck/protocheck/source"
 )
 
 // A Result is what Apply would change.
@@ -63,21 +64,18 @@ type Skip struct {
 // String formats the skip as path:line:col: message.
 func (s Skip) String() string { return s.Span.String() + ": " + s.Message }
 
-// A SourceError says that a file's source does not hold what its compiled
-// form says: it changed after it was compiled, or it is not the file the
-// reservations were planned for.
-type SourceError struct {
-	Span    compat.Span // where, in the file as compiled
-	Message string
+// sourceError says that a file's source does not hold what its compiled
+// form says, at span: it changed after it was compiled, or it is not the
+// file the reservations were planned for.
+func sourceError(span compat.Span, format string, args ...any) *source.Error {
+	return &source.Error{Path: span.Path, Line: span.StartLine, Column: span.StartCol, Message: fmt.Sprintf(format, args...)}
 }
-
-func (e *SourceError) Error() string { return e.Span.String() + ": " + e.Message }
 
 // Apply returns the new source of the files that reservations rs concern.
 // files are the compiled files of the new version; read returns the source
 // they were compiled from, by path. What a file already reserves is left
 // out, so that applying the same reservations twice changes nothing the
-// second time. An error is a *SourceError when the source does not match
+// second time. An error is a *source.Error, placed in the file as compiled, when the source does not match
 // the compiled files, or read's.
 func Apply(files []protoreflect.FileDescriptor, rs []Reservation, read func(path string) ([]byte, error)) (Result, error) {
 	byPath := make(map[string][]Reservation)
@@ -93,7 +91,7 @@ func Apply(files []protoreflect.FileDescriptor, rs []Reservation, read func(path
 	for _, p := range paths {
 		i := slices.IndexFunc(files, func(f protoreflect.FileDescriptor) bool { return f.Path() == p })
 		if i < 0 {
-			return res, &SourceError{Span: compat.Span{Path: p}, Message: "not a compiled file of the new version"}
+			return res, sourceError(compat.Span{Path: p}, "not a compiled file of the new version")
 		}
 		src, err := read(p)
 		if err != nil {
@@ -124,7 +122,7 @@ func applyFile(fd protoreflect.FileDescriptor, src []byte, rs []Reservation) (*F
 	for _, group := range byParent(rs) {
 		d, ok := decls[group[0].Parent]
 		if !ok {
-			return nil, nil, &SourceError{Span: compat.Span{Path: fd.Path()}, Message: fmt.Sprintf("%s is not declared in the compiled file", group[0].Parent)}
+			return nil, nil, sourceError(compat.Span{Path: fd.Path()}, "%s is not declared in the compiled file", group[0].Parent)
 		}
 		c, sk := needed(d, group)
 		skips = append(skips, sk...)

@@ -18,6 +18,7 @@ import (
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/fix"
 	"github.com/protocheck/protocheck/loader"
+	"github.com/protocheck/protocheck/source"
 )
 
 var update = flag.Bool("update", false, "rewrite the want/ and report sections of testdata cases")
@@ -313,12 +314,12 @@ func TestSourceChanged(t *testing.T) {
 	plan := fix.Plan(old.Files, new.Files, check(t, old, new, fix.Rules))
 	edited := "syntax = \"proto3\";\npackage acme.v1;\n\n// moved down a line\nmessage User {\n  string id = 1;\n}\n"
 	_, err = fix.Apply(new.Files, plan, func(string) ([]byte, error) { return []byte(edited), nil })
-	var se *fix.SourceError
+	var se *source.Error
 	if !errors.As(err, &se) {
-		t.Fatalf("Apply on a changed file: got error %v, want a *fix.SourceError", err)
+		t.Fatalf("Apply on a changed file: got error %v, want a *source.Error", err)
 	}
 	want := "user.proto:4:1: the name of acme.v1.User is not where the compiler saw it: did the file change during the check?"
-	if got := se.Span.String() + ": " + se.Message; got != want {
+	if got := se.Error(); got != want {
 		t.Errorf("Apply on a changed file:\ngot  %s\nwant %s", got, want)
 	}
 }

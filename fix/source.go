@@ -26,9 +26,9 @@ var (
 	enumTags    = bodyTags{name: 1, options: 3, ranges: 4, names: 5}
 )
 
-// A source is a file's text with the source locations it was compiled
+// A sourceText is a file's text with the source locations it was compiled
 // with.
-type source struct {
+type sourceText struct {
 	fd    protoreflect.FileDescriptor
 	src   []byte
 	lines []int // the offset at which each line starts
@@ -43,8 +43,8 @@ type insertion struct {
 	text string
 }
 
-func newSource(fd protoreflect.FileDescriptor, src []byte) *source {
-	s := &source{fd: fd, src: src, lines: []int{0}, nl: "\n"}
+func newSource(fd protoreflect.FileDescriptor, src []byte) *sourceText {
+	s := &sourceText{fd: fd, src: src, lines: []int{0}, nl: "\n"}
 	for i, b := range src {
 		if b == '\n' {
 			s.lines = append(s.lines, i+1)
@@ -60,7 +60,7 @@ func newSource(fd protoreflect.FileDescriptor, src []byte) *source {
 // indentUnit guesses one level of indentation from the first top-level
 // message or enum whose body starts on a line of its own: two spaces when
 // none does.
-func (s *source) indentUnit() string {
+func (s *sourceText) indentUnit() string {
 	locs := s.fd.SourceLocations()
 	for i := range locs.Len() {
 		l := locs.Get(i)
@@ -81,7 +81,7 @@ func (s *source) indentUnit() string {
 }
 
 // indent returns the white space that starts the 0-based line.
-func (s *source) indent(line int) string {
+func (s *sourceText) indent(line int) string {
 	if line >= len(s.lines) {
 		return ""
 	}
@@ -94,7 +94,7 @@ func (s *source) indent(line int) string {
 }
 
 // lineOf returns the 0-based line that holds offset off.
-func (s *source) lineOf(off int) int {
+func (s *sourceText) lineOf(off int) int {
 	i, found := slices.BinarySearch(s.lines, off)
 	if found {
 		return i
@@ -115,7 +115,7 @@ var columnModels = []struct {
 
 // resolve returns the offset of the 0-based line and column at which want
 // holds.
-func (s *source) resolve(line, col int, want func(off int) bool) (int, bool) {
+func (s *sourceText) resolve(line, col int, want func(off int) bool) (int, bool) {
 	if line < 0 || line >= len(s.lines) {
 		return 0, false
 	}
@@ -166,7 +166,7 @@ type body struct {
 
 // reserve returns the insertions that reserve nums and names in the
 // message or enum d.
-func (s *source) reserve(d protoreflect.Descriptor, nums []int32, names []protoreflect.Name) ([]insertion, error) {
+func (s *sourceText) reserve(d protoreflect.Descriptor, nums []int32, names []protoreflect.Name) ([]insertion, error) {
 	b, err := s.body(d)
 	if err != nil {
 		return nil, err
@@ -212,7 +212,7 @@ func (s *source) reserve(d protoreflect.Descriptor, nums []int32, names []protor
 // between two, joins it (reserved 5 to 8, not 5 to 7, 8); the others
 // take their place in order among the ranges (reserved 2, 9, 11 to 12)
 // when the statement lists them in order, and go last when it does not.
-func (s *source) mergeNumbers(d protoreflect.Descriptor, b *body, nums []int32) ([]insertion, bool) {
+func (s *sourceText) mergeNumbers(d protoreflect.Descriptor, b *body, nums []int32) ([]insertion, bool) {
 	var stmts []protoreflect.SourceLocation
 	for _, st := range b.statements {
 		if slices.ContainsFunc(b.ranges, func(r protoreflect.SourceLocation) bool { return within(r, st) }) {
@@ -334,7 +334,7 @@ func runs(ns []int32) [][2]int64 {
 
 // rangeText writes first to last as a reserved statement does, with max
 // when a range it takes in was written so.
-func (s *source) rangeText(first, last int64, max bool) string {
+func (s *sourceText) rangeText(first, last int64, max bool) string {
 	switch {
 	case first == last:
 		return strconv.FormatInt(first, 10)
@@ -365,7 +365,7 @@ func rangeBounds(d protoreflect.Descriptor, i int) (first, last int64, ok bool) 
 // beforeNames returns the insertion of stmt on a line of its own before
 // the body's first reserved statement of names, when that statement
 // starts its line and no comment above it would be parted from it.
-func (s *source) beforeNames(b *body, stmt string) (insertion, bool) {
+func (s *sourceText) beforeNames(b *body, stmt string) (insertion, bool) {
 	first, ok := earliest(b.statements)
 	if !ok || slices.ContainsFunc(b.ranges, func(r protoreflect.SourceLocation) bool { return within(r, first) }) {
 		return insertion{}, false
@@ -389,7 +389,7 @@ func (s *source) beforeNames(b *body, stmt string) (insertion, bool) {
 // their own after the last reserved statement, or else at the top of the
 // body after its options, indented like their neighbours; on the line
 // itself when the body shares it ({ string id = 1; }).
-func (s *source) place(d protoreflect.Descriptor, b *body, stmts []string) (insertion, error) {
+func (s *sourceText) place(d protoreflect.Descriptor, b *body, stmts []string) (insertion, error) {
 	if last, ok := latest(b.statements); ok {
 		end, ok := s.resolve(last.EndLine, last.EndColumn, func(off int) bool { return off > 0 && s.src[off-1] == ';' })
 		if !ok {
@@ -440,7 +440,7 @@ func (s *source) place(d protoreflect.Descriptor, b *body, stmts []string) (inse
 
 // ownLines returns the insertion of stmts on lines of their own after the
 // 0-based line.
-func (s *source) ownLines(line int, indent string, stmts []string) insertion {
+func (s *sourceText) ownLines(line int, indent string, stmts []string) insertion {
 	var b strings.Builder
 	if line+1 >= len(s.lines) {
 		// The last line, without a newline.
@@ -456,7 +456,7 @@ func (s *source) ownLines(line int, indent string, stmts []string) insertion {
 }
 
 // body finds the braces and statements of the message or enum d.
-func (s *source) body(d protoreflect.Descriptor) (*body, error) {
+func (s *sourceText) body(d protoreflect.Descriptor) (*body, error) {
 	tags := messageTags
 	if _, ok := d.(protoreflect.EnumDescriptor); ok {
 		tags = enumTags
@@ -464,7 +464,7 @@ func (s *source) body(d protoreflect.Descriptor) (*body, error) {
 	locs := s.fd.SourceLocations()
 	loc := locs.ByDescriptor(d)
 	if loc.Path == nil {
-		return nil, &SourceError{Span: compat.Span{Path: s.fd.Path()}, Message: fmt.Sprintf("%s has no source position", d.FullName())}
+		return nil, sourceError(compat.Span{Path: s.fd.Path()}, "%s has no source position", d.FullName())
 	}
 	b := &body{}
 	var nameLoc protoreflect.SourceLocation
@@ -511,13 +511,13 @@ func (s *source) body(d protoreflect.Descriptor) (*body, error) {
 }
 
 // mismatch says that the source does not hold what its compiled form says.
-func (s *source) mismatch(d protoreflect.Descriptor, what string) error {
-	return &SourceError{Span: compat.SpanOf(d), Message: fmt.Sprintf("the %s of %s is not where the compiler saw it: did the file change during the check?", what, d.FullName())}
+func (s *sourceText) mismatch(d protoreflect.Descriptor, what string) error {
+	return sourceError(compat.SpanOf(d), "the %s of %s is not where the compiler saw it: did the file change during the check?", what, d.FullName())
 }
 
 // afterLast returns the offset just after the latest of locs, whose last
 // byte is one that end accepts.
-func (s *source) afterLast(locs []protoreflect.SourceLocation, end func(byte) bool) (int, bool) {
+func (s *sourceText) afterLast(locs []protoreflect.SourceLocation, end func(byte) bool) (int, bool) {
 	last, ok := latest(locs)
 	if !ok {
 		return 0, false
@@ -529,7 +529,7 @@ func (s *source) afterLast(locs []protoreflect.SourceLocation, end func(byte) bo
 
 // quoteOf returns how the latest of the reserved names locs is written:
 // in double or single quotes, or bare ("").
-func (s *source) quoteOf(d protoreflect.Descriptor, locs []protoreflect.SourceLocation) (string, bool) {
+func (s *sourceText) quoteOf(d protoreflect.Descriptor, locs []protoreflect.SourceLocation) (string, bool) {
 	last, ok := latest(locs)
 	if !ok {
 		return "", false
@@ -559,7 +559,7 @@ func (s *source) quoteOf(d protoreflect.Descriptor, locs []protoreflect.SourceLo
 // brace returns the offset of the brace that opens a body, at or after
 // from: a message's or enum's comes after its name, a group's after its
 // number and options.
-func (s *source) brace(from int) (int, bool) {
+func (s *sourceText) brace(from int) (int, bool) {
 	depth := 0
 	for i := from; i < len(s.src); i++ {
 		switch c := s.src[i]; {
@@ -596,7 +596,7 @@ func (s *source) brace(from int) (int, bool) {
 
 // restIsTrivia reports whether nothing but white space and a line comment
 // follows off on its line.
-func (s *source) restIsTrivia(off int) bool {
+func (s *sourceText) restIsTrivia(off int) bool {
 	for off < len(s.src) && (s.src[off] == ' ' || s.src[off] == '\t') {
 		off++
 	}

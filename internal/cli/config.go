@@ -478,15 +478,15 @@ func (m moduleCheck) prefix(fs []compat.Finding, newPaths []string) []compat.Fin
 // message, paths as buf prints them, and ends with status 2; other errors
 // pass through.
 func (m moduleCheck) checkError(cmd *cobra.Command, err error) error {
-	var ie *compat.IgnoreCommentError
-	if !errors.As(err, &ie) {
+	var list source.ErrorList
+	if !errors.As(err, &list) {
 		return err
 	}
-	for i := range ie.Problems {
-		if s := &ie.Problems[i].Span; s.Path != "" {
-			s.Path = m.new.Display(s.Path)
+	for _, e := range list {
+		if e.Path != "" {
+			e.Path = m.new.Display(e.Path)
 		}
 	}
-	fmt.Fprintln(cmd.ErrOrStderr(), ie)
+	fmt.Fprintln(cmd.ErrOrStderr(), list)
 	return &exitStatus{exitError}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/fix"
 	"github.com/protocheck/protocheck/loader"
+	"github.com/protocheck/protocheck/source"
 )
 
 type fixFlags struct {
@@ -219,9 +220,9 @@ func writeFixes(cmd *cobra.Command, roots []string, modules map[string]*fixModul
 		res, err := fix.Apply(files, m.plan, func(p string) ([]byte, error) {
 			return os.ReadFile(filepath.Join(m.in.Path, filepath.FromSlash(p)))
 		})
-		var se *fix.SourceError
+		var se *source.Error
 		if errors.As(err, &se) {
-			se.Span.Path = m.in.Display(se.Span.Path)
+			se.Path = m.in.Display(se.Path)
 			fmt.Fprintln(stderr, se)
 			return &exitStatus{exitError}
 		}

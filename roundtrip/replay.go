@@ -149,11 +149,26 @@ func shorten(s string) string {
 
 // ErrUnknownSchemaID is wrapped by Replay's error for a Confluent record
 // whose schema id is not one of ReplayOptions.SchemaIDs.
-var ErrUnknownSchemaID = errors.New("schema id not explained")
+var ErrUnknownSchemaID = errors.New("unknown schema id")
 
 // ErrType is wrapped by Replay's error for a message type that a version
 // does not declare, by name or by Confluent message indexes.
 var ErrType = errors.New("no such message type")
+
+// RecordError is an error that concerns one record, such as Confluent
+// message indexes that name no type.
+type RecordError struct {
+	// Where locates the record, as recording.Record.Where says it.
+	Where string
+	// Err is what is wrong, wrapping ErrType or ErrUnknownSchemaID.
+	Err error
+}
+
+// Error returns "line 2 (offset 13): " followed by Err's text.
+func (e *RecordError) Error() string { return e.Where + ": " + e.Err.Error() }
+
+// Unwrap returns Err.
+func (e *RecordError) Unwrap() error { return e.Err }
 
 // Replay reads recorded messages of the type message, written with old,
 // and compares what each means to old and to new: Backward, it decodes
@@ -320,13 +335,13 @@ func (rp *replayer) pick(j *replayJob) error {
 			ids = append(ids, fmt.Sprint(id))
 		}
 		slices.Sort(ids)
-		return fmt.Errorf("%s: %w: the record has schema id %d, the old schema is %s", rec.Where(), ErrUnknownSchemaID, rec.SchemaID, strings.Join(ids, ", "))
+		return &RecordError{rec.Where(), fmt.Errorf("%w: the record has schema id %d, the old schema wrote %s (give each id it wrote with --schema-id)", ErrUnknownSchemaID, rec.SchemaID, strings.Join(ids, ", "))}
 	}
 	msgs := rp.file.Messages()
 	var md protoreflect.MessageDescriptor
 	for _, i := range rec.Indexes {
 		if i >= msgs.Len() {
-			return fmt.Errorf("%s: %w: message indexes %v name no message of %s", rec.Where(), ErrType, rec.Indexes, rp.file.Path())
+			return &RecordError{rec.Where(), fmt.Errorf("%w: message indexes %v name no message of %s", ErrType, rec.Indexes, rp.file.Path())}
 		}
 		md = msgs.Get(i)
 		msgs = md.Messages()
@@ -336,7 +351,7 @@ func (rp *replayer) pick(j *replayJob) error {
 	}
 	nm := rp.newMsgs[md.FullName()]
 	if nm == nil {
-		return fmt.Errorf("%s: %w: message indexes %v name %s, which the new version does not declare beside %s", rec.Where(), ErrType, rec.Indexes, md.FullName(), rp.new.FullName())
+		return &RecordError{rec.Where(), fmt.Errorf("%w: message indexes %v name %s, which the new version does not declare beside %s", ErrType, rec.Indexes, md.FullName(), rp.new.FullName())}
 	}
 	j.md = [2]protoreflect.MessageDescriptor{md, nm}
 	return nil

@@ -242,7 +242,7 @@ func TestReplayConfluentIndexes(t *testing.T) {
 	rec.Write(appendDelimited(nil, recording.AppendConfluent(nil, 4, []int{0}, nil)))
 	src, _ = recording.NewReader(bytes.NewReader(rec.Bytes()), recording.Options{Format: recording.Delimited})
 	_, err = Replay(context.Background(), v1, v2, "acme.shop.v1.Order", src, ReplayOptions{})
-	if !errors.Is(err, ErrUnknownSchemaID) || err.Error() != "offset 24: schema id not explained: the record has schema id 4, the old schema is 3" {
+	if !errors.Is(err, ErrUnknownSchemaID) || err.Error() != "offset 24: unknown schema id: the record has schema id 4, the old schema wrote 3 (give each id it wrote with --schema-id)" {
 		t.Errorf("second schema id: %v", err)
 	}
 

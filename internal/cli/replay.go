@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -175,7 +176,13 @@ func runReplay(cmd *cobra.Command, newArg string, fl replayFlags) error {
 	stop := pr.replaying(src)
 	res, err := roundtrip.Replay(ctx, schemas[0].Files, schemas[1].Files, protoreflect.FullName(fl.typ), src, opts)
 	stop()
-	if err != nil {
+	var recErr *roundtrip.RecordError
+	switch {
+	case errors.As(err, &recErr):
+		return fmt.Errorf("%s: %w", fl.messages, err)
+	case errors.Is(err, roundtrip.ErrType):
+		return fmt.Errorf("--type: %w", err)
+	case err != nil:
 		return err
 	}
 	ropts := report.ReplayOptions{Input: newArg, Against: fl.against, Recording: fl.messages, FailOn: failOn}

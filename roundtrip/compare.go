@@ -1017,6 +1017,12 @@ func sameScalar(wf protoreflect.FieldDescriptor, wv protoreflect.Value, rf proto
 		if math.IsNaN(a.f) || math.IsNaN(b.f) {
 			return math.IsNaN(a.f) && math.IsNaN(b.f)
 		}
+		if a.f == 0 && b.f == 0 {
+			// +0 and -0 are equal, as proto.Equal has them. Only defaults
+			// differ so (float and double keep a sent zero's sign), and
+			// neither compat nor buf calls [default = -0.0] a change.
+			return true
+		}
 		if a.f32 || b.f32 {
 			// JSON writes a float in the fewest digits that read back as
 			// the same float32.

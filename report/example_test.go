@@ -6,6 +6,7 @@ import (
 
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/report"
+	"github.com/protocheck/protocheck/source"
 )
 
 // A CI job writes the findings as annotations on the pull request's diff.
@@ -38,8 +39,8 @@ func ExampleWrite_markdown() {
 // A schema that does not compile stops the check; the report says why, in
 // the format the CI job reads: here buf's JSON objects for compile errors.
 func ExampleWriteProblems() {
-	problems := []report.Problem{{
-		Span:    compat.Span{Path: "proto/acme/v1/user.proto", StartLine: 3, StartCol: 25},
+	problems := source.ErrorList{{
+		Path: "proto/acme/v1/user.proto", Line: 3, Column: 25,
 		Message: "syntax error: expecting ';'",
 	}}
 	_ = report.WriteProblems(os.Stdout, "json", problems, report.Options{})

@@ -40,8 +40,8 @@ func withProof(f compat.Finding) string {
 // writeGitHubActionsProblems writes one error annotation per compile
 // error, on the line at fault, so that a failed run says why on the pull
 // request rather than only in the job's log.
-func writeGitHubActionsProblems(w io.Writer, problems []Problem, _ Options) error {
-	return writeLines(w, problems, func(p Problem) string {
+func writeGitHubActionsProblems(w io.Writer, problems []problem, _ Options) error {
+	return writeLines(w, problems, func(p problem) string {
 		return annotation("error", p.Span.Path, p.Span, problemType, p.Message)
 	})
 }

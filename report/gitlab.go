@@ -48,7 +48,7 @@ func writeGitLab(w io.Writer, findings []compat.Finding, opts Options) error {
 
 // writeGitLabProblems writes each compile error as a blocker issue of a
 // COMPILE check, so that the merge request shows why the check failed.
-func writeGitLabProblems(w io.Writer, problems []Problem, _ Options) error {
+func writeGitLabProblems(w io.Writer, problems []problem, _ Options) error {
 	issues := []gitlabIssue{}
 	fps := problemFingerprints(problems)
 	for i, p := range problems {

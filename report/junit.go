@@ -94,7 +94,7 @@ func writeJUnit(w io.Writer, findings []compat.Finding, opts Options) error {
 
 // writeJUnitProblems writes one test case in error per compile error: in
 // JUnit, an error is a test that could not run, as the check could not.
-func writeJUnitProblems(w io.Writer, problems []Problem, opts Options) error {
+func writeJUnitProblems(w io.Writer, problems []problem, opts Options) error {
 	suite := junitSuite{Name: junitSuiteName(opts)}
 	for _, p := range problems {
 		at := escapeControl(p.Span.String())

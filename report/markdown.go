@@ -92,7 +92,7 @@ func writeMarkdown(w io.Writer, findings []compat.Finding, opts Options) error {
 
 // writeMarkdownProblems writes the compile errors that stopped the check,
 // so that a job summary or comment says why there is no report.
-func writeMarkdownProblems(w io.Writer, problems []Problem, opts Options) error {
+func writeMarkdownProblems(w io.Writer, problems []problem, opts Options) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### protocheck: could not compile (%s)\n\n", plural(len(problems), "error"))
 	if compared := mdCompared(opts); compared != "" {

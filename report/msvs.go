@@ -20,8 +20,8 @@ func writeMSVS(w io.Writer, findings []compat.Finding, _ Options) error {
 }
 
 // writeMSVSProblems writes compile errors as buf does in msvs format.
-func writeMSVSProblems(w io.Writer, problems []Problem, _ Options) error {
-	return writeLines(w, problems, func(p Problem) string {
+func writeMSVSProblems(w io.Writer, problems []problem, _ Options) error {
+	return writeLines(w, problems, func(p problem) string {
 		return msvsLine(p.Span, "error", problemType, p.Message)
 	})
 }

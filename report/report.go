@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/protocheck/protocheck/compat"
+	"github.com/protocheck/protocheck/source"
 )
 
 // Options tune the writers. The zero value writes plain output.
@@ -87,7 +88,7 @@ var lookupRule = compat.Lookup
 // A format writes findings, or the problems that stopped the check.
 type format struct {
 	findings func(w io.Writer, findings []compat.Finding, opts Options) error
-	problems func(w io.Writer, problems []Problem, opts Options) error
+	problems func(w io.Writer, problems []problem, opts Options) error
 }
 
 // writers maps each format name to its writers.
@@ -121,10 +122,9 @@ func Write(w io.Writer, format string, findings []compat.Finding, opts Options) 
 	return f.findings(w, findings, opts)
 }
 
-// A Problem is a compile error: a reason why the check could not run, at
-// the place in a file that caused it. Its path is the one the user opens
-// the file by, as compile errors name it; writers print it unchanged.
-type Problem struct {
+// A problem is a compile error as the writers take it: a reason why the
+// check could not run, at the place in a file that caused it.
+type problem struct {
 	Span    compat.Span
 	Message string
 }
@@ -134,14 +134,20 @@ type Problem struct {
 const problemType = "COMPILE"
 
 // WriteProblems writes to w, in the named format, the problems that
-// stopped the check, so that a CI system reading the report shows why it
-// failed rather than an empty report.
-func WriteProblems(w io.Writer, format string, problems []Problem, opts Options) error {
+// stopped the check (compile errors, such as those loader returns), so
+// that a CI system reading the report shows why it failed rather than an
+// empty report. Their paths are the ones the user opens the files by, as
+// compile errors name them; writers print them unchanged.
+func WriteProblems(w io.Writer, format string, problems source.ErrorList, opts Options) error {
 	f, err := lookupFormat(format)
 	if err != nil {
 		return err
 	}
-	return f.problems(w, problems, opts)
+	ps := make([]problem, len(problems))
+	for i, e := range problems {
+		ps[i] = problem{Span: compat.Span{Path: e.Path, StartLine: e.Line, StartCol: e.Column}, Message: e.Message}
+	}
+	return f.problems(w, ps, opts)
 }
 
 func lookupFormat(name string) (format, error) {
@@ -181,8 +187,8 @@ func writeText(w io.Writer, findings []compat.Finding, opts Options) error {
 
 // writeTextProblems writes one line per problem, path:line:col: message,
 // as compilers do.
-func writeTextProblems(w io.Writer, problems []Problem, _ Options) error {
-	return writeLines(w, problems, func(p Problem) string {
+func writeTextProblems(w io.Writer, problems []problem, _ Options) error {
+	return writeLines(w, problems, func(p problem) string {
 		return escapeControl(p.Span.String()) + ": " + escapeControl(p.Message) + "\n"
 	})
 }
@@ -272,7 +278,7 @@ func bufAnnotationOf(s compat.Span, typ, message string) bufAnnotation {
 // writeJSONProblems writes one JSON object per line, as buf writes compile
 // errors. Compile errors carry a position, not a span: the span is empty,
 // ending where it starts.
-func writeJSONProblems(w io.Writer, problems []Problem, _ Options) error {
+func writeJSONProblems(w io.Writer, problems []problem, _ Options) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	for _, p := range problems {

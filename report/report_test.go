@@ -21,6 +21,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/protocheck/protocheck/compat"
+	"github.com/protocheck/protocheck/source"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -99,11 +100,11 @@ var options = Options{Input: "proto", Against: ".git#branch=main,subdir=proto", 
 
 // problems are compile errors: with a position, without one, and in a
 // file whose name a URI must encode.
-func problems() []Problem {
-	return []Problem{
-		{Span: compat.Span{Path: "proto/acme/v1/user.proto", StartLine: 3, StartCol: 25}, Message: "syntax error: expecting ';'"},
-		{Span: compat.Span{Path: "proto/my protos/ü.proto", StartLine: 2, StartCol: 8}, Message: `could not resolve path "gone.proto": file does not exist`},
-		{Span: compat.Span{Path: "proto/big.proto"}, Message: "file is larger than 16 MiB"},
+func problems() source.ErrorList {
+	return source.ErrorList{
+		{Path: "proto/acme/v1/user.proto", Line: 3, Column: 25, Message: "syntax error: expecting ';'"},
+		{Path: "proto/my protos/ü.proto", Line: 2, Column: 8, Message: `could not resolve path "gone.proto": file does not exist`},
+		{Path: "proto/big.proto", Message: "file is larger than 16 MiB"},
 	}
 }
 
@@ -686,7 +687,7 @@ func TestTextEscapesControl(t *testing.T) {
 		t.Errorf("text output (-want +got):\n%s", diff)
 	}
 	var buf bytes.Buffer
-	if err := WriteProblems(&buf, "text", []Problem{{Span: f.Span, Message: "bad\x00byte"}}, Options{}); err != nil {
+	if err := WriteProblems(&buf, "text", source.ErrorList{{Path: f.Span.Path, Line: f.Span.StartLine, Column: f.Span.StartCol, Message: "bad\x00byte"}}, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if want := `a\nb\x1b[2J.proto:1:1: bad\x00byte` + "\n"; buf.String() != want {

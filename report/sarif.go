@@ -146,7 +146,7 @@ func writeSARIFLog(w io.Writer, log *sarif.Report) error {
 // which code scanning shows as alerts on the lines at fault, and records
 // in the run's invocation that it did not succeed: the log holds no
 // findings because the check could not run, not because there were none.
-func writeSARIFProblems(w io.Writer, problems []Problem, opts Options) error {
+func writeSARIFProblems(w io.Writer, problems []problem, opts Options) error {
 	log, run, err := newSARIFRun(opts)
 	if err != nil {
 		return err
@@ -300,7 +300,7 @@ func fingerprints(findings []compat.Finding, opts Options) []string {
 }
 
 // problemFingerprints is fingerprints for problems.
-func problemFingerprints(problems []Problem) []string {
+func problemFingerprints(problems []problem) []string {
 	out := make([]string, len(problems))
 	seen := make(map[string]int)
 	for i, p := range problems {

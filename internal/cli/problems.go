@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/report"
 	"github.com/protocheck/protocheck/source"
 )
@@ -17,7 +16,7 @@ import (
 // loadProblems returns the compile errors held in err, each once (both
 // versions may fail the same way, a bad include path, say), and the errors
 // in err that are not compile errors.
-func loadProblems(err error) (problems []report.Problem, others []error) {
+func loadProblems(err error) (problems source.ErrorList, others []error) {
 	var walk func(error)
 	walk = func(e error) {
 		list, ok := e.(source.ErrorList)
@@ -32,12 +31,10 @@ func loadProblems(err error) (problems []report.Problem, others []error) {
 			return
 		}
 		for _, pe := range list {
-			p := report.Problem{
-				Span:    compat.Span{Path: pe.Path, StartLine: pe.Line, StartCol: pe.Column},
-				Message: pe.Message,
-			}
-			if !slices.Contains(problems, p) {
-				problems = append(problems, p)
+			if !slices.ContainsFunc(problems, func(p *source.Error) bool {
+				return p.Path == pe.Path && p.Line == pe.Line && p.Column == pe.Column && p.Message == pe.Message
+			}) {
+				problems = append(problems, pe)
 			}
 		}
 	}

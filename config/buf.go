@@ -196,7 +196,7 @@ func (d *decoder) bufV2(root *yaml.Node) []Module {
 
 // loadWork reads a buf.work.yaml and the buf.yaml of each directory.
 func loadWork(src Source, name string, data []byte) (*File, error) {
-	d := &decoder{path: name}
+	d := &decoder{path: name, format: BufWork}
 	f := &File{Path: name, Format: BufWork, Version: "v1"}
 	root := d.parseYAML(data)
 	var dirs []pathAt

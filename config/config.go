@@ -16,9 +16,12 @@
 //     otherwise left alone.
 //   - buf.work.yaml (or buf.work.yml), version v1: each listed directory is
 //     a module, configured by its own buf.yaml if it has one.
-//   - protocheck.yaml (or protocheck.yml), protocheck's own file. Any other
-//     file name given to Load is read as protocheck.yaml, unless it starts
-//     with "buf".
+//   - protocheck.yaml (or protocheck.yml), protocheck's own file.
+//
+// A file given to Load under another name (base.yaml, ci/breaking.yaml) is
+// read by its contents: a buf.work.yaml when it lists directories, a
+// protocheck.yaml when it holds keys only a protocheck.yaml has, else a
+// buf.yaml, as buf reads every file given to --config or --against-config.
 //
 // A protocheck.yaml holds buf's breaking keys at the top level, and more:
 //
@@ -57,6 +60,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/source"
@@ -131,6 +136,40 @@ func FormatOf(name string) Format {
 	return Protocheck
 }
 
+// formatFor tells the format of the file name holding data: by its name
+// when the name says (FormatOf: buf.work.*, buf*, or a name with
+// protocheck in it), else by its contents, so that a file given as
+// --config or --against-config under any name (base.yaml,
+// ci/breaking.yaml) is read as what it is. buf reads every such file as a
+// buf.yaml: so does this, unless the file lists directories (a
+// buf.work.yaml) or holds keys that only a protocheck.yaml has and none
+// that only a buf.yaml has.
+func formatFor(name string, data []byte) Format {
+	base := strings.ToLower(filepath.Base(name))
+	if strings.HasPrefix(base, "buf") || strings.Contains(base, "protocheck") {
+		return FormatOf(name)
+	}
+	var top map[string]yaml.Node
+	if yaml.Unmarshal(data, &top) != nil {
+		return Buf // buf's reading; its parse says what is wrong
+	}
+	own, bufs := false, false
+	for k := range top {
+		switch k {
+		case "directories":
+			return BufWork
+		case "name", "deps", "build", "breaking", "lint", "modules", "plugins", "policies":
+			bufs = true
+		case "roots", "use", "except", "ignore", "ignore_only", "ignore_unstable_packages", "direction", "fail_on":
+			own = true
+		}
+	}
+	if own && !bufs {
+		return Protocheck
+	}
+	return Buf
+}
+
 // Load reads and checks a configuration file. A buf.work.yaml also reads
 // the buf.yaml of each of its directories. The error, when a file has
 // problems, is a source.ErrorList.
@@ -144,7 +183,7 @@ func LoadFrom(src Source, name string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", name, unwrapPathError(err))
 	}
-	if FormatOf(name) == BufWork {
+	if formatFor(name, data) == BufWork {
 		return loadWork(src, name, data)
 	}
 	f, err := Parse(name, data)
@@ -162,12 +201,13 @@ func LoadFrom(src Source, name string) (*File, error) {
 }
 
 // Parse checks the contents of a configuration file; name gives its format
-// and appears in positions. It cannot read a buf.work.yaml, which needs
-// the files it names: use Load.
+// when it says one (see FormatFor), and appears in positions. It cannot
+// read a buf.work.yaml, which needs the files it names: use Load.
 func Parse(name string, data []byte) (*File, error) {
-	d := &decoder{path: name}
+	format := formatFor(name, data)
+	d := &decoder{path: name, format: format}
 	var f *File
-	switch FormatOf(name) {
+	switch format {
 	case Protocheck:
 		f = d.protocheckFile(data)
 	case Buf:

@@ -472,3 +472,67 @@ breaking:
 		t.Errorf("ModulesFor(elsewhere) = %+v, want the file's two modules", got)
 	}
 }
+
+// TestFormatByContent: a file named on the command line under a name that
+// says no format (base.yaml) is read as what its contents are, as buf
+// reads any such file as a buf.yaml; a name that says a format decides.
+func TestFormatByContent(t *testing.T) {
+	tests := []struct {
+		name, data string
+		want       config.Format
+		root       string // the first module's root
+	}{
+		{"base.yaml", "version: v1\nbreaking:\n  use: [WIRE]\n", config.Buf, "."},
+		{"base.yaml", "version: v2\nmodules:\n  - path: proto\n", config.Buf, "proto"},
+		{"base.yaml", "version: v1\n", config.Buf, "."},
+		{"base.yaml", "", config.Buf, "."},
+		{"base.yaml", "use: [WIRE]\nroots: [proto]\n", config.Protocheck, "proto"},
+		{"ci/breaking.yml", "version: v1\nfail_on: error\n", config.Protocheck, "."},
+		// A name that says its format is read so, whatever it holds.
+		{"buf.yaml", "version: v1\n", config.Buf, "."},
+		{"my-protocheck.yaml", "version: v1\n", config.Protocheck, "."},
+	}
+	for _, tt := range tests {
+		f := parse(t, tt.name, tt.data)
+		if f.Format != tt.want || f.Modules[0].Root != tt.root {
+			t.Errorf("Parse(%s, %q) = %s with root %s, want %s with root %s", tt.name, tt.data, f.Format, f.Modules[0].Root, tt.want, tt.root)
+		}
+	}
+	// Keys of both kinds: read as buf reads it, and told what is wrong.
+	_, err := config.Parse("base.yaml", []byte("version: v1\nuse: [WIRE]\nbreaking:\n  use: [FILE]\n"))
+	if err == nil || !strings.Contains(err.Error(), `base.yaml:2:1: unknown key "use" in the file`) {
+		t.Errorf("Parse of mixed keys: %v, want buf.yaml's unknown key", err)
+	}
+	// A buf.work.yaml by its contents is loaded as one.
+	dir := writeFiles(t, map[string]string{"ws.yaml": "version: v1\ndirectories: [p]\n", "p/x.proto": ""})
+	f, err := config.Load(filepath.Join(dir, "ws.yaml"))
+	if err != nil || f.Format != config.BufWork {
+		t.Errorf("Load(ws.yaml) = %v, %v; want a buf.work.yaml", f, err)
+	}
+}
+
+// TestSpecialFiles: a configuration file that is a named pipe is refused
+// at once, saying what it is, rather than read (which blocks until a
+// writer comes, or forever); a search passes over it, as buf's does. A
+// path below a file is no configuration file.
+func TestSpecialFiles(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "buf.yaml")
+	if err := mkfifo(fifo); err != nil {
+		t.Skip("no named pipes here:", err)
+	}
+	_, err := config.Load(fifo)
+	if want := "config " + fifo + ": a named pipe, not a regular file"; err == nil || err.Error() != want {
+		t.Errorf("Load(fifo) = %v, want %q", err, want)
+	}
+	if got, err := config.Discover(config.Disk, dir); err != nil || got != "" {
+		t.Errorf("Discover past a named pipe = %q, %v; want nothing", got, err)
+	}
+	file := filepath.Join(dir, "a.proto")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := config.Find(file); err != nil || got != "" {
+		t.Errorf("Find(a file) = %q, %v; want nothing", got, err)
+	}
+}

@@ -3,9 +3,11 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // Names lists the file names Find looks for, in order of preference.
@@ -28,16 +30,72 @@ var Disk Source = disk{}
 
 type disk struct{}
 
+// ReadFile reads a regular file of at most MaxFileSize bytes, counted as
+// they are read. A path below a file that is no directory does not exist.
+// Another kind of file (a named pipe, a device) is an error that both is
+// fs.ErrNotExist, so that a search passes over it as buf's does, and says
+// what the path is, for a file the user named.
 func (disk) ReadFile(name string) ([]byte, error) {
 	st, err := os.Stat(name)
+	if errors.Is(err, syscall.ENOTDIR) {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: fs.ErrNotExist}
+	}
 	if err != nil {
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "read", Path: name, Err: fs.ErrNotExist}
+		return nil, &fs.PathError{Op: "read", Path: name, Err: notFileError{st.Mode()}}
 	}
-	return os.ReadFile(name)
+	// O_NONBLOCK: a named pipe put in the file's place since the Stat
+	// must not block the open; the mode is checked again on the open file.
+	f, err := os.OpenFile(name, os.O_RDONLY|openNonblock, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err = f.Stat(); err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: notFileError{st.Mode()}}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileSize {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: fmt.Errorf("larger than %d MiB: not a configuration file", MaxFileSize>>20)}
+	}
+	return data, nil
 }
+
+// MaxFileSize is the largest configuration file read, in bytes: buf.yaml
+// files are a few kilobytes.
+const MaxFileSize = 4 << 20
+
+// notFileError says that a configuration file is not a regular file.
+type notFileError struct{ mode fs.FileMode }
+
+func (e notFileError) Error() string {
+	what := "a special file"
+	switch m := e.mode; {
+	case m.IsDir():
+		what = "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		what = "a named pipe"
+	case m&fs.ModeCharDevice != 0:
+		what = "a character device"
+	case m&fs.ModeDevice != 0:
+		what = "a device"
+	case m&fs.ModeSocket != 0:
+		what = "a socket"
+	}
+	return what + ", not a regular file"
+}
+
+// Is makes a path that is not a regular file one that does not exist, for
+// the searches: buf's walk lists regular files only.
+func (notFileError) Is(t error) bool { return t == fs.ErrNotExist }
 
 // Find returns the configuration file for an input directory: the first of
 // Names in the directory, else in its parent, and so on up to the root of
@@ -79,7 +137,7 @@ func findIn(src Source, dir string, names []string) (string, error) {
 			return p, nil
 		}
 		if !errors.Is(err, fs.ErrNotExist) {
-			return "", fmt.Errorf("config %s: %w", p, unwrapPathError(err))
+			return "", dirError(dir, p, err)
 		}
 	}
 	return "", nil
@@ -126,7 +184,7 @@ func Discover(src Source, dir string) (string, error) {
 				if errors.Is(err, fs.ErrNotExist) {
 					continue
 				}
-				return "", fmt.Errorf("config %s: %w", p, unwrapPathError(err))
+				return "", dirError(d, p, err)
 			}
 			f, err := LoadFrom(src, p)
 			if err != nil {
@@ -158,4 +216,16 @@ func Discover(src Source, dir string) (string, error) {
 		}
 		d = parent
 	}
+}
+
+// dirError is the error of reading the configuration file p in dir: a
+// problem with dir itself (it cannot be searched) is the directory's, not
+// that of a configuration file it may hold.
+func dirError(dir, p string, err error) error {
+	if errors.Is(err, fs.ErrPermission) {
+		if _, derr := os.ReadDir(dir); derr != nil {
+			return fmt.Errorf("directory %s: %w", dir, unwrapPathError(derr))
+		}
+	}
+	return fmt.Errorf("config %s: %w", p, unwrapPathError(err))
 }

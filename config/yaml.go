@@ -18,7 +18,9 @@ import (
 // decoder walks a YAML node tree by hand, so that every problem carries
 // the line and column of the node at fault.
 type decoder struct {
-	path     string
+	path string
+	// format is the kind of file read, which its path may not tell.
+	format   Format
 	errs     source.ErrorList
 	warnings []*source.Error
 	deps     []string // a buf.yaml's deps
@@ -56,14 +58,14 @@ func (d *decoder) parseYAML(data []byte) *yaml.Node {
 	var next yaml.Node
 	switch err := dec.Decode(&next); {
 	case errors.Is(err, io.EOF):
-	case err != nil && FormatOf(d.path) == Protocheck:
+	case err != nil && d.format == Protocheck:
 		d.yamlError(err)
 	case err != nil:
 		d.warnings = append(d.warnings, &source.Error{Path: d.path, Line: yamlErrorLine(err), Column: 1,
 			Message: "a second YAML document that does not parse: buf reads only the first, and so does protocheck"})
 	case len(next.Content) == 0 || isNull(next.Content[0]) && next.Content[0].Value == "":
 		// A trailing "---" with nothing after it.
-	case FormatOf(d.path) == Protocheck:
+	case d.format == Protocheck:
 		d.errorf(&next, "a second YAML document: a protocheck.yaml holds one (merge them, or remove the \"---\")")
 	default:
 		d.warnf(&next, "a second YAML document: buf reads only the first, and so does protocheck")

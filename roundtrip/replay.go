@@ -239,6 +239,9 @@ type replayer struct {
 	mu     sync.Mutex
 	trials map[protoreflect.FullName]*[4]trial
 	ids    map[uint32]bool
+	// required says whether the old and the new version declare required
+	// fields where records can reach them: checking costs a walk.
+	required [2]bool
 }
 
 func newReplayer(old, new []protoreflect.FileDescriptor, message protoreflect.FullName, opts ReplayOptions) (*replayer, error) {
@@ -267,6 +270,14 @@ func newReplayer(old, new []protoreflect.FileDescriptor, message protoreflect.Fu
 		rp.versions[i] = version{types: types, anyOf: registerMessages(types, msgs[i])}
 	}
 	rp.old, rp.new, rp.file, rp.newMsgs = mds[0], mds[1], mds[0].ParentFile(), msgs[1]
+	// Confluent indexes may name any message of the old file: look for
+	// required fields from each.
+	for i, md := range mds {
+		rp.required[i] = reachesRequired(md)
+		for _, m := range collectMessages([]protoreflect.FileDescriptor{md.ParentFile()}) {
+			rp.required[i] = rp.required[i] || reachesRequired(m)
+		}
+	}
 	return rp, nil
 }
 
@@ -285,8 +296,37 @@ func (rp *replayer) trialsFor(old, new protoreflect.MessageDescriptor) *[4]trial
 		{root: root, dir: Forward, enc: Binary, writer: new, reader: old, writerTypes: nt, readerTypes: ot},
 		{root: root, dir: Forward, enc: JSON, writer: new, reader: old, writerTypes: nt, readerTypes: ot},
 	}
+	t[0].noRequired = !reachesRequired(new)
 	rp.trials[old.FullName()] = t
 	return t
+}
+
+// reachesRequired reports whether md, or a message one of its fields
+// holds at any depth, declares a required field.
+func reachesRequired(md protoreflect.MessageDescriptor) bool {
+	seen := make(map[protoreflect.FullName]bool)
+	var walk func(protoreflect.MessageDescriptor) bool
+	walk = func(m protoreflect.MessageDescriptor) bool {
+		if seen[m.FullName()] {
+			return false
+		}
+		seen[m.FullName()] = true
+		fields := m.Fields()
+		for i := range fields.Len() {
+			f := fields.Get(i)
+			if f.Cardinality() == protoreflect.Required {
+				return true
+			}
+			if f.IsMap() {
+				f = f.MapValue()
+			}
+			if isMessage(f) && walk(f.Message()) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(md)
 }
 
 // feed reads the source and hands the records to the workers; it returns
@@ -372,7 +412,7 @@ func (rp *replayer) replay(t *tally, j replayJob) {
 	} else {
 		err = unmarshal(j.data, w, oldTypes)
 	}
-	if err == nil {
+	if err == nil && rp.required[0] {
 		err = proto.CheckInitialized(w)
 	}
 	if err != nil {
@@ -433,7 +473,7 @@ func (rp *replayer) replay(t *tally, j replayJob) {
 				read = nil // the new schema cannot read it: a Backward change
 			}
 		}
-		if read != nil && proto.CheckInitialized(read) == nil {
+		if read != nil && (!rp.required[1] || proto.CheckInitialized(read) == nil) {
 			for _, enc := range encs {
 				tr := &trials[2]
 				if enc == JSON {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/protocheck/protocheck"
 	"github.com/protocheck/protocheck/loader"
 )
 
@@ -31,28 +32,6 @@ func (e *errNoBaseline) Error() string {
 type errNothingToCompare struct{ why string }
 
 func (e *errNothingToCompare) Error() string { return e.why }
-
-// A plan is what check compares: the new version, the versions it is
-// compared with, and the breaks that are not the change's own.
-type plan struct {
-	new   loader.Input
-	bases []baseline
-	// newEmpty says that the new version holds no .proto file: the
-	// schema's directory was deleted, and every file of a baseline with it.
-	newEmpty bool
-	// brought compares each branch that the change merges with where it
-	// forked from the line the change is checked on: the breaks it made on
-	// its own, which a merge carries in but does not make. A finding that
-	// one of them reports too is left out.
-	brought []comparison
-}
-
-// A comparison is one check of a version against a baseline.
-type comparison struct {
-	new      loader.Input
-	newEmpty bool
-	base     baseline
-}
 
 // inferPlan picks the versions to compare when --against is not given, as
 // a hook or a person typing `protocheck check` in a repository means them.
@@ -78,10 +57,10 @@ type comparison struct {
 // input must be a directory of a git repository, or one that does not
 // exist yet (or any more); the repository's path to it becomes the subdir
 // of the git inputs. GIT_DIR and GIT_INDEX_FILE reach git untouched.
-func inferPlan(ctx context.Context, stderr func(format string, args ...any), input string) (plan, error) {
+func inferPlan(ctx context.Context, stderr func(format string, args ...any), input string) (protocheck.Plan, error) {
 	repo, sub, exists, err := inputRepo(ctx, input)
 	if err != nil {
-		return plan{}, err
+		return protocheck.Plan{}, err
 	}
 	in := inferrer{ctx: ctx, repo: repo, sub: sub, input: input, exists: exists, say: stderr}
 	from, to := os.Getenv("PRE_COMMIT_FROM_REF"), os.Getenv("PRE_COMMIT_TO_REF")
@@ -89,12 +68,12 @@ func inferPlan(ctx context.Context, stderr func(format string, args ...any), inp
 		return in.refRange(from, to)
 	}
 	if _, err := repo.Resolve(ctx, "HEAD"); err != nil {
-		return plan{}, &errNothingToCompare{"no commit yet: nothing to compare the staged files with"}
+		return protocheck.Plan{}, &errNothingToCompare{"no commit yet: nothing to compare the staged files with"}
 	}
 	if !exists && !repo.HasProto(ctx, "HEAD", sub) {
 		if staged, err := repo.HasStagedProto(ctx, sub); err == nil && !staged {
 			// A hook set up before the schema's directory.
-			return plan{}, &errNothingToCompare{fmt.Sprintf("%s does not exist, nor is it in HEAD or staged: nothing to compare", input)}
+			return protocheck.Plan{}, &errNothingToCompare{fmt.Sprintf("%s does not exist, nor is it in HEAD or staged: nothing to compare", input)}
 		}
 	}
 	if os.Getenv("GIT_INDEX_FILE") != "" {
@@ -103,7 +82,7 @@ func inferPlan(ctx context.Context, stderr func(format string, args ...any), inp
 	if os.Getenv("PRE_COMMIT_REMOTE_BRANCH") != "" {
 		// pre-commit's pre-push hook names no range when the remote has
 		// none of the pushed history.
-		return plan{}, &errNothingToCompare{"the push holds the first commits the remote has of this history: nothing to compare with"}
+		return protocheck.Plan{}, &errNothingToCompare{"the push holds the first commits the remote has of this history: nothing to compare with"}
 	}
 	return in.byHand()
 }
@@ -127,33 +106,33 @@ func (in inferrer) where(rev string) string {
 }
 
 // refRange compares revision to with its merge base with from.
-func (in inferrer) refRange(from, to string) (plan, error) {
+func (in inferrer) refRange(from, to string) (protocheck.Plan, error) {
 	newIn, err := revisionInput(in.repo.Root(), to, in.sub)
 	if err != nil {
-		return plan{}, err
+		return protocheck.Plan{}, err
 	}
 	base := from
 	mb, err := in.repo.MergeBase(in.ctx, from, to)
 	if err != nil {
-		return plan{}, err
+		return protocheck.Plan{}, err
 	}
 	if fromID, _ := in.repo.Resolve(in.ctx, from); mb != "" && mb != fromID {
 		base = mb // from is not an ancestor of to
 	}
 	if !in.repo.HasProto(in.ctx, base, in.sub) {
-		return plan{}, &errNothingToCompare{fmt.Sprintf("no .proto files in %s: the range %s..%s adds the first schema, so it breaks nobody", in.where(short(base)), from, to)}
+		return protocheck.Plan{}, &errNothingToCompare{fmt.Sprintf("no .proto files in %s: the range %s..%s adds the first schema, so it breaks nobody", in.where(short(base)), from, to)}
 	}
-	p := plan{new: newIn, newEmpty: !in.repo.HasProto(in.ctx, to, in.sub)}
-	if err := p.addBase(in.repo.Root(), base, in.sub); err != nil {
-		return plan{}, err
+	p := protocheck.Plan{New: newIn, NewEmpty: !in.repo.HasProto(in.ctx, to, in.sub)}
+	if err := addBase(&p, in.repo.Root(), base, in.sub); err != nil {
+		return protocheck.Plan{}, err
 	}
 	merges, err := in.repo.Merges(in.ctx, base, to)
 	if err != nil {
-		return plan{}, err
+		return protocheck.Plan{}, err
 	}
 	for _, parents := range merges {
 		if err := in.bring(&p, parents[0], parents[1:]); err != nil {
-			return plan{}, err
+			return protocheck.Plan{}, err
 		}
 	}
 	what := fmt.Sprintf("%s against %s", to, from)
@@ -167,24 +146,24 @@ func (in inferrer) refRange(from, to string) (plan, error) {
 
 // commit compares the index with the first parent of the commit that a
 // hook runs for.
-func (in inferrer) commit() (plan, error) {
+func (in inferrer) commit() (protocheck.Plan, error) {
 	amend, err := amending()
 	if err != nil {
-		return plan{}, err
+		return protocheck.Plan{}, err
 	}
 	if amend {
 		parents, err := in.repo.Parents(in.ctx, "HEAD")
 		if err != nil {
-			return plan{}, err
+			return protocheck.Plan{}, err
 		}
 		if len(parents) == 0 {
-			return plan{}, &errNothingToCompare{"amending the first commit: nothing to compare the staged files with"}
+			return protocheck.Plan{}, &errNothingToCompare{"amending the first commit: nothing to compare the staged files with"}
 		}
 		return in.index(parents[0], parents[1:], "the parent of the commit being amended")
 	}
 	merged, err := in.mergedHeads()
 	if err != nil {
-		return plan{}, err
+		return protocheck.Plan{}, err
 	}
 	return in.index("HEAD", merged, "")
 }
@@ -192,24 +171,24 @@ func (in inferrer) commit() (plan, error) {
 // index compares the index with commit first; merged are the other
 // parents of the commit being made, and what says what first is, when not
 // HEAD of a plain commit.
-func (in inferrer) index(first string, merged []string, what string) (plan, error) {
+func (in inferrer) index(first string, merged []string, what string) (protocheck.Plan, error) {
 	if !in.repo.HasProto(in.ctx, first, in.sub) {
-		return plan{}, &errNothingToCompare{fmt.Sprintf("no .proto files in %s: nothing to compare the staged files with", in.where(revName(first)))}
+		return protocheck.Plan{}, &errNothingToCompare{fmt.Sprintf("no .proto files in %s: nothing to compare the staged files with", in.where(revName(first)))}
 	}
-	var p plan
-	if err := p.addBase(in.repo.Root(), first, in.sub); err != nil {
-		return plan{}, err
+	var p protocheck.Plan
+	if err := addBase(&p, in.repo.Root(), first, in.sub); err != nil {
+		return protocheck.Plan{}, err
 	}
 	if err := in.bring(&p, first, merged); err != nil {
-		return plan{}, err
+		return protocheck.Plan{}, err
 	}
 	has, err := in.repo.HasStagedProto(in.ctx, in.sub)
 	if err != nil {
-		return plan{}, err
+		return protocheck.Plan{}, err
 	}
-	p.new = loader.StagedInput(in.repo.Root(), in.sub)
-	p.new.Raw = ".git#index" + subdirOption(in.sub)
-	p.newEmpty = !has
+	p.New = loader.StagedInput(in.repo.Root(), in.sub)
+	p.New.Raw = ".git#index" + subdirOption(in.sub)
+	p.NewEmpty = !has
 	with := revName(first)
 	if what != "" {
 		with += ", " + what
@@ -220,7 +199,7 @@ func (in inferrer) index(first string, merged []string, what string) (plan, erro
 
 // bring adds to the plan, for each commit of merged (merged into first),
 // the comparison of it with where it forked from first.
-func (in inferrer) bring(p *plan, first string, merged []string) error {
+func (in inferrer) bring(p *protocheck.Plan, first string, merged []string) error {
 	for _, m := range merged {
 		fork, err := in.repo.MergeBase(in.ctx, first, m)
 		if err != nil {
@@ -234,33 +213,33 @@ func (in inferrer) bring(p *plan, first string, merged []string) error {
 			return err
 		}
 		newIn.Raw = ".git#ref=" + revName(m) + subdirOption(in.sub)
-		var q plan
-		if err := q.addBase(in.repo.Root(), fork, in.sub); err != nil {
+		var q protocheck.Plan
+		if err := addBase(&q, in.repo.Root(), fork, in.sub); err != nil {
 			return err
 		}
-		p.brought = append(p.brought, comparison{new: newIn, newEmpty: !in.repo.HasProto(in.ctx, m, in.sub), base: q.bases[0]})
+		p.Brought = append(p.Brought, protocheck.Comparison{New: newIn, NewEmpty: !in.repo.HasProto(in.ctx, m, in.sub), Baseline: q.Baselines[0]})
 	}
 	return nil
 }
 
 // bringing says, for messages, which merged breaks are left out.
-func (in inferrer) bringing(p plan) string {
-	if len(p.brought) == 0 {
+func (in inferrer) bringing(p protocheck.Plan) string {
+	if len(p.Brought) == 0 {
 		return ""
 	}
 	var names []string
-	for _, c := range p.brought {
-		names = append(names, fmt.Sprintf("%s since %s", short(c.new.Ref), short(c.base.in.Ref)))
+	for _, c := range p.Brought {
+		names = append(names, fmt.Sprintf("%s since %s", short(c.New.Ref), short(c.Baseline.Input.Ref)))
 	}
 	return ", leaving out the breaks that the merged " + strings.Join(names, " and ") + " made"
 }
 
 // byHand picks the versions when no hook says which: what is staged, else
 // the work tree, or under pre-commit's --all-files the branch.
-func (in inferrer) byHand() (plan, error) {
+func (in inferrer) byHand() (protocheck.Plan, error) {
 	staged, unstaged, err := in.repo.Status(in.ctx, in.relevant())
 	if err != nil {
-		return plan{}, err
+		return protocheck.Plan{}, err
 	}
 	staged, unstaged = in.schemaFiles(staged), in.schemaFiles(unstaged)
 	if len(staged) > 0 {
@@ -276,15 +255,15 @@ func (in inferrer) byHand() (plan, error) {
 	if upstream != "" && (underPreCommit || len(unstaged) == 0) {
 		mb, err := in.repo.MergeBase(in.ctx, "HEAD", upstream)
 		if err != nil {
-			return plan{}, err
+			return protocheck.Plan{}, err
 		}
 		head, err := in.repo.Resolve(in.ctx, "HEAD")
 		if err != nil {
-			return plan{}, err
+			return protocheck.Plan{}, err
 		}
 		if mb != "" && mb != head {
 			if !in.repo.HasProto(in.ctx, mb, in.sub) {
-				return plan{}, &errNothingToCompare{fmt.Sprintf("no .proto files in %s, the merge base of HEAD and %s: the branch adds the first schema, so it breaks nobody", in.where(short(mb)), upstream)}
+				return protocheck.Plan{}, &errNothingToCompare{fmt.Sprintf("no .proto files in %s, the merge base of HEAD and %s: the branch adds the first schema, so it breaks nobody", in.where(short(mb)), upstream)}
 			}
 			p, err := in.workTree(mb)
 			if err == nil {
@@ -295,7 +274,7 @@ func (in inferrer) byHand() (plan, error) {
 	}
 	if len(unstaged) > 0 {
 		if !in.repo.HasProto(in.ctx, "HEAD", in.sub) {
-			return plan{}, &errNothingToCompare{fmt.Sprintf("no .proto files in %s: nothing to compare the work tree with", in.where("HEAD"))}
+			return protocheck.Plan{}, &errNothingToCompare{fmt.Sprintf("no .proto files in %s: nothing to compare the work tree with", in.where("HEAD"))}
 		}
 		p, err := in.workTree("HEAD")
 		if err == nil {
@@ -307,25 +286,25 @@ func (in inferrer) byHand() (plan, error) {
 	if upstream != "" {
 		why = "HEAD holds no commit that its upstream " + upstream + " lacks"
 	}
-	return plan{}, &errNothingToCompare{fmt.Sprintf("nothing compared: no change to %s is staged or in the work tree, and %s; give --against, such as --against '.git#branch=main%s'",
+	return protocheck.Plan{}, &errNothingToCompare{fmt.Sprintf("nothing compared: no change to %s is staged or in the work tree, and %s; give --against, such as --against '.git#branch=main%s'",
 		in.input, why, subdirOption(in.sub))}
 }
 
 // workTree compares the input's directory as it is on disk with rev.
-func (in inferrer) workTree(rev string) (plan, error) {
-	var p plan
-	if err := p.addBase(in.repo.Root(), rev, in.sub); err != nil {
-		return plan{}, err
+func (in inferrer) workTree(rev string) (protocheck.Plan, error) {
+	var p protocheck.Plan
+	if err := addBase(&p, in.repo.Root(), rev, in.sub); err != nil {
+		return protocheck.Plan{}, err
 	}
 	newIn, err := loader.ParseInput(in.input)
 	if err != nil {
-		return plan{}, err
+		return protocheck.Plan{}, err
 	}
-	p.new = newIn
+	p.New = newIn
 	if !in.exists {
-		p.newEmpty = true
+		p.NewEmpty = true
 	} else if !hasProtoFile(in.input) {
-		p.newEmpty = true
+		p.NewEmpty = true
 	}
 	return p, nil
 }
@@ -549,13 +528,13 @@ func revisionInput(repo, rev, sub string) (loader.Input, error) {
 }
 
 // addBase adds revision rev to the plan's baselines.
-func (p *plan) addBase(repo, rev, sub string) error {
+func addBase(p *protocheck.Plan, repo, rev, sub string) error {
 	in, err := revisionInput(repo, rev, sub)
 	if err != nil {
 		return err
 	}
 	in.Raw = ".git#ref=" + revName(rev) + subdirOption(sub)
-	p.bases = append(p.bases, baseline{in, in.Raw})
+	p.Baselines = append(p.Baselines, protocheck.Baseline{Input: in, Label: in.Raw})
 	return nil
 }
 
@@ -600,7 +579,7 @@ func itThem(n int) string {
 // compares unless quiet (fix, which compares the directory on disk with
 // the baselines whatever is staged). When there is nothing to compare it
 // says why and ends the command with status 0.
-func checkPlan(cmd *cobra.Command, input string, quiet bool) (plan, error) {
+func checkPlan(cmd *cobra.Command, input string, quiet bool) (protocheck.Plan, error) {
 	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()

@@ -1,22 +1,16 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
-	"runtime/debug"
-	"slices"
-	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 
+	"github.com/protocheck/protocheck"
 	"github.com/protocheck/protocheck/compat"
-	"github.com/protocheck/protocheck/loader"
 	"github.com/protocheck/protocheck/report"
-	"github.com/protocheck/protocheck/roundtrip"
 	"github.com/protocheck/protocheck/source"
 )
 
@@ -158,38 +152,49 @@ func resolveFormat(cmd *cobra.Command, fl checkFlags) (string, error) {
 	return format, checkFormat(format)
 }
 
-// selecting reports whether the check is limited to some of the files.
-func (fl bufFlags) selecting() bool {
-	return len(fl.paths) > 0 || len(fl.excludePaths) > 0 || fl.limitToInputFiles
-}
-
-// selection returns what --path and --exclude-path select of a module's
-// new version in, with paths relative to in; ok is false when they select
-// none of its files. A single-file input selects its file.
-func (fl bufFlags) selection(in loader.Input) (sel loader.Selection, ok bool) {
-	sel.Imports = !fl.excludeImports
-	if in.File != "" {
-		sel.Paths, sel.Packages = []string{in.File}, in.IncludePackageFiles
-		return sel, true
+// request is the driver's request for what the flags of check say, with
+// input as the user wrote it: flags the user did not give are left to the
+// configuration file.
+func (fl checkFlags) request(cmd *cobra.Command, input string) (protocheck.Request, error) {
+	req := protocheck.Request{
+		Input:             input,
+		Config:            fl.config.path,
+		AgainstConfig:     fl.config.against,
+		Paths:             fl.buf.paths,
+		ExcludePaths:      fl.buf.excludePaths,
+		LimitToInputFiles: fl.buf.limitToInputFiles,
+		ExcludeImports:    fl.buf.excludeImports,
+		IncludePaths:      fl.includes,
+		Full:              fl.full,
+		Prove:             fl.prove,
+		ProveOptions:      proveOptions,
+		Registry:          registryEnv(fl.config.offline),
+		Verbose:           fl.config.verbose,
+		Log:               logNote(cmd),
 	}
-	for _, p := range fl.paths {
-		if rel, in := in.Rel(p); in {
-			sel.Paths = append(sel.Paths, rel)
+	flags := cmd.Flags()
+	if flags.Changed("use") {
+		req.Use = append([]string{}, fl.use...)
+	}
+	if flags.Changed("except") {
+		req.Except = append([]string{}, fl.except...)
+	}
+	if flags.Changed("direction") {
+		dir, err := compat.ParseDirection(fl.direction)
+		if err != nil {
+			return req, fmt.Errorf("--direction: %w", err)
 		}
+		req.Direction = dir
 	}
-	if len(fl.paths) > 0 && len(sel.Paths) == 0 {
-		return sel, false
-	}
-	for _, p := range fl.excludePaths {
-		if rel, in := in.Rel(p); in {
-			sel.Exclude = append(sel.Exclude, rel)
+	if flags.Changed("fail-on") {
+		failOn, err := compat.ParseSeverity(fl.failOn)
+		if err != nil {
+			return req, fmt.Errorf("--fail-on: %w", err)
 		}
+		req.FailOn = &failOn
 	}
-	return sel, true
+	return req, nil
 }
-
-// errNoTargets says that --path and --exclude-path left no file to check.
-var errNoTargets = errors.New("no .proto files were targeted: --path names no file of the input, or --exclude-path excludes them all")
 
 func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 	format, err := resolveFormat(cmd, fl)
@@ -201,281 +206,87 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 	if err != nil {
 		return err
 	}
+	req, err := fl.request(cmd, input)
+	if err != nil {
+		return err
+	}
 	// The configuration comes from the version the schema comes from: in
 	// a pre-commit hook, the staged one.
 	pl, err := checkBaselines(cmd, input, fl.baselines, false)
 	if err != nil {
 		return err
 	}
-	newIn, bases := pl.new, pl.bases
-	// Archives and remote repositories are brought here first: their
-	// configuration is read from them.
-	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	var inputs fetched
-	defer inputs.close()
-	mods := &modules{offline: fl.config.offline}
-	newIn = newIn.WithModules(mods)
-	if err := inputs.fetch(ctx, &newIn, ""); err != nil {
-		return err
-	}
-	for i := range bases {
-		bases[i].in = bases[i].in.WithModules(mods)
-		if err := inputs.fetch(ctx, &bases[i].in, "--against: "); err != nil {
-			return err
-		}
-	}
-	if newIn.File != "" && (len(fl.buf.paths) > 0 || len(fl.buf.excludePaths) > 0) {
-		return fmt.Errorf("--path and --exclude-path do not apply to a .proto file input (%s): give its directory", input)
-	}
-	cc, err := loadCheckConfig(cmd, input, &newIn, fl.config, &fl)
+	req.Plan = &pl
+	req.Progress = newProgress(cmd.ErrOrStderr())
+	res, err := protocheck.Check(cmd.Context(), req)
 	if err != nil {
+		return driverError(cmd, err, fl.format, fl.outputs)
+	}
+	opts := reportOptions(res.Input, res.Against)
+	opts.WarningsPass = res.FailOn == compat.Error
+	if err := writeReports(cmd, fl.format, outs, res.Findings, opts); err != nil {
 		return err
 	}
-	cc.against, cc.offline, cc.registry = fl.config.against, fl.config.offline, mods
-	dir, err := compat.ParseDirection(fl.direction)
-	if err != nil {
-		return fmt.Errorf("--direction: %w", err)
-	}
-	failOn, err := compat.ParseSeverity(fl.failOn)
-	if err != nil {
-		return fmt.Errorf("--fail-on: %w", err)
-	}
-	cfg := compat.Config{Use: fl.use, Except: fl.except, Direction: dir}
-	if _, err := cfg.Select(); err != nil {
-		return err
-	}
-	if fl.config.verbose {
-		for _, b := range bases {
-			fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: comparing %s with %s\n", newIn, b.in)
-		}
-	}
-	labels := make([]string, len(bases))
-	perBase := make([][]compat.Finding, len(bases))
-	// One loader for every baseline: it links each version of a file once.
-	pr := newProgress(cmd.ErrOrStderr())
-	l := &loader.Loader{IncludePaths: fl.includes, Progress: pr.loading}
-	for i, b := range bases {
-		labels[i] = b.label
-		perBase[i], err = checkAgainst(cmd, l, pr, newIn, b.in, cc, cfg, fl, pl.newEmpty)
-		if err != nil {
-			return err
-		}
-	}
-	findings := perBase[0]
-	if len(bases) > 1 {
-		findings = compat.MergeBaselines(labels, perBase)
-	}
-	if len(pl.brought) > 0 {
-		// The breaks that merged branches made on their own: the merge
-		// carries them in, it does not make them.
-		brought := make([][]compat.Finding, len(pl.brought))
-		for i, c := range pl.brought {
-			if brought[i], err = checkAgainst(cmd, l, pr, c.new, c.base.in, cc, cfg, fl, c.newEmpty); err != nil {
-				return err
-			}
-		}
-		findings = compat.Subtract(findings, brought...)
-	}
-	oldIn := bases[0].in
-	opts := reportOptions(newIn, oldIn)
-	opts.WarningsPass = failOn == compat.Error
-	if err := writeReports(cmd, fl.format, outs, findings, opts); err != nil {
-		return err
-	}
-	for _, f := range findings {
-		if !f.Ignored && f.Severity <= failOn {
-			return &exitStatus{exitFindings}
-		}
+	if res.Failed() {
+		return &exitStatus{exitFindings}
 	}
 	if name := fl.baselines.updateSnapshot; name != "" {
-		if err := writeSnapshot(cmd.Context(), &loader.Loader{IncludePaths: fl.includes}, newIn, name); err != nil {
+		snap := protocheck.Request{Plan: &protocheck.Plan{New: pl.New}, IncludePaths: fl.includes, Registry: req.Registry}
+		if err := writeSnapshot(cmd.Context(), snap, name); err != nil {
 			return reportLoadError(cmd, err)
 		}
 	}
 	return nil
 }
 
-// checkAgainst checks the input against one baseline, module by module of
-// the configuration file.
-//
-// newEmpty says that the input holds no .proto file (its directory was
-// deleted): each file of the baseline was deleted.
-func checkAgainst(cmd *cobra.Command, l *loader.Loader, pr *progress, newIn, oldIn loader.Input, cc *checkConfig, cfg compat.Config, fl checkFlags, newEmpty bool) ([]compat.Finding, error) {
-	mods, err := cc.moduleChecks(cmd, newIn, oldIn, cfg)
-	if err != nil {
-		return nil, err
+// driverError prints what the driver could not get past and returns the
+// status 2 that says the check could not run: a configuration's problems
+// and wrong ignore comments as path:line:col: message, compile errors one
+// per line, as editors expect, and, when format is not empty, as the
+// reports that findings would have been. Other errors pass through.
+func driverError(cmd *cobra.Command, err error, format string, outputs []string) error {
+	stderr := cmd.ErrOrStderr()
+	var (
+		list source.ErrorList
+		le   *protocheck.LoadError
+	)
+	switch {
+	case errors.As(err, &le):
+		printLoadError(cmd, le.Err)
+		if le.Hint != "" {
+			fmt.Fprintf(stderr, "protocheck: %s\n", le.Hint)
+		}
+		if format != "" {
+			if err := writeProblemReports(cmd, format, outputs, le.Err, reportOptions(le.Input, le.Against)); err != nil {
+				return err
+			}
+		}
+	case errors.As(err, &list):
+		fmt.Fprintln(stderr, list)
+	default:
+		return err
 	}
-	var findings []compat.Finding
-	selecting := fl.buf.selecting() || newIn.File != ""
-	targeted := 0
-	for _, m := range mods {
-		if rules, err := m.cfg.Select(); err == nil && len(rules) == 0 {
-			// buf fails here with an internal error; passing would say
-			// "compatible" of a check that checked nothing.
-			use := m.cfg.Use
-			if len(use) == 0 {
-				use = []string{string(compat.File)}
-			}
-			return nil, fmt.Errorf("use %s and except %s leave no rule to run: nothing would be checked",
-				strings.Join(use, ","), strings.Join(m.cfg.Except, ","))
-		}
-		sel, ok := fl.buf.selection(m.new)
-		if !ok {
-			continue // --path names none of this module's files
-		}
-		// Following the selected files' imports needs them compiled.
-		var oldS, newS *loader.Schema
-		if newEmpty {
-			newS = &loader.Schema{}
-			oldS, err = l.Load(cmd.Context(), m.old)
-		} else {
-			oldS, newS, err = loadPair(cmd.Context(), l, m.old, m.new, fl.full || selecting)
-		}
-		pr.done()
-		if err != nil {
-			status := reportLoadError(cmd, err)
-			cc.explainMissingDeps(cmd, err)
-			if err := writeProblemReports(cmd, fl.format, fl.outputs, err, reportOptions(newIn, oldIn)); err != nil {
-				return nil, err
-			}
-			return nil, status
-		}
-		if selecting {
-			newS = newS.Select(sel)
-			if len(newS.Paths) == 0 {
-				continue
-			}
-			targeted++
-			// The baseline's files are matched by their path in the
-			// module; with --limit-to-input-files, only the input's are.
-			if fl.buf.limitToInputFiles {
-				sel = loader.Selection{Paths: newS.Paths, Exclude: sel.Exclude, Imports: sel.Imports}
-			}
-			oldS = oldS.Select(sel)
-		}
-		printNotes(cmd, newS, oldS)
-		if fl.config.verbose {
-			rest := ""
-			if len(newS.Files) < len(newS.Paths) || len(oldS.Files) < len(oldS.Paths) {
-				rest = " (the others declare the same in both)"
-			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: compiled %d of %d files of %s and %d of %d of %s%s\n",
-				len(newS.Files), len(newS.Paths), m.new, len(oldS.Files), len(oldS.Paths), m.old, rest)
-		}
-		oldC := &compat.Schema{Files: oldS.Files, Paths: oldS.Paths, Packages: oldS.Packages}
-		newC := &compat.Schema{Files: newS.Files, Paths: newS.Paths, Packages: newS.Packages}
-		var fs []compat.Finding
-		if fl.prove {
-			opts := proveOptions
-			opts.Progress = pr.proving
-			fs, err = roundtrip.Check(cmd.Context(), oldC, newC, m.cfg, opts)
-			pr.done()
-		} else {
-			fs, err = compat.Check(oldC, newC, m.cfg)
-		}
-		if err != nil {
-			return nil, m.checkError(cmd, err)
-		}
-		findings = append(findings, m.prefix(fs, newS.Paths)...)
-	}
-	if selecting && targeted == 0 {
-		return nil, errNoTargets
-	}
-	return findings, nil
+	return &exitStatus{exitError}
 }
 
-// loadPair loads both versions: by default compiling only the files that
-// can differ (loader.LoadPair), with full every file, as a cross-check.
-func loadPair(ctx context.Context, l *loader.Loader, oldIn, newIn loader.Input, full bool) (old, new *loader.Schema, err error) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	if _, set := os.LookupEnv("GOGC"); !set {
-		// A check holds two versions in memory for a few seconds: fewer
-		// collections pay for the memory (touch-all 500 files: wall time
-		// -45%, peak RSS +20%; see bench/compare.sh).
-		debug.SetGCPercent(200)
-	}
-	if !full {
-		return l.LoadPair(ctx, oldIn, newIn)
-	}
-	schemas, err := loadAll(ctx, l, newIn, oldIn)
-	if err != nil {
-		return nil, nil, err
-	}
-	return schemas[1], schemas[0], nil
-}
-
-// loadAll loads the inputs concurrently and returns their schemas in the
-// same order, or the first error in that order.
-func loadAll(ctx context.Context, l *loader.Loader, inputs ...loader.Input) ([]*loader.Schema, error) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	schemas := make([]*loader.Schema, len(inputs))
-	errs := make([]error, len(inputs))
-	var wg sync.WaitGroup
-	for i, in := range inputs {
-		wg.Go(func() { schemas[i], errs[i] = l.Load(ctx, in) })
-	}
-	wg.Wait()
-	return schemas, errors.Join(errs...)
-}
-
-// explainMissingDeps says, after compile errors of which some are imports
-// that name no file, that the configuration's deps were searched too, so
-// that the user looks at the import or at buf.lock, not for a flag.
-func (c *checkConfig) explainMissingDeps(cmd *cobra.Command, err error) {
-	var list source.ErrorList
-	if c.file == nil || len(c.file.Deps) == 0 || !errors.As(err, &list) {
-		return
-	}
-	var missing []string
-	for _, e := range list {
-		var ie *loader.ImportError
-		if errors.As(e, &ie) && !slices.Contains(missing, ie.Import) {
-			missing = append(missing, ie.Import)
+// logNote prints a note of the driver on stderr as it is made.
+func logNote(cmd *cobra.Command) func(protocheck.Note) {
+	return func(n protocheck.Note) {
+		if n.Pos != "" {
+			fmt.Fprintln(cmd.ErrOrStderr(), n)
+			return
 		}
-	}
-	if len(missing) == 0 {
-		return
-	}
-	what, verb := "the import", "names"
-	if len(missing) > 1 {
-		what, verb = "the imports", "name"
-	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: %s %s %s no file of the input nor of the deps of %s (%s), at the commits buf.lock pins\n",
-		what, strings.Join(quoteAll(missing), ", "), verb, c.file.Path, strings.Join(c.file.Deps, ", "))
-}
-
-func quoteAll(ss []string) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = strconv.Quote(s)
-	}
-	return out
-}
-
-// printNotes prints on stderr what the loader left out of the inputs,
-// each once.
-func printNotes(cmd *cobra.Command, schemas ...*loader.Schema) {
-	seen := make(map[string]bool)
-	for _, s := range schemas {
-		for _, n := range s.Notes {
-			if !seen[n] {
-				seen[n] = true
-				fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: %s\n", report.Escape(n))
-			}
-		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: %s\n", report.Escape(n.String()))
 	}
 }
 
 // reportLoadError prints compile errors one per line, as editors expect,
 // and returns the status that says the check could not run.
 func reportLoadError(cmd *cobra.Command, err error) error {
+	var le *protocheck.LoadError
+	if errors.As(err, &le) {
+		err = le.Err
+	}
 	printLoadError(cmd, err)
 	return &exitStatus{exitError}
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/protocheck/protocheck"
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/fix"
 	"github.com/protocheck/protocheck/loader"
@@ -107,73 +107,45 @@ func runFix(cmd *cobra.Command, input string, fl fixFlags) error {
 	if newIn.Kind != loader.Dir {
 		return fmt.Errorf("fix writes the .proto files of a directory, and %s is %s, which holds none it can write: give the directory the version comes from", input, kindNames[newIn.Kind])
 	}
+	req, err := fl.check.request(cmd, input)
+	if err != nil {
+		return err
+	}
 	bases, err := fixBaselines(cmd, input, fl.check.baselines)
 	if err != nil {
 		return err
 	}
-	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	var fetched fetched
-	defer fetched.close()
-	mods := &modules{offline: fl.check.config.offline}
-	for i := range bases {
-		bases[i].in = bases[i].in.WithModules(mods)
-		if err := fetched.fetch(ctx, &bases[i].in, "--against: "); err != nil {
-			return err
-		}
-	}
-	cc, err := loadCheckConfig(cmd, input, &newIn, fl.check.config, &fl.check)
+	// The directory on disk, which fix writes, whatever is staged; every
+	// deletion is reserved, whichever readers it breaks.
+	req.Plan = &protocheck.Plan{New: newIn, Baselines: bases}
+	req.Direction = compat.Both
+	req.KeepSchemas = true
+	req.Progress = newProgress(cmd.ErrOrStderr())
+	res, err := protocheck.Check(cmd.Context(), req)
 	if err != nil {
-		return err
+		return driverError(cmd, err, "", nil)
 	}
-	cc.against, cc.offline, cc.registry = fl.check.config.against, fl.check.config.offline, mods
-	cfg := compat.Config{Use: fl.check.use, Except: fl.check.except, Direction: compat.Both}
-	if _, err := cfg.Select(); err != nil {
-		return err
+	file := ""
+	if res.Input.File != "" {
+		file = filepath.Join(res.Input.Path, res.Input.File)
 	}
-	// One loader for every baseline: it links each version of a file once.
-	pr := newProgress(cmd.ErrOrStderr())
-	l := &loader.Loader{IncludePaths: fl.check.includes, Progress: pr.loading}
 	modules := make(map[string]*fixModule)
 	var roots []string
-	for _, b := range bases {
-		mods, err := cc.moduleChecks(cmd, newIn, b.in, cfg)
-		if err != nil {
-			return err
+	for _, m := range res.Modules {
+		fm := modules[m.Root]
+		if fm == nil {
+			fm = &fixModule{in: m.New, files: make(map[string]protoreflect.FileDescriptor)}
+			modules[m.Root] = fm
+			roots = append(roots, m.Root)
 		}
-		for _, m := range mods {
-			oldS, newS, err := loadPair(ctx, l, m.old, m.new, false)
-			pr.done()
-			if err != nil {
-				status := reportLoadError(cmd, err)
-				cc.explainMissingDeps(cmd, err)
-				return status
-			}
-			printNotes(cmd, newS, oldS)
-			fs, err := compat.Check(
-				&compat.Schema{Files: oldS.Files, Paths: oldS.Paths, Packages: oldS.Packages},
-				&compat.Schema{Files: newS.Files, Paths: newS.Paths, Packages: newS.Packages},
-				m.cfg)
-			if err != nil {
-				return m.checkError(cmd, err)
-			}
-			fm := modules[m.root]
-			if fm == nil {
-				fm = &fixModule{in: m.new, files: make(map[string]protoreflect.FileDescriptor)}
-				modules[m.root] = fm
-				roots = append(roots, m.root)
-			}
-			// Each baseline compiles the files that differ from it: the
-			// union holds every file a plan names.
-			for _, f := range newS.Files {
-				fm.files[f.Path()] = f
-			}
-			for _, r := range fix.Plan(oldS.Files, newS.Files, fs) {
-				if newIn.File == "" || sameFile(filepath.Join(m.new.Path, filepath.FromSlash(r.Path)), filepath.Join(newIn.Path, newIn.File)) {
-					fm.plan = append(fm.plan, r)
-				}
+		// Each baseline compiles the files that differ from it: the
+		// union holds every file a plan names.
+		for _, f := range m.NewSchema.Files {
+			fm.files[f.Path()] = f
+		}
+		for _, r := range fix.Plan(m.OldSchema.Files, m.NewSchema.Files, m.Findings) {
+			if file == "" || sameFile(filepath.Join(m.New.Path, filepath.FromSlash(r.Path)), file) {
+				fm.plan = append(fm.plan, r)
 			}
 		}
 	}
@@ -184,13 +156,13 @@ func runFix(cmd *cobra.Command, input string, fl fixFlags) error {
 // fixBaselines returns the versions fix compares the input with: those of
 // the flags, as check takes them, or the one a pre-commit hook compares
 // with. The input itself stays the directory on disk, which fix writes.
-func fixBaselines(cmd *cobra.Command, input string, bf baselineFlags) ([]baseline, error) {
+func fixBaselines(cmd *cobra.Command, input string, bf baselineFlags) ([]protocheck.Baseline, error) {
 	pl, err := checkBaselines(cmd, input, bf, true)
 	var nb *errNoBaseline
 	if errors.As(err, &nb) {
 		return nil, fmt.Errorf("fix needs --against: %s, so there is no version to compare with by default", nb.why)
 	}
-	return pl.bases, err
+	return pl.Baselines, err
 }
 
 // sameFile reports whether the paths a and b name one file.

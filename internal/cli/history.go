@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/protocheck/protocheck"
 	"github.com/protocheck/protocheck/loader"
 )
 
@@ -29,52 +30,46 @@ func addBaselineFlags(cmd *cobra.Command, bf *baselineFlags) {
 	f.StringVar(&bf.updateSnapshot, "update-snapshot", "", "when the check passes, write the input as a snapshot to `FILE` (see 'protocheck snapshot')")
 }
 
-// A baseline is one version to compare with, and its label in output.
-type baseline struct {
-	in    loader.Input
-	label string
-}
-
 // checkBaselines returns the input and the versions to compare it with:
 // each --against, the tags and commits --against-tags and --against-history
 // select, or, with none of those, the baseline a pre-commit hook needs.
 //
 // quiet keeps check from saying which versions it picked without
 // --against.
-func checkBaselines(cmd *cobra.Command, input string, bf baselineFlags, quiet bool) (plan, error) {
+func checkBaselines(cmd *cobra.Command, input string, bf baselineFlags, quiet bool) (protocheck.Plan, error) {
 	if bf.againstHistory < 0 || bf.againstHistory == 0 && cmd.Flags().Changed("against-history") {
 		// 0 would compare with nothing, or, with no other baseline,
 		// quietly check the staged files instead.
-		return plan{}, fmt.Errorf("--against-history: want a positive number of commits, not %d", bf.againstHistory)
+		return protocheck.Plan{}, fmt.Errorf("--against-history: want a positive number of commits, not %d", bf.againstHistory)
 	}
 	if bf.againstTags != "" {
 		// git matches a malformed pattern against nothing: say so,
 		// rather than "no tag matches".
 		if _, err := path.Match(bf.againstTags, ""); err != nil {
-			return plan{}, fmt.Errorf("--against-tags: malformed pattern %q: %v", bf.againstTags, err)
+			return protocheck.Plan{}, fmt.Errorf("--against-tags: malformed pattern %q: %v", bf.againstTags, err)
 		}
 	}
 	if len(bf.against) == 0 && bf.againstTags == "" && bf.againstHistory == 0 {
 		return checkPlan(cmd, input, quiet)
 	}
 	newIn, bases, err := againstBaselines(cmd, input, bf)
-	return plan{new: newIn, bases: bases}, err
+	return protocheck.Plan{New: newIn, Baselines: bases}, err
 }
 
 // againstBaselines returns the input and the versions that --against,
 // --against-tags and --against-history name.
-func againstBaselines(cmd *cobra.Command, input string, bf baselineFlags) (loader.Input, []baseline, error) {
+func againstBaselines(cmd *cobra.Command, input string, bf baselineFlags) (loader.Input, []protocheck.Baseline, error) {
 	newIn, err := loader.ParseInput(input)
 	if err != nil {
 		return newIn, nil, err
 	}
-	var bases []baseline
+	var bases []protocheck.Baseline
 	for _, a := range bf.against {
 		in, err := loader.ParseInput(a)
 		if err != nil {
 			return newIn, nil, fmt.Errorf("--against: %w", err)
 		}
-		bases = append(bases, baseline{in, a})
+		bases = append(bases, protocheck.Baseline{Input: in, Label: a})
 	}
 	if bf.againstTags == "" && bf.againstHistory == 0 {
 		return newIn, bases, nil
@@ -94,7 +89,7 @@ func againstBaselines(cmd *cobra.Command, input string, bf baselineFlags) (loade
 		}
 		return newIn, nil, err
 	}
-	var revs []baseline
+	var revs []protocheck.Baseline
 	if bf.againstTags != "" {
 		tags, err := repo.Tags(ctx, bf.againstTags)
 		if err != nil {
@@ -104,10 +99,10 @@ func againstBaselines(cmd *cobra.Command, input string, bf baselineFlags) (loade
 			return newIn, nil, fmt.Errorf("--against-tags: no tag matches %q", bf.againstTags)
 		}
 		for _, t := range tags {
-			revs = append(revs, baseline{loader.Input{
+			revs = append(revs, protocheck.Baseline{Input: loader.Input{
 				Kind: loader.Git, Path: repo.Root(), RefKind: "tag", Ref: t, Subdir: sub,
 				Raw: ".git#tag=" + t + subdirOption(sub),
-			}, t})
+			}, Label: t})
 		}
 	}
 	if bf.againstHistory > 0 {
@@ -130,16 +125,16 @@ func againstBaselines(cmd *cobra.Command, input string, bf baselineFlags) (loade
 			fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: --against-history %d: only %s changed %s\n", bf.againstHistory, plural(len(commits), "commit"), path)
 		}
 		for _, c := range commits {
-			revs = append(revs, baseline{loader.Input{
+			revs = append(revs, protocheck.Baseline{Input: loader.Input{
 				Kind: loader.Git, Path: repo.Root(), RefKind: "commit", Ref: c, Subdir: sub,
 				Raw: ".git#commit=" + c + subdirOption(sub),
-			}, c[:min(12, len(c))]})
+			}, Label: c[:min(12, len(c))]})
 		}
 	}
 	// A release made before the schema existed has nothing to break.
 	for _, b := range revs {
-		if !repo.HasProto(ctx, b.in.Ref, sub) {
-			fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: skipping %s: it holds no .proto files\n", b.label)
+		if !repo.HasProto(ctx, b.Input.Ref, sub) {
+			fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: skipping %s: it holds no .proto files\n", b.Label)
 			continue
 		}
 		bases = append(bases, b)
@@ -155,7 +150,7 @@ func againstBaselines(cmd *cobra.Command, input string, bf baselineFlags) (loade
 // file it writes first is made before compiling, so that a directory it
 // cannot write to is said at once, and it is removed on every way out,
 // SIGINT and SIGTERM included. Errors name the file asked for.
-func writeSnapshot(ctx context.Context, l *loader.Loader, in loader.Input, name string) error {
+func writeSnapshot(ctx context.Context, req protocheck.Request, name string) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -166,11 +161,11 @@ func writeSnapshot(ctx context.Context, l *loader.Loader, in loader.Input, name 
 	cleanup := func() { tmp.Close(); os.Remove(tmp.Name()) }
 	defer onInterrupt.add(cleanup)()
 	defer cleanup()
-	s, err := l.Load(ctx, in)
-	if err != nil {
-		return err
+	data, err := protocheck.Snapshot(ctx, req)
+	var le *protocheck.LoadError
+	if errors.As(err, &le) {
+		return le.Err
 	}
-	data, err := loader.Snapshot(s)
 	if err != nil {
 		return fmt.Errorf("snapshot %s: %w", name, err)
 	}
@@ -224,7 +219,7 @@ which writes only when the check passes.`,
 			if err != nil {
 				return err
 			}
-			err = writeSnapshot(cmd.Context(), &loader.Loader{IncludePaths: includes}, in, out)
+			err = writeSnapshot(cmd.Context(), protocheck.Request{Plan: &protocheck.Plan{New: in}, IncludePaths: includes}, out)
 			if err != nil {
 				return reportLoadError(cmd, err)
 			}

@@ -118,3 +118,13 @@ func (p *progress) done() {
 	}
 	p.reads, p.order = nil, nil
 }
+
+// Loading, Proving and Done make the line the driver's
+// protocheck.Progress.
+func (p *progress) Loading(in loader.Input, read int) { p.loading(in, read) }
+
+// Proving is proving, for protocheck.Progress.
+func (p *progress) Proving(done, total int) { p.proving(done, total) }
+
+// Done is done, for protocheck.Progress.
+func (p *progress) Done() { p.done() }

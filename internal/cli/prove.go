@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/protocheck/protocheck"
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/loader"
 	"github.com/protocheck/protocheck/report"
@@ -85,6 +85,12 @@ func runProve(cmd *cobra.Command, oldArg, newArg string, fl proveFlags) error {
 	if fl.samples < 1 {
 		return fmt.Errorf("--samples: want a positive number, not %d", fl.samples)
 	}
+	// The rules come as check's do: flags, else the configuration file.
+	cf := checkFlags{use: fl.use, except: fl.except, direction: fl.direction, failOn: fl.failOn, includes: fl.includes, config: configFlags{path: fl.config}}
+	req, err := cf.request(cmd, newArg)
+	if err != nil {
+		return err
+	}
 	oldIn, err := loader.ParseInput(oldArg)
 	if err != nil {
 		return err
@@ -93,48 +99,23 @@ func runProve(cmd *cobra.Command, oldArg, newArg string, fl proveFlags) error {
 	if err != nil {
 		return err
 	}
-	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	// The rules come as check's do: flags, else the configuration file.
-	cf := checkFlags{use: fl.use, except: fl.except, direction: fl.direction, failOn: fl.failOn}
-	cc, err := loadCheckConfig(cmd, newArg, &newIn, configFlags{path: fl.config}, &cf)
-	if err != nil {
-		return err
-	}
-	cfg, err := proveConfig(cmd, cc, cf)
-	if err != nil {
-		return err
-	}
-	failOn, err := compat.ParseSeverity(cf.failOn)
-	if err != nil {
-		return fmt.Errorf("--fail-on: %w", err)
-	}
+	req.Plan = &protocheck.Plan{New: newIn, Baselines: []protocheck.Baseline{{Input: oldIn, Label: oldArg}}}
+	req.Registry = protocheck.Registry{} // prove reads no deps
 	pr := newProgress(cmd.ErrOrStderr())
-	l := &loader.Loader{IncludePaths: fl.includes, Progress: pr.loading}
-	schemas, err := loadAll(ctx, l, oldIn, newIn)
-	pr.done()
-	if err != nil {
-		return reportLoadError(cmd, err)
-	}
-	old, new := schemas[0], schemas[1]
-	printNotes(cmd, new, old)
-	opts := roundtrip.Options{Samples: fl.samples, Seed: fl.seed, Progress: pr.proving}
+	req.Progress = pr
+	opts := roundtrip.Options{Samples: fl.samples, Seed: fl.seed}
 	if fl.message != "" {
 		opts.Messages = []protoreflect.FullName{protoreflect.FullName(strings.TrimPrefix(fl.message, "."))}
 	}
-	out, err := roundtrip.Run(ctx,
-		&compat.Schema{Files: old.Files, Paths: old.Paths, Packages: old.Packages},
-		&compat.Schema{Files: new.Files, Paths: new.Paths, Packages: new.Packages}, cfg, opts)
-	pr.done()
+	res, err := protocheck.Prove(cmd.Context(), req, opts)
 	if err != nil {
-		return err
+		return driverError(cmd, err, "", nil)
 	}
+	out := res.Outcome
 	if fl.message != "" && len(out.Results) == 0 {
 		return fmt.Errorf("--message: %s is not a message that both versions declare", opts.Messages[0])
 	}
-	v := proveVerdict(out, failOn)
+	v := proveVerdict(out, res.FailOn)
 	if err := writeProveResults(cmd, fl.format, out, v); err != nil {
 		return err
 	}
@@ -145,38 +126,6 @@ func runProve(cmd *cobra.Command, oldArg, newArg string, fl proveFlags) error {
 		return &exitStatus{exitNotProved}
 	}
 	return nil
-}
-
-// proveConfig returns the rules prove holds the change to: the flags',
-// else the first enabled module's of the configuration file, else FILE.
-func proveConfig(cmd *cobra.Command, cc *checkConfig, cf checkFlags) (compat.Config, error) {
-	dir, err := compat.ParseDirection(cf.direction)
-	if err != nil {
-		return compat.Config{}, fmt.Errorf("--direction: %w", err)
-	}
-	cfg := compat.Config{Use: cf.use, Except: cf.except, Direction: dir}
-	if cc.file != nil {
-		for _, m := range cc.modules {
-			if m.Disabled {
-				continue
-			}
-			// As moduleChecks does: flags given win.
-			c := m.Config
-			if flags := cmd.Flags(); flags.Changed("use") || len(c.Use) == 0 {
-				c.Use = cfg.Use
-			}
-			if cmd.Flags().Changed("except") {
-				c.Except = cfg.Except
-			}
-			c.Direction = dir
-			cfg = c
-			break
-		}
-	}
-	if _, err := cfg.Select(); err != nil {
-		return compat.Config{}, err
-	}
-	return cfg, nil
 }
 
 // The verdicts of prove.

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/protocheck/protocheck"
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/loader"
 	"github.com/protocheck/protocheck/recording"
@@ -157,22 +158,17 @@ func runReplay(cmd *cobra.Command, newArg string, fl replayFlags) error {
 		return fmt.Errorf("--messages: %w", err)
 	}
 	defer src.Close()
-	var inputs fetched
-	defer inputs.close()
-	if err := inputs.fetch(ctx, &newIn, ""); err != nil {
-		return err
-	}
-	if err := inputs.fetch(ctx, &oldIn, "--against: "); err != nil {
-		return err
-	}
 	pr := newProgress(cmd.ErrOrStderr())
-	l := &loader.Loader{IncludePaths: fl.includes, Progress: pr.loading}
-	schemas, err := loadAll(ctx, l, oldIn, newIn)
-	pr.done()
+	vs, err := protocheck.Load(ctx, protocheck.Request{
+		Plan:         &protocheck.Plan{New: newIn, Baselines: []protocheck.Baseline{{Input: oldIn, Label: fl.against}}},
+		IncludePaths: fl.includes,
+		Progress:     pr,
+		Log:          logNote(cmd),
+	})
 	if err != nil {
-		return reportLoadError(cmd, err)
+		return driverError(cmd, err, "", nil)
 	}
-	printNotes(cmd, schemas[1], schemas[0])
+	schemas := []*loader.Schema{vs.Old, vs.New}
 	stop := pr.replaying(src)
 	res, err := roundtrip.Replay(ctx, schemas[0].Files, schemas[1].Files, protoreflect.FullName(fl.typ), src, opts)
 	stop()

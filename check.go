@@ -1,0 +1,594 @@
+package protocheck
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/protocheck/protocheck/compat"
+	"github.com/protocheck/protocheck/loader"
+	"github.com/protocheck/protocheck/roundtrip"
+	"github.com/protocheck/protocheck/source"
+)
+
+// A Request says what to check, as the flags of `protocheck check` do.
+// Its zero value checks "." against nothing and fails: give Against or
+// Plan.
+type Request struct {
+	// Input is the version checked, written as buf writes an input: a
+	// directory, a .proto file, a descriptor set or image, an archive, a
+	// git revision (.git#branch=main,subdir=proto) or a remote
+	// repository. Empty means ".". With Plan set, Input only names the
+	// input in messages.
+	Input string
+	// Against lists the versions to compare with, written as Input is.
+	// A finding that several of them share is reported once, naming
+	// them all (Finding.Baselines).
+	Against []string
+	// Plan, when set, gives the versions as loader inputs instead of
+	// Input and Against: what a git hook compares (the staged files with
+	// HEAD, say), or inputs a program built.
+	Plan *Plan
+
+	// Config is the configuration file to use, or a buf.yaml's contents
+	// as YAML or JSON (a value that does not end in .yaml, .yml or .json
+	// and names no file). Empty: the file found in or above the input.
+	Config string
+	// AgainstConfig is the baseline's buf.yaml, as a file or its
+	// contents: its layout for the baselines. Empty: each baseline's own
+	// file at its top, if it has one.
+	AgainstConfig string
+	// Use and Except replace the configuration's rules when not nil, as
+	// flags given on the command line do.
+	Use, Except []string
+	// Direction, when not zero, replaces the configuration's direction;
+	// zero means the configuration's, else compat.Both.
+	Direction compat.Direction
+	// FailOn, when set, replaces the configuration's fail_on; nil means
+	// the configuration's, else compat.Warning.
+	FailOn *compat.Severity
+
+	// Paths and ExcludePaths limit the check to some files or
+	// directories, named as findings name them (buf's --path and
+	// --exclude-path); the rest is compiled but not reported on.
+	Paths, ExcludePaths []string
+	// LimitToInputFiles compares only the files the input holds: the
+	// baseline's other files are left out, so deleted files are not
+	// reported.
+	LimitToInputFiles bool
+	// ExcludeImports, with a selection, does not also check the files
+	// the selected ones import.
+	ExcludeImports bool
+
+	// IncludePaths are directories searched for imports the inputs do not
+	// hold (protoc's -I).
+	IncludePaths []string
+	// Full compiles every file of both versions, not only what the
+	// change reaches: slower, but reports errors in files the change does
+	// not touch.
+	Full bool
+	// Prove demonstrates wire and JSON findings with bytes, and reports
+	// breaks only data shows (roundtrip.Check), with ProveOptions.
+	Prove        bool
+	ProveOptions roundtrip.Options
+
+	// Registry is where buf.yaml deps and registry module inputs come
+	// from.
+	Registry Registry
+	// Verbose adds notes that say which configuration, modules and
+	// versions were used (Note.Verbose).
+	Verbose bool
+	// Log, when set, is given each note as it is made.
+	Log func(Note)
+	// Progress, when set, is told what loading and proving have done.
+	Progress Progress
+	// KeepSchemas keeps each module's compiled versions and its findings
+	// as the module names its files in Result.Modules (what protocheck
+	// fix edits).
+	KeepSchemas bool
+}
+
+// A Plan gives the versions of a check as loader inputs.
+type Plan struct {
+	// New is the version checked.
+	New loader.Input
+	// NewEmpty says that New holds no .proto file (its directory was
+	// deleted): each file of a baseline was deleted.
+	NewEmpty bool
+	// Baselines are the versions New is compared with.
+	Baselines []Baseline
+	// Brought compares each branch that New merges with where it forked:
+	// a finding that one of them reports too is the branch's own, which
+	// the merge carries in but does not make, and is left out.
+	Brought []Comparison
+}
+
+// A Baseline is one version to compare with, and its label in findings
+// that several baselines share.
+type Baseline struct {
+	Input loader.Input
+	Label string
+}
+
+// A Comparison is one check of a version against a baseline.
+type Comparison struct {
+	New      loader.Input
+	NewEmpty bool
+	Baseline Baseline
+}
+
+// Progress is told what a long check has done, to show a status line.
+// Its methods may be called from several goroutines at once.
+type Progress interface {
+	// Loading says that read files of in were read so far.
+	Loading(in loader.Input, read int)
+	// Proving says that done of total messages were proved.
+	Proving(done, total int)
+	// Done says that the step is over: the line is cleared before a note
+	// is made.
+	Done()
+}
+
+// A Note is something a check tells its user besides findings: a warning
+// about the configuration, what the loader left out, what was compared.
+type Note struct {
+	// Pos is the position in a configuration file the warning is about,
+	// as path:line:col, or empty.
+	Pos string
+	// Field names the request field a warning is about ("use",
+	// "except"), or is empty.
+	Field string
+	// Warning says that the note warns of something the user may want to
+	// change.
+	Warning bool
+	// Verbose says that the note only says what was used: made only for
+	// a Request with Verbose set.
+	Verbose bool
+	// Message is the note's text.
+	Message string
+}
+
+func (n Note) String() string {
+	switch {
+	case n.Pos != "":
+		return n.Pos + ": warning: " + n.Message
+	case n.Field != "":
+		return "warning: " + n.Field + ": " + n.Message
+	case n.Warning:
+		return "warning: " + n.Message
+	}
+	return n.Message
+}
+
+// A Result is what Check found.
+type Result struct {
+	// Findings are the breaking changes found, sorted, with paths as buf
+	// prints them (loader.Input.Display): the new file as the input
+	// names it, a deleted file as the baseline names it.
+	Findings []compat.Finding
+	// Notes are what the check told its user, in order.
+	Notes []Note
+	// Input and Against are the input and the first baseline as compared:
+	// brought to this machine, for reports that name them.
+	Input, Against loader.Input
+	// Direction and FailOn are what the request and the configuration
+	// came to.
+	Direction compat.Direction
+	FailOn    compat.Severity
+	// Modules holds, with Request.KeepSchemas, each module's comparison
+	// with each baseline.
+	Modules []Module
+}
+
+// Failed reports whether a finding that is not ignored is at least as
+// severe as FailOn: the check fails.
+func (r *Result) Failed() bool {
+	for _, f := range r.Findings {
+		if !f.Ignored && f.Severity <= r.FailOn {
+			return true
+		}
+	}
+	return false
+}
+
+// A Module is one module's comparison with one baseline, kept for
+// Request.KeepSchemas.
+type Module struct {
+	// Root is the module's root below the input, "." for the input's.
+	Root string
+	// Baseline is the index of the baseline in the plan.
+	Baseline int
+	// New and Old are the module's inputs; NewSchema and OldSchema what
+	// they compiled to.
+	New, Old             loader.Input
+	NewSchema, OldSchema *loader.Schema
+	// Findings are the module's findings with paths in the module, as
+	// its schemas name files.
+	Findings []compat.Finding
+}
+
+// A LoadError says that a version could not be loaded: its sources do not
+// compile, an import names no file, or an input cannot be read.
+type LoadError struct {
+	// Err is the loader's error: a source.ErrorList holds compile
+	// errors, several joined when both versions fail.
+	Err error
+	// Hint says, when imports name no file and the configuration has
+	// deps, that the deps were searched too.
+	Hint string
+	// Input and Against name the versions compared, for reports.
+	Input, Against loader.Input
+}
+
+func (e *LoadError) Error() string {
+	if e.Hint == "" {
+		return e.Err.Error()
+	}
+	return e.Err.Error() + "\n" + e.Hint
+}
+
+func (e *LoadError) Unwrap() error { return e.Err }
+
+// ErrNoTargets says that Paths and ExcludePaths left no file to check.
+var ErrNoTargets = errors.New("no .proto files were targeted: --path names no file of the input, or --exclude-path excludes them all")
+
+// ErrNoRules says that the configuration selects no rule: nothing would
+// be checked.
+var ErrNoRules = errors.New("nothing would be checked")
+
+// Check does what `protocheck check` does: it reads the configuration,
+// splits the check by module, loads both versions of each, checks them
+// (and proves, with Prove), and returns the findings with display paths.
+//
+// A configuration file that does not parse, or ignore comments that are
+// wrong, return a source.ErrorList, paths as displayed; sources that do not
+// compile a *LoadError.
+func Check(ctx context.Context, req Request) (*Result, error) {
+	d := &driver{req: req, res: &Result{}}
+	return d.res, d.check(ctx)
+}
+
+// driver holds one call's state.
+type driver struct {
+	req Request
+	res *Result
+	reg *modules
+	cc  *checkConfig
+}
+
+// note records n and gives it to the request's Log.
+func (d *driver) note(n Note) {
+	if n.Verbose && !d.req.Verbose {
+		return
+	}
+	d.res.Notes = append(d.res.Notes, n)
+	if d.req.Log != nil {
+		d.req.Log(n)
+	}
+}
+
+func (d *driver) say(format string, args ...any) {
+	d.note(Note{Message: fmt.Sprintf(format, args...)})
+}
+
+func (d *driver) verbose(format string, args ...any) {
+	d.note(Note{Verbose: true, Message: fmt.Sprintf(format, args...)})
+}
+
+func (d *driver) warn(format string, args ...any) {
+	d.note(Note{Warning: true, Message: fmt.Sprintf(format, args...)})
+}
+
+func (d *driver) progressDone() {
+	if d.req.Progress != nil {
+		d.req.Progress.Done()
+	}
+}
+
+// input returns the name of the input in messages.
+func (d *driver) input() string {
+	if d.req.Input == "" {
+		return "."
+	}
+	return d.req.Input
+}
+
+// plan returns the request's plan, parsing Input and Against when it has
+// none.
+func (d *driver) plan() (Plan, error) {
+	if d.req.Plan != nil {
+		p := *d.req.Plan
+		p.Baselines = slices.Clone(p.Baselines)
+		return p, nil
+	}
+	var p Plan
+	newIn, err := loader.ParseInput(d.input())
+	if err != nil {
+		return p, err
+	}
+	p.New = newIn
+	for _, a := range d.req.Against {
+		in, err := loader.ParseInput(a)
+		if err != nil {
+			return p, fmt.Errorf("--against: %w", err)
+		}
+		p.Baselines = append(p.Baselines, Baseline{in, a})
+	}
+	if len(p.Baselines) == 0 {
+		return p, errors.New("no version to compare with: give a baseline")
+	}
+	return p, nil
+}
+
+func (d *driver) check(ctx context.Context) error {
+	pl, err := d.plan()
+	if err != nil {
+		return err
+	}
+	// Archives and remote repositories are brought here first: their
+	// configuration is read from them.
+	var fetched fetched
+	defer fetched.close()
+	d.reg = &modules{env: d.req.Registry}
+	newIn := pl.New.WithModules(d.reg)
+	if err := fetched.fetch(ctx, &newIn, ""); err != nil {
+		return err
+	}
+	bases := pl.Baselines
+	for i := range bases {
+		bases[i].Input = bases[i].Input.WithModules(d.reg)
+		if err := fetched.fetch(ctx, &bases[i].Input, "--against: "); err != nil {
+			return err
+		}
+	}
+	d.res.Input, d.res.Against = newIn, bases[0].Input
+	if newIn.File != "" && (len(d.req.Paths) > 0 || len(d.req.ExcludePaths) > 0) {
+		return fmt.Errorf("--path and --exclude-path do not apply to a .proto file input (%s): give its directory", d.input())
+	}
+	if err := d.loadConfig(ctx, &newIn); err != nil {
+		return err
+	}
+	d.res.Input = newIn
+	cfg := compat.Config{Use: d.req.Use, Except: d.req.Except, Direction: d.res.Direction}
+	if _, err := cfg.Select(); err != nil {
+		return err
+	}
+	for _, b := range bases {
+		d.verbose("comparing %s with %s", newIn, b.Input)
+	}
+	labels := make([]string, len(bases))
+	perBase := make([][]compat.Finding, len(bases))
+	// One loader for every baseline: it links each version of a file once.
+	l := &loader.Loader{IncludePaths: d.req.IncludePaths}
+	if d.req.Progress != nil {
+		l.Progress = d.req.Progress.Loading
+	}
+	for i, b := range bases {
+		labels[i] = b.Label
+		perBase[i], err = d.against(ctx, l, i, newIn, b.Input, cfg, pl.NewEmpty)
+		if err != nil {
+			return err
+		}
+	}
+	findings := perBase[0]
+	if len(bases) > 1 {
+		findings = compat.MergeBaselines(labels, perBase)
+	}
+	if len(pl.Brought) > 0 {
+		// The breaks that merged branches made on their own: the merge
+		// carries them in, it does not make them.
+		brought := make([][]compat.Finding, len(pl.Brought))
+		for i, c := range pl.Brought {
+			if brought[i], err = d.against(ctx, l, -1, c.New, c.Baseline.Input, cfg, c.NewEmpty); err != nil {
+				return err
+			}
+		}
+		findings = compat.Subtract(findings, brought...)
+	}
+	d.res.Findings = findings
+	return nil
+}
+
+// selecting reports whether the request limits the check to some files.
+func (d *driver) selecting() bool {
+	return len(d.req.Paths) > 0 || len(d.req.ExcludePaths) > 0 || d.req.LimitToInputFiles
+}
+
+// selection returns what Paths and ExcludePaths select of a module's new
+// version in, with paths relative to in; ok is false when they select
+// none of its files. A single-file input selects its file.
+func (d *driver) selection(in loader.Input) (sel loader.Selection, ok bool) {
+	sel.Imports = !d.req.ExcludeImports
+	if in.File != "" {
+		sel.Paths, sel.Packages = []string{in.File}, in.IncludePackageFiles
+		return sel, true
+	}
+	for _, p := range d.req.Paths {
+		if rel, in := in.Rel(p); in {
+			sel.Paths = append(sel.Paths, rel)
+		}
+	}
+	if len(d.req.Paths) > 0 && len(sel.Paths) == 0 {
+		return sel, false
+	}
+	for _, p := range d.req.ExcludePaths {
+		if rel, in := in.Rel(p); in {
+			sel.Exclude = append(sel.Exclude, rel)
+		}
+	}
+	return sel, true
+}
+
+// against checks the input against one baseline (index base, -1 for a
+// merged branch's comparison), module by module of the configuration
+// file. newEmpty says that the input holds no .proto file: each file of
+// the baseline was deleted.
+func (d *driver) against(ctx context.Context, l *loader.Loader, base int, newIn, oldIn loader.Input, cfg compat.Config, newEmpty bool) ([]compat.Finding, error) {
+	mods, err := d.moduleChecks(ctx, newIn, oldIn, cfg)
+	if err != nil {
+		return nil, err
+	}
+	var findings []compat.Finding
+	selecting := d.selecting() || newIn.File != ""
+	targeted := 0
+	for _, m := range mods {
+		if err := noRules(m.cfg); err != nil {
+			return nil, err
+		}
+		sel, ok := d.selection(m.new)
+		if !ok {
+			continue // Paths names none of this module's files
+		}
+		// Following the selected files' imports needs them compiled.
+		var oldS, newS *loader.Schema
+		if newEmpty {
+			newS = &loader.Schema{}
+			oldS, err = l.Load(ctx, m.old)
+		} else {
+			oldS, newS, err = loadPair(ctx, l, m.old, m.new, d.req.Full || selecting)
+		}
+		d.progressDone()
+		if err != nil {
+			return nil, &LoadError{Err: err, Hint: d.cc.missingDeps(err), Input: newIn, Against: oldIn}
+		}
+		if selecting {
+			newS = newS.Select(sel)
+			if len(newS.Paths) == 0 {
+				continue
+			}
+			targeted++
+			// The baseline's files are matched by their path in the
+			// module; with LimitToInputFiles, only the input's are.
+			if d.req.LimitToInputFiles {
+				sel = loader.Selection{Paths: newS.Paths, Exclude: sel.Exclude, Imports: sel.Imports}
+			}
+			oldS = oldS.Select(sel)
+		}
+		d.loaderNotes(newS, oldS)
+		rest := ""
+		if len(newS.Files) < len(newS.Paths) || len(oldS.Files) < len(oldS.Paths) {
+			rest = " (the others declare the same in both)"
+		}
+		d.verbose("compiled %d of %d files of %s and %d of %d of %s%s",
+			len(newS.Files), len(newS.Paths), m.new, len(oldS.Files), len(oldS.Paths), m.old, rest)
+		oldC, newC := compatSchema(oldS), compatSchema(newS)
+		var fs []compat.Finding
+		if d.req.Prove {
+			opts := d.req.ProveOptions
+			if d.req.Progress != nil {
+				opts.Progress = d.req.Progress.Proving
+			}
+			fs, err = roundtrip.Check(ctx, oldC, newC, m.cfg, opts)
+			d.progressDone()
+		} else {
+			fs, err = compat.Check(oldC, newC, m.cfg)
+		}
+		if err != nil {
+			return nil, m.checkError(err)
+		}
+		if d.req.KeepSchemas && base >= 0 {
+			d.res.Modules = append(d.res.Modules, Module{
+				Root: m.root, Baseline: base, New: m.new, Old: m.old,
+				NewSchema: newS, OldSchema: oldS, Findings: slices.Clone(fs),
+			})
+		}
+		findings = append(findings, m.display(fs, newS.Paths)...)
+	}
+	if selecting && targeted == 0 {
+		return nil, ErrNoTargets
+	}
+	return findings, nil
+}
+
+// noRules returns the error for a configuration that selects no rule.
+func noRules(cfg compat.Config) error {
+	rules, err := cfg.Select()
+	if err != nil || len(rules) > 0 {
+		return nil
+	}
+	// buf fails here with an internal error; passing would say
+	// "compatible" of a check that checked nothing.
+	use := cfg.Use
+	if len(use) == 0 {
+		use = []string{string(compat.File)}
+	}
+	return fmt.Errorf("use %s and except %s leave no rule to run: %w",
+		strings.Join(use, ","), strings.Join(cfg.Except, ","), ErrNoRules)
+}
+
+// loaderNotes notes what the loader left out of the inputs, each once.
+func (d *driver) loaderNotes(schemas ...*loader.Schema) {
+	seen := make(map[string]bool)
+	for _, s := range schemas {
+		for _, n := range s.Notes {
+			if !seen[n] {
+				seen[n] = true
+				d.say("%s", n)
+			}
+		}
+	}
+}
+
+// loadPair loads both versions: by default compiling only the files that
+// can differ (loader.LoadPair), with full every file, as a cross-check.
+func loadPair(ctx context.Context, l *loader.Loader, oldIn, newIn loader.Input, full bool) (old, new *loader.Schema, err error) {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		// A check holds two versions in memory for a few seconds: fewer
+		// collections pay for the memory (touch-all 500 files: wall time
+		// -45%, peak RSS +20%; see bench/compare.sh).
+		debug.SetGCPercent(200)
+	}
+	if !full {
+		return l.LoadPair(ctx, oldIn, newIn)
+	}
+	schemas, err := loadAll(ctx, l, newIn, oldIn)
+	if err != nil {
+		return nil, nil, err
+	}
+	return schemas[1], schemas[0], nil
+}
+
+// loadAll loads the inputs concurrently and returns their schemas in the
+// same order, or the first error in that order.
+func loadAll(ctx context.Context, l *loader.Loader, inputs ...loader.Input) ([]*loader.Schema, error) {
+	schemas := make([]*loader.Schema, len(inputs))
+	errs := make([]error, len(inputs))
+	var wg sync.WaitGroup
+	for i, in := range inputs {
+		wg.Go(func() { schemas[i], errs[i] = l.Load(ctx, in) })
+	}
+	wg.Wait()
+	return schemas, errors.Join(errs...)
+}
+
+// missingDeps says, after compile errors of which some are imports that
+// name no file, that the configuration's deps were searched too, so that
+// the user looks at the import or at buf.lock, not for a flag.
+func (c *checkConfig) missingDeps(err error) string {
+	var list source.ErrorList
+	if c == nil || c.file == nil || len(c.file.Deps) == 0 || !errors.As(err, &list) {
+		return ""
+	}
+	var missing []string
+	for _, e := range list {
+		var ie *loader.ImportError
+		if errors.As(e, &ie) && !slices.Contains(missing, strconv.Quote(ie.Import)) {
+			missing = append(missing, strconv.Quote(ie.Import))
+		}
+	}
+	if len(missing) == 0 {
+		return ""
+	}
+	what, verb := "the import", "names"
+	if len(missing) > 1 {
+		what, verb = "the imports", "name"
+	}
+	return fmt.Sprintf("%s %s %s no file of the input nor of the deps of %s (%s), at the commits buf.lock pins",
+		what, strings.Join(missing, ", "), verb, c.file.Path, strings.Join(c.file.Deps, ", "))
+}

@@ -1,0 +1,472 @@
+package protocheck
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/protocheck/protocheck/compat"
+	"github.com/protocheck/protocheck/config"
+	"github.com/protocheck/protocheck/loader"
+	"github.com/protocheck/protocheck/source"
+)
+
+// checkConfig is what the configuration file says about one check.
+type checkConfig struct {
+	file    *config.File    // nil when there is none
+	modules []config.Module // the modules of the input, roots relative to it
+	roots   []string        // every module root of the file, relative to the input
+
+	newDeps struct { // the input's deps, resolved once for every baseline
+		done  bool
+		roots []string
+		err   error
+	}
+}
+
+// loadConfig finds and reads the configuration for the input, notes its
+// warnings, and sets the direction and fail-on that the request leaves to
+// it. A broken file returns its source.ErrorList.
+func (d *driver) loadConfig(ctx context.Context, newIn *loader.Input) error {
+	cc, err := d.readConfig(ctx, newIn)
+	if err != nil {
+		return err
+	}
+	d.cc = cc
+	d.res.Direction, d.res.FailOn = compat.Both, compat.Warning
+	if f := cc.file; f != nil {
+		if f.Direction != 0 {
+			d.res.Direction = f.Direction
+		}
+		if f.FailOn != nil {
+			d.res.FailOn = *f.FailOn
+		}
+	}
+	if d.req.Direction != 0 {
+		d.res.Direction = d.req.Direction
+	}
+	if d.req.FailOn != nil {
+		d.res.FailOn = *d.req.FailOn
+	}
+	return nil
+}
+
+func (d *driver) readConfig(ctx context.Context, newIn *loader.Input) (*checkConfig, error) {
+	// Where the search starts: the input directory, the work tree
+	// directory of a git input, where an archive or a remote repository
+	// was brought, the working directory for a descriptor set.
+	start := newIn.Dir()
+	name := d.req.Config
+	// The configuration comes from the same version as the schema.
+	src := (&loader.Loader{}).Files(ctx, *newIn)
+	var (
+		f   *config.File
+		err error
+	)
+	switch {
+	case isInlineConfig(name):
+		f, err = parseBufYAML("--config", []byte(name), start)
+		name = "--config"
+	case name != "":
+		f, err = loadConfigFile(name)
+	default:
+		var found string
+		if found, err = config.Discover(src, start); err != nil {
+			return nil, err
+		}
+		if found == "" {
+			if newIn.File != "" {
+				// No module: the file's imports are found from the
+				// working directory, as buf finds them.
+				if in, ok := newIn.Reroot("."); ok {
+					*newIn = in
+				}
+			}
+			d.verbose("no configuration file in or above %s; using flags and defaults", displayPath(start))
+			return &checkConfig{}, nil
+		}
+		name = displayPath(found)
+		f, err = config.LoadFrom(src, name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if newIn.File != "" {
+		// A single file is checked from the root of the module that
+		// holds it, so that its imports resolve.
+		if start, err = fileModuleRoot(f, newIn); err != nil {
+			return nil, err
+		}
+	}
+	d.verbose("using %s (%s %s)", name, f.Format, f.Version)
+	for _, w := range f.Warnings {
+		d.note(Note{Pos: fmt.Sprintf("%s:%d:%d", w.Path, w.Line, w.Column), Warning: true, Message: w.Message})
+	}
+	d.deprecated()
+	mods, err := f.ModulesFor(start)
+	if err != nil {
+		return nil, err
+	}
+	if len(mods) == 0 {
+		roots := make([]string, len(f.Modules))
+		for i, m := range f.Modules {
+			roots[i] = m.Root
+		}
+		return nil, fmt.Errorf("input %s is in none of the modules of %s (%s)", d.input(), name, strings.Join(roots, ", "))
+	}
+	if len(mods) > 1 || mods[0].Root != "." {
+		for _, m := range mods {
+			d.verbose("module %s", m.Root)
+		}
+	}
+	if !newIn.Modular() {
+		// A descriptor set is the one module it was built from: the
+		// file's rules apply to it whole, and its layout to nothing.
+		m := mods[0]
+		m.Root, m.Excludes = ".", nil
+		return &checkConfig{file: f, modules: []config.Module{m}}, nil
+	}
+	roots, err := f.Roots(start)
+	if err != nil {
+		return nil, err
+	}
+	return &checkConfig{file: f, modules: mods, roots: roots}, nil
+}
+
+// deprecated warns about rule ids in Use and Except that buf has retired.
+func (d *driver) deprecated() {
+	for _, l := range []struct {
+		field string
+		ids   []string
+	}{{"--use", d.req.Use}, {"--except", d.req.Except}} {
+		for _, id := range l.ids {
+			repl, ok := compat.Replacements(strings.TrimSpace(id))
+			switch {
+			case !ok:
+			case len(repl) == 0:
+				d.note(Note{Field: l.field, Warning: true, Message: fmt.Sprintf("rule %s is deprecated and checks nothing", id)})
+			default:
+				d.note(Note{Field: l.field, Warning: true, Message: fmt.Sprintf("rule %s is deprecated: use %s instead", id, strings.Join(repl, ", "))})
+			}
+		}
+	}
+}
+
+// isInlineConfig reports whether a Config value is a configuration's
+// contents rather than a file's name: as buf decides, a value that does
+// not end in .yaml, .yml or .json, and (protocheck's addition, so that a
+// protocheck.conf keeps working) names no file.
+func isInlineConfig(v string) bool {
+	if v == "" {
+		return false
+	}
+	switch strings.ToLower(filepath.Ext(v)) {
+	case ".yaml", ".yml", ".json":
+		return false
+	}
+	_, err := os.Stat(v)
+	return err != nil
+}
+
+// parseBufYAML reads data as a buf.yaml in dir, its problems named by name.
+func parseBufYAML(name string, data []byte, dir string) (*config.File, error) {
+	f, err := config.Parse(filepath.Join(dir, "buf.yaml"), data)
+	var list source.ErrorList
+	if errors.As(err, &list) {
+		for _, e := range list {
+			e.Path = name
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i := range f.Warnings {
+		f.Warnings[i].Path = name
+	}
+	return f, nil
+}
+
+// loadConfigFile reads the file Config names. Its name gives its format
+// (buf.yaml, buf.work.yaml, a name with protocheck in it); any other name
+// is a buf.yaml, as buf breaking --config reads every file.
+func loadConfigFile(name string) (*config.File, error) {
+	base := strings.ToLower(filepath.Base(name))
+	if config.FormatOf(name) != config.Protocheck || strings.Contains(base, "protocheck") {
+		return config.LoadFrom(config.Disk, name)
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", name, unwrapPath(err))
+	}
+	f, err := parseBufYAML(name, data, filepath.Dir(name))
+	if f != nil {
+		f.Path = name // in the same directory: its modules' roots are the same
+	}
+	return f, err
+}
+
+// unwrapPath drops the path that *os.PathError repeats.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// fileModuleRoot reroots a single-file input at the root of the module of
+// f that holds it, and returns that root.
+func fileModuleRoot(f *config.File, in *loader.Input) (string, error) {
+	dir := in.Dir()
+	roots, err := f.Roots(dir)
+	if err != nil {
+		return "", err
+	}
+	best := ""
+	for _, r := range roots {
+		// A module holds the file's directory when its root is the
+		// directory or above it; the nearest one is the file's.
+		if strings.Trim(r, "./") == "" && (best == "" || len(r) < len(best)) {
+			best = r
+		}
+	}
+	if best == "" {
+		return "", fmt.Errorf("input %s is in none of the modules of %s", in, f.Path)
+	}
+	root := filepath.Join(dir, filepath.FromSlash(best))
+	out, ok := in.Reroot(root)
+	if !ok {
+		return "", fmt.Errorf("input %s is in none of the modules of %s", in, f.Path)
+	}
+	*in = out
+	return root, nil
+}
+
+// displayPath shows p relative to the working directory when it lies
+// below it.
+func displayPath(p string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return p
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return p
+	}
+	rel, err := filepath.Rel(wd, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return abs
+	}
+	return rel
+}
+
+// A moduleCheck is one module's comparison: its inputs and rules.
+type moduleCheck struct {
+	root     string // "." or the module's root below the input
+	new, old loader.Input
+	cfg      compat.Config
+}
+
+// moduleChecks splits a check into one per module. Use and Except given in
+// the request replace the module's; the direction is the check's.
+func (d *driver) moduleChecks(ctx context.Context, newIn, oldIn loader.Input, reqCfg compat.Config) ([]moduleCheck, error) {
+	c := d.cc
+	oldRoot, err := d.baselineRoot(ctx, oldIn, c.modules)
+	if err != nil {
+		return nil, err
+	}
+	newDeps, oldDeps, err := d.depRoots(ctx, newIn, oldIn)
+	if err != nil {
+		return nil, err
+	}
+	if c.file == nil {
+		o := oldIn
+		if oldRoot != "" {
+			if o, err = oldIn.Narrow(oldRoot); err != nil {
+				return nil, err
+			}
+		}
+		n := newIn
+		n.DepRoots, o.DepRoots = newDeps, oldDeps
+		return []moduleCheck{{root: ".", new: n, old: o, cfg: reqCfg}}, nil
+	}
+	var out []moduleCheck
+	for _, m := range c.modules {
+		if m.Disabled {
+			continue
+		}
+		cfg := moduleConfig(m.Config, d.req, reqCfg.Direction)
+		if _, err := cfg.Select(); err != nil {
+			return nil, err
+		}
+		n, err := newIn.Narrow(m.Root)
+		if err != nil {
+			return nil, err
+		}
+		oroot := m.Root
+		if oldRoot != "" {
+			oroot = oldRoot
+		}
+		o, err := oldIn.Narrow(oroot)
+		if err != nil {
+			return nil, err
+		}
+		// Each version resolves imports across its own modules, and
+		// leaves the excluded files out.
+		n.Excludes, o.Excludes = m.Excludes, m.Excludes
+		n.DepRoots, o.DepRoots = newDeps, oldDeps
+		for _, r := range c.roots {
+			if nested(r, m.Root) || nested(m.Root, r) {
+				continue // the module itself, one nested in it, or the one it is narrowed from
+			}
+			if root, ok := newIn.Sibling(r); ok {
+				n.ImportRoots = append(n.ImportRoots, root)
+			}
+			if root, ok := oldIn.Sibling(r); ok {
+				o.ImportRoots = append(o.ImportRoots, root)
+			}
+		}
+		out = append(out, moduleCheck{root: m.Root, new: n, old: o, cfg: cfg})
+	}
+	return out, nil
+}
+
+// moduleConfig is a module's rules with what the request sets: its Use
+// and Except when given (Use also when the module has none), and the
+// check's direction.
+func moduleConfig(cfg compat.Config, req Request, dir compat.Direction) compat.Config {
+	if req.Use != nil || len(cfg.Use) == 0 {
+		cfg.Use = req.Use
+	}
+	if req.Except != nil {
+		cfg.Except = req.Except
+	}
+	cfg.Direction = dir
+	return cfg
+}
+
+// baselineRoot reads the baseline's own configuration file, at its top (a
+// directory's, or a git revision's at its subdir), as buf builds each input
+// with its own: when the baseline and the input each have one module, and
+// the baseline's root is another, the baseline is compared from its root.
+// A layout that changed between versions (roots: [proto] moved to the top,
+// say) then compares file by file instead of reporting every file deleted.
+// It returns "" to keep the input's layout for the baseline.
+func (d *driver) baselineRoot(ctx context.Context, oldIn loader.Input, newMods []config.Module) (string, error) {
+	if len(newMods) > 1 {
+		return "", nil
+	}
+	f, dir, err := d.baselineConfig(ctx, oldIn)
+	if f == nil || err != nil {
+		return "", err
+	}
+	mods, err := f.ModulesFor(dir)
+	if err != nil || len(mods) != 1 {
+		return "", err
+	}
+	newRoot := "."
+	if len(newMods) == 1 {
+		newRoot = newMods[0].Root
+	}
+	if mods[0].Root == newRoot {
+		return "", nil
+	}
+	d.say("%s lays out %s with its own root %s: compared from there", f.Path, oldIn, mods[0].Root)
+	return mods[0].Root, nil
+}
+
+// baselineConfig returns the configuration file at the top of a baseline,
+// and the directory that holds it as ModulesFor takes it; nil when there
+// is none. A file that does not parse is warned about and left aside: the
+// baseline is history, which the user may not be able to fix.
+// AgainstConfig, a file or inline, replaces the file at the top and must
+// parse.
+func (d *driver) baselineConfig(ctx context.Context, in loader.Input) (*config.File, string, error) {
+	override := d.req.AgainstConfig
+	switch {
+	case isInlineConfig(override):
+		f, err := parseBufYAML("--against-config", []byte(override), ".")
+		if f != nil {
+			f.Path = "--against-config" // its directory is ".", as dir says
+		}
+		return f, ".", againstConfigError(err)
+	case override != "":
+		f, err := config.Load(override)
+		return f, filepath.Dir(override), againstConfigError(err)
+	}
+	for _, n := range config.Names {
+		data, name, ok, err := (&loader.Loader{}).ReadTop(ctx, in, n)
+		if err != nil {
+			return nil, "", err
+		}
+		if ok {
+			f, err := config.Parse(name, data)
+			if err != nil {
+				d.warn("the baseline's %s is left aside: %v", name, err)
+				return nil, "", nil
+			}
+			// ModulesFor sees the file at the top of the directory that
+			// holds it: the input's, named as the user wrote the input.
+			return f, filepath.Dir(name), nil
+		}
+	}
+	return nil, "", nil
+}
+
+// againstConfigError returns AgainstConfig's problems: a source.ErrorList
+// as it is, another error prefixed with the flag.
+func againstConfigError(err error) error {
+	var list source.ErrorList
+	if err == nil || errors.As(err, &list) {
+		return err
+	}
+	return fmt.Errorf("--against-config: %w", err)
+}
+
+// nested reports whether the slash path p is dir or lies below it; both
+// are relative to the input and may climb out of it with "..".
+func nested(p, dir string) bool {
+	// Anchored at a made-up directory deep enough for any "..".
+	const anchor = "/x/x/x/x/x/x/x/x/x/x/x/x/x/x/x/x"
+	p, dir = path.Join(anchor, p), path.Join(anchor, dir)
+	return p == dir || strings.HasPrefix(p, dir+"/")
+}
+
+// display names the files of a module's findings as buf prints them: the
+// new file as the input names it, the old one as the baseline does. A
+// finding about a file the new version no longer has (a deleted file or
+// package) is placed in the old file: newPaths lists the new version's.
+func (m moduleCheck) display(fs []compat.Finding, newPaths []string) []compat.Finding {
+	for i := range fs {
+		if s := &fs[i].Span; s.Path != "" {
+			if s.Path == fs[i].OldSpan.Path && !slices.Contains(newPaths, s.Path) {
+				s.Path = m.old.Display(s.Path)
+			} else {
+				s.Path = m.new.Display(s.Path)
+			}
+		}
+		if s := &fs[i].OldSpan; s.Path != "" {
+			s.Path = m.old.Display(s.Path)
+		}
+	}
+	return fs
+}
+
+// checkError names the files of ignore comments' problems as buf prints
+// them; other errors pass through.
+func (m moduleCheck) checkError(err error) error {
+	var list source.ErrorList
+	if errors.As(err, &list) {
+		for _, e := range list {
+			if e.Path != "" {
+				e.Path = m.new.Display(e.Path)
+			}
+		}
+	}
+	return err
+}

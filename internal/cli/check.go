@@ -27,6 +27,7 @@ type checkFlags struct {
 	outputs   []string
 	config    configFlags
 	buf       bufFlags
+	replay    replayCheckFlags // --replay and --type (replay.go)
 }
 
 // bufFlags are the flags of buf breaking that protocheck takes as buf does.
@@ -112,6 +113,7 @@ Exit status: 0 no breaking change, 1 breaking changes, 2 could not run.`,
 	addReportFlags(cmd, &fl.outputs)
 	addConfigFlags(cmd, &fl.config)
 	addBufFlags(cmd, &fl.buf)
+	addReplayCheckFlags(cmd, &fl.replay)
 	return cmd
 }
 
@@ -221,6 +223,9 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 	res, err := protocheck.Check(cmd.Context(), req)
 	if err != nil {
 		return driverError(cmd, err, fl.format, fl.outputs)
+	}
+	if err := annotateReplay(cmd, req, res.Findings, fl.replay); err != nil {
+		return err
 	}
 	opts := reportOptions(res.Input, res.Against)
 	opts.WarningsPass = res.FailOn == compat.Error

@@ -369,7 +369,7 @@ func (c *comparer) field(path string, wf protoreflect.FieldDescriptor, wv protor
 	}
 	rset := r.Has(rf)
 	switch {
-	case wf.IsList() && rf.IsList() && c.entryLists[wf.FullName()]:
+	case wf.IsList() && rf.IsList() && c.entryLists[wf.FullName()] && keyed(wf) && keyed(rf):
 		c.entryListToEntryList(path, wf, wv.List(), r.Get(rf).List())
 	case wf.IsList() && rf.IsList():
 		wl, rl := wv.List(), r.Get(rf).List()
@@ -768,6 +768,17 @@ func (c *comparer) entryListToEntryList(path string, wf protoreflect.FieldDescri
 		}
 		c.messageAs(epath, wl.Get(i).Message(), rl.Get(j).Message(), true)
 	}
+}
+
+// keyed reports whether the elements of a repeated field can be read as
+// map entries: messages whose field 1 is a singular scalar, as a key is. A
+// number reused for another message type may hold anything there.
+func keyed(fd protoreflect.FieldDescriptor) bool {
+	if !isMessage(fd) {
+		return false
+	}
+	k := fd.Message().Fields().ByNumber(1)
+	return k != nil && k.Cardinality() != protoreflect.Repeated && !isMessage(k)
 }
 
 // duplicateKey reports n entries of a repeated entry field that share a

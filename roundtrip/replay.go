@@ -132,6 +132,10 @@ func (r ReplayRecord) Where() string {
 	return recording.Record{Offset: r.Offset, Line: r.Line, File: r.File}.Where()
 }
 
+// replayScan turns on the shortcut for records whose fields are all
+// declared alike (replayscan.go); the property test turns it off.
+var replayScan = true
+
 // maxValueLen bounds a value shown in an example: a whole nested message
 // is a large string.
 const maxValueLen = 200
@@ -239,6 +243,8 @@ type replayer struct {
 	mu     sync.Mutex
 	trials map[protoreflect.FullName]*[4]trial
 	ids    map[uint32]bool
+	// scan tells records that hold only fields declared alike.
+	scan scanner
 	// required says whether the old and the new version declare required
 	// fields where records can reach them: checking costs a walk.
 	required [2]bool
@@ -419,6 +425,10 @@ func (rp *replayer) replay(t *tally, j replayJob) {
 		at.Path = string(j.md[0].FullName())
 		at.Reason = "the old schema cannot read the record: " + cleanError(err)
 		t.undecodable(at)
+		return
+	}
+	if !rec.JSON && replayScan && rp.scan.plan(j.md[0], j.md[1]).alike(j.data, 0) {
+		t.identical++ // every field declared alike in both (replayscan.go)
 		return
 	}
 	encs := rp.opts.Encodings

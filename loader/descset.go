@@ -1,10 +1,11 @@
 package loader
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -72,16 +73,19 @@ type setFile struct {
 	digest string  // sha256 of raw
 }
 
-func (l *Loader) openDescriptorSet(in Input) (*Tree, error) {
+func (l *Loader) openDescriptorSet(ctx context.Context, in Input) (*Tree, error) {
 	name := l.abs(in.Path)
-	st, err := os.Stat(name)
+	f, err := openInput(ctx, name)
 	if err != nil {
 		return nil, fmt.Errorf("input %s: %w", in, unwrapPathError(err))
 	}
-	if st.Size() > MaxDescriptorSetSize {
+	// The size is counted as the bytes come: a pipe, /dev/zero or a file
+	// that grows has no size to check first.
+	data, err := readBounded(f, MaxDescriptorSetSize)
+	f.Close()
+	if errors.Is(err, ErrTooLarge) {
 		return nil, fmt.Errorf("%s: descriptor set is larger than %d MiB", in.Path, MaxDescriptorSetSize>>20)
 	}
-	data, err := os.ReadFile(name)
 	if err != nil {
 		return nil, fmt.Errorf("input %s: %w", in, unwrapPathError(err))
 	}

@@ -14,6 +14,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/protocheck/protocheck/loader/internal/gitfs"
 )
@@ -110,8 +111,14 @@ func (a *archive) fetch(ctx context.Context, in Input, dir string) (Input, error
 	)
 	if a.url != "" {
 		f, err = download(ctx, a.url, filepath.Join(dir, "archive"))
-	} else {
-		f, err = os.Open(in.Path)
+	} else if f, err = openInput(ctx, in.Path); err == nil && a.zip {
+		if st, serr := f.Stat(); serr == nil && !st.Mode().IsRegular() {
+			// A zip is read from its end: a pipe's bytes are kept first,
+			// as many as an archive may hold.
+			p := f
+			f, err = keep(p, filepath.Join(dir, "archive"))
+			p.Close()
+		}
 	}
 	if err != nil {
 		return in, unwrapPathError(err)
@@ -122,10 +129,15 @@ func (a *archive) fetch(ctx context.Context, in Input, dir string) (Input, error
 	if a.zip {
 		err = u.zip(f)
 	} else {
-		err = u.tar(f, a.gz)
+		// The archive's own bytes are counted too: a stream of headers
+		// with no files in them (or /dev/zero's blocks) must end.
+		err = u.tar(&countingReader{r: f, left: maxArchiveSize}, a.gz)
 	}
 	if err != nil {
 		return in, fmt.Errorf("%s: %w", in.Path, err)
+	}
+	if u.files == 0 {
+		return in, fmt.Errorf("%s: the archive holds no files", in.Path)
 	}
 	root := filepath.Join(files, filepath.FromSlash(in.Subdir))
 	if st, err := os.Stat(root); err != nil || !st.IsDir() {
@@ -170,13 +182,60 @@ func download(ctx context.Context, url, name string) (*os.File, error) {
 	return f, nil
 }
 
+// keep copies the pipe r to the file name, up to maxArchiveSize bytes, and
+// returns the file open at its start.
+func keep(r io.Reader, name string) (*os.File, error) {
+	f, err := os.Create(name)
+	if err != nil {
+		return nil, err
+	}
+	n, err := io.Copy(f, io.LimitReader(r, maxArchiveSize+1))
+	if err == nil && n > maxArchiveSize {
+		err = fmt.Errorf("larger than %d MiB", maxArchiveSize>>20)
+	}
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// A countingReader fails once more than left bytes have been read.
+type countingReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	if c.left < 0 {
+		return 0, fmt.Errorf("larger than %d MiB", maxArchiveSize>>20)
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	if c.left < 0 {
+		return n, fmt.Errorf("larger than %d MiB", maxArchiveSize>>20)
+	}
+	return n, err
+}
+
 // unpacker writes the regular files of an archive below dir. Links and
-// devices are skipped; a name that would land outside dir is an error.
+// devices are skipped; a name that would land outside dir is an error. A
+// member that the archive holds twice is taken from its last copy, as tar
+// extracts it and buf reads it; files whose name starts with "._" (macOS's
+// extended attributes) are left out, as buf leaves them out.
 type unpacker struct {
 	dir     string
 	strip   int
 	written int64
 	files   int
+	// sizes holds the size of each file written, by its path below dir,
+	// so that a later copy's bytes replace the earlier's in written.
+	sizes map[string]int64
+	// headers counts the members seen, files or not.
+	headers int
 }
 
 func (u *unpacker) tar(r io.Reader, gz bool) error {
@@ -196,6 +255,9 @@ func (u *unpacker) tar(r io.Reader, gz bool) error {
 		}
 		if err != nil {
 			return fmt.Errorf("not a valid tar archive: %v", err)
+		}
+		if u.headers++; u.headers > MaxFiles*8 {
+			return fmt.Errorf("more than %d members", MaxFiles*8)
 		}
 		if h.Typeflag != tar.TypeReg {
 			continue
@@ -240,27 +302,36 @@ func (u *unpacker) write(name string, r io.Reader) error {
 		return fmt.Errorf("member %q: its name leaves the archive", name)
 	}
 	parts := strings.Split(clean, "/")
-	if len(parts) <= u.strip {
+	if len(parts) <= u.strip || strings.HasPrefix(parts[len(parts)-1], "._") {
 		return nil
 	}
 	rel := strings.Join(parts[u.strip:], "/")
-	u.files++
-	if u.files > MaxFiles*4 {
-		return fmt.Errorf("more than %d files", MaxFiles*4)
-	}
 	dst := filepath.Join(u.dir, filepath.FromSlash(rel))
+	prev, again := u.sizes[rel]
+	if !again {
+		u.files++
+		if u.files > MaxFiles*4 {
+			return fmt.Errorf("more than %d files", MaxFiles*4)
+		}
+	}
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
+		return fmt.Errorf("member %q: %w", name, clash(err))
 	}
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
-	if errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("member %q: the archive holds %s twice", name, rel)
+	flags := os.O_CREATE | os.O_EXCL | os.O_WRONLY
+	if again {
+		flags = os.O_TRUNC | os.O_WRONLY // the last copy wins
+		u.written -= prev
 	}
+	out, err := os.OpenFile(dst, flags, 0o644)
 	if err != nil {
-		return err
+		return fmt.Errorf("member %q: %w", name, clash(err))
 	}
 	n, err := io.Copy(out, io.LimitReader(r, maxArchiveSize-u.written+1))
 	u.written += n
+	if u.sizes == nil {
+		u.sizes = make(map[string]int64)
+	}
+	u.sizes[rel] = n
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
@@ -271,6 +342,15 @@ func (u *unpacker) write(name string, r io.Reader) error {
 		return fmt.Errorf("unpacks to more than %d MiB", maxArchiveSize>>20)
 	}
 	return nil
+}
+
+// clash words the error of a member whose path another member holds as a
+// file where it needs a directory, or the reverse.
+func clash(err error) error {
+	if errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EISDIR) || errors.Is(err, fs.ErrExist) {
+		return errors.New("another member of the archive is a file where this one needs a directory, or a directory of this name")
+	}
+	return err
 }
 
 // registryModule is a module on a Buf Schema Registry, brought here by the

@@ -97,7 +97,9 @@ func (dirKind) shownRoot(in Input) string {
 	return filepath.ToSlash(p)
 }
 
-func (dirKind) open(_ context.Context, l *Loader, in Input) (*Tree, error) { return l.openDir(in) }
+func (dirKind) open(ctx context.Context, l *Loader, in Input) (*Tree, error) {
+	return l.openDir(ctx, in)
+}
 
 func (dirKind) files(context.Context, *Loader, Input) FileReader { return diskReader{} }
 
@@ -192,8 +194,8 @@ func (setKind) withRoot(in Input, _ string) (Input, error) {
 
 func (setKind) shownRoot(Input) string { return "" }
 
-func (setKind) open(_ context.Context, l *Loader, in Input) (*Tree, error) {
-	return l.openDescriptorSet(in)
+func (setKind) open(ctx context.Context, l *Loader, in Input) (*Tree, error) {
+	return l.openDescriptorSet(ctx, in)
 }
 
 func (setKind) files(context.Context, *Loader, Input) FileReader { return diskReader{} }

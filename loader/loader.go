@@ -290,18 +290,17 @@ func (l *Loader) abs(p string) string {
 }
 
 // readLimited reads a file, refusing one larger than MaxFileSize.
+// The bytes are counted as they are read, and anything but a regular file
+// (a named pipe, a device) is refused without waiting on it.
 func readLimited(p string) ([]byte, error) {
-	f, err := os.Open(p)
+	f, err := openFile(p)
 	if err != nil {
 		return nil, dropPath(err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	data, err := readBounded(f, MaxFileSize)
 	if err != nil {
 		return nil, dropPath(err)
-	}
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("file is larger than %d MiB", MaxFileSize>>20)
 	}
 	return data, nil
 }

@@ -46,19 +46,19 @@ import (
 // reads a revision from a clone without following links, reads neither
 // the link nor anything through it: gitfs lists regular files only.
 
-func (l *Loader) openDir(in Input) (*Tree, error) {
+func (l *Loader) openDir(ctx context.Context, in Input) (*Tree, error) {
 	root := l.abs(in.Path)
 	st, err := os.Stat(root)
 	if err != nil {
 		return nil, fmt.Errorf("input %s: %w", in, unwrapPathError(err))
 	}
 	if !st.IsDir() {
-		return nil, fmt.Errorf("input %s: not a directory, a .proto file, a git revision (path#ref=…), an archive (.tar .tar.gz .tgz .zip) or a descriptor set (.binpb .pb .desc .protoset .json .txtpb)", in)
+		return nil, fmt.Errorf("input %s: %s is not a directory, a .proto file, a git revision (path#ref=…), an archive (.tar .tar.gz .tgz .zip) or a descriptor set (.binpb .pb .desc .protoset .json .txtpb)", in, describe(st.Mode()))
 	}
 	t := &Tree{Input: in, loader: l}
 	t.display = in.Display
 	start := walkStart(l, in.Path)
-	w := dirWalk{in: in, t: t, contents: make(map[string][]byte), seen: make(map[string]bool)}
+	w := dirWalk{in: in, t: t, contents: make(map[string][]byte), seen: make(map[string]bool), noLinks: symlinksOff(ctx)}
 	resolved := start
 	if fi, err := os.Lstat(start); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
 		w.links = true
@@ -122,6 +122,9 @@ type dirWalk struct {
 	// links is set once the walk meets a symbolic link: only then can a
 	// path that it does not list be imported.
 	links bool
+	// noLinks is set under WithoutSymlinks: links below the input's root
+	// are left out, as buf --disable-symlinks leaves them out.
+	noLinks bool
 }
 
 // walk reads the directory walkPath, whose path relative to the input's
@@ -137,6 +140,9 @@ func (w *dirWalk) walk(walkPath, resolved, rel string, chain []string) error {
 		name := e.Name()
 		sub, subResolved, relPath := filepath.Join(walkPath, name), filepath.Join(resolved, name), path.Join(rel, name)
 		mode := e.Type()
+		if mode&fs.ModeSymlink != 0 && w.noLinks {
+			continue
+		}
 		if mode&fs.ModeSymlink != 0 {
 			w.links = true
 			target, err := filepath.EvalSymlinks(subResolved)

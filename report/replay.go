@@ -143,20 +143,26 @@ func writeReplayJSON(w io.Writer, r *roundtrip.Replayed, opts ReplayOptions) err
 
 func writeReplayMarkdown(w io.Writer, r *roundtrip.Replayed, opts ReplayOptions) error {
 	var b strings.Builder
-	compared := ""
-	if opts.Input != "" || opts.Against != "" {
-		compared = fmt.Sprintf(" (%s against %s)", mdCode(opts.Input), mdCode(opts.Against))
-	}
-	recorded := ""
+	// "Replayed `rec.bin` with `v2` against `v1`: " before the summary.
+	lead := ""
 	if opts.Recording != "" {
-		recorded = " in " + mdCode(opts.Recording)
+		lead = "Replayed " + mdCode(opts.Recording)
+	}
+	if opts.Input != "" || opts.Against != "" {
+		if lead == "" {
+			lead = "Replayed"
+		}
+		lead += fmt.Sprintf(" with %s against %s", mdCode(opts.Input), mdCode(opts.Against))
+	}
+	if lead != "" {
+		lead += ": "
 	}
 	if len(r.Changes) == 0 {
 		b.WriteString("### protocheck replay: no recorded message changes meaning\n\n")
 	} else {
 		fmt.Fprintf(&b, "### protocheck replay: %s change meaning\n\n", plural(r.Changed, "recorded message"))
 	}
-	fmt.Fprintf(&b, "%s%s%s.\n", mdText(replaySummary(r)), recorded, compared)
+	fmt.Fprintf(&b, "%s%s.\n", lead, mdText(replaySummary(r)))
 	if len(r.Undecoded) > 0 {
 		b.WriteString("\n| not readable with the old schema | reason |\n| --- | --- |\n")
 		for _, u := range r.Undecoded {

@@ -146,7 +146,7 @@ func bufRuleIDs(bufPath string) (map[string]bool, error) {
 func bufUse(use []string, known map[string]bool) []string {
 	var out []string
 	for _, u := range use {
-		if known[u] || slices.Contains(compat.Categories, compat.Category(u)) {
+		if known[u] || slices.Contains(compat.Categories(), compat.Category(u)) {
 			out = append(out, u)
 		}
 	}

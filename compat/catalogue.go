@@ -1,8 +1,19 @@
 package compat
 
-// Rules lists every rule, in the order `protocheck rules` prints them. It is
-// the only list: a rule not here does not exist.
-var Rules = []*Rule{
+// Rules returns every rule, in the order `protocheck rules` prints them, as
+// copies: changing what it returns changes nothing else. The catalogue is
+// the only list of rules; a rule not in it does not exist.
+func Rules() []*Rule {
+	out := make([]*Rule, len(catalogue))
+	for i, r := range catalogue {
+		out[i] = r.clone()
+	}
+	return out
+}
+
+// catalogue lists every rule, in the order of Rules. It is never handed
+// out: Check and Lookup read it from any number of goroutines at once.
+var catalogue = []*Rule{
 	// Files and packages.
 	fileNoDelete,
 	fileSamePackage,

@@ -39,9 +39,18 @@ type Config struct {
 	Waivers []Waiver
 }
 
-// Select returns the rules that c selects, in catalogue order, or an error
-// naming an unknown category or rule id.
+// Select returns copies of the rules that c selects, in catalogue order, or
+// an error naming an unknown category or rule id.
 func (c Config) Select() ([]*Rule, error) {
+	rules, err := c.selectRules()
+	for i, r := range rules {
+		rules[i] = r.clone()
+	}
+	return rules, err
+}
+
+// selectRules is Select without the copies, for Check.
+func (c Config) selectRules() ([]*Rule, error) {
 	use := c.Use
 	if len(use) == 0 {
 		use = []string{string(File)}
@@ -55,7 +64,7 @@ func (c Config) Select() ([]*Rule, error) {
 		return nil, fmt.Errorf("except: %w", err)
 	}
 	var rules []*Rule
-	for _, r := range Rules {
+	for _, r := range catalogue {
 		if in(r) && !out(r) {
 			rules = append(rules, r)
 		}
@@ -70,12 +79,12 @@ func matcher(names []string) (func(*Rule) bool, error) {
 	for _, n := range names {
 		n = strings.TrimSpace(n)
 		switch {
-		case slices.Contains(Categories, Category(n)):
+		case slices.Contains(categories, Category(n)):
 			cats = append(cats, Category(n))
-		case Lookup(n) != nil:
+		case lookup(n) != nil:
 			ids = append(ids, n)
 		case deprecatedIDs[n] != nil:
-			ids = append(ids, deprecatedIDs[n]...) // an id not in Rules matches nothing
+			ids = append(ids, deprecatedIDs[n]...) // an id not in the catalogue matches nothing
 		default:
 			if near := Nearest(n); near != "" {
 				return nil, fmt.Errorf("unknown rule or category %q: did you mean %s?", n, near)
@@ -118,7 +127,7 @@ type Schema struct {
 // rule; ignore comments that cannot be honoured return a source.ErrorList,
 // one problem at each.
 func Check(old, new *Schema, cfg Config) ([]Finding, error) {
-	rules, err := cfg.Select()
+	rules, err := cfg.selectRules()
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +209,7 @@ func (p *pass) reportDir(dir Direction, at, was Span, format string, args ...any
 	}
 	p.findings = append(p.findings, Finding{
 		Rule:       p.rule.ID,
-		Categories: p.rule.Categories,
+		Categories: slices.Clone(p.rule.Categories), // the finding's own: a caller may change it
 		Severity:   p.rule.Severity,
 		Direction:  dir,
 		Message:    fmt.Sprintf(format, args...),
@@ -322,11 +331,11 @@ func Nearest(name string) string {
 	if upper == "" {
 		return ""
 	}
-	names := make([]string, 0, len(Categories)+len(Rules))
-	for _, c := range Categories {
+	names := make([]string, 0, len(categories)+len(catalogue))
+	for _, c := range categories {
 		names = append(names, string(c))
 	}
-	for _, r := range Rules {
+	for _, r := range catalogue {
 		names = append(names, r.ID)
 	}
 	best, bestD := "", max(2, len(upper)/4)+1

@@ -162,7 +162,7 @@ func TestCatalogue(t *testing.T) {
 		}
 	}
 	seen := map[string]bool{}
-	for _, r := range compat.Rules {
+	for _, r := range compat.Rules() {
 		if !ruleID.MatchString(r.ID) {
 			t.Errorf("rule id %q is not UPPER_SNAKE", r.ID)
 		}

@@ -19,11 +19,12 @@ var deprecatedIDs = map[string][]string{
 }
 
 // Replacements reports whether id is a rule id that buf has deprecated and,
-// if so, the ids that replace it (possibly none). A rule in Rules is never
-// deprecated, even if buf retired its id. Config accepts deprecated ids
-// anywhere it accepts rule ids; callers use Replacements to warn about them.
+// if so, the ids that replace it (possibly none). A rule of the catalogue
+// (Rules) is never deprecated, even if buf retired its id. Config accepts
+// deprecated ids anywhere it accepts rule ids; callers use Replacements to
+// warn about them.
 func Replacements(id string) (ids []string, deprecated bool) {
-	if Lookup(id) != nil {
+	if lookup(id) != nil {
 		return nil, false
 	}
 	ids, deprecated = deprecatedIDs[id]

@@ -24,8 +24,11 @@ const (
 	CSR Category = "CSR"
 )
 
-// Categories lists every category, strictest first.
-var Categories = []Category{File, Package, WireJSON, Wire, CSR}
+// Categories returns every category, strictest first, in a new slice.
+func Categories() []Category { return slices.Clone(categories) }
+
+// categories lists every category, strictest first.
+var categories = []Category{File, Package, WireJSON, Wire, CSR}
 
 // Direction says which readers a change breaks.
 type Direction uint8

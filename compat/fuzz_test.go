@@ -26,7 +26,7 @@ func FuzzCheck(f *testing.F) {
 	f.Add([]byte("\x03\x05\x07\x02\x11\x13\x17\x01\x00\x09\x04\x0b"))
 	f.Add([]byte("mutate every kind of element: 0123456789abcdefghijklmnopqrstuvwxyz"))
 	var all []string
-	for _, c := range compat.Categories {
+	for _, c := range compat.Categories() {
 		all = append(all, string(c))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

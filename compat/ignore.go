@@ -141,7 +141,7 @@ func within(p, dir string) bool {
 // keep applies the ignores to f: it reports false to drop f, and marks f
 // Ignored when a comment or waiver excuses it.
 func (ig *ignorer) keep(f *Finding) bool {
-	r := Lookup(f.Rule)
+	r := lookup(f.Rule)
 	var places []string
 	for _, s := range []Span{f.Span, f.OldSpan} {
 		if s.Path != "" {

@@ -26,7 +26,7 @@ import (
 // allRules selects every rule of the catalogue.
 func allRules() compat.Config {
 	var use []string
-	for _, r := range compat.Rules {
+	for _, r := range compat.Rules() {
 		use = append(use, r.ID)
 	}
 	return compat.Config{Use: use}

@@ -6,7 +6,9 @@ import (
 )
 
 // A Rule is one compatibility requirement. Rules are values, listed once in
-// Rules; Check runs the ones a Config selects.
+// the catalogue that Rules returns; Check runs the ones a Config selects.
+// The package hands out copies only, so a caller may change a Rule it holds
+// without changing what Check does.
 type Rule struct {
 	// ID names the rule in configuration, ignore comments and output:
 	// UPPER_SNAKE, and buf's id where buf has the same rule.
@@ -49,12 +51,28 @@ func (r *Rule) Explanation() string {
 // In reports whether the rule belongs to category c.
 func (r *Rule) In(c Category) bool { return slices.Contains(r.Categories, c) }
 
-// Lookup returns the rule with the given id, or nil.
+// Lookup returns a copy of the rule with the given id, or nil.
 func Lookup(id string) *Rule {
-	for _, r := range Rules {
+	if r := lookup(id); r != nil {
+		return r.clone()
+	}
+	return nil
+}
+
+// lookup returns the catalogue's own rule with the given id, or nil: for
+// this package, which never changes it.
+func lookup(id string) *Rule {
+	for _, r := range catalogue {
 		if r.ID == id {
 			return r
 		}
 	}
 	return nil
+}
+
+// clone returns a copy of r that shares nothing a caller can change.
+func (r *Rule) clone() *Rule {
+	c := *r
+	c.Categories = slices.Clone(r.Categories)
+	return &c
 }

@@ -17,7 +17,7 @@ const rulesDocPath = "../docs/rules.md"
 
 // categoryDocs says what each category keeps, for docs/rules.md. The
 // catalogue holds no prose for categories, so it lives here; a category
-// added to compat.Categories without a line here fails TestRulesDoc.
+// added to compat.Categories() without a line here fails TestRulesDoc.
 var categoryDocs = map[compat.Category]string{
 	compat.File:     "generated code keeps compiling, file by file (the default)",
 	compat.Package:  "generated code keeps compiling, package by package (elements may move between files of a package)",
@@ -27,7 +27,7 @@ var categoryDocs = map[compat.Category]string{
 }
 
 // TestRulesDoc holds docs/rules.md to the rule catalogue: the file is
-// generated from compat.Categories and compat.Rules, so that the reference
+// generated from compat.Categories() and compat.Rules(), so that the reference
 // says what `protocheck rules` and `protocheck explain` say. With -update
 // it rewrites the file; otherwise a file that differs from what the
 // catalogue generates fails the test.
@@ -59,7 +59,7 @@ func rulesDoc() (string, error) {
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 
 	static, proved := 0, 0
-	for _, r := range compat.Rules {
+	for _, r := range compat.Rules() {
 		if r.Proved() {
 			proved++
 		} else {
@@ -68,8 +68,8 @@ func rulesDoc() (string, error) {
 	}
 
 	p("# Rules\n\n")
-	p("<!-- Generated from compat.Rules by `go test ./compat -run TestRulesDoc -update`. Do not edit: change the rule's Doc and regenerate. -->\n\n")
-	p("protocheck has %d rules: %d static rules, which `compat.Check` runs on the\n", len(compat.Rules), static)
+	p("<!-- Generated from compat.Rules() by `go test ./compat -run TestRulesDoc -update`. Do not edit: change the rule's Doc and regenerate. -->\n\n")
+	p("protocheck has %d rules: %d static rules, which `compat.Check` runs on the\n", len(compat.Rules()), static)
 	p("descriptors, and %d `ROUNDTRIP_` rules, which only the round-trip prover\n", proved)
 	p("reports, with the bytes that show the break ([Proof with bytes](proving.md)).\n")
 	p("`protocheck rules` lists them (`--format json` for scripts) and\n")
@@ -82,13 +82,13 @@ func rulesDoc() (string, error) {
 	p("forbid. `--use` and `--except` take categories and rule ids; the default is\n")
 	p("`FILE`, as in buf.\n\n")
 	p("| category | what it keeps | rules |\n| --- | --- | --- |\n")
-	for _, c := range compat.Categories {
+	for _, c := range compat.Categories() {
 		doc, ok := categoryDocs[c]
 		if !ok {
 			return "", fmt.Errorf("category %s has no line in categoryDocs", c)
 		}
 		n := 0
-		for _, r := range compat.Rules {
+		for _, r := range compat.Rules() {
 			if r.In(c) {
 				n++
 			}
@@ -108,13 +108,13 @@ func rulesDoc() (string, error) {
 
 	p("## All rules\n\n")
 	p("| rule | categories | severity | direction | summary |\n| --- | --- | --- | --- | --- |\n")
-	for _, r := range compat.Rules {
+	for _, r := range compat.Rules() {
 		p("| [`%s`](#%s) | %s | %s | %s | %s |\n", r.ID, strings.ToLower(r.ID), categoryList(r),
 			r.Severity, r.Direction, strings.ReplaceAll(escapeMarkdown(r.Summary()), "|", `\|`))
 	}
 	p("\n")
 
-	for _, r := range compat.Rules {
+	for _, r := range compat.Rules() {
 		if r.Summary() == "" || r.Explanation() == "" {
 			return "", fmt.Errorf("rule %s has no summary or no explanation", r.ID)
 		}
@@ -130,11 +130,11 @@ func rulesDoc() (string, error) {
 	return b.String(), nil
 }
 
-// categoryList names a rule's categories in the order of compat.Categories,
+// categoryList names a rule's categories in the order of compat.Categories(),
 // or says it has none (a rule that only --use RULE_ID selects).
 func categoryList(r *compat.Rule) string {
 	var names []string
-	for _, c := range compat.Categories {
+	for _, c := range compat.Categories() {
 		if r.In(c) {
 			names = append(names, "`"+string(c)+"`")
 		}

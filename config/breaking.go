@@ -154,7 +154,7 @@ func (d *decoder) ids(n *yaml.Node, what string) []string {
 
 // id checks one rule id or category, warning about a deprecated one.
 func (d *decoder) id(s string, n *yaml.Node, what string) {
-	if slices.Contains(compat.Categories, compat.Category(s)) || compat.Lookup(s) != nil {
+	if slices.Contains(compat.Categories(), compat.Category(s)) || compat.Lookup(s) != nil {
 		return
 	}
 	if repl, ok := compat.Replacements(s); ok {

@@ -174,7 +174,7 @@ func formatFor(name string, data []byte) Format {
 // the buf.yaml of each of its directories. The error, when a file has
 // problems, is a source.ErrorList.
 func Load(name string) (*File, error) {
-	return LoadFrom(Disk, name)
+	return LoadFrom(Disk(), name)
 }
 
 // LoadFrom is Load over the files of src.

@@ -525,7 +525,7 @@ func TestSpecialFiles(t *testing.T) {
 	if want := "config " + fifo + ": a named pipe, not a regular file"; err == nil || err.Error() != want {
 		t.Errorf("Load(fifo) = %v, want %q", err, want)
 	}
-	if got, err := config.Discover(config.Disk, dir); err != nil || got != "" {
+	if got, err := config.Discover(config.Disk(), dir); err != nil || got != "" {
 		t.Errorf("Discover past a named pipe = %q, %v; want nothing", got, err)
 	}
 	file := filepath.Join(dir, "a.proto")

@@ -7,11 +7,16 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"syscall"
 )
 
-// Names lists the file names Find looks for, in order of preference.
-var Names = []string{
+// Names returns the file names Find looks for, in order of preference, in
+// a new slice.
+func Names() []string { return slices.Clone(names) }
+
+// names lists the file names Find looks for, in order of preference.
+var names = []string{
 	"protocheck.yaml", "protocheck.yml",
 	"buf.yaml", "buf.yml",
 	"buf.work.yaml", "buf.work.yml",
@@ -25,8 +30,8 @@ type Source interface {
 	ReadFile(name string) ([]byte, error)
 }
 
-// Disk is the Source of the files as they are on disk.
-var Disk Source = disk{}
+// Disk returns the Source of the files as they are on disk.
+func Disk() Source { return disk{} }
 
 type disk struct{}
 
@@ -98,11 +103,11 @@ func (e notFileError) Error() string {
 func (notFileError) Is(t error) bool { return t == fs.ErrNotExist }
 
 // Find returns the configuration file for an input directory: the first of
-// Names in the directory, else in its parent, and so on up to the root of
-// the git work tree that holds it (a directory with a .git entry) or of
+// Names() in the directory, else in its parent, and so on up to the root
+// of the git work tree that holds it (a directory with a .git entry) or of
 // the file system. It returns "" when there is none.
 func Find(dir string) (string, error) {
-	return FindIn(Disk, dir)
+	return FindIn(Disk(), dir)
 }
 
 // FindIn is Find over the files of src: the directories are those on disk,
@@ -113,7 +118,7 @@ func FindIn(src Source, dir string) (string, error) {
 		return "", err
 	}
 	for {
-		found, err := findIn(src, d, Names)
+		found, err := findIn(src, d, names)
 		if err != nil || found != "" {
 			return found, err
 		}
@@ -178,7 +183,7 @@ func Discover(src Source, dir string) (string, error) {
 	}
 	singleOK := true // single-module files still count at this level
 	for {
-		for _, n := range Names {
+		for _, n := range names {
 			p := filepath.Join(d, n)
 			if _, err := src.ReadFile(p); err != nil {
 				if errors.Is(err, fs.ErrNotExist) {

@@ -105,7 +105,7 @@ func verify(t *testing.T, r run, use []string) {
 	// (which the fix leaves alone), but where it said it could not.
 	addressed := make(map[compat.Span]bool)
 	for _, f := range check(t, r.old, r.new, use) {
-		if !f.Ignored && slices.Contains(fix.Rules, f.Rule) &&
+		if !f.Ignored && slices.Contains(fix.Rules(), f.Rule) &&
 			!slices.ContainsFunc(r.res.Skipped, func(s fix.Skip) bool { return s.Span == f.Span }) {
 			addressed[f.OldSpan] = true
 		}
@@ -154,7 +154,7 @@ func TestCases(t *testing.T) {
 			if strings.TrimSpace(string(a.Comment)) == "" {
 				t.Errorf("%s: the archive comment must say what the case shows", p)
 			}
-			use := fix.Rules
+			use := fix.Rules()
 			for _, f := range a.Files {
 				if f.Name == "use" {
 					use = strings.Fields(strings.ReplaceAll(string(f.Data), ",", " "))
@@ -203,7 +203,7 @@ func sortedKeys(m map[string]string) []string {
 // silences the reservation rules and is idempotent.
 func TestCompatCases(t *testing.T) {
 	var paths []string
-	for _, rule := range fix.Rules {
+	for _, rule := range fix.Rules() {
 		ps, err := filepath.Glob(filepath.Join("..", "compat", "testdata", rule, "*.txtar"))
 		if err != nil {
 			t.Fatal(err)
@@ -275,8 +275,8 @@ func TestOldWithoutSource(t *testing.T) {
 			}
 			old, new := load(t, writeDir(t, a, "old")), load(t, writeDir(t, a, "new"))
 			bare := withoutSource(t, old)
-			want := fix.Plan(old.Files, new.Files, check(t, old, new, fix.Rules))
-			bareFindings := check(t, bare, new, fix.Rules)
+			want := fix.Plan(old.Files, new.Files, check(t, old, new, fix.Rules()))
+			bareFindings := check(t, bare, new, fix.Rules())
 			for _, f := range bareFindings {
 				if f.OldSpan.StartLine != 0 {
 					t.Fatalf("the baseline still has source positions: %s", f)
@@ -295,10 +295,20 @@ func TestOldWithoutSource(t *testing.T) {
 
 // TestRulesExist keeps Rules in step with the catalogue.
 func TestRulesExist(t *testing.T) {
-	for _, id := range fix.Rules {
-		if !slices.ContainsFunc(compat.Rules, func(r *compat.Rule) bool { return r.ID == id }) {
-			t.Errorf("%s is not a rule of compat.Rules", id)
+	for _, id := range fix.Rules() {
+		if !slices.ContainsFunc(compat.Rules(), func(r *compat.Rule) bool { return r.ID == id }) {
+			t.Errorf("%s is not a rule of compat.Rules()", id)
 		}
+	}
+}
+
+// TestRulesCopy checks that changing what Rules returns changes no later
+// answer.
+func TestRulesCopy(t *testing.T) {
+	rules := fix.Rules()
+	rules[0] = "CHANGED"
+	if got := fix.Rules(); got[0] != "FIELD_NO_DELETE" {
+		t.Errorf("Rules() after changing what it returned = %v", got)
 	}
 }
 
@@ -311,7 +321,7 @@ func TestSourceChanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	old, new := load(t, writeDir(t, a, "old")), load(t, writeDir(t, a, "new"))
-	plan := fix.Plan(old.Files, new.Files, check(t, old, new, fix.Rules))
+	plan := fix.Plan(old.Files, new.Files, check(t, old, new, fix.Rules()))
 	edited := "syntax = \"proto3\";\npackage acme.v1;\n\n// moved down a line\nmessage User {\n  string id = 1;\n}\n"
 	_, err = fix.Apply(new.Files, plan, func(string) ([]byte, error) { return []byte(edited), nil })
 	var se *source.Error

@@ -9,14 +9,17 @@ import (
 	"github.com/protocheck/protocheck/compat"
 )
 
-// Rules lists the rules whose findings Plan addresses: a field or an enum
-// value deleted from the new version. For each of them the fix reserves
-// both the number and the name (every name, for an enum value with
-// aliases), as the rules' documentation recommends, whichever of the two
-// the rule asks for. FIELD_NO_DELETE and ENUM_VALUE_NO_DELETE keep being
+// Rules returns, in a new slice, the rules whose findings Plan addresses:
+// a field or an enum value deleted from the new version. For each of them
+// the fix reserves both the number and the name (every name, for an enum
+// value with aliases), as the rules' documentation recommends, whichever
+// of the two the rule asks for. FIELD_NO_DELETE and ENUM_VALUE_NO_DELETE keep being
 // reported after the fix, since generated code still loses an accessor or
 // a constant; the rules that ask for reservations no longer are.
-var Rules = []string{
+func Rules() []string { return slices.Clone(rules) }
+
+// rules lists the rules of Rules.
+var rules = []string{
 	"FIELD_NO_DELETE",
 	"FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED",
 	"FIELD_NO_DELETE_UNLESS_NAME_RESERVED",
@@ -50,7 +53,7 @@ func Plan(old, new []protoreflect.FileDescriptor, findings []compat.Finding) []R
 	var out []Reservation
 	for _, f := range findings {
 		e := f.Old
-		if f.Ignored || !slices.Contains(Rules, f.Rule) || e == nil ||
+		if f.Ignored || !slices.Contains(rules, f.Rule) || e == nil ||
 			(e.Kind != compat.FieldElement && e.Kind != compat.EnumValueElement) {
 			continue
 		}

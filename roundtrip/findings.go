@@ -116,7 +116,7 @@ func alike(old, new []protoreflect.FileDescriptor, proved []protoreflect.FullNam
 // asked about.
 func checksJSON(rules []*compat.Rule) bool {
 	return slices.ContainsFunc(rules, func(r *compat.Rule) bool {
-		return r == compat.Lookup("ROUNDTRIP_JSON_BACKWARD") || r == compat.Lookup("ROUNDTRIP_JSON_FORWARD") ||
+		return r.ID == "ROUNDTRIP_JSON_BACKWARD" || r.ID == "ROUNDTRIP_JSON_FORWARD" ||
 			r.In(compat.WireJSON) && !r.In(compat.Wire)
 	})
 }
@@ -179,7 +179,7 @@ func (p *binder) uncovered(cexs []Counterexample, covered []bool, rules []*compa
 			continue
 		}
 		rule := roundtripRule(c)
-		if !slices.Contains(rules, rule) {
+		if !slices.ContainsFunc(rules, func(r *compat.Rule) bool { return r.ID == rule.ID }) {
 			continue
 		}
 		f := p.finding(rule, c)
@@ -275,9 +275,9 @@ func noCounterexample(samples int) string {
 // unprovenReason says why no data demonstrates f, from what f concerns.
 func (p *binder) unprovenReason(rule *compat.Rule, f *compat.Finding, s subject, samples int, json bool) string {
 	switch {
-	case rule != nil && (rule == compat.Lookup("RESERVED_MESSAGE_NO_DELETE") || rule == compat.Lookup("RESERVED_ENUM_NO_DELETE")):
+	case rule != nil && (rule.ID == "RESERVED_MESSAGE_NO_DELETE" || rule.ID == "RESERVED_ENUM_NO_DELETE"):
 		return "a reservation guards against later reuse: removing it changes no data written today"
-	case rule != nil && (rule == compat.Lookup("MESSAGE_SAME_JSON_FORMAT") || rule == compat.Lookup("ENUM_SAME_JSON_FORMAT")):
+	case rule != nil && (rule.ID == "MESSAGE_SAME_JSON_FORMAT" || rule.ID == "ENUM_SAME_JSON_FORMAT"):
 		return "protobuf-go, which the prover runs, reads and writes JSON alike under either json_format; other runtimes may not"
 	case s.service:
 		return "concerns services: the prover encodes messages, it does not call RPCs"

@@ -204,7 +204,7 @@ func TestServedRules(t *testing.T) {
 	}
 	placesOnly := []string{"FILE_NO_DELETE", "PACKAGE_NO_DELETE", "PACKAGE_MESSAGE_NO_DELETE"}
 	served := servedIDs(t)
-	for _, r := range compat.Rules {
+	for _, r := range compat.Rules() {
 		switch {
 		case !known[r.ID] && !served[r.ID]:
 			t.Errorf("%s: buf lacks the rule, and the plugin does not serve it", r.ID)

@@ -109,7 +109,7 @@ func Spec() *check.Spec {
 		})
 	}
 	var cats []*check.CategorySpec
-	for _, c := range compat.Categories {
+	for _, c := range compat.Categories() {
 		if used[c] {
 			cats = append(cats, &check.CategorySpec{ID: Prefix + string(c), Purpose: categoryPurposes[c]})
 		}

@@ -67,12 +67,12 @@ func completeRules(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Com
 	i := strings.LastIndex(toComplete, ",")
 	done, last := toComplete[:i+1], strings.ToUpper(toComplete[i+1:])
 	var out []cobra.Completion
-	for _, c := range compat.Categories {
+	for _, c := range compat.Categories() {
 		if strings.HasPrefix(string(c), last) {
 			out = append(out, cobra.CompletionWithDesc(done+string(c), "category"))
 		}
 	}
-	for _, r := range compat.Rules {
+	for _, r := range compat.Rules() {
 		if strings.HasPrefix(r.ID, last) {
 			out = append(out, cobra.CompletionWithDesc(done+r.ID, r.Summary()))
 		}
@@ -86,7 +86,7 @@ func completeRuleID(_ *cobra.Command, args []string, toComplete string) ([]cobra
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
 	var out []cobra.Completion
-	for _, r := range compat.Rules {
+	for _, r := range compat.Rules() {
 		if strings.HasPrefix(r.ID, strings.ToUpper(toComplete)) {
 			out = append(out, cobra.CompletionWithDesc(r.ID, r.Summary()))
 		}

@@ -22,7 +22,7 @@ func newRulesCmd() *cobra.Command {
 			switch format {
 			case "json":
 				enc := json.NewEncoder(out)
-				for _, r := range compat.Rules {
+				for _, r := range compat.Rules() {
 					err := enc.Encode(map[string]any{
 						"id":         r.ID,
 						"categories": r.Categories,
@@ -38,7 +38,7 @@ func newRulesCmd() *cobra.Command {
 			case "text":
 				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "ID\tCATEGORIES\tSEVERITY\tSUMMARY")
-				for _, r := range compat.Rules {
+				for _, r := range compat.Rules() {
 					cats := make([]string, len(r.Categories))
 					for i, c := range r.Categories {
 						cats[i] = string(c)

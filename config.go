@@ -197,7 +197,7 @@ func parseBufYAML(name string, data []byte, dir string) (*config.File, error) {
 func loadConfigFile(name string) (*config.File, error) {
 	base := strings.ToLower(filepath.Base(name))
 	if config.FormatOf(name) != config.Protocheck || strings.Contains(base, "protocheck") {
-		return config.LoadFrom(config.Disk, name)
+		return config.LoadFrom(config.Disk(), name)
 	}
 	data, err := os.ReadFile(name)
 	if err != nil {
@@ -399,7 +399,7 @@ func (d *driver) baselineConfig(ctx context.Context, in loader.Input) (*config.F
 		f, err := config.Load(override)
 		return f, filepath.Dir(override), againstConfigError(err)
 	}
-	for _, n := range config.Names {
+	for _, n := range config.Names() {
 		data, name, ok, err := (&loader.Loader{}).ReadTop(ctx, in, n)
 		if err != nil {
 			return nil, "", err

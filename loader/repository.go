@@ -2,7 +2,6 @@ package loader
 
 import (
 	"context"
-	"os/exec"
 	"strings"
 	"time"
 
@@ -13,9 +12,10 @@ import (
 // directory that no git repository holds.
 var ErrNotRepository = gitfs.ErrNotRepository
 
-// ErrNoGit is the cause of the error of anything that runs git when git is
-// not installed or not on PATH.
-var ErrNoGit = exec.ErrNotFound
+// ErrNoGit is the cause of the error of anything that runs git when the git
+// program is not installed or not on PATH; errors.Is matches it for git
+// only, never for another program missing.
+var ErrNoGit = gitfs.ErrNoGit
 
 // A Repository is the git repository that holds a directory input. It
 // answers what a command asks of git besides reading an input (the

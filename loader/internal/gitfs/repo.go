@@ -23,6 +23,11 @@ type Repo struct {
 // git repository holds.
 var ErrNotRepository = errors.New("not a git repository")
 
+// ErrNoGit is the cause of the error of any call that runs git when the git
+// program is not installed or not on PATH. It wraps the error of os/exec
+// too, which says which PATH was searched.
+var ErrNoGit = errors.New("git is not installed or not on PATH")
+
 // Open finds the repository that holds dir, which may be the top of a work
 // tree, a directory inside one, or a git directory (".git" or a bare
 // repository). Open records the locations git reports, so later calls do not
@@ -154,7 +159,8 @@ func commandError(ctx context.Context, cmd *exec.Cmd, stderr []byte, err error) 
 		return fmt.Errorf("git %s: %w", subcommand(cmd.Args), ctxErr)
 	}
 	if errors.Is(err, exec.ErrNotFound) {
-		return fmt.Errorf("git is not installed or not on PATH: %w", err)
+		// Only git is run here: the program missing is git itself.
+		return fmt.Errorf("%w: %w", ErrNoGit, err)
 	}
 	msg := firstLine(stderr)
 	if msg == "" {

@@ -65,11 +65,14 @@ func (x *Exercised) Describe(f compat.Finding) string {
 		e = f.New
 	}
 	n, ok := x.Count(e)
+	if !ok {
+		return "" // nil, or what no record can exercise
+	}
 	scope := e.Parent
 	if e.Kind == compat.MessageElement {
 		scope = e.Parent + "." + protoreflect.FullName(e.Name)
 	}
-	if !ok || !x.reach[scope] {
+	if !x.reach[scope] {
 		return ""
 	}
 	verb, none := "set in", "no recorded message sets this field"

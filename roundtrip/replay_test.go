@@ -298,3 +298,49 @@ func appendDelimited(dst, b []byte) []byte {
 
 func b64(b []byte) string       { return base64.StdEncoding.EncodeToString(b) }
 func hexString(b []byte) string { return hex.EncodeToString(b) }
+
+// TestExercise counts what the demo orders set, as check --replay shows
+// it, and says nothing of what an order cannot hold.
+func TestExercise(t *testing.T) {
+	v1 := demoFiles(t, "v1")
+	var b bytes.Buffer
+	for _, m := range demoMessages(t, v1) {
+		b.Write(delimited(m))
+	}
+	b.Write(appendDelimited(nil, []byte{0xff})) // not an order
+	src, err := recording.NewReader(&b, recording.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := Exercise(context.Background(), v1, "acme.shop.v1.Order", src, ReplayOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Read != 9 || x.Undecodable != 1 {
+		t.Errorf("read %d, undecodable %d; want 9, 1", x.Read, x.Undecodable)
+	}
+	field := func(parent string, n int32) compat.Finding {
+		return compat.Finding{Old: &compat.Element{Kind: compat.FieldElement, Parent: protoreflect.FullName(parent), Number: n}}
+	}
+	for _, tc := range []struct {
+		f    compat.Finding
+		want string
+	}{
+		{field("acme.shop.v1.Order", 2), "set in 5 of 8 recorded acme.shop.v1.Order messages"},
+		{field("acme.shop.v1.LineItem", 2), "set in 8 of 8 recorded acme.shop.v1.Order messages"},
+		{field("acme.shop.v1.Order", 7), "set in 1 of 8 recorded acme.shop.v1.Order messages"},
+		{field("acme.shop.v1.Address", 3), "set in 1 of 8 recorded acme.shop.v1.Order messages"},
+		{field("acme.shop.v1.Money", 4), "no recorded message sets this field"},
+		{compat.Finding{Old: &compat.Element{Kind: compat.EnumValueElement, Parent: "acme.shop.v1.Order.Status", Number: 3}}, "carried by 1 of 8 recorded acme.shop.v1.Order messages"},
+		{compat.Finding{Old: &compat.Element{Kind: compat.EnumValueElement, Parent: "acme.shop.v1.Order.Status", Number: 4}}, "no recorded message carries this value"},
+		{compat.Finding{Old: &compat.Element{Kind: compat.MessageElement, Parent: "acme.shop.v1", Name: "Address"}}, "held by 1 of 8 recorded acme.shop.v1.Order messages"},
+		// An order holds no Product, and no service.
+		{field("acme.shop.v1.Product", 2), ""},
+		{compat.Finding{Old: &compat.Element{Kind: compat.ServiceElement, Parent: "acme.shop.v1", Name: "ShopService"}}, ""},
+		{compat.Finding{}, ""},
+	} {
+		if got := x.Describe(tc.f); got != tc.want {
+			t.Errorf("%+v: got %q, want %q", tc.f.Old, got, tc.want)
+		}
+	}
+}

@@ -7,9 +7,15 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/bufbuild/protocompile"
 	"github.com/google/go-cmp/cmp"
@@ -342,5 +348,72 @@ func TestExercise(t *testing.T) {
 		if got := x.Describe(tc.f); got != tc.want {
 			t.Errorf("%+v: got %q, want %q", tc.f.Old, got, tc.want)
 		}
+	}
+}
+
+// repeating reads as n copies of rec, without holding them.
+type repeating struct {
+	rec []byte
+	n   int
+	off int
+}
+
+func (r *repeating) Read(p []byte) (int, error) {
+	if r.n == 0 {
+		return 0, io.EOF
+	}
+	c := copy(p, r.rec[r.off:])
+	r.off += c
+	if r.off == len(r.rec) {
+		r.off, r.n = 0, r.n-1
+	}
+	return c, nil
+}
+
+// TestReplayConstantMemory streams 64 MiB of records through Replay and
+// finds the heap never near that: records are read, compared and dropped.
+func TestReplayConstantMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("streams 64 MiB")
+	}
+	v1, v2 := demoFiles(t, "v1"), demoFiles(t, "v2")
+	order := dynamicpb.NewMessage(v1[2].Messages().ByName("Order"))
+	if err := protojson.Unmarshal([]byte(`{"id":"`+strings.Repeat("x", 2000)+`","customerEmail":"a@example.com"}`), order); err != nil {
+		t.Fatal(err)
+	}
+	rec := delimited(order)
+	n := (64 << 20) / len(rec)
+	src, err := recording.NewReader(&repeating{rec: rec, n: n}, recording.Options{Format: recording.Delimited})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			peak.Store(max(peak.Load(), ms.HeapAlloc))
+			select {
+			case <-done:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	})
+	r, err := Replay(context.Background(), v1, v2, "acme.shop.v1.Order", src, ReplayOptions{})
+	close(done)
+	wg.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Read != n || r.Changes[0].Messages != n {
+		t.Errorf("read %d, changed %d; want %d", r.Read, r.Changes[0].Messages, n)
+	}
+	t.Logf("peak heap %.1f MiB for %d records", float64(peak.Load())/(1<<20), n)
+	if p := peak.Load(); p > 24<<20 {
+		t.Errorf("heap reached %d MiB replaying %d MiB", p>>20, 64)
 	}
 }

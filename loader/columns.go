@@ -29,6 +29,15 @@ func termColumns(r linker.Result, data []byte) {
 	if sci == nil || !needsTermColumns(data) {
 		return
 	}
+	if hasLongLine(data) {
+		spans := make([][]int32, len(sci.Location))
+		for i, loc := range sci.Location {
+			spans[i] = loc.Span
+		}
+		termColumnsLong(spans, data)
+		r.PopulateSourceCodeInfo()
+		return
+	}
 	lines := lineStarts(data)
 	line := func(n int) []byte {
 		if n < 0 || n >= len(lines) {

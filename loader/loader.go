@@ -498,7 +498,9 @@ func (t *Tree) compileV014(ctx context.Context, paths []string, own map[string]b
 	// concurrent compiles finish: when anything fails, compile again one
 	// file at a time, so that the same tree always gets the same errors.
 	for _, parallelism := range []int{0, 1} {
-		errs, pre = nil, &refusals{}
+		// The second compile also reads the files as written: the
+		// positions of its errors are theirs.
+		errs, pre = nil, &refusals{keepLines: parallelism == 1}
 		perFile := make(map[string]int)
 		c := protocompile.Compiler{
 			Resolver:       t.withShared(protocompile.WithStandardImports(&protocompile.SourceResolver{Accessor: t.accessor(ctx, own, pre)})),
@@ -544,6 +546,9 @@ func (t *Tree) compileV014(ctx context.Context, paths []string, own map[string]b
 	}
 	if err != nil {
 		return nil, fmt.Errorf("input %s: %w", t.Input, err)
+	}
+	if len(pre.broken) > 0 {
+		unbreakAll(files, pre.broken)
 	}
 	out := make([]protoreflect.FileDescriptor, len(files))
 	for i, f := range files {
@@ -715,7 +720,20 @@ func (t *Tree) accessor(ctx context.Context, own map[string]bool, pre *refusals)
 		if pre.needsNewer(data) {
 			return nil, errNewerEdition
 		}
-		return pre.check(name, data)
+		rc, err := pre.check(name, data)
+		if err != nil || pre.keepLines {
+			return rc, err
+		}
+		if b := breakLines(data); b != nil {
+			pre.mu.Lock()
+			if pre.broken == nil {
+				pre.broken = make(map[string]*brokenFile)
+			}
+			pre.broken[p] = b
+			pre.mu.Unlock()
+			return io.NopCloser(bytes.NewReader(b.text)), nil
+		}
+		return rc, nil
 	}
 }
 
@@ -778,6 +796,11 @@ type refusals struct {
 	// newer is set when the v0.14 compiler was handed a file that needs
 	// the newer one.
 	newer atomic.Bool
+	// keepLines hands the compiler every file as written; otherwise a file
+	// with a long line is given line breaks (breakLines), and broken holds
+	// it by import path.
+	keepLines bool
+	broken    map[string]*brokenFile
 }
 
 // needsNewer reports, and remembers, whether data is a file of an edition

@@ -96,3 +96,80 @@ func BenchmarkCheck(b *testing.B) {
 	}
 	b.ReportMetric(float64(n), "findings")
 }
+
+// benchWide loads a pair of one-file schemas: old is src(n), new is
+// src(n+1), one more value or field at the end, as a real change adds one.
+func benchWide(b *testing.B, src func(n int) string, n int) (old, new *compat.Schema) {
+	b.Helper()
+	load := func(n int) *compat.Schema {
+		dir := b.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "a.proto"), []byte(src(n)), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		s, err := (&loader.Loader{}).Load(context.Background(), loader.Input{Kind: loader.Dir, Path: dir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return &compat.Schema{Files: s.Files}
+	}
+	return load(n), load(n + 1)
+}
+
+// wideEnum is a file of one enum of n values.
+func wideEnum(n int) string {
+	var b strings.Builder
+	b.WriteString("syntax = \"proto3\";\npackage wide.v1;\nenum E {\n")
+	for i := range n {
+		fmt.Fprintf(&b, "  E_V%d = %d;\n", i, i)
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// wideMessage is a file of one message of n fields.
+func wideMessage(n int) string {
+	var b strings.Builder
+	b.WriteString("syntax = \"proto3\";\npackage wide.v1;\nmessage M {\n")
+	for i := range n {
+		num := i + 1
+		if num >= 19000 {
+			num += 1000 // past the numbers protobuf reserves
+		}
+		fmt.Fprintf(&b, "  string f%d = %d;\n", i, num)
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// benchCheckPair times Check with every rule on a loaded pair.
+func benchCheckPair(b *testing.B, old, new *compat.Schema) {
+	cfg := compat.Config{Use: []string{"FILE", "PACKAGE", "WIRE_JSON", "WIRE"}}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := compat.Check(old, new, cfg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkWideEnum checks one enum of n values against itself with one
+// value added: the time per value stays the same as n grows.
+func BenchmarkWideEnum(b *testing.B) {
+	for _, n := range []int{1_000, 10_000, 40_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			old, new := benchWide(b, wideEnum, n)
+			benchCheckPair(b, old, new)
+		})
+	}
+}
+
+// BenchmarkWideMessage checks one message of n fields against itself
+// with one field added: the time per field stays the same as n grows.
+func BenchmarkWideMessage(b *testing.B) {
+	for _, n := range []int{1_000, 10_000, 40_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			old, new := benchWide(b, wideMessage, n)
+			benchCheckPair(b, old, new)
+		})
+	}
+}

@@ -188,6 +188,7 @@ type pass struct {
 	rule     *Rule
 	same     map[string]bool                     // paths of files unchanged between the versions
 	msgPairs [][2]protoreflect.MessageDescriptor // built on first use, shared by every rule
+	lookup   *members                            // made on first use (members.go)
 	findings []Finding
 }
 

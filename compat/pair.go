@@ -218,12 +218,13 @@ func (p *pass) forEachFieldMove(fn func(fieldMove)) {
 		if om.IsMapEntry() {
 			return
 		}
-		ofs, nfs := om.Fields(), nm.Fields()
+		m := p.members()
+		ofs := om.Fields()
 		for i := range ofs.Len() {
 			of := ofs.Get(i)
-			if nf := nfs.ByName(of.Name()); nf != nil && nf.Number() != of.Number() {
-				mv := fieldMove{old: of, new: nf, held: nfs.ByNumber(of.Number()), was: ofs.ByNumber(nf.Number())}
-				mv.aside = mv.held != nil && ofs.ByName(mv.held.Name()) == nil
+			if nf := m.fieldByName(nm, of.Name()); nf != nil && nf.Number() != of.Number() {
+				mv := fieldMove{old: of, new: nf, held: m.fieldByNumber(nm, of.Number()), was: m.fieldByNumber(om, nf.Number())}
+				mv.aside = mv.held != nil && m.fieldByName(om, mv.held.Name()) == nil
 				fn(mv)
 			}
 		}
@@ -286,13 +287,14 @@ func (p *pass) forEachEnumPair(fn func(old, new protoreflect.EnumDescriptor)) {
 // carry several names; the first declared is paired.
 func (p *pass) forEachEnumValuePair(fn func(old, new protoreflect.EnumValueDescriptor)) {
 	p.forEachEnumPair(func(oe, ne protoreflect.EnumDescriptor) {
-		ovs, nvs := oe.Values(), ne.Values()
+		m := p.members()
+		ovs := oe.Values()
 		for i := range ovs.Len() {
 			ov := ovs.Get(i)
-			if ovs.ByNumber(ov.Number()) != ov {
+			if m.valueByNumber(oe, ov.Number()) != ov {
 				continue // an alias: its number was handled with the first name
 			}
-			if nv := nvs.ByNumber(ov.Number()); nv != nil {
+			if nv := m.valueByNumber(ne, ov.Number()); nv != nil {
 				fn(ov, nv)
 			}
 		}
@@ -313,10 +315,10 @@ func (p *pass) forEachServicePair(fn func(old, new protoreflect.ServiceDescripto
 // present in both versions.
 func (p *pass) forEachMethodPair(fn func(old, new protoreflect.MethodDescriptor)) {
 	p.forEachServicePair(func(os, ns protoreflect.ServiceDescriptor) {
-		oms, nms := os.Methods(), ns.Methods()
+		oms, nms := os.Methods(), byName(ns.Methods())
 		for i := range oms.Len() {
 			om := oms.Get(i)
-			if nm := nms.ByName(om.Name()); nm != nil {
+			if nm := nms(om.Name()); nm != nil {
 				fn(om, nm)
 			}
 		}
@@ -547,10 +549,10 @@ func (p *pass) forEachPackageDeleted(fn func(pkg protoreflect.FullName, old []pr
 // oneof's messages, and no is nil when the new message lacks the oneof.
 func (p *pass) forEachOneof(fn func(oo, no protoreflect.OneofDescriptor, nm protoreflect.MessageDescriptor)) {
 	p.forEachMessagePair(func(om, nm protoreflect.MessageDescriptor) {
-		oos := om.Oneofs()
+		oos, nos := om.Oneofs(), byName(nm.Oneofs())
 		for i := range oos.Len() {
 			oo := oos.Get(i)
-			fn(oo, nm.Oneofs().ByName(oo.Name()), nm)
+			fn(oo, nos(oo.Name()), nm)
 		}
 	})
 }
@@ -565,15 +567,15 @@ func (p *pass) forEachFieldOrExtensionPair(fn func(old, new protoreflect.FieldDe
 	p.forEachExtensionPair(func(ox, nx protoreflect.ExtensionDescriptor) { fn(ox, nx) })
 	for _, k := range p.old.extKeys {
 		if _, ok := p.new.extensions[k]; !ok {
-			if nm, ok := p.new.messages[k.extendee]; ok && nm.Fields().ByNumber(k.number) != nil {
-				fn(p.old.extensions[k], nm.Fields().ByNumber(k.number))
+			if nm, ok := p.new.messages[k.extendee]; ok && p.members().fieldByNumber(nm, k.number) != nil {
+				fn(p.old.extensions[k], p.members().fieldByNumber(nm, k.number))
 			}
 		}
 	}
 	for _, k := range p.new.extKeys {
 		if _, ok := p.old.extensions[k]; !ok {
-			if om, ok := p.old.messages[k.extendee]; ok && om.Fields().ByNumber(k.number) != nil {
-				fn(om.Fields().ByNumber(k.number), p.new.extensions[k])
+			if om, ok := p.old.messages[k.extendee]; ok && p.members().fieldByNumber(om, k.number) != nil {
+				fn(p.members().fieldByNumber(om, k.number), p.new.extensions[k])
 			}
 		}
 	}

@@ -26,12 +26,13 @@ Deprecate the value instead; delete it only together with reserving its
 number and name: reserved 2; reserved "STATE_DONE";`,
 	run: func(p *pass) {
 		p.forEachEnumPair(func(oe, ne protoreflect.EnumDescriptor) {
+			m := p.members()
 			ovs := oe.Values()
 			for i := range ovs.Len() {
 				ov := ovs.Get(i)
 				// A number is reported once, under its first name, as buf
 				// does: aliases go with it.
-				if ovs.ByNumber(ov.Number()) == ov && ne.Values().ByNumber(ov.Number()) == nil {
+				if m.valueByNumber(oe, ov.Number()) == ov && m.valueByNumber(ne, ov.Number()) == nil {
 					p.report(spanOf(ne), spanOf(ov), "%s was deleted", valueDesc(ov))
 					p.about(valueElement(ov), nil)
 				}
@@ -59,7 +60,7 @@ one until no data or code uses it.`,
 		p.forEachEnumValuePair(func(ov, nv protoreflect.EnumValueDescriptor) {
 			// With aliases a number has several names. JSON readers accept
 			// each, so every old name must stay; a new alias is fine.
-			oldNames, newNames := namesOf(ov), namesOf(nv)
+			oldNames, newNames := p.namesOf(ov), p.namesOf(nv)
 			if !slices.ContainsFunc(oldNames, func(n string) bool { return !slices.Contains(newNames, n) }) {
 				// JSON writes a number under its first name: an alias
 				// added before the old names is what new writers send,
@@ -72,12 +73,7 @@ one until no data or code uses it.`,
 				}
 				return
 			}
-			nvs := nv.Parent().(protoreflect.EnumDescriptor).Values()
-			for i := range nvs.Len() {
-				v := nvs.Get(i)
-				if v.Number() != nv.Number() {
-					continue
-				}
+			for _, v := range p.members().sameNumber(nv.Parent().(protoreflect.EnumDescriptor), nv.Number()) {
 				if len(oldNames) == 1 && len(newNames) == 1 {
 					p.report(spanOf(v, enumValueNumberTag), spanOf(ov, enumValueNumberTag),
 						"value %d of %s changed name from %q to %q", v.Number(), v.Parent().FullName(), ov.Name(), v.Name())
@@ -132,19 +128,14 @@ func enumValueNoDeleteUnless(id string, cats []Category, what string, reserved f
 		Doc:        doc,
 		run: func(p *pass) {
 			p.forEachEnumPair(func(oe, ne protoreflect.EnumDescriptor) {
+				m := p.members()
 				ovs := oe.Values()
 				for i := range ovs.Len() {
 					ov := ovs.Get(i)
-					if ovs.ByNumber(ov.Number()) != ov || ne.Values().ByNumber(ov.Number()) != nil {
+					if m.valueByNumber(oe, ov.Number()) != ov || m.valueByNumber(ne, ov.Number()) != nil {
 						continue // an alias, handled with the first name, or not deleted
 					}
-					var names []protoreflect.EnumValueDescriptor
-					for j := range ovs.Len() {
-						if v := ovs.Get(j); v.Number() == ov.Number() {
-							names = append(names, v)
-						}
-					}
-					if !reserved(ne, names) {
+					if !reserved(ne, m.sameNumber(oe, ov.Number())) {
 						p.report(spanOf(ne), spanOf(ov), "%s was deleted without reserving its %s", valueDesc(ov), what)
 						p.about(valueElement(ov), nil)
 					}
@@ -244,14 +235,15 @@ Keep the number. To retire a value, reserve its number and name, and add
 a new value with a new name.`,
 	run: func(p *pass) {
 		p.forEachEnumPair(func(oe, ne protoreflect.EnumDescriptor) {
+			m := p.members()
 			ovs := oe.Values()
 			for i := range ovs.Len() {
 				ov := ovs.Get(i)
-				nv := ne.Values().ByName(ov.Name())
+				nv := m.valueByName(ne, ov.Name())
 				if nv == nil || nv.Number() == ov.Number() {
 					continue
 				}
-				if ovs.ByNumber(nv.Number()) != nil && ovs.ByNumber(nv.Number()).Name() == nv.Name() {
+				if held := m.valueByNumber(oe, nv.Number()); held != nil && held.Name() == nv.Name() {
 					continue // an alias that already held the number
 				}
 				p.report(spanOf(nv, enumValueNumberTag), spanOf(ov, enumValueNumberTag),
@@ -264,13 +256,10 @@ a new value with a new name.`,
 
 // namesOf returns the names of the values that share v's number, in
 // declaration order: more than one when the enum allows aliases.
-func namesOf(v protoreflect.EnumValueDescriptor) []string {
+func (p *pass) namesOf(v protoreflect.EnumValueDescriptor) []string {
 	var out []string
-	vs := v.Parent().(protoreflect.EnumDescriptor).Values()
-	for i := range vs.Len() {
-		if w := vs.Get(i); w.Number() == v.Number() {
-			out = append(out, string(w.Name()))
-		}
+	for _, w := range p.members().sameNumber(v.Parent().(protoreflect.EnumDescriptor), v.Number()) {
+		out = append(out, string(w.Name()))
 	}
 	return out
 }

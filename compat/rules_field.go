@@ -33,7 +33,7 @@ code uses it, delete it and reserve both its number and its name:
 			ofs := om.Fields()
 			for i := range ofs.Len() {
 				of := ofs.Get(i)
-				if nm.Fields().ByNumber(of.Number()) == nil {
+				if p.members().fieldByNumber(nm, of.Number()) == nil {
 					p.report(spanOf(nm), spanOf(of), "%s was deleted", fieldDesc(of))
 					p.about(fieldElement(of), nil)
 				}
@@ -68,7 +68,7 @@ Reserve the number when deleting the field:
 			ofs := om.Fields()
 			for i := range ofs.Len() {
 				of := ofs.Get(i)
-				if nm.Fields().ByNumber(of.Number()) == nil && !isReservedNumber(nm, of.Number()) {
+				if p.members().fieldByNumber(nm, of.Number()) == nil && !isReservedNumber(nm, of.Number()) {
 					p.report(spanOf(nm), spanOf(of), "%s was deleted without reserving its number", fieldDesc(of))
 					p.about(fieldElement(of), nil)
 				}
@@ -503,14 +503,14 @@ func (p *pass) oneofJoins(a, b, at protoreflect.MessageDescriptor, dir Direction
 		for j := range fs.Len() {
 			for k := j + 1; k < fs.Len(); k++ {
 				x, y := fs.Get(j), fs.Get(k)
-				bx, by := b.Fields().ByNumber(x.Number()), b.Fields().ByNumber(y.Number())
+				bx, by := p.members().fieldByNumber(b, x.Number()), p.members().fieldByNumber(b, y.Number())
 				if bx == nil || by == nil {
 					continue
 				}
 				if bo := realOneof(bx); bo != nil && bo == realOneof(by) {
 					continue
 				}
-				nx, ox := at.Fields().ByNumber(x.Number()), x
+				nx, ox := p.members().fieldByNumber(at, x.Number()), x
 				if a == at {
 					ox = bx
 				}
@@ -766,7 +766,7 @@ Avoid required; validate presence in application code.`,
 				if of.Cardinality() != protoreflect.Required {
 					continue
 				}
-				if nf := nfs.ByNumber(of.Number()); nf == nil || nf.Cardinality() != protoreflect.Required {
+				if nf := p.members().fieldByNumber(nm, of.Number()); nf == nil || nf.Cardinality() != protoreflect.Required {
 					p.reportDir(Forward, spanOf(nm), spanOf(om), "required %s is no longer required: old readers reject new data without it", fieldDesc(of))
 				}
 			}
@@ -775,7 +775,7 @@ Avoid required; validate presence in application code.`,
 				if nf.Cardinality() != protoreflect.Required {
 					continue
 				}
-				if of := ofs.ByNumber(nf.Number()); of == nil || of.Cardinality() != protoreflect.Required {
+				if of := p.members().fieldByNumber(om, nf.Number()); of == nil || of.Cardinality() != protoreflect.Required {
 					p.reportDir(Backward, fieldSpan(nf), Span{}, "%s is newly required: new readers reject old data without it", fieldDesc(nf))
 				}
 			}

@@ -262,18 +262,19 @@ the layout alone once code is generated with it.`,
 // service of nf whose name of has too, for the same kind of element, in
 // nf's order.
 func forEachTopLevelTypePair(of, nf protoreflect.FileDescriptor, fn func(old, new protoreflect.Descriptor)) {
+	oms, oes, oss := byName(of.Messages()), byName(of.Enums()), byName(of.Services())
 	for i, ms := 0, nf.Messages(); i < ms.Len(); i++ {
-		if om := of.Messages().ByName(ms.Get(i).Name()); om != nil {
+		if om := oms(ms.Get(i).Name()); om != nil {
 			fn(om, ms.Get(i))
 		}
 	}
 	for i, es := 0, nf.Enums(); i < es.Len(); i++ {
-		if oe := of.Enums().ByName(es.Get(i).Name()); oe != nil {
+		if oe := oes(es.Get(i).Name()); oe != nil {
 			fn(oe, es.Get(i))
 		}
 	}
 	for i, ss := 0, nf.Services(); i < ss.Len(); i++ {
-		if os := of.Services().ByName(ss.Get(i).Name()); os != nil {
+		if os := oss(ss.Get(i).Name()); os != nil {
 			fn(os, ss.Get(i))
 		}
 	}

@@ -22,10 +22,10 @@ Deprecate the RPC (option deprecated = true), wait until no client calls
 it, then delete it.`,
 	run: func(p *pass) {
 		p.forEachServicePair(func(os, ns protoreflect.ServiceDescriptor) {
-			oms := os.Methods()
+			oms, nms := os.Methods(), byName(ns.Methods())
 			for i := range oms.Len() {
 				om := oms.Get(i)
-				if ns.Methods().ByName(om.Name()) == nil {
+				if nms(om.Name()) == nil {
 					p.report(spanOf(ns), spanOf(om), "rpc %q was deleted from service %s", om.Name(), ns.FullName())
 				}
 			}

@@ -181,9 +181,9 @@ func (s *shapes) enumReaders(of, nf protoreflect.FieldDescriptor) (Direction, st
 
 // missingNumber returns a number that from declares and to does not.
 func missingNumber(from, to protoreflect.EnumDescriptor) (protoreflect.EnumNumber, bool) {
-	vs := from.Values()
+	vs, has := from.Values(), valueNumbers(to)
 	for i := range vs.Len() {
-		if n := vs.Get(i).Number(); to.Values().ByNumber(n) == nil {
+		if n := vs.Get(i).Number(); !has(n) {
 			return n, true
 		}
 	}
@@ -192,10 +192,10 @@ func missingNumber(from, to protoreflect.EnumDescriptor) (protoreflect.EnumNumbe
 
 // missingName returns a value of from whose name and number to lacks.
 func missingName(from, to protoreflect.EnumDescriptor) (protoreflect.EnumValueDescriptor, bool) {
-	vs := from.Values()
+	vs, named := from.Values(), byName(to.Values())
 	for i := range vs.Len() {
 		v := vs.Get(i)
-		if w := to.Values().ByName(v.Name()); w == nil || w.Number() != v.Number() {
+		if w := named(v.Name()); w == nil || w.Number() != v.Number() {
 			return v, true
 		}
 	}
@@ -220,14 +220,15 @@ func (s *shapes) messageChange(om, nm protoreflect.MessageDescriptor) (Direction
 	}
 	s.seen[key] = true
 	ofs, nfs := om.Fields(), nm.Fields()
+	oldAt, newAt := fieldNumbers(ofs), fieldNumbers(nfs)
 	for i := range nfs.Len() {
-		if nf := nfs.Get(i); ofs.ByNumber(nf.Number()) == nil {
+		if nf := nfs.Get(i); oldAt(nf.Number()) == nil {
 			return Both, fmt.Sprintf("%s has a field %d that %s lacks", nm.FullName(), nf.Number(), om.FullName())
 		}
 	}
 	for i := range ofs.Len() {
 		of := ofs.Get(i)
-		nf := nfs.ByNumber(of.Number())
+		nf := newAt(of.Number())
 		if nf == nil {
 			return Both, fmt.Sprintf("%s has no field %d", nm.FullName(), of.Number())
 		}

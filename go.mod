@@ -43,5 +43,5 @@ require (
 	golang.org/x/text v0.28.0 // indirect
 	google.golang.org/genproto/googleapis/api v0.0.0-20250811230008-5f3141c8851a // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20250811230008-5f3141c8851a // indirect
-	pluginrpc.com/pluginrpc v0.6.0 // indirect
+	pluginrpc.com/pluginrpc v0.6.0
 )

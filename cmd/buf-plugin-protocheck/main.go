@@ -15,10 +15,6 @@
 // plugin: path/to/buf-plugin-protocheck.wasm.
 package main
 
-import (
-	"buf.build/go/bufplugin/check"
+import "github.com/protocheck/protocheck/internal/bufplugin"
 
-	"github.com/protocheck/protocheck/internal/bufplugin"
-)
-
-func main() { check.Main(bufplugin.Spec()) }
+func main() { bufplugin.Main() }

@@ -177,6 +177,12 @@ func findingsOf(ctx context.Context, req check.Request, opts options) ([]compat.
 		return nil, nil
 	}
 	old, new := schemas(against, req.FileDescriptors())
+	if left, ok := ctx.Value(leftOutKey{}).(leftOut); ok {
+		// The files Serve took out of the request are named, as the files
+		// that did not change are.
+		addLeftOut(old, left.against)
+		addLeftOut(new, left.files)
+	}
 	if opts.prove {
 		return roundtrip.Check(ctx, old, new, cfg, roundtrip.Options{})
 	}
@@ -220,6 +226,16 @@ func schemaOf(files []descriptor.FileDescriptor, same map[string]bool) *compat.S
 	slices.Sort(s.Paths)
 	slices.SortFunc(s.Files, func(a, b protoreflect.FileDescriptor) int { return strings.Compare(a.Path(), b.Path()) })
 	return s
+}
+
+// addLeftOut names in s the files of left (path -> package), which s
+// does not hold.
+func addLeftOut(s *compat.Schema, left map[string]string) {
+	for path, pkg := range left {
+		s.Paths = append(s.Paths, path)
+		s.Packages[path] = pkg
+	}
+	slices.Sort(s.Paths)
 }
 
 // sameFile reports whether two versions of a file declare the same: every

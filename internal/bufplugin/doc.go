@@ -14,6 +14,10 @@
 //
 // The pipeline of one request, in the order the files implement it:
 //
+//	reduce.go  Main: before the SDK decodes and links buf's request, the
+//	           files that no finding can concern (the same in both
+//	           versions, apart from source info, and imported by no file
+//	           that differs) leave it, named only
 //	rules.go   Spec: the served rules and their categories, as data
 //	check.go   Before: buf's two images become compat.Schemas; one
 //	           compat.Check (roundtrip.Check with prove) for every rule

@@ -63,6 +63,7 @@ var servedRules = []served{
 	{"FIELD_WIRE_COMPATIBLE_TYPE", "buf calls a number reused with a new name and a compatible type fine, and misses an extension turned into a field"},
 	{"FIELD_WIRE_JSON_COMPATIBLE_TYPE", "buf calls a number reused with a new name and a compatible type fine"},
 	{"FIELD_SAME_NAME", "buf misses an extension turned into a field of the message it extended, which changes its JSON name"},
+	{"ENUM_VALUE_SAME_NAME", "buf lets an alias be added before a value's name, which JSON then writes and old readers reject"},
 	{"ENUM_SAME_TYPE", "buf checks open and closed enums under FILE and PACKAGE only; readers keep different values under WIRE too"},
 	{"MESSAGE_SAME_REQUIRED_FIELDS", "buf reads the proto2 label only and misses editions LEGACY_REQUIRED fields"},
 	{"PACKAGE_ENUM_NO_DELETE", "buf misses a nested enum deleted while its message moved to another file"},

@@ -2,6 +2,7 @@ package compat
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -318,7 +319,11 @@ func jsonGroup(k protoreflect.Kind) int {
 // objects keyed by field name.
 func jsonTypeChange(of, nf protoreflect.FieldDescriptor) (Direction, string) {
 	if jsonGroup(of.Kind()) != jsonGroup(nf.Kind()) {
-		return Both, fmt.Sprintf("%s and %s differ in JSON or on the wire", kindWord(of), kindWord(nf))
+		dir := Both
+		if d, ok := varintJSONChange(of, nf); ok {
+			dir = d
+		}
+		return dir, fmt.Sprintf("%s and %s differ in JSON or on the wire", kindWord(of), kindWord(nf))
 	}
 	s := &shapes{json: true}
 	switch of.Kind() {
@@ -328,6 +333,52 @@ func jsonTypeChange(of, nf protoreflect.FieldDescriptor) (Direction, string) {
 		return s.enumReaders(of, nf)
 	}
 	return 0, ""
+}
+
+// varintJSONChange gives the readers that a change between the integer
+// kinds JSON writes as numbers (int32, uint32, int64, uint64) and enums
+// breaks, when both kinds are among them: the binary is the same varint and
+// JSON the same number, so a reader misreads or rejects only the values of
+// the writer's kind that its own cannot hold, and an enum's names, which
+// JSON writes and no integer reader accepts. int32 to int64 breaks old
+// readers only; new ones read every int32. A closed enum adds the readers
+// enumReaders finds. ok is false for other kinds.
+func varintJSONChange(of, nf protoreflect.FieldDescriptor) (dir Direction, ok bool) {
+	type span struct{ min, max float64 } // what a reader holds
+	rangeOf := func(k protoreflect.Kind) (span, bool) {
+		switch k {
+		case protoreflect.Int32Kind, protoreflect.EnumKind:
+			return span{math.MinInt32, math.MaxInt32}, true
+		case protoreflect.Uint32Kind:
+			return span{0, math.MaxUint32}, true
+		case protoreflect.Int64Kind:
+			return span{math.MinInt64, math.MaxInt64}, true
+		case protoreflect.Uint64Kind:
+			return span{0, math.MaxUint64}, true
+		}
+		return span{}, false
+	}
+	or, ok1 := rangeOf(of.Kind())
+	nr, ok2 := rangeOf(nf.Kind())
+	if !ok1 || !ok2 {
+		return 0, false
+	}
+	// breaks reports whether a reader of kind r misreads or rejects some
+	// value a writer of kind w writes.
+	breaks := func(w protoreflect.Kind, wr span, r protoreflect.Kind, rr span) bool {
+		if w == protoreflect.EnumKind && r != protoreflect.EnumKind {
+			return true // JSON writes the enum's names
+		}
+		return wr.min < rr.min || wr.max > rr.max
+	}
+	if breaks(of.Kind(), or, nf.Kind(), nr) {
+		dir |= Backward
+	}
+	if breaks(nf.Kind(), nr, of.Kind(), or) {
+		dir |= Forward
+	}
+	d, _ := (&shapes{}).enumReaders(of, nf)
+	return dir | d, true
 }
 
 // Cardinalities as buf names them in messages.

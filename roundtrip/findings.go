@@ -299,8 +299,51 @@ func (p *binder) unprovenReason(rule *compat.Rule, f *compat.Finding, s subject,
 		return fmt.Sprintf("no message field holds %s: no data carries its values", s.enums[0])
 	case f.Old != nil && f.Old.Kind == compat.EnumValueElement && p.firstNameKept(f.Old):
 		return "JSON carries the first name of a number, which did not change: the others appear in no data protobuf-go writes"
+	case p.zeroNamedOnly(f):
+		return "the enum names only 0, which a field without presence leaves out of the data: every other number is the same varint in binary, and the same number in JSON, to both sides"
 	}
 	return noCounterexample(samples)
+}
+
+// zeroNamedOnly reports whether f concerns a singular field without
+// presence that holds an integer on one side and an enum that names only
+// the number 0 on the other. Such a field never carries the enum's name:
+// JSON leaves out a zero and writes any other number as a number, which
+// an integer reader reads as the enum reader does.
+func (p *binder) zeroNamedOnly(f *compat.Finding) bool {
+	if f.Old == nil || f.New == nil || f.Old.Kind != compat.FieldElement || f.New.Kind != compat.FieldElement {
+		return false
+	}
+	field := func(decls map[protoreflect.FullName]protoreflect.Descriptor, e *compat.Element) protoreflect.FieldDescriptor {
+		m, _ := decls[e.Parent].(protoreflect.MessageDescriptor)
+		if m == nil {
+			return nil
+		}
+		return m.Fields().ByNumber(protoreflect.FieldNumber(e.Number))
+	}
+	of, nf := field(p.old, f.Old), field(p.new, f.New)
+	if of == nil || nf == nil || (of.Kind() == protoreflect.EnumKind) == (nf.Kind() == protoreflect.EnumKind) {
+		return false
+	}
+	plain := func(fd protoreflect.FieldDescriptor) bool {
+		switch fd.Kind() {
+		case protoreflect.Int32Kind, protoreflect.Int64Kind, protoreflect.Uint32Kind, protoreflect.Uint64Kind:
+		case protoreflect.EnumKind:
+			vs := fd.Enum().Values()
+			for i := range vs.Len() {
+				if vs.Get(i).Number() != 0 {
+					return false
+				}
+			}
+			if fd.Enum().IsClosed() {
+				return false // a closed enum drops the numbers it lacks
+			}
+		default:
+			return false
+		}
+		return fd.Cardinality() != protoreflect.Repeated && !fd.HasPresence()
+	}
+	return plain(of) && plain(nf)
 }
 
 // held reports whether a field of either version, or an extension, holds

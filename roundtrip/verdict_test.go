@@ -396,3 +396,44 @@ message Mapping { uint64 memory_start = 1; uint64 memory_limit = 2; }`
 		t.Errorf("want 3 moves and a type change at 3, got:%s", describe(proved))
 	}
 }
+
+// A change between an integer and an enum, or between integer widths,
+// breaks JSON or binary readers in one direction only: the finding is
+// proved in that direction, not reported in the other, and where no data
+// can carry the enum's names (it names only 0, which a field without
+// presence leaves out) the finding says so instead of "no counterexample".
+func TestVerdictIntegerJSON(t *testing.T) {
+	const head = "syntax = \"proto3\";\npackage x;\n"
+	tests := []struct {
+		name, old, new string
+		dir            compat.Direction
+		want           string // the proof's direction, or the unproven reason's start; "" for no finding
+	}{
+		{"int32 to int64, full", "message M { int32 v = 1; }", "message M { int64 v = 1; }", compat.Both, "forward"},
+		{"int32 to int64, backward", "message M { int32 v = 1; }", "message M { int64 v = 1; }", compat.Backward, ""},
+		{"uint32 to int64, backward", "message M { uint32 v = 1; }", "message M { int64 v = 1; }", compat.Backward, ""},
+		{"int32 to an enum, backward", "enum E { E_A = 0; E_B = 1; } message M { int32 v = 1; }", "enum E { E_A = 0; E_B = 1; } message M { E v = 1; }", compat.Backward, ""},
+		{"int32 to an enum", "enum E { E_A = 0; E_B = 1; } message M { int32 v = 1; }", "enum E { E_A = 0; E_B = 1; } message M { E v = 1; }", compat.Both, "forward"},
+		{"an enum to int32, backward", "enum E { E_A = 0; E_B = 1; } message M { E v = 1; }", "enum E { E_A = 0; E_B = 1; } message M { int32 v = 1; }", compat.Backward, "backward"},
+		{"int32 to an enum that names only 0", "enum E { E_A = 0; } message M { int32 v = 1; }", "enum E { E_A = 0; } message M { E v = 1; }", compat.Both, "the enum names only 0, "},
+		{"int32 to an enum that names only 0, repeated", "enum E { E_A = 0; } message M { repeated int32 v = 1; }", "enum E { E_A = 0; } message M { repeated E v = 1; }", compat.Both, "forward"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, proved := checkBoth(t, head+tt.old, head+tt.new, compat.Config{Use: []string{"FIELD_WIRE_JSON_COMPATIBLE_TYPE"}, Direction: tt.dir}, roundtrip.Options{})
+			var got string
+			switch {
+			case len(proved) > 1:
+				t.Fatalf("want one finding at most, got%s", describe(proved))
+			case len(proved) == 0:
+			case proved[0].Proof != nil:
+				got = proved[0].Proof.Direction
+			default:
+				got = proved[0].Unproven
+			}
+			if !strings.HasPrefix(got, tt.want) || (tt.want == "") != (got == "") {
+				t.Errorf("got %q, want %q:%s", got, tt.want, describe(proved))
+			}
+		})
+	}
+}

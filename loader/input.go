@@ -2,6 +2,7 @@ package loader
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // Kind says where an Input's files come from.
@@ -549,8 +551,12 @@ type FileReader interface {
 type diskReader struct{}
 
 func (diskReader) ReadFile(name string) ([]byte, error) {
-	if st, err := os.Stat(name); err == nil && !st.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "read", Path: name, Err: fs.ErrNotExist} // a directory is no file
+	st, err := os.Stat(name)
+	if err == nil && !st.Mode().IsRegular() || errors.Is(err, syscall.ENOTDIR) {
+		// A directory or a pipe is no file, nor is a path below a file:
+		// an input that is a pipe is the input's problem, which the
+		// loader words, not that of a configuration file inside it.
+		return nil, &fs.PathError{Op: "read", Path: name, Err: fs.ErrNotExist}
 	}
 	data, err := readLimited(name)
 	if err != nil {

@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,9 +13,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/protocheck/protocheck/loader"
 	"github.com/protocheck/protocheck/report"
 )
 
@@ -36,6 +39,9 @@ func Main() int {
 // the exit status.
 func Run(args []string, stdout, stderr io.Writer) int {
 	root := newRoot(stdout, stderr)
+	var g globalFlags
+	addGlobalFlags(root, &g)
+	defer g.stop()
 	root.SetArgs(args)
 	err := unknownCommand(root, args)
 	if err == nil {
@@ -147,5 +153,82 @@ func newVersionCmd() *cobra.Command {
 			fmt.Fprintf(cmd.OutOrStdout(), "protocheck %s\n", version())
 			return nil
 		},
+	}
+}
+
+// globalFlags are buf's global flags (and --disable-symlinks, a flag of
+// buf breaking and buf build), which users pass to protocheck by habit:
+// each is taken with buf's meaning (docs/cli.md).
+type globalFlags struct {
+	timeout         time.Duration // the whole command's; 0 none, buf's default
+	debug           bool          // -v, for the commands that have it
+	logFormat       string        // text, color or json: protocheck's messages stay text
+	disableSymlinks bool          // loader.WithoutSymlinks
+	againstRegistry bool          // refused with what to write instead
+
+	cancel context.CancelFunc
+	timer  *time.Timer
+}
+
+func addGlobalFlags(root *cobra.Command, g *globalFlags) {
+	f := root.PersistentFlags()
+	f.DurationVar(&g.timeout, "timeout", 0, "stop with exit status 2 after this long (as buf's --timeout; 0, the default, is no limit)")
+	f.BoolVar(&g.debug, "debug", false, "buf's name for -v: say which configuration file and versions are used")
+	f.StringVar(&g.logFormat, "log-format", "text", "buf's log format (text, color, json): accepted; protocheck's messages on stderr are text, findings follow --format")
+	f.BoolVar(&g.disableSymlinks, "disable-symlinks", false, "do not follow symbolic links below a directory input (as buf's --disable-symlinks)")
+	f.BoolVar(&g.againstRegistry, "against-registry", false, "")
+	_ = f.MarkHidden("against-registry")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return g.apply(cmd) }
+}
+
+// apply gives the command what the global flags ask for: a context with
+// the deadline and the symlink choice, -v for --debug.
+func (g *globalFlags) apply(cmd *cobra.Command) error {
+	if g.againstRegistry {
+		return errors.New("--against-registry is buf's: protocheck takes the registry module as the baseline, --against buf.build/OWNER/MODULE (docs/migrating-from-buf.md)")
+	}
+	switch g.logFormat {
+	case "text", "color", "json":
+	default:
+		return fmt.Errorf("--log-format: unknown log format %q (want text, color or json)", g.logFormat)
+	}
+	if g.timeout < 0 {
+		return fmt.Errorf("--timeout %s: want a duration of 0 (no limit) or more", g.timeout)
+	}
+	if g.debug {
+		if v := cmd.Flags().Lookup("verbose"); v != nil {
+			_ = v.Value.Set("true")
+		}
+	}
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if g.disableSymlinks {
+		ctx = loader.WithoutSymlinks(ctx)
+	}
+	if g.timeout > 0 {
+		ctx, g.cancel = context.WithTimeout(ctx, g.timeout)
+		// What waits (git, a pipe) ends at the deadline by itself; a long
+		// compile does not look at it: stop the process, as an interrupt
+		// does, undoing what it left.
+		errw := cmd.ErrOrStderr()
+		g.timer = time.AfterFunc(g.timeout+time.Second, func() {
+			onInterrupt.run()
+			fmt.Fprintf(errw, "protocheck: timed out after %s (--timeout)\n", g.timeout)
+			os.Exit(exitError)
+		})
+	}
+	cmd.SetContext(ctx)
+	return nil
+}
+
+// stop ends the deadline's timer and context once the command is done.
+func (g *globalFlags) stop() {
+	if g.timer != nil {
+		g.timer.Stop()
+	}
+	if g.cancel != nil {
+		g.cancel()
 	}
 }

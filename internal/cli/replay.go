@@ -215,7 +215,7 @@ func (p *progress) replaying(src *recording.Reader) (stop func()) {
 			rate := float64(read) / max(secs, 1e-3)
 			line := fmt.Sprintf("replaying: %s, %s/s", bytesText(read), bytesText(int64(rate)))
 			if size > 0 {
-				left := time.Duration(float64(size-read)/max(rate, 1)) * time.Second
+				left := time.Duration(float64(size-read) / max(rate, 1) * float64(time.Second))
 				line = fmt.Sprintf("replaying: %s of %s (%d%%), %s/s, %s left", bytesText(read), bytesText(size), 100*read/size, bytesText(int64(rate)), left.Round(time.Second))
 			}
 			p.mu.Lock()

@@ -193,21 +193,10 @@ func parseBufYAML(name string, data []byte, dir string) (*config.File, error) {
 
 // loadConfigFile reads the file Config names. Its name gives its format
 // (buf.yaml, buf.work.yaml, a name with protocheck in it); any other name
-// is a buf.yaml, as buf breaking --config reads every file.
+// is read by its contents, a buf.yaml unless it is plainly another, as buf
+// breaking --config reads every file (config.LoadFrom).
 func loadConfigFile(name string) (*config.File, error) {
-	base := strings.ToLower(filepath.Base(name))
-	if config.FormatOf(name) != config.Protocheck || strings.Contains(base, "protocheck") {
-		return config.LoadFrom(config.Disk(), name)
-	}
-	data, err := os.ReadFile(name)
-	if err != nil {
-		return nil, fmt.Errorf("config %s: %w", name, unwrapPath(err))
-	}
-	f, err := parseBufYAML(name, data, filepath.Dir(name))
-	if f != nil {
-		f.Path = name // in the same directory: its modules' roots are the same
-	}
-	return f, err
+	return config.LoadFrom(config.Disk(), name)
 }
 
 // unwrapPath drops the path that *os.PathError repeats.

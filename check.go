@@ -31,6 +31,18 @@ type Request struct {
 	// A finding that several of them share is reported once, naming
 	// them all (Finding.Baselines).
 	Against []string
+	// AgainstTags adds every git tag of the input's repository that
+	// matches this pattern (path.Match), in semantic version order;
+	// AgainstHistory the last N commits that changed the input. A
+	// revision that holds no .proto file is skipped, with a note.
+	AgainstTags    string
+	AgainstHistory int
+	// Hook is what git and pre-commit say when Against, AgainstTags and
+	// AgainstHistory are all empty: the versions are then inferred from
+	// the input's git repository (PlanFor).
+	Hook Hook
+	// Quiet leaves out the note that says which versions were inferred.
+	Quiet bool
 	// Plan, when set, gives the versions as loader inputs instead of
 	// Input and Against: what a git hook compares (the staged files with
 	// HEAD, say), or inputs a program built.
@@ -174,6 +186,8 @@ type Result struct {
 	Findings []compat.Finding
 	// Notes are what the check told its user, in order.
 	Notes []Note
+	// Plan is the versions compared, as the request gave or inferred them.
+	Plan Plan
 	// Input and Against are the input and the first baseline as compared:
 	// brought to this machine, for reports that name them.
 	Input, Against loader.Input
@@ -299,38 +313,12 @@ func (d *driver) input() string {
 	return d.req.Input
 }
 
-// plan returns the request's plan, parsing Input and Against when it has
-// none.
-func (d *driver) plan() (Plan, error) {
-	if d.req.Plan != nil {
-		p := *d.req.Plan
-		p.Baselines = slices.Clone(p.Baselines)
-		return p, nil
-	}
-	var p Plan
-	newIn, err := loader.ParseInput(d.input())
-	if err != nil {
-		return p, err
-	}
-	p.New = newIn
-	for _, a := range d.req.Against {
-		in, err := loader.ParseInput(a)
-		if err != nil {
-			return p, fmt.Errorf("--against: %w", err)
-		}
-		p.Baselines = append(p.Baselines, Baseline{in, a})
-	}
-	if len(p.Baselines) == 0 {
-		return p, errors.New("no version to compare with: give a baseline")
-	}
-	return p, nil
-}
-
 func (d *driver) check(ctx context.Context) error {
-	pl, err := d.plan()
+	pl, err := d.plan(ctx)
 	if err != nil {
 		return err
 	}
+	d.res.Plan = pl
 	// Archives and remote repositories are brought here first: their
 	// configuration is read from them.
 	var fetched fetched

@@ -36,7 +36,7 @@ func Prove(ctx context.Context, req Request, opts roundtrip.Options) (*ProveResu
 }
 
 func (d *driver) prove(ctx context.Context, out *ProveResult, opts roundtrip.Options) error {
-	pl, err := d.plan()
+	pl, err := d.plan(ctx)
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ type Versions struct {
 // file is not read.
 func Load(ctx context.Context, req Request) (*Versions, error) {
 	d := &driver{req: req, res: &Result{}}
-	pl, err := d.plan()
+	pl, err := d.plan(ctx)
 	if err != nil {
 		return nil, err
 	}

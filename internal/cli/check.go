@@ -214,11 +214,9 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 	}
 	// The configuration comes from the version the schema comes from: in
 	// a pre-commit hook, the staged one.
-	pl, err := checkBaselines(cmd, input, fl.baselines, false)
-	if err != nil {
+	if err := fl.baselines.setBaselines(cmd, &req); err != nil {
 		return err
 	}
-	req.Plan = &pl
 	req.Progress = newProgress(cmd.ErrOrStderr())
 	res, err := protocheck.Check(cmd.Context(), req)
 	if err != nil {
@@ -236,7 +234,7 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 		return &exitStatus{exitFindings}
 	}
 	if name := fl.baselines.updateSnapshot; name != "" {
-		snap := protocheck.Request{Plan: &protocheck.Plan{New: pl.New}, IncludePaths: fl.includes, Registry: req.Registry}
+		snap := protocheck.Request{Plan: &protocheck.Plan{New: res.Plan.New}, IncludePaths: fl.includes, Registry: req.Registry}
 		if err := writeSnapshot(cmd.Context(), snap, name); err != nil {
 			return reportLoadError(cmd, err)
 		}
@@ -251,6 +249,10 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 // reports that findings would have been. Other errors pass through.
 func driverError(cmd *cobra.Command, err error, format string, outputs []string) error {
 	stderr := cmd.ErrOrStderr()
+	var nothing *protocheck.NothingToCompareError
+	if errors.As(err, &nothing) {
+		return nothingToCompare(cmd, err)
+	}
 	var (
 		list source.ErrorList
 		le   *protocheck.LoadError

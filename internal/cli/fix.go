@@ -111,13 +111,23 @@ func runFix(cmd *cobra.Command, input string, fl fixFlags) error {
 	if err != nil {
 		return err
 	}
-	bases, err := fixBaselines(cmd, input, fl.check.baselines)
-	if err != nil {
+	// The versions compared with are those of the flags, as check takes
+	// them, or the one a pre-commit hook compares with; the input stays
+	// the directory on disk, which fix writes, whatever is staged.
+	if err := fl.check.baselines.setBaselines(cmd, &req); err != nil {
 		return err
 	}
-	// The directory on disk, which fix writes, whatever is staged; every
-	// deletion is reserved, whichever readers it breaks.
-	req.Plan = &protocheck.Plan{New: newIn, Baselines: bases}
+	req.Quiet = true
+	pl, err := protocheck.PlanFor(cmd.Context(), req)
+	var nb *protocheck.NoBaselineError
+	if errors.As(err, &nb) {
+		return fmt.Errorf("fix needs --against: %s, so there is no version to compare with by default", nb.Why)
+	}
+	if err != nil {
+		return nothingToCompare(cmd, err)
+	}
+	// Every deletion is reserved, whichever readers it breaks.
+	req.Plan = &protocheck.Plan{New: newIn, Baselines: pl.Baselines}
 	req.Direction = compat.Both
 	req.KeepSchemas = true
 	req.Progress = newProgress(cmd.ErrOrStderr())
@@ -151,18 +161,6 @@ func runFix(cmd *cobra.Command, input string, fl fixFlags) error {
 	}
 	slices.Sort(roots)
 	return writeFixes(cmd, roots, modules, fl.dryRun)
-}
-
-// fixBaselines returns the versions fix compares the input with: those of
-// the flags, as check takes them, or the one a pre-commit hook compares
-// with. The input itself stays the directory on disk, which fix writes.
-func fixBaselines(cmd *cobra.Command, input string, bf baselineFlags) ([]protocheck.Baseline, error) {
-	pl, err := checkBaselines(cmd, input, bf, true)
-	var nb *errNoBaseline
-	if errors.As(err, &nb) {
-		return nil, fmt.Errorf("fix needs --against: %s, so there is no version to compare with by default", nb.why)
-	}
-	return pl.Baselines, err
 }
 
 // sameFile reports whether the paths a and b name one file.

@@ -7,14 +7,14 @@ import (
 )
 
 // TestGitCommandLine reads git command lines as the hooks' callers write
-// them: git's own options before the subcommand, --amend spelled as git
-// takes it, and the commits a merge names among its options.
+// them: git's own options before the subcommand (the driver reads what
+// follows it: TestHookCaller).
 func TestGitCommandLine(t *testing.T) {
 	tests := []struct {
-		argv   []string
-		sub    string
-		amend  bool
-		merged []string
+		argv []string
+		sub  string
+		_    bool
+		_    []string
 	}{
 		{[]string{"commit", "-m", "x"}, "commit", false, nil},
 		{[]string{"commit", "--amend", "--no-edit"}, "commit", true, nil},
@@ -33,13 +33,8 @@ func TestGitCommandLine(t *testing.T) {
 		if sub != tt.sub {
 			t.Errorf("gitSubcommand(%q) = %q, want %q", tt.argv, sub, tt.sub)
 		}
-		if amend, _ := amends(sub, args); amend != tt.amend {
-			t.Errorf("amends(%q) = %v, want %v", tt.argv, amend, tt.amend)
-		}
-		if sub == "merge" {
-			if got := mergeArgs(args); !slices.Equal(got, tt.merged) {
-				t.Errorf("mergeArgs(%q) = %q, want %q", tt.argv, got, tt.merged)
-			}
+		if got := append([]string{sub}, args...); sub != "" && !slices.Equal(got, tt.argv[len(tt.argv)-len(got):]) {
+			t.Errorf("gitSubcommand(%q) = %q, want the tail of the command line", tt.argv, got)
 		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -28,121 +27,6 @@ func addBaselineFlags(cmd *cobra.Command, bf *baselineFlags) {
 	f.StringVar(&bf.againstTags, "against-tags", "", "also compare with every git tag matching `GLOB` (such as 'v*'), in semantic version order")
 	f.IntVar(&bf.againstHistory, "against-history", 0, "also compare with the last `N` commits that changed the input")
 	f.StringVar(&bf.updateSnapshot, "update-snapshot", "", "when the check passes, write the input as a snapshot to `FILE` (see 'protocheck snapshot')")
-}
-
-// checkBaselines returns the input and the versions to compare it with:
-// each --against, the tags and commits --against-tags and --against-history
-// select, or, with none of those, the baseline a pre-commit hook needs.
-//
-// quiet keeps check from saying which versions it picked without
-// --against.
-func checkBaselines(cmd *cobra.Command, input string, bf baselineFlags, quiet bool) (protocheck.Plan, error) {
-	if bf.againstHistory < 0 || bf.againstHistory == 0 && cmd.Flags().Changed("against-history") {
-		// 0 would compare with nothing, or, with no other baseline,
-		// quietly check the staged files instead.
-		return protocheck.Plan{}, fmt.Errorf("--against-history: want a positive number of commits, not %d", bf.againstHistory)
-	}
-	if bf.againstTags != "" {
-		// git matches a malformed pattern against nothing: say so,
-		// rather than "no tag matches".
-		if _, err := path.Match(bf.againstTags, ""); err != nil {
-			return protocheck.Plan{}, fmt.Errorf("--against-tags: malformed pattern %q: %v", bf.againstTags, err)
-		}
-	}
-	if len(bf.against) == 0 && bf.againstTags == "" && bf.againstHistory == 0 {
-		return checkPlan(cmd, input, quiet)
-	}
-	newIn, bases, err := againstBaselines(cmd, input, bf)
-	return protocheck.Plan{New: newIn, Baselines: bases}, err
-}
-
-// againstBaselines returns the input and the versions that --against,
-// --against-tags and --against-history name.
-func againstBaselines(cmd *cobra.Command, input string, bf baselineFlags) (loader.Input, []protocheck.Baseline, error) {
-	newIn, err := loader.ParseInput(input)
-	if err != nil {
-		return newIn, nil, err
-	}
-	var bases []protocheck.Baseline
-	for _, a := range bf.against {
-		in, err := loader.ParseInput(a)
-		if err != nil {
-			return newIn, nil, fmt.Errorf("--against: %w", err)
-		}
-		bases = append(bases, protocheck.Baseline{Input: in, Label: a})
-	}
-	if bf.againstTags == "" && bf.againstHistory == 0 {
-		return newIn, bases, nil
-	}
-	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	repo, sub, _, err := inputRepo(ctx, input)
-	if err != nil {
-		if errors.Is(err, loader.ErrNoGit) {
-			flag := "--against-tags"
-			if bf.againstTags == "" {
-				flag = "--against-history"
-			}
-			return newIn, nil, fmt.Errorf("%s: git is not installed or not on PATH: protocheck reads tags and history through it", flag)
-		}
-		return newIn, nil, err
-	}
-	var revs []protocheck.Baseline
-	if bf.againstTags != "" {
-		tags, err := repo.Tags(ctx, bf.againstTags)
-		if err != nil {
-			return newIn, nil, fmt.Errorf("--against-tags: %w", err)
-		}
-		if len(tags) == 0 {
-			return newIn, nil, fmt.Errorf("--against-tags: no tag matches %q", bf.againstTags)
-		}
-		for _, t := range tags {
-			revs = append(revs, protocheck.Baseline{Input: loader.Input{
-				Kind: loader.Git, Path: repo.Root(), RefKind: "tag", Ref: t, Subdir: sub,
-				Raw: ".git#tag=" + t + subdirOption(sub),
-			}, Label: t})
-		}
-	}
-	if bf.againstHistory > 0 {
-		path := sub
-		if path == "" {
-			path = "."
-		}
-		commits, err := repo.History(ctx, "HEAD", bf.againstHistory, path)
-		if err != nil {
-			return newIn, nil, fmt.Errorf("--against-history: %w", err)
-		}
-		if len(commits) < bf.againstHistory {
-			// A shallow clone (CI checks out one commit by default)
-			// ends its history early: comparing with what it has would
-			// check less than was asked, without a word.
-			if repo.IsShallow(ctx) {
-				return newIn, nil, fmt.Errorf("--against-history %d: the repository is a shallow clone and holds %s that changed %s; run \"git fetch --unshallow\" to fetch the full history",
-					bf.againstHistory, plural(len(commits), "commit"), path)
-			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: --against-history %d: only %s changed %s\n", bf.againstHistory, plural(len(commits), "commit"), path)
-		}
-		for _, c := range commits {
-			revs = append(revs, protocheck.Baseline{Input: loader.Input{
-				Kind: loader.Git, Path: repo.Root(), RefKind: "commit", Ref: c, Subdir: sub,
-				Raw: ".git#commit=" + c + subdirOption(sub),
-			}, Label: c[:min(12, len(c))]})
-		}
-	}
-	// A release made before the schema existed has nothing to break.
-	for _, b := range revs {
-		if !repo.HasProto(ctx, b.Input.Ref, sub) {
-			fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: skipping %s: it holds no .proto files\n", b.Label)
-			continue
-		}
-		bases = append(bases, b)
-	}
-	if len(bases) == 0 {
-		return newIn, nil, fmt.Errorf("no baseline holds the schema: nothing to compare with")
-	}
-	return newIn, bases, nil
 }
 
 // writeSnapshot writes the input's schema to name, replacing the file

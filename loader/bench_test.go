@@ -3,6 +3,8 @@ package loader_test
 import (
 	"context"
 	"flag"
+	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -75,6 +77,37 @@ func BenchmarkOpen(b *testing.B) {
 	l := &loader.Loader{}
 	for b.Loop() {
 		if _, err := l.Open(context.Background(), in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDeepTree loads a pair of trees 700 directories deep, a file in
+// each directory, one file changed at the bottom: listing and pairing cost
+// what the paths' lengths add up to, not their square.
+func BenchmarkDeepTree(b *testing.B) {
+	dir := b.TempDir()
+	for _, side := range []string{"old", "new"} {
+		p := filepath.Join(dir, side)
+		for i := range 700 {
+			p = filepath.Join(p, fmt.Sprintf("d%d", i))
+			if err := os.MkdirAll(p, 0o755); err != nil {
+				b.Fatal(err)
+			}
+			extra := ""
+			if side == "new" && i == 699 {
+				extra = " int32 b = 2;"
+			}
+			src := fmt.Sprintf("syntax = \"proto3\";\npackage deep.v%d;\nmessage M { int32 a = 1;%s }\n", i, extra)
+			if err := os.WriteFile(filepath.Join(p, fmt.Sprintf("a%d.proto", i)), []byte(src), 0o644); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	oldIn := loader.Input{Kind: loader.Dir, Path: filepath.Join(dir, "old"), Raw: "old"}
+	newIn := loader.Input{Kind: loader.Dir, Path: filepath.Join(dir, "new"), Raw: "new"}
+	for b.Loop() {
+		if _, _, err := (&loader.Loader{}).LoadPair(context.Background(), oldIn, newIn); err != nil {
 			b.Fatal(err)
 		}
 	}

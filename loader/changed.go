@@ -622,14 +622,6 @@ func (t *Tree) sourceInfoMode() protocompile.SourceInfoMode {
 	return protocompile.SourceInfoStandard
 }
 
-// compileSome is t.Compile, without starting the compiler for no files.
-func compileSome(ctx context.Context, t *Tree, only []string) (*Schema, error) {
-	if only != nil && len(only) == 0 {
-		return &Schema{Input: t.Input, Paths: t.Paths(), Notes: t.Notes}, nil
-	}
-	return t.Compile(ctx, only)
-}
-
 // A file whose bytes changed only in comments and spacing (a new license
 // header, a comment on each file, a run of a formatter) declares exactly
 // what it declared: it links to the same descriptors, bar source

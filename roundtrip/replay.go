@@ -203,7 +203,8 @@ func Replay(ctx context.Context, old, new []protoreflect.FileDescriptor, message
 		wg.Go(func() {
 			for j := range jobs {
 				rp.replay(t, j)
-				rp.pool.Put(j.data[:0])
+				b := j.data[:0]
+				rp.pool.Put(&b) // a pointer: a slice put in an interface allocates
 			}
 		})
 	}
@@ -227,7 +228,6 @@ type replayJob struct {
 	rec  recording.Record // Data is data
 	data []byte
 	md   [2]protoreflect.MessageDescriptor // old, new
-	root string
 }
 
 // replayer holds what every record of one Replay shares.
@@ -356,7 +356,10 @@ func (rp *replayer) feed(ctx context.Context, src Source, jobs chan<- replayJob)
 				return seq, err
 			}
 		}
-		buf, _ := rp.pool.Get().([]byte)
+		var buf []byte
+		if b, ok := rp.pool.Get().(*[]byte); ok {
+			buf = *b
+		}
 		j.data = append(buf, rec.Data...)
 		j.rec.Data, j.rec.Indexes = nil, nil
 		select {

@@ -287,7 +287,7 @@ func locate(d protoreflect.Descriptor, sub ...int32) Span {
 					}
 				}
 			}
-			return Span{Path: f.Path()}
+			return fileSpan(f) // no source info: buf says 1:1 too
 		}
 		path = loc.Path
 	}
@@ -298,7 +298,7 @@ func locate(d protoreflect.Descriptor, sub ...int32) Span {
 		}
 	}
 	if len(path) == 0 {
-		return Span{Path: f.Path()}
+		return fileSpan(f)
 	}
 	return toSpan(f.Path(), locs.ByPath(path))
 }
@@ -310,10 +310,12 @@ func fileSpan(f protoreflect.FileDescriptor) Span {
 }
 
 // toSpan converts protobuf's 0-based source location to a 1-based Span.
-// It is the only place where positions change base.
+// It is the only place where positions change base. A file without source
+// info (an image built with --exclude-source-info) has no location: its
+// span is the file's first position, 1:1, where buf puts it, not 0:0.
 func toSpan(path string, loc protoreflect.SourceLocation) Span {
 	if loc.Path == nil {
-		return Span{Path: path}
+		return Span{Path: path, StartLine: 1, StartCol: 1, EndLine: 1, EndCol: 1}
 	}
 	return Span{
 		Path:      path,

@@ -638,8 +638,10 @@ Keep the option; validate in application code if the policy must change.`,
 }
 
 func javaUTF8Span(f protoreflect.FieldDescriptor) Span {
-	if s := spanOf(f.ParentFile(), fileOptionsTag, fileJavaUTF8Tag); s.StartLine > 0 {
-		return s
+	// The file's option when the source sets it, else the field's feature.
+	file := f.ParentFile()
+	if file.SourceLocations().ByPath(protoreflect.SourcePath{fileOptionsTag, fileJavaUTF8Tag}).Path != nil {
+		return spanOf(file, fileOptionsTag, fileJavaUTF8Tag)
 	}
 	return fieldSpan(f, fieldOptionsTag, fieldFeaturesTag, featureJavaTag, javaUTF8Tag)
 }

@@ -64,7 +64,6 @@ type scriptRun struct {
 	demo    string
 	env     map[string]string // what the script set with env
 	stdout  *string           // nil: the last command's output is not compared
-	failed  bool              // the last check's exit status was not 0
 	checked int
 }
 

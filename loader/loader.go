@@ -982,12 +982,10 @@ func newcompileError(t *Tree, errs []reporter.ErrorWithPos) *compileError {
 			}
 			msg = fmt.Sprintf("%s%s:%d:%d%s", m[1], show(oname), oline, ocol, m[5])
 		}
-		msg = t.reword(name, line, col, msg, show)
 		col = t.errorColumn(name, line, col)
 		ce.Errors = append(ce.Errors, posError{Path: show(name), Line: line, Column: col, Message: msg, file: name})
 	}
 	sortposErrors(ce)
-	ce.Errors = dropEchoes(ce.Errors)
 	return ce
 }
 

@@ -91,7 +91,8 @@ func precheck(src []byte) []sourceProblem {
 		// square of the line's length: report the first few and count.
 		ps := make([]sourceProblem, 0, MaxErrorsPerFile+1)
 		for _, off := range invalid[:MaxErrorsPerFile] {
-			ps = append(ps, problemAt(src, off, "invalid character"))
+			r, _ := utf8.DecodeRune(src[off:])
+			ps = append(ps, problemAt(src, off, "invalid character "+quoteRune(r)))
 		}
 		return append(ps, problemAt(src, invalid[MaxErrorsPerFile], fmt.Sprintf("and %d more errors in this file", count-MaxErrorsPerFile)))
 	}

@@ -181,8 +181,8 @@ func TestGarbage(t *testing.T) {
 	}{
 		{"NUL bytes", "file holds a NUL byte: .proto files are text", ""},
 		{"control bytes", "invalid control character (byte 0x01): .proto files are text", ""},
-		{"invalid characters", "invalid character", more("invalid characters")},
-		{"non-ASCII letters", "invalid character", more("non-ASCII letters")},
+		{"invalid characters", "invalid character '$'", more("invalid characters")},
+		{"non-ASCII letters", "invalid character 'é' (U+00E9)", more("non-ASCII letters")},
 		{"bad escapes", "invalid escape sequence: \\q", tooMany},
 		{"bad escapes, edition", "invalid escape sequence", more("bad escapes, edition")},
 		{"duplicate messages", `symbol "p.M" already defined at a.proto:3:9`, tooMany},

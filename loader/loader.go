@@ -298,28 +298,6 @@ func readLimited(p string) ([]byte, error) {
 		return nil, dropPath(err)
 	}
 	defer f.Close()
-	// A buffer of the file's size, and a byte more to see its end, saves
-	// io.ReadAll's doubling: the copies and the clearing of each new
-	// buffer cost a fifth of reading a tree of 7,000 files.
-	if st, err := f.Stat(); err == nil && st.Size() < MaxFileSize {
-		buf := make([]byte, st.Size()+1)
-		n, err := io.ReadFull(f, buf)
-		switch {
-		case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-			return buf[:n], nil
-		case err != nil:
-			return nil, dropPath(err)
-		}
-		// The file grew since: read the rest as any reader is read.
-		rest, err := readBounded(f, MaxFileSize-int64(n))
-		if errors.Is(err, ErrTooLarge) {
-			return nil, tooLarge(MaxFileSize)
-		}
-		if err != nil {
-			return nil, dropPath(err)
-		}
-		return append(buf[:n], rest...), nil
-	}
 	data, err := readBounded(f, MaxFileSize)
 	if err != nil {
 		return nil, dropPath(err)
@@ -982,10 +960,12 @@ func newcompileError(t *Tree, errs []reporter.ErrorWithPos) *compileError {
 			}
 			msg = fmt.Sprintf("%s%s:%d:%d%s", m[1], show(oname), oline, ocol, m[5])
 		}
+		msg = t.reword(name, line, col, msg, show)
 		col = t.errorColumn(name, line, col)
 		ce.Errors = append(ce.Errors, posError{Path: show(name), Line: line, Column: col, Message: msg, file: name})
 	}
 	sortposErrors(ce)
+	ce.Errors = dropEchoes(ce.Errors)
 	return ce
 }
 

@@ -3,9 +3,20 @@
 package main
 
 import (
+	"context"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/protocheck/protocheck/internal/cli"
 )
 
-func main() { os.Exit(cli.Main()) }
+// main cancels the command's context on SIGINT and SIGTERM: the command
+// returns at once, undoing what it left, and exits 128 plus the signal's
+// number.
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cli.Main(ctx)
+	stop()
+	os.Exit(code)
+}

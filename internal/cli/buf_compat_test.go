@@ -5,6 +5,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -140,7 +141,7 @@ func runBuf(t *testing.T, bufPath string, args []string) (string, int) {
 func runOurs(t *testing.T, args []string) (string, int) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := cli.Run(append([]string{"check"}, args...), &stdout, &stderr)
+	code := cli.Run(context.Background(), append([]string{"check"}, args...), &stdout, &stderr)
 	if code == 2 {
 		t.Fatalf("protocheck check %s: exit 2\n%s", strings.Join(args, " "), stderr.String())
 	}

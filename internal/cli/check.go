@@ -217,7 +217,7 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 	if err := fl.baselines.setBaselines(cmd, &req); err != nil {
 		return err
 	}
-	req.Progress = newProgress(cmd.ErrOrStderr())
+	req.Progress = newProgress(cmd.Context(), cmd.ErrOrStderr())
 	res, err := protocheck.Check(cmd.Context(), req)
 	if err != nil {
 		return driverError(cmd, err, fl.format, fl.outputs)
@@ -248,6 +248,9 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 // per line, as editors expect, and, when format is not empty, as the
 // reports that findings would have been. Other errors pass through.
 func driverError(cmd *cobra.Command, err error, format string, outputs []string) error {
+	if stopped(cmd) {
+		return err // Run says nothing
+	}
 	stderr := cmd.ErrOrStderr()
 	var nothing *protocheck.NothingToCompareError
 	if errors.As(err, &nothing) {

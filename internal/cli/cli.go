@@ -9,10 +9,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -29,15 +31,34 @@ const (
 )
 
 // Main runs protocheck with the process's arguments and returns its exit
-// status.
-func Main() int {
-	defer handleInterrupts()()
-	return Run(os.Args[1:], os.Stdout, os.Stderr)
+// status. The command stops when ctx is cancelled, which main does on
+// SIGINT and SIGTERM: what it was doing returns at once, undoing what it
+// left (a snapshot's temporary file, the progress line), and the status is
+// then 128 plus the signal's number, as a shell reports a process the
+// signal killed.
+func Main(ctx context.Context) int {
+	// Which signal cancelled ctx, for the status: the context says only
+	// that one did.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	code := Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	if ctx.Err() == nil {
+		return code
+	}
+	select {
+	case sig := <-sigs:
+		if s, ok := sig.(syscall.Signal); ok {
+			return 128 + int(s)
+		}
+	default:
+	}
+	return 128 + int(syscall.SIGINT)
 }
 
-// Run runs protocheck with args, writing to stdout and stderr, and returns
-// the exit status.
-func Run(args []string, stdout, stderr io.Writer) int {
+// Run runs protocheck with args, writing to stdout and stderr, until it
+// ends or ctx is cancelled, and returns the exit status.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := newRoot(stdout, stderr)
 	var g globalFlags
 	addGlobalFlags(root, &g)
@@ -45,7 +66,12 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	err := unknownCommand(root, args)
 	if err == nil {
-		err = root.Execute()
+		err = root.ExecuteContext(ctx)
+	}
+	if err != nil && ctx.Err() != nil {
+		// Stopped by the caller (a signal, for Main): what failed failed
+		// because of it, and has nothing to say.
+		return exitError
 	}
 	var ex *exitStatus
 	switch {
@@ -201,20 +227,15 @@ func (g *globalFlags) apply(cmd *cobra.Command) error {
 		}
 	}
 	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	if g.disableSymlinks {
 		ctx = loader.WithoutSymlinks(ctx)
 	}
 	if g.timeout > 0 {
 		ctx, g.cancel = context.WithTimeout(ctx, g.timeout)
-		// What waits (git, a pipe) ends at the deadline by itself; a long
-		// compile does not look at it: stop the process, as an interrupt
-		// does, undoing what it left.
+		// The work returns at the deadline (TestCancelLatency); should a
+		// part of it ever not, the process still stops a second later.
 		errw := cmd.ErrOrStderr()
 		g.timer = time.AfterFunc(g.timeout+time.Second, func() {
-			onInterrupt.run()
 			fmt.Fprintf(errw, "protocheck: timed out after %s (--timeout)\n", g.timeout)
 			os.Exit(exitError)
 		})

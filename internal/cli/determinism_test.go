@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"path/filepath"
 	"runtime"
@@ -68,6 +69,6 @@ func TestDeterminism(t *testing.T) {
 func runAt(procs int, args []string) ([]byte, int) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 	var stdout, stderr bytes.Buffer
-	code := cli.Run(args, &stdout, &stderr)
+	code := cli.Run(context.Background(), args, &stdout, &stderr)
 	return append(stdout.Bytes(), stderr.Bytes()...), code
 }

@@ -130,7 +130,7 @@ func runFix(cmd *cobra.Command, input string, fl fixFlags) error {
 	req.Plan = &protocheck.Plan{New: newIn, Baselines: pl.Baselines}
 	req.Direction = compat.Both
 	req.KeepSchemas = true
-	req.Progress = newProgress(cmd.ErrOrStderr())
+	req.Progress = newProgress(cmd.Context(), cmd.ErrOrStderr())
 	res, err := protocheck.Check(cmd.Context(), req)
 	if err != nil {
 		return driverError(cmd, err, "", nil)

@@ -35,16 +35,12 @@ func addBaselineFlags(cmd *cobra.Command, bf *baselineFlags) {
 // cannot write to is said at once, and it is removed on every way out,
 // SIGINT and SIGTERM included. Errors name the file asked for.
 func writeSnapshot(ctx context.Context, req protocheck.Request, name string) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	tmp, err := os.CreateTemp(filepath.Dir(name), ".snapshot-*")
 	if err != nil {
 		return fmt.Errorf("snapshot %s: %w", name, unwrapPath(err))
 	}
 	cleanup := func() { tmp.Close(); os.Remove(tmp.Name()) }
-	defer onInterrupt.add(cleanup)()
-	defer cleanup()
+	defer cleanup() // cancelled by a signal too: Snapshot returns at once
 	data, err := protocheck.Snapshot(ctx, req)
 	var le *protocheck.LoadError
 	if errors.As(err, &le) {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -168,9 +167,6 @@ func completeOutput(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Co
 // working directory as git inputs, then files and directories.
 func completeAgainst(cmd *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	repo, err := loader.OpenRepository(ctx, ".")
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveDefault

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -42,10 +43,18 @@ func loadProblems(err error) (problems source.ErrorList, others []error) {
 	return problems, others
 }
 
+// stopped reports whether the caller of Run stopped the command (a signal,
+// for Main), rather than a deadline: what failed then failed because of it,
+// and has nothing to say.
+func stopped(cmd *cobra.Command) bool { return errors.Is(cmd.Context().Err(), context.Canceled) }
+
 // printLoadError prints on stderr the compile errors in err, one per line
 // as compilers print them, then its other errors, each line once; control
 // characters in either are escaped.
 func printLoadError(cmd *cobra.Command, err error) {
+	if stopped(cmd) {
+		return
+	}
 	w := cmd.ErrOrStderr()
 	problems, others := loadProblems(err)
 	if len(problems) > 0 {

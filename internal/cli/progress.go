@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -26,15 +27,20 @@ type progress struct {
 }
 
 // newProgress returns a progress line on w, on when w is a terminal and
-// TERM is not "dumb".
-func newProgress(w io.Writer) *progress {
+// TERM is not "dumb". The line is cleared when ctx is cancelled too:
+// interrupted, the command would leave it for the shell's prompt to be
+// written over.
+func newProgress(ctx context.Context, w io.Writer) *progress {
 	if os.Getenv("TERM") == "dumb" || !isTerminal(w) {
 		return &progress{}
 	}
+	return lineOn(ctx, w)
+}
+
+// lineOn returns a progress line on w, cleared when ctx is cancelled.
+func lineOn(ctx context.Context, w io.Writer) *progress {
 	p := &progress{w: w, every: 100 * time.Millisecond}
-	// Interrupted, the process would leave the line for the shell's
-	// prompt to be written over.
-	onInterrupt.add(p.done)
+	context.AfterFunc(ctx, p.done)
 	return p
 }
 

@@ -2,15 +2,18 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/protocheck/protocheck/loader"
 )
 
 func TestProgressOffWhenNotATerminal(t *testing.T) {
 	var buf bytes.Buffer
-	p := newProgress(&buf)
+	p := newProgress(context.Background(), &buf)
 	p.loading(loader.Input{Raw: "new"}, 1)
 	p.proving(1, 1)
 	p.done()
@@ -47,26 +50,40 @@ func TestProgressLine(t *testing.T) {
 	}
 }
 
-// TestProgressClearedOnInterrupt: what SIGINT and SIGTERM run clears a
-// progress line left on the terminal, and runs each function once, the
-// newest first; a removed one is not run.
+// TestProgressClearedOnInterrupt: cancelling the command's context, as
+// SIGINT and SIGTERM do, clears a progress line left on the terminal, once.
 func TestProgressClearedOnInterrupt(t *testing.T) {
-	var i interrupts
-	var buf bytes.Buffer
-	var order []string
-	i.add(func() { order = append(order, "first") })
-	p := &progress{w: &buf}
-	i.add(p.done)
-	remove := i.add(func() { order = append(order, "removed") })
-	i.add(func() { order = append(order, "last") })
-	remove()
+	var buf syncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	p := lineOn(ctx, &buf)
+	p.every = 0
 	p.loading(loader.Input{Raw: "new"}, 1)
-	i.run()
-	i.run()
-	if got := buf.String(); got != "\r\x1b[Kprotocheck: compiling: new 1 files\r\x1b[K" {
+	cancel()
+	want := "\r\x1b[Kprotocheck: compiling: new 1 files\r\x1b[K"
+	for deadline := time.Now().Add(5 * time.Second); buf.String() != want && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond) // AfterFunc runs in its own goroutine
+	}
+	p.done()
+	if got := buf.String(); got != want {
 		t.Errorf("terminal got %q, want the line and then its clearing", got)
 	}
-	if strings.Join(order, ",") != "last,first" {
-		t.Errorf("ran %v, want last, first", order)
-	}
+}
+
+// syncBuffer is a bytes.Buffer that a goroutine may write while another
+// reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -101,7 +101,7 @@ func runProve(cmd *cobra.Command, oldArg, newArg string, fl proveFlags) error {
 	}
 	req.Plan = &protocheck.Plan{New: newIn, Baselines: []protocheck.Baseline{{Input: oldIn, Label: oldArg}}}
 	req.Registry = protocheck.Registry{} // prove reads no deps
-	pr := newProgress(cmd.ErrOrStderr())
+	pr := newProgress(cmd.Context(), cmd.ErrOrStderr())
 	req.Progress = pr
 	opts := roundtrip.Options{Samples: fl.samples, Seed: fl.seed}
 	if fl.message != "" {

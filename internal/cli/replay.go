@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -148,9 +147,6 @@ func runReplay(cmd *cobra.Command, newArg string, fl replayFlags) error {
 		return err
 	}
 	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	// The recording is opened first: a missing file need not wait for
 	// a compile.
 	src, err := recording.Open(fl.messages, recording.Options{Format: recFormat, Framing: framing, MaxSize: fl.maxSize})
@@ -158,7 +154,7 @@ func runReplay(cmd *cobra.Command, newArg string, fl replayFlags) error {
 		return fmt.Errorf("--messages: %w", err)
 	}
 	defer src.Close()
-	pr := newProgress(cmd.ErrOrStderr())
+	pr := newProgress(cmd.Context(), cmd.ErrOrStderr())
 	vs, err := protocheck.Load(ctx, protocheck.Request{
 		Plan:         &protocheck.Plan{New: newIn, Baselines: []protocheck.Baseline{{Input: oldIn, Label: fl.against}}},
 		IncludePaths: fl.includes,
@@ -270,9 +266,6 @@ func annotateReplay(cmd *cobra.Command, req protocheck.Request, findings []compa
 	}
 	defer src.Close()
 	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	req.Progress = nil
 	vs, err := protocheck.Load(ctx, req)
 	if err != nil {

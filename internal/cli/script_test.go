@@ -1,14 +1,17 @@
 package cli_test
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"runtime"
+	"syscall"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -20,7 +23,13 @@ var update = flag.Bool("update", false, "rewrite the files that scripts compare 
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"protocheck": func() { os.Exit(cli.Main()) },
+		// As cmd/protocheck's main.
+		"protocheck": func() {
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			code := cli.Main(ctx)
+			stop()
+			os.Exit(code)
+		},
 	})
 }
 

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -74,7 +75,7 @@ func compareModes(t *testing.T, seed uint64) {
 	}
 	run := func(extra ...string) (int, string, string) {
 		var stdout, stderr bytes.Buffer
-		code := cli.Run(append(slices.Clone(args), extra...), &stdout, &stderr)
+		code := cli.Run(context.Background(), append(slices.Clone(args), extra...), &stdout, &stderr)
 		return code, stdout.String(), stderr.String()
 	}
 	sc, so, se := run()

@@ -113,6 +113,9 @@ func (r *Repo) unknownRevision(ctx context.Context, rev, stderr string) error {
 	if strings.Contains(stderr, "ambiguous") {
 		return fmt.Errorf("ambiguous revision %q in %s: use more hexadecimal digits", rev, r.name())
 	}
+	if err := r.missingRevision(ctx, rev); err != nil {
+		return err
+	}
 	if r.IsShallow(ctx) {
 		return fmt.Errorf("unknown revision %q in %s: the repository is a shallow clone and may lack it; run \"git fetch --unshallow\" to fetch the full history", rev, r.name())
 	}

@@ -40,6 +40,9 @@ func (r *Repo) Tree(ctx context.Context, rev, subdir string) ([]Entry, error) {
 	if err != nil {
 		msg := strings.ToLower(err.Error())
 		if dir != "" && (strings.Contains(msg, "not a valid object name") || strings.Contains(msg, "not a tree object")) {
+			if err := r.missingDir(ctx, commit, dir); err != nil {
+				return nil, err
+			}
 			return nil, fmt.Errorf("no directory %q in commit %s of %s", dir, commit, r.name())
 		}
 		return nil, err

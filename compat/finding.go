@@ -113,7 +113,8 @@ func ParseSeverity(s string) (Severity, error) {
 }
 
 // A Span locates an element in a file: 1-based lines and columns, the end
-// exclusive. A zero Line means the finding concerns the file as a whole.
+// exclusive. A zero StartLine means the span is the file as a whole (String
+// then prints the path alone).
 type Span struct {
 	Path                string
 	StartLine, StartCol int
@@ -143,8 +144,8 @@ type Finding struct {
 	Message    string    // names the element fully; no trailing period
 	Span       Span      // where to look in the new version (the old one for a deleted file)
 	OldSpan    Span      // the element in the old version, when it existed
-	Ignored    bool      // suppressed by a protocheck:ignore comment; kept for the record
-	IgnoreWhy  string    // the reason given with the ignore comment
+	Ignored    bool      // excused by a protocheck:ignore comment or a Config waiver: kept for the record, never fails a run
+	IgnoreWhy  string    // the reason the comment or waiver gives
 	// Baselines names the versions the change breaks against, when a
 	// version is checked against several (MergeBaselines fills it).
 	Baselines []string
@@ -199,7 +200,9 @@ const (
 	MethodElement  // a method; Parent is its service
 )
 
-// String returns "field", "extension" or "enum value".
+// String returns the kind as a message names it: "field", "extension",
+// "enum value", "message", "enum", "oneof", "service" or "method", and
+// "element" for a kind it does not know.
 func (k ElementKind) String() string {
 	switch k {
 	case FieldElement:

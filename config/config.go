@@ -10,8 +10,9 @@
 //     own breaking section replaces the top-level one. Paths in ignores
 //     are relative to the module (v1, v2: paths outside a v2 module are
 //     left to the modules that hold them) or to each root (v1beta1).
-//     Excluded directories (build.excludes, modules[].excludes) are
-//     compiled but never reported on. Lint sections are checked as buf
+//     Excluded directories (build.excludes, modules[].excludes) are not
+//     part of the module: neither compiled nor checked, and their files
+//     cannot be imported, as in buf (Module.Excludes). Lint sections are checked as buf
 //     checks them (their keys and the types of their values) and
 //     otherwise left alone.
 //   - buf.work.yaml (or buf.work.yml), version v1: each listed directory is

@@ -125,7 +125,8 @@ type Schema struct {
 // rules that cfg selects, sorted by position. The error is non-nil only
 // when the check could not run, for example because cfg names an unknown
 // rule; ignore comments that cannot be honoured return a source.ErrorList,
-// one problem at each.
+// one problem at each. Check only reads the schemas and the catalogue: any
+// number of Checks may run at once, on the same schemas too.
 func Check(old, new *Schema, cfg Config) ([]Finding, error) {
 	rules, err := cfg.selectRules()
 	if err != nil {

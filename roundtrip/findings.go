@@ -22,7 +22,8 @@ import (
 // findings concern) and opts.SkipJSON (unless cfg selects a rule of
 // WIRE_JSON or stricter, JSON proofs prove nothing cfg asked about); the
 // other options apply as in Prove. The error is compat.Check's, or says
-// that proving could not run.
+// that proving could not run. Like compat.Check, it only reads the schemas:
+// several may run at once.
 func Check(ctx context.Context, old, new *compat.Schema, cfg compat.Config, opts Options) ([]compat.Finding, error) {
 	opts.Messages = nil
 	out, err := Run(ctx, old, new, cfg, opts)

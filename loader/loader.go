@@ -45,7 +45,9 @@ var ErrNoFiles = errors.New("no .proto files found")
 // LoadPair keeps what it links in the Loader, so that comparing one version
 // with many (every release tag, say) links each version of a file once: use
 // one Loader for such a run, and a new one to let the memory go. A Loader
-// must not be copied after first use.
+// must not be copied after first use. Its methods may be called from
+// several goroutines at once (the CLI loads every baseline together); its
+// fields must not change after first use.
 type Loader struct {
 	// IncludePaths are directories searched, after the input itself, for
 	// imports that the input does not hold. Their files are never checked.

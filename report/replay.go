@@ -4,14 +4,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/roundtrip"
 )
 
-// ReplayFormats lists the formats WriteReplay writes.
-var ReplayFormats = []string{"text", "json", "markdown"}
+// ReplayFormats returns the formats WriteReplay writes, in a new slice.
+func ReplayFormats() []string { return slices.Clone(replayFormats) }
+
+var replayFormats = []string{"text", "json", "markdown"}
 
 // ReplayOptions says what a replay report names besides its result.
 type ReplayOptions struct {

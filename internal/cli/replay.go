@@ -94,7 +94,7 @@ read as its format (with the byte offset), or a type neither version has.`,
 }
 
 func runReplay(cmd *cobra.Command, newArg string, fl replayFlags) error {
-	if !slices.Contains(report.ReplayFormats, fl.format) {
+	if !slices.Contains(report.ReplayFormats(), fl.format) {
 		return fmt.Errorf("--format: unknown format %q (want text, json or markdown)", fl.format)
 	}
 	recFormat, err := recording.ParseFormat(fl.messagesFormat)

@@ -265,10 +265,17 @@ type moduleCheck struct {
 // the request replace the module's; the direction is the check's.
 func (d *driver) moduleChecks(ctx context.Context, newIn, oldIn loader.Input, reqCfg compat.Config) ([]moduleCheck, error) {
 	c := d.cc
-	oldRoot, err := d.baselineRoot(ctx, oldIn, c.modules)
+	bf, bdir, err := d.baselineConfig(ctx, oldIn)
 	if err != nil {
 		return nil, err
 	}
+	var oldMods []config.Module
+	if bf != nil {
+		if oldMods, err = bf.ModulesFor(bdir); err != nil {
+			return nil, err
+		}
+	}
+	oldRoot := d.baselineRoot(bf, oldIn, oldMods, c.modules)
 	newDeps, oldDeps, err := d.depRoots(ctx, newIn, oldIn)
 	if err != nil {
 		return nil, err
@@ -306,8 +313,19 @@ func (d *driver) moduleChecks(ctx context.Context, newIn, oldIn loader.Input, re
 			return nil, err
 		}
 		// Each version resolves imports across its own modules, and
-		// leaves the excluded files out.
+		// leaves its own excluded files out: a directory excluded by this
+		// change leaves the module, and its files are deleted to their
+		// importers, as buf reports them. A baseline with no configuration
+		// file of its own takes the new one's.
 		n.Excludes, o.Excludes = m.Excludes, m.Excludes
+		if bf != nil {
+			o.Excludes = nil
+			for _, om := range oldMods {
+				if om.Root == oroot {
+					o.Excludes = om.Excludes
+				}
+			}
+		}
 		n.DepRoots, o.DepRoots = newDeps, oldDeps
 		for _, r := range c.roots {
 			if nested(r, m.Root) || nested(m.Root, r) {
@@ -339,34 +357,25 @@ func moduleConfig(cfg compat.Config, req Request, dir compat.Direction) compat.C
 	return cfg
 }
 
-// baselineRoot reads the baseline's own configuration file, at its top (a
-// directory's, or a git revision's at its subdir), as buf builds each input
-// with its own: when the baseline and the input each have one module, and
+// baselineRoot takes the modules of the baseline's own configuration file
+// (baselineConfig), as buf builds each input with its own: when the baseline and the input each have one module, and
 // the baseline's root is another, the baseline is compared from its root.
 // A layout that changed between versions (roots: [proto] moved to the top,
 // say) then compares file by file instead of reporting every file deleted.
 // It returns "" to keep the input's layout for the baseline.
-func (d *driver) baselineRoot(ctx context.Context, oldIn loader.Input, newMods []config.Module) (string, error) {
-	if len(newMods) > 1 {
-		return "", nil
-	}
-	f, dir, err := d.baselineConfig(ctx, oldIn)
-	if f == nil || err != nil {
-		return "", err
-	}
-	mods, err := f.ModulesFor(dir)
-	if err != nil || len(mods) != 1 {
-		return "", err
+func (d *driver) baselineRoot(f *config.File, oldIn loader.Input, oldMods, newMods []config.Module) string {
+	if len(newMods) > 1 || len(oldMods) != 1 {
+		return ""
 	}
 	newRoot := "."
 	if len(newMods) == 1 {
 		newRoot = newMods[0].Root
 	}
-	if mods[0].Root == newRoot {
-		return "", nil
+	if oldMods[0].Root == newRoot {
+		return ""
 	}
-	d.say("%s lays out %s with its own root %s: compared from there", f.Path, oldIn, mods[0].Root)
-	return mods[0].Root, nil
+	d.say("%s lays out %s with its own root %s: compared from there", f.Path, oldIn, oldMods[0].Root)
+	return oldMods[0].Root
 }
 
 // baselineConfig returns the configuration file at the top of a baseline,

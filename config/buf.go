@@ -93,13 +93,14 @@ func (d *decoder) bufV1(root *yaml.Node, version string) []Module {
 		cfg, disabled := d.moduleConfig(b, ".", false, "breaking")
 		mods = append(mods, Module{Root: r.path, Config: cfg, Disabled: disabled})
 	}
-	// An excluded directory is in no module: its files are not compiled, and
-	// findings are dropped.
+	// An excluded directory is in no module: its files are neither compiled
+	// nor checked. A directory excluded by a change leaves the module, and
+	// its files are deleted to importers: what each version excludes is its
+	// own configuration's business, so nothing is ignored here.
 	for _, e := range excludes {
 		found := false
 		for i := range mods {
 			if within(e.path, mods[i].Root) {
-				mods[i].Config.Ignore = append(mods[i].Config.Ignore, relTo(e.path, mods[i].Root))
 				mods[i].Excludes = append(mods[i].Excludes, relTo(e.path, mods[i].Root))
 				found = true
 			}
@@ -186,7 +187,6 @@ func (d *decoder) bufV2(root *yaml.Node) []Module {
 				d.errorf(e.n, "%s.excludes: path %q is not within module %q", what, e.path, dir)
 				continue
 			}
-			cfg.Ignore = append(cfg.Ignore, relTo(e.path, dir))
 			excl = append(excl, relTo(e.path, dir))
 		}
 		mods = append(mods, Module{Root: dir, Config: cfg, Disabled: disabled, Excludes: excl})

@@ -47,11 +47,9 @@ breaking:
 		IgnoreOnly:             map[string][]string{"FIELD_NO_DELETE": {"a/b.proto"}},
 		IgnoreUnstablePackages: true,
 	}
-	withGen := cfg
-	withGen.Ignore = []string{"legacy", "gen"}
 	want := &config.File{
 		Path: "buf.yaml", Format: config.Buf, Version: "v1beta1",
-		Modules: []config.Module{{Root: "proto", Config: withGen, Excludes: []string{"gen"}}, {Root: "vendor", Config: cfg}},
+		Modules: []config.Module{{Root: "proto", Config: cfg, Excludes: []string{"gen"}}, {Root: "vendor", Config: cfg}},
 	}
 	if diff := cmp.Diff(want, f, ignoreEmpty); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
@@ -86,7 +84,7 @@ breaking:
 		Modules: []config.Module{{Root: ".", Config: compat.Config{
 			Use:        []string{"PACKAGE"},
 			Except:     []string{"FIELD_SAME_JSON_NAME"},
-			Ignore:     []string{"acme/legacy", "acme/old.proto", "third_party"},
+			Ignore:     []string{"acme/legacy", "acme/old.proto"},
 			IgnoreOnly: map[string][]string{"PACKAGE": {"acme/internal"}},
 		}, Excludes: []string{"third_party"}}},
 	}
@@ -123,7 +121,7 @@ plugins:
 			Root: "proto",
 			Config: compat.Config{
 				Use:                    []string{"FILE"},
-				Ignore:                 []string{"legacy", "gen"},
+				Ignore:                 []string{"legacy"},
 				IgnoreOnly:             map[string][]string{"FIELD_NO_DELETE": {"a.proto"}},
 				IgnoreUnstablePackages: true,
 			},

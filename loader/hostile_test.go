@@ -135,6 +135,15 @@ func TestSpecialInputs(t *testing.T) {
 		t.Errorf("unfed pipe: gave up after %s", d)
 	}
 	// A writer that never stops: refused past the limit, not read whole.
+	// It gets a pipe of its own: the unfed pipe's reader, released above,
+	// may still be open for a moment, and a writer it met would be cut off.
+	fifo = filepath.Join(dir, "endless.binpb")
+	if err := mkfifo(fifo); err != nil {
+		t.Fatal(err)
+	}
+	if in, err = loader.ParseInput(fifo); err != nil {
+		t.Fatal(err)
+	}
 	go func() {
 		w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
 		if err != nil {

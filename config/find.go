@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"syscall"
+
+	"github.com/protocheck/protocheck/internal/filekind"
 )
 
 // Names returns the file names Find looks for, in order of preference, in
@@ -53,7 +55,7 @@ func (disk) ReadFile(name string) ([]byte, error) {
 	}
 	// O_NONBLOCK: a named pipe put in the file's place since the Stat
 	// must not block the open; the mode is checked again on the open file.
-	f, err := os.OpenFile(name, os.O_RDONLY|openNonblock, 0)
+	f, err := os.OpenFile(name, os.O_RDONLY|filekind.OpenNonblock, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -82,20 +84,7 @@ const MaxFileSize = 4 << 20
 type notFileError struct{ mode fs.FileMode }
 
 func (e notFileError) Error() string {
-	what := "a special file"
-	switch m := e.mode; {
-	case m.IsDir():
-		what = "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		what = "a named pipe"
-	case m&fs.ModeCharDevice != 0:
-		what = "a character device"
-	case m&fs.ModeDevice != 0:
-		what = "a device"
-	case m&fs.ModeSocket != 0:
-		what = "a socket"
-	}
-	return what + ", not a regular file"
+	return filekind.Describe(e.mode) + ", not a regular file"
 }
 
 // Is makes a path that is not a regular file one that does not exist, for

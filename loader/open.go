@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"time"
+
+	"github.com/protocheck/protocheck/internal/filekind"
 )
 
 // PipeWait is how long a named pipe given as an input (a descriptor set,
@@ -30,27 +32,7 @@ var ErrTooLarge = errors.New("file is too large")
 // notFile returns the error for a path whose mode is not a regular file;
 // why says why protocheck wants one.
 func notFile(mode fs.FileMode, why string) error {
-	return &kindError{what: describe(mode), why: why}
-}
-
-// describe says what kind of file mode is.
-func describe(mode fs.FileMode) string {
-	what := "a special file"
-	switch {
-	case mode.IsDir():
-		what = "a directory"
-	case mode&fs.ModeNamedPipe != 0:
-		what = "a named pipe"
-	case mode&fs.ModeCharDevice != 0:
-		what = "a character device"
-	case mode&fs.ModeDevice != 0:
-		what = "a device"
-	case mode&fs.ModeSocket != 0:
-		what = "a socket"
-	case mode.IsRegular():
-		what = "a file"
-	}
-	return what
+	return &kindError{what: filekind.Describe(mode), why: why}
 }
 
 // A kindError says what a path is, when protocheck wanted a regular file.
@@ -61,10 +43,10 @@ func (e *kindError) Is(t error) bool { return t == ErrNotFile }
 
 // openFile opens name, which must be a regular file, without blocking: a
 // named pipe opened for reading waits for a writer, so the open itself
-// does not wait (see openNonblock), and the mode is checked on the open
+// does not wait (see filekind.OpenNonblock), and the mode is checked on the open
 // file, so that a path swapped between a check and the open is caught.
 func openFile(name string) (*os.File, error) {
-	f, err := os.OpenFile(name, os.O_RDONLY|openNonblock, 0)
+	f, err := os.OpenFile(name, os.O_RDONLY|filekind.OpenNonblock, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +107,7 @@ func openInput(ctx context.Context, name string) (*os.File, error) {
 	}
 	// Open it for writing, without waiting, so that the open above returns
 	// and its file is closed rather than left blocked.
-	if w, werr := os.OpenFile(name, os.O_WRONLY|openNonblock, 0); werr == nil {
+	if w, werr := os.OpenFile(name, os.O_WRONLY|filekind.OpenNonblock, 0); werr == nil {
 		w.Close()
 		go func() {
 			if o := <-done; o.f != nil {

@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/protocheck/protocheck/internal/filekind"
 )
 
 // A directory input is listed as buf v1.75 lists one (its storageos
@@ -53,7 +55,7 @@ func (l *Loader) openDir(ctx context.Context, in Input) (*Tree, error) {
 		return nil, fmt.Errorf("input %s: %w", in, unwrapPathError(err))
 	}
 	if !st.IsDir() {
-		return nil, fmt.Errorf("input %s: %s is not a directory, a .proto file, a git revision (path#ref=…), an archive (.tar .tar.gz .tgz .zip) or a descriptor set (.binpb .pb .desc .protoset .json .txtpb)", in, describe(st.Mode()))
+		return nil, fmt.Errorf("input %s: %s is not a directory, a .proto file, a git revision (path#ref=…), an archive (.tar .tar.gz .tgz .zip) or a descriptor set (.binpb .pb .desc .protoset .json .txtpb)", in, filekind.Describe(st.Mode()))
 	}
 	t := &Tree{Input: in, loader: l}
 	t.display = in.Display

@@ -84,31 +84,21 @@ type leftOutKey struct{}
 func reduceEnvelope(data []byte) (reduced []byte, left leftOut, ok bool) {
 	var out []byte
 	found := false
-	for b := data; len(b) > 0; {
-		num, typ, n := protowire.ConsumeTag(b)
-		if n < 0 {
-			return nil, left, false
-		}
-		m := protowire.ConsumeFieldValue(num, typ, b[n:])
-		if m < 0 {
-			return nil, left, false
-		}
+	wellFormed := eachField(data, func(num protowire.Number, typ protowire.Type, raw, anyData []byte) bool {
 		if num != envelopeValue || typ != protowire.BytesType {
-			out = append(out, b[:n+m]...)
-			b = b[n+m:]
-			continue
+			out = append(out, raw...)
+			return true
 		}
 		if found {
-			return nil, left, false // a value in parts: the SDK merges them
+			return false // a value in parts: the SDK merges them
 		}
 		found = true
-		anyData, _ := protowire.ConsumeBytes(b[n:])
 		typeURL, value, ok := readAny(anyData)
 		if !ok || typeURL != checkRequestURL {
-			return nil, left, false
+			return false
 		}
 		if value, left, ok = reduce(value); !ok {
-			return nil, left, false
+			return false
 		}
 		var a []byte
 		a = protowire.AppendTag(a, anyTypeURL, protowire.BytesType)
@@ -117,7 +107,10 @@ func reduceEnvelope(data []byte) (reduced []byte, left leftOut, ok bool) {
 		a = protowire.AppendBytes(a, value)
 		out = protowire.AppendTag(out, envelopeValue, protowire.BytesType)
 		out = protowire.AppendBytes(out, a)
-		b = b[n+m:]
+		return true
+	})
+	if !wellFormed {
+		return nil, left, false
 	}
 	return out, left, found
 }
@@ -193,33 +186,27 @@ func reduce(data []byte) (reduced []byte, left leftOut, ok bool) {
 		requestFiles:        {},
 		requestAgainstFiles: {},
 	}
-	for b := data; len(b) > 0; {
-		num, typ, n := protowire.ConsumeTag(b)
-		if n < 0 {
-			return nil, left, false
-		}
-		m := protowire.ConsumeFieldValue(num, typ, b[n:])
-		if m < 0 {
-			return nil, left, false
-		}
-		f := field{num: num, raw: b[:n+m]}
+	wellFormed := eachField(data, func(num protowire.Number, typ protowire.Type, raw, v []byte) bool {
+		f := field{num: num, raw: raw}
 		if num == requestFiles || num == requestAgainstFiles {
 			if typ != protowire.BytesType {
-				return nil, left, false
+				return false
 			}
-			v, _ := protowire.ConsumeBytes(b[n:])
 			rf, ok := readFile(v)
 			if !ok {
-				return nil, left, false
+				return false
 			}
 			if _, dup := byVersion[num][rf.name]; dup {
-				return nil, left, false // the SDK says what is wrong
+				return false // the SDK says what is wrong
 			}
 			byVersion[num][rf.name] = rf
 			f.file = rf
 		}
 		fields = append(fields, f)
-		b = b[n+m:]
+		return true
+	})
+	if !wellFormed {
+		return nil, left, false
 	}
 	files, against := byVersion[requestFiles], byVersion[requestAgainstFiles]
 	if len(against) == 0 {
@@ -289,34 +276,18 @@ func reduce(data []byte) (reduced []byte, left leftOut, ok bool) {
 // info, which moves with every edited comment.
 func readFile(b []byte) (*requestFile, bool) {
 	var fdp []byte
-	for len(b) > 0 {
-		num, typ, n := protowire.ConsumeTag(b)
-		if n < 0 {
-			return nil, false
-		}
-		m := protowire.ConsumeFieldValue(num, typ, b[n:])
-		if m < 0 {
-			return nil, false
-		}
+	if !eachField(b, func(num protowire.Number, typ protowire.Type, _, v []byte) bool {
 		if num == fileDescriptorProto && typ == protowire.BytesType {
-			v, _ := protowire.ConsumeBytes(b[n:])
 			fdp = append(fdp, v...) // a message split in parts merges
 		}
-		b = b[n+m:]
+		return true
+	}) {
+		return nil, false
 	}
 	rf := &requestFile{}
 	h := sha256.New()
-	for b := fdp; len(b) > 0; {
-		num, typ, n := protowire.ConsumeTag(b)
-		if n < 0 {
-			return nil, false
-		}
-		m := protowire.ConsumeFieldValue(num, typ, b[n:])
-		if m < 0 {
-			return nil, false
-		}
+	if !eachField(fdp, func(num protowire.Number, typ protowire.Type, raw, v []byte) bool {
 		if typ == protowire.BytesType {
-			v, _ := protowire.ConsumeBytes(b[n:])
 			switch num {
 			case fdpName:
 				rf.name = string(v)
@@ -327,13 +298,41 @@ func readFile(b []byte) (*requestFile, bool) {
 			}
 		}
 		if num != fdpSourceCodeInfo {
-			h.Write(b[:n+m])
+			h.Write(raw)
 		}
-		b = b[n+m:]
+		return true
+	}) {
+		return nil, false
 	}
 	if rf.name == "" {
 		return nil, false
 	}
 	h.Sum(rf.digest[:0])
 	return rf, true
+}
+
+// eachField calls fn for each field of the message in b, in order: its
+// number, wire type, whole encoding (tag included), and for a
+// length-delimited field its contents. It reports false when b does not
+// parse or fn returns false.
+func eachField(b []byte, fn func(num protowire.Number, typ protowire.Type, raw, bytes []byte) bool) bool {
+	for len(b) > 0 {
+		num, typ, n := protowire.ConsumeTag(b)
+		if n < 0 {
+			return false
+		}
+		m := protowire.ConsumeFieldValue(num, typ, b[n:])
+		if m < 0 {
+			return false
+		}
+		var v []byte
+		if typ == protowire.BytesType {
+			v, _ = protowire.ConsumeBytes(b[n:])
+		}
+		if !fn(num, typ, b[:n+m], v) {
+			return false
+		}
+		b = b[n+m:]
+	}
+	return true
 }

@@ -353,16 +353,39 @@ func diffReached(imports []string, own func(string) bool, old, new func(string) 
 // trees' digests cannot be compared.
 func sameFunc(ctx context.Context, old, new *Tree) (func(o, n File) (bool, error), error) {
 	ok, nk := kindOf(old), kindOf(new)
+	equal := func(o, n File) (bool, error) { return o.Digest == n.Digest, nil }
 	switch {
-	case ok == nk:
-		return func(o, n File) (bool, error) { return o.Digest == n.Digest, nil }, nil
+	case ok == nk && old.blobDigests == new.blobDigests:
+		return equal, nil
+	case ok == Dir && nk == Dir:
+		// One directory is in a git work tree and the other not: their
+		// digests differ in kind, their bytes can still be compared.
+		return func(o, n File) (bool, error) {
+			a, err := old.read(ctx, o.Path)
+			if err != nil {
+				return false, err
+			}
+			b, err := new.read(ctx, n.Path)
+			return err == nil && bytes.Equal(a, b), err
+		}, nil
 	case ok == Dir && nk == Git:
+		if old.blobDigests {
+			return sameBlob, nil
+		}
 		return blobCompare(ctx, old, false), nil
 	case ok == Git && nk == Dir:
+		if new.blobDigests {
+			return sameBlob, nil
+		}
 		return blobCompare(ctx, new, true), nil
 	}
 	return nil, nil
 }
+
+// sameBlob compares a git blob id with the digest of a file of a directory
+// in a git work tree, which is its blob id (SHA-1): a blob named by
+// SHA-256 never equals one.
+func sameBlob(o, n File) (bool, error) { return o.Digest == n.Digest, nil }
 
 // kindOf is the kind of digest a tree's files carry.
 func kindOf(t *Tree) Kind {
@@ -433,6 +456,11 @@ func headersOf(ctx context.Context, t *Tree, paths []string) ([]header, error) {
 		}
 		return out, nil
 	}
+	if t.prefetch != nil {
+		if err := t.prefetch(ctx, paths); err != nil {
+			return nil, err
+		}
+	}
 	err := inHalves(len(paths), func(i int) error {
 		data, err := t.read(ctx, paths[i])
 		if err != nil {
@@ -496,15 +524,20 @@ func scanSource(src []byte) (h header, err error) {
 			atStart = false
 			prev = `"`
 		case tokIdent:
-			word := l.text(t)
+			// Most words are read past: only those of an import or
+			// package statement, and "option", are kept as strings.
+			word := src[t.start:t.end]
 			switch {
-			case atStart && depth == 0 && (word == "import" || word == "package"):
-				stmt, parts = word, parts[:0]
+			case atStart && depth == 0 && (string(word) == "import" || string(word) == "package"):
+				stmt, parts = string(word), parts[:0]
 			case stmt != "":
-				parts = append(parts, word)
+				parts = append(parts, string(word))
 			}
 			atStart = false
-			prev = word
+			prev = "word"
+			if string(word) == "option" {
+				prev = "option"
+			}
 		default:
 			switch c := src[t.start]; {
 			case c == '{' || c == '<' || c == '(' || c == '[':
@@ -634,6 +667,13 @@ func (t *Tree) sourceInfoMode() protocompile.SourceInfoMode {
 // machine.
 func sameSource(ctx context.Context, old, new *Tree, paths []string) ([]string, error) {
 	equal := make([]bool, len(paths))
+	for _, t := range []*Tree{old, new} {
+		if t.prefetch != nil {
+			if err := t.prefetch(ctx, paths); err != nil {
+				return nil, err
+			}
+		}
+	}
 	err := inHalves(len(paths), func(i int) error {
 		a, err := old.read(ctx, paths[i])
 		if err != nil {

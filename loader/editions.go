@@ -173,6 +173,9 @@ func (t *Tree) mayNeedNewer(ctx context.Context) bool {
 		return false
 	}
 	t.editions.once.Do(func() {
+		if t.prefetch != nil && t.prefetch(ctx, t.Paths()) != nil {
+			return // read one by one below: the compile says what is wrong
+		}
 		for _, f := range t.Files {
 			data, err := t.read(ctx, f.Path)
 			if err != nil {
@@ -190,7 +193,9 @@ func (t *Tree) mayNeedNewer(ctx context.Context) bool {
 // route splits paths into those whose import closure holds a file that
 // needs the newer compiler, and the rest.
 func (t *Tree) route(ctx context.Context, paths []string, own map[string]bool) (newer, older []string) {
-	if !t.mayNeedNewer(ctx) {
+	// Reading every file to rule the newer compiler out pays when every
+	// file is compiled; a compile of a few follows their imports only.
+	if len(paths) >= len(t.Files) && !t.mayNeedNewer(ctx) {
 		return nil, paths
 	}
 	memo := make(map[string]bool)

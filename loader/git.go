@@ -76,41 +76,65 @@ func (l *Loader) openGit(ctx context.Context, in Input) (*Tree, error) {
 	}
 	slices.SortFunc(t.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	// The compiler asks for files one at a time; git answers best in one
-	// batch. The first request reads every file of the tree at once, one
-	// batch per repository (a submodule has its own).
+	// batch, one process per repository (a submodule has its own). A
+	// comparison needs few of a large tree's files: those who know a list
+	// of files read it in one batch (Tree.prefetch), and after a few single
+	// reads the rest of the tree comes in one batch, for a compile of
+	// every file.
 	var (
-		once     sync.Once
-		contents map[string][]byte // by path
-		readErr  error
+		mu       sync.Mutex
+		contents = make(map[string][]byte) // by path
+		misses   int
 	)
-	t.read = func(ctx context.Context, p string) ([]byte, error) {
-		once.Do(func() {
-			contents = make(map[string][]byte, len(byPath))
-			byRepo := make(map[*gitfs.Repo][]gitFile)
-			for _, f := range byPath {
-				byRepo[f.repo] = append(byRepo[f.repo], f)
-			}
-			for r, fs := range byRepo {
-				ids := make([]string, len(fs))
-				for i, f := range fs {
-					ids[i] = f.Blob
-				}
-				blobs, err := r.ReadBlobs(ctx, ids)
-				if err != nil {
-					readErr = err
-					return
-				}
-				for _, f := range fs {
-					contents[f.Path] = blobs[f.Blob]
+	fetch := func(ctx context.Context, paths []string) error {
+		byRepo := make(map[*gitfs.Repo][]gitFile)
+		mu.Lock()
+		for _, p := range paths {
+			if f, ok := byPath[p]; ok {
+				if _, done := contents[p]; !done {
+					byRepo[f.repo] = append(byRepo[f.repo], f)
 				}
 			}
-		})
-		if readErr != nil {
-			return nil, fmt.Errorf("input %s: %w", in, readErr)
 		}
-		data, ok := contents[p]
-		if !ok {
+		mu.Unlock()
+		for r, fs := range byRepo {
+			ids := make([]string, len(fs))
+			for i, f := range fs {
+				ids[i] = f.Blob
+			}
+			blobs, err := r.ReadBlobs(ctx, ids)
+			if err != nil {
+				return fmt.Errorf("input %s: %w", in, err)
+			}
+			mu.Lock()
+			for _, f := range fs {
+				contents[f.Path] = blobs[f.Blob]
+			}
+			mu.Unlock()
+		}
+		return nil
+	}
+	t.prefetch = fetch
+	t.read = func(ctx context.Context, p string) ([]byte, error) {
+		if _, ok := byPath[p]; !ok {
 			return nil, fs.ErrNotExist
+		}
+		mu.Lock()
+		data, ok := contents[p]
+		want := []string{p}
+		if !ok {
+			if misses++; misses > maxSingleReads {
+				want = t.Paths()
+			}
+		}
+		mu.Unlock()
+		if !ok {
+			if err := fetch(ctx, want); err != nil {
+				return nil, err
+			}
+			mu.Lock()
+			data = contents[p]
+			mu.Unlock()
 		}
 		if len(data) > MaxFileSize {
 			return nil, fmt.Errorf("file is larger than %d MiB", MaxFileSize>>20)
@@ -119,6 +143,10 @@ func (l *Loader) openGit(ctx context.Context, in Input) (*Tree, error) {
 	}
 	return t, nil
 }
+
+// maxSingleReads is how many files a git input reads one process each
+// before it reads the rest of its files in one.
+const maxSingleReads = 16
 
 // A gitFile is a file of a git input, and the repository that holds its
 // contents: the input's, or a submodule's.

@@ -91,6 +91,10 @@ type Tree struct {
 	loader *Loader
 	// read returns the contents of one of Files.
 	read func(ctx context.Context, path string) ([]byte, error)
+	// prefetch, when set, readies the given files for read at once, for
+	// an input that reads many files faster together than one by one (a
+	// git revision).
+	prefetch func(ctx context.Context, paths []string) error
 	// set holds a descriptor set's files, for DescriptorSet inputs.
 	set *descriptorSet
 	// display turns a path relative to the root into one the user can open.
@@ -113,6 +117,10 @@ type Tree struct {
 	// byLink finds the files that a directory input holds only to be
 	// imported (walk.go); nil when there can be none.
 	byLink *reacher
+	// blobDigests is set for a directory in a git work tree: the Digests
+	// of its files are git blob ids, as a git input's are, not SHA-256
+	// sums of the contents (walk.go).
+	blobDigests bool
 }
 
 // A File is one file of a Tree.

@@ -2,6 +2,7 @@ package loader
 
 import (
 	"context"
+	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -11,10 +12,12 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/protocheck/protocheck/internal/filekind"
+	"github.com/protocheck/protocheck/loader/internal/gitfs"
 )
 
 // A directory input is listed as buf v1.75 lists one (its storageos
@@ -68,6 +71,15 @@ func (l *Loader) openDir(ctx context.Context, in Input) (*Tree, error) {
 			return nil, fmt.Errorf("input %s: %w", in, unwrapPathError(err))
 		}
 	}
+	// In a git work tree, the index knows the blob of every file whose
+	// stat data it still matches: those are not read until needed.
+	// Elsewhere, or when the index cannot be used, every file is read and
+	// hashed.
+	if ix, err := gitfs.OpenIndex(ctx, resolved); err == nil {
+		w.index, w.rootResolved = ix, resolved
+		w.onDisk = make(map[string]string)
+		t.blobDigests = true
+	}
 	w.seen[resolved] = true
 	if err := w.walk(start, resolved, "", []string{resolved}); err != nil {
 		return nil, err
@@ -76,10 +88,15 @@ func (l *Loader) openDir(ctx context.Context, in Input) (*Tree, error) {
 		return nil, fmt.Errorf("input %s: %w", in, ErrNoFiles)
 	}
 	slices.SortFunc(t.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
-	contents := w.contents
+	contents, onDisk := w.contents, w.onDisk
 	t.read = func(_ context.Context, p string) ([]byte, error) {
 		if data, ok := contents[p]; ok {
 			return data, nil
+		}
+		if full, ok := onDisk[p]; ok {
+			// Not kept: a file is read again when it is needed again,
+			// which for a file the index vouched for is rare.
+			return readLimited(full)
 		}
 		return nil, fs.ErrNotExist
 	}
@@ -127,6 +144,15 @@ type dirWalk struct {
 	// noLinks is set under WithoutSymlinks: links below the input's root
 	// are left out, as buf --disable-symlinks leaves them out.
 	noLinks bool
+	// index is the git index of the work tree that holds the input, or
+	// nil; rootResolved is the input's root, its links resolved. A file
+	// reached through no link, whose stat data the index holds, is
+	// listed with the index's blob id, and its path kept in onDisk (by
+	// relative path) to be read when needed. Every Digest is then a blob
+	// id (Tree.blobDigests).
+	index        *gitfs.Index
+	rootResolved string
+	onDisk       map[string]string
 }
 
 // walk reads the directory walkPath, whose path relative to the input's
@@ -187,15 +213,28 @@ func (w *dirWalk) walk(walkPath, resolved, rel string, chain []string) error {
 			// A FIFO would block the read for ever; a device may never end.
 			w.t.Notes = append(w.t.Notes, fmt.Sprintf("%s: not a regular file: skipped", w.t.display(relPath)))
 		default:
+			if len(w.t.Files) >= MaxFiles {
+				return fmt.Errorf("input %s: more than %d .proto files", w.in, MaxFiles)
+			}
+			if w.index != nil && subResolved == filepath.Join(w.rootResolved, filepath.FromSlash(relPath)) {
+				if fi, err := e.Info(); err == nil && fi.Size() < MaxFileSize {
+					if id, ok := w.index.Blob(relPath, fi); ok {
+						w.onDisk[relPath] = subResolved
+						w.t.Files = append(w.t.Files, File{Path: relPath, Digest: id})
+						continue
+					}
+				}
+			}
 			data, err := readLimited(subResolved)
 			if err != nil {
 				return fmt.Errorf("%s: %w", w.t.display(relPath), err)
 			}
-			if len(w.contents) >= MaxFiles {
-				return fmt.Errorf("input %s: more than %d .proto files", w.in, MaxFiles)
-			}
 			w.contents[relPath] = data
-			w.t.Files = append(w.t.Files, File{Path: relPath, Digest: digestOf(data)})
+			digest := digestOf(data)
+			if w.index != nil {
+				digest = blobID(data)
+			}
+			w.t.Files = append(w.t.Files, File{Path: relPath, Digest: digest})
 		}
 	}
 	return nil
@@ -204,6 +243,14 @@ func (w *dirWalk) walk(walkPath, resolved, rel string, chain []string) error {
 func digestOf(data []byte) string {
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
+}
+
+// blobID returns the id git gives a blob of the given contents (SHA-1).
+func blobID(data []byte) string {
+	h := sha1.New()
+	h.Write([]byte("blob " + strconv.Itoa(len(data)) + "\x00"))
+	h.Write(data)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // reacher finds, by path, the .proto files of a directory input that its

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# precommit.sh times `protocheck check` as the pre-commit hook runs it (no
+# --against: the staged files against HEAD) in a git repository of a
+# generated tree: with FILES .proto files and CHANGES of them changed and
+# staged, and with a commit that stages no schema (a README). It prints the
+# median wall time, the median CPU time (user + system) and the largest
+# peak RSS of RUNS runs of each, from /usr/bin/time -v. The repository is
+# generated once, deterministically (genschema's fixed seed), and reset to
+# the same state before each case.
+#
+#   bench/precommit.sh                  # 1,000 files, 5 changed, RUNS=5
+#   FILES=250 CHANGES=3 RUNS=3 bench/precommit.sh
+#   PROTOCHECK=/path/to/protocheck bench/precommit.sh   # another build
+set -euo pipefail
+
+FILES=${FILES:-1000}
+CHANGES=${CHANGES:-5}
+RUNS=${RUNS:-5}
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=${WORK:-/tmp/protocheck-precommit}
+repo="$work/repo-$FILES-$CHANGES"
+mkdir -p "$work"
+
+pc=${PROTOCHECK:-}
+if [ -z "$pc" ]; then
+	(cd "$root" && go build -o "$work/protocheck" ./cmd/protocheck)
+	pc="$work/protocheck"
+fi
+
+if [ ! -f "$repo/.done" ]; then
+	rm -rf "$repo" "$work/gen-$FILES-$CHANGES"
+	(cd "$root" && go run ./internal/cmd/genschema -files "$FILES" -changes "$CHANGES" -o "$work/gen-$FILES-$CHANGES" 2>/dev/null)
+	mkdir -p "$repo"
+	cp -r "$work/gen-$FILES-$CHANGES/old/." "$repo/"
+	cd "$repo"
+	git init -q
+	git config user.email bench@example.com
+	git config user.name bench
+	echo "a schema repository" >README.md
+	git add -A
+	git commit -qm base
+	touch .done
+fi
+cd "$repo"
+
+# measure LABEL: runs the hook's command RUNS times and prints a table row.
+measure() {
+	local label=$1 tv
+	local -a walls=() cpus=()
+	local rss=0
+	tv=$(mktemp)
+	for _ in $(seq "$RUNS"); do
+		/usr/bin/time -v -o "$tv" "$pc" check >/dev/null 2>&1 || true
+		read -r w c m < <(python3 - "$tv" <<'PY'
+import sys
+wall = cpu = rss = 0.0
+for line in open(sys.argv[1]):
+    k, _, v = line.strip().rpartition(": ")
+    if k.startswith("Elapsed (wall clock)"):
+        parts = [float(p) for p in v.split(":")]
+        wall = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
+    elif k in ("User time (seconds)", "System time (seconds)"):
+        cpu += float(v)
+    elif k.startswith("Maximum resident set size"):
+        rss = float(v)
+print(f"{wall:.2f} {cpu:.2f} {rss:.0f}")
+PY
+		)
+		walls+=("$w")
+		cpus+=("$c")
+		[ "${m%.*}" -gt "$rss" ] && rss=${m%.*}
+	done
+	rm -f "$tv"
+	median() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
+	printf '| %s | %s s | %s s | %d MiB |\n' "$label" "$(median "${walls[@]}")" "$(median "${cpus[@]}")" "$((rss / 1024))"
+}
+
+reset() {
+	git reset -q --hard HEAD
+	git clean -qfdx -e .done
+}
+
+echo "$FILES files; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg); RUNS=$RUNS"
+echo
+echo "| commit | wall (median) | CPU (median) | peak RSS |"
+echo "| --- | --- | --- | --- |"
+
+# The generated changes, staged: the files that differ between the pair.
+reset
+(cd "$work/gen-$FILES-$CHANGES/new" && find . -name '*.proto' -print0) |
+	while IFS= read -r -d '' f; do
+		if ! cmp -s "$work/gen-$FILES-$CHANGES/new/$f" "$f"; then
+			cp "$work/gen-$FILES-$CHANGES/new/$f" "$f"
+			git add "$f"
+		fi
+	done
+measure "$(git diff --cached --name-only | wc -l) .proto files staged"
+
+# A commit touching no schema.
+reset
+echo "another line" >>README.md
+git add README.md
+measure "README.md staged, no schema"
+reset

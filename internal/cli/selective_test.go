@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -296,4 +297,95 @@ func renderFile(f *gfile) string {
 		b.WriteString("}\n")
 	}
 	return b.String()
+}
+
+// TestSelectiveEqualsFullGit is TestSelectiveEqualsFull on a git work
+// tree: old is committed, the work tree is made new (some files rewritten
+// with the same contents, some changes staged, others not), and the work
+// tree is checked against HEAD, where unchanged files are known by the
+// blob ids of the index.
+func TestSelectiveEqualsFullGit(t *testing.T) {
+	n := 12
+	if testing.Short() {
+		n = 4
+	}
+	for seed := range uint64(n) {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			t.Parallel()
+			compareModesGit(t, seed)
+		})
+	}
+}
+
+func compareModesGit(t *testing.T, seed uint64) {
+	t.Helper()
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+	l := genLayout(r)
+	repo := filepath.Join(dir, "repo")
+	place := func(p string) string {
+		if strings.HasPrefix(p, "inc/") {
+			return filepath.Join(dir, filepath.FromSlash(p)) // outside the repository
+		}
+		return filepath.Join(repo, filepath.FromSlash(p))
+	}
+	for p, data := range l.old {
+		writeFile(t, place(p), []byte(data))
+	}
+	for link, target := range l.links {
+		full := place(link)
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(place(target), full); err != nil {
+			t.Skipf("no symbolic links here: %v", err)
+		}
+	}
+	git(t, repo, "init", "-q")
+	git(t, repo, "add", "-A")
+	git(t, repo, "-c", "commit.gpgsign=false", "commit", "-qm", "old")
+	var changed []string
+	for _, p := range slices.Sorted(maps.Keys(l.old)) {
+		if _, ok := l.new[p]; !ok && !strings.HasPrefix(p, "inc/") {
+			if err := os.Remove(place(p)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, p := range slices.Sorted(maps.Keys(l.new)) {
+		if strings.HasPrefix(p, "inc/") {
+			continue // the include directory is the same for both
+		}
+		same := l.old[p] == l.new[p]
+		if same && r.IntN(2) == 0 {
+			continue // left as checked out
+		}
+		writeFile(t, place(p), []byte(l.new[p])) // changed, or the same bytes rewritten
+		if !same {
+			changed = append(changed, p)
+		}
+	}
+	for _, p := range changed {
+		if r.IntN(2) == 0 {
+			git(t, repo, "add", "--", filepath.FromSlash(p))
+		}
+	}
+	args := []string{"check", filepath.Join(repo, "src"), "--against", filepath.Join(repo, ".git") + "#ref=HEAD,subdir=src", "--use", "FILE,WIRE"}
+	if l.include {
+		args = append(args, "-I", filepath.Join(dir, "inc"))
+	}
+	run := func(extra ...string) (int, string, string) {
+		var stdout, stderr bytes.Buffer
+		code := cli.Run(context.Background(), append(slices.Clone(args), extra...), &stdout, &stderr)
+		return code, stdout.String(), stderr.String()
+	}
+	sc, so, se := run()
+	fc, fo, fe := run("--full")
+	if sc != fc || so != fo || se != fe {
+		t.Errorf("seed %d: the default mode differs from --full\nchanges: %s\ndefault: exit %d\n%s%s\n--full: exit %d\n%s%s",
+			seed, strings.Join(l.changes, "; "), sc, so, se, fc, fo, fe)
+	}
 }

@@ -4,9 +4,12 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/protocheck/protocheck/internal/cmd/genschema/gen"
 	"github.com/protocheck/protocheck/loader"
@@ -110,5 +113,64 @@ func BenchmarkDeepTree(b *testing.B) {
 		if _, _, err := (&loader.Loader{}).LoadPair(context.Background(), oldIn, newIn); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkWorkTree compares a git work tree, a few files of a generated
+// tree changed, with HEAD (`check --against .git#ref=HEAD`): "index" as in a
+// checkout, where the index vouches for the unchanged files, and
+// "outside git" with a copy of the work tree where no index does, which
+// reads and hashes every file.
+func BenchmarkWorkTree(b *testing.B) {
+	dir := b.TempDir()
+	p := gen.Generate(gen.Config{Files: *benchFiles, Changes: 3, Seed: 1})
+	if err := p.Write(dir); err != nil {
+		b.Fatal(err)
+	}
+	repo := filepath.Join(dir, "old")
+	git := func(args ...string) {
+		cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"}, args...)...)
+		cmd.Dir = repo
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q")
+	git("add", "-A")
+	git("commit", "-qm", "old")
+	// The work tree becomes new; every file is dated a minute back, and the
+	// index refreshed, as in a checkout edited a while ago.
+	old := time.Now().Add(-time.Minute)
+	err := filepath.WalkDir(filepath.Join(dir, "new"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(filepath.Join(dir, "new"), path)
+		data, err := os.ReadFile(path)
+		if err == nil {
+			err = os.WriteFile(filepath.Join(repo, rel), data, 0o644)
+		}
+		if err == nil {
+			err = os.Chtimes(filepath.Join(repo, rel), old, old)
+		}
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	git("update-index", "-q", "--refresh")
+	head, err := loader.ParseInput(filepath.Join(repo, ".git") + "#ref=HEAD")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for name, work := range map[string]string{"index": repo, "outside git": filepath.Join(dir, "new")} {
+		b.Run(name, func(b *testing.B) {
+			in := loader.Input{Kind: loader.Dir, Path: work, Raw: name}
+			for b.Loop() {
+				if _, _, err := (&loader.Loader{}).LoadPair(context.Background(), head, in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -570,13 +570,18 @@ func (p *pairPlan) checkClashes(ctx context.Context) error {
 // compiling them with what they import, and is kept for the next baseline.
 func (p *pairPlan) mayClash(ctx context.Context, cands, extra []string) (bool, error) {
 	ns := p.sides[1]
-	var candNames, candPkgs []protoreflect.FullName
+	// By set, not by list: a large change has thousands of names, and
+	// every name of every file of extra is looked up.
+	candNames := make(map[protoreflect.FullName]bool)
+	candPkgs := make(map[protoreflect.FullName]bool) // the packages of cands, and the packages enclosing them
 	for _, c := range cands {
 		f := ns.linked[c]
 		for n := range topNames(f) {
-			candNames = append(candNames, n)
+			candNames[n] = true
 		}
-		candPkgs = append(candPkgs, f.Package())
+		for pkg := f.Package(); pkg != ""; pkg = pkg.Parent() {
+			candPkgs[pkg] = true
+		}
 	}
 	cache := ns.t.loader.linkCache()
 	for _, path := range extra {
@@ -599,22 +604,17 @@ func (p *pairPlan) mayClash(ctx context.Context, cands, extra []string) (bool, e
 			names, pkg = d.names, d.pkg
 		}
 		for _, n := range names {
-			if slices.Contains(candNames, n) || slices.ContainsFunc(candPkgs, func(cp protoreflect.FullName) bool { return within(cp, n) }) {
+			if candNames[n] || candPkgs[n] {
 				return true, nil
 			}
 		}
-		for _, n := range candNames {
-			if within(pkg, n) {
+		for q := pkg; q != ""; q = q.Parent() {
+			if candNames[q] {
 				return true, nil
 			}
 		}
 	}
 	return false, nil
-}
-
-// within reports whether name is pkg or one of its enclosing packages.
-func within(pkg, name protoreflect.FullName) bool {
-	return pkg == name || strings.HasPrefix(string(pkg), string(name)+".")
 }
 
 // topNames returns the full names a file declares at the level of its

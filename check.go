@@ -274,6 +274,9 @@ type driver struct {
 	res *Result
 	reg *modules
 	cc  *checkConfig
+	// files reads the configuration files of the inputs: one Loader, so
+	// that a git input's repository is looked up once for all of them.
+	files loader.Loader
 }
 
 // note records n and gives it to the request's Log.

@@ -63,7 +63,7 @@ func (d *driver) readConfig(ctx context.Context, newIn *loader.Input) (*checkCon
 	start := newIn.Dir()
 	name := d.req.Config
 	// The configuration comes from the same version as the schema.
-	src := (&loader.Loader{}).Files(ctx, *newIn)
+	src := d.files.Files(ctx, *newIn)
 	var (
 		f   *config.File
 		err error
@@ -398,7 +398,7 @@ func (d *driver) baselineConfig(ctx context.Context, in loader.Input) (*config.F
 		return f, filepath.Dir(override), againstConfigError(err)
 	}
 	for _, n := range config.Names() {
-		data, name, ok, err := (&loader.Loader{}).ReadTop(ctx, in, n)
+		data, name, ok, err := d.files.ReadTop(ctx, in, n)
 		if err != nil {
 			return nil, "", err
 		}

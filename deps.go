@@ -82,7 +82,7 @@ func (d *driver) depRoots(ctx context.Context, newIn, oldIn loader.Input) (newRo
 	if !oldIn.Modular() {
 		return newRoots, nil, err
 	}
-	data, name, ok, rerr := (&loader.Loader{}).ReadTop(ctx, oldIn, "buf.lock")
+	data, name, ok, rerr := d.files.ReadTop(ctx, oldIn, "buf.lock")
 	if rerr != nil {
 		return nil, nil, errors.Join(err, rerr)
 	}

@@ -32,7 +32,7 @@ func (l *Loader) openGit(ctx context.Context, in Input) (*Tree, error) {
 	if _, err := os.Stat(dir); err != nil {
 		return nil, fmt.Errorf("input %s: not a git repository: %s does not exist", in, in.Path)
 	}
-	repo, err := gitfs.Open(ctx, dir)
+	repo, err := l.openRepo(ctx, dir)
 	if err != nil {
 		return nil, fmt.Errorf("input %s: %w", in, err)
 	}

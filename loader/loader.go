@@ -64,6 +64,10 @@ type Loader struct {
 	cacheOnce sync.Once
 	cache     *linkCache // see cache.go
 
+	// repos holds the git repositories opened so far, by directory
+	// (openRepo).
+	repos sync.Map
+
 	// recounted holds the v0.14 results whose columns were counted as buf
 	// counts them (columns.go): a result that a later compile reuses is
 	// not counted twice.

@@ -91,7 +91,7 @@ type Version struct {
 
 // OpenVersion opens the version that the git input in names.
 func (l *Loader) OpenVersion(ctx context.Context, in Input) (*Version, error) {
-	r, err := gitfs.Open(ctx, l.abs(in.Path))
+	r, err := l.openRepo(ctx, l.abs(in.Path))
 	if err != nil {
 		return nil, err
 	}
@@ -110,5 +110,25 @@ func (v *Version) Root() string { return v.r.Root() }
 // ReadFile reads the file at path, from the top of the repository, as the
 // version holds it; ok is false when it holds none.
 func (v *Version) ReadFile(ctx context.Context, path string) (data []byte, ok bool, err error) {
+	if v.rev != "" {
+		return v.r.ReadFileAt(ctx, v.rev, path) // resolved by OpenVersion
+	}
 	return v.r.ReadFile(ctx, v.rev, path)
+}
+
+// openRepo opens the repository that holds dir, once per Loader: a check
+// looks for its configuration files in a git input, and reads the input,
+// through several opens, each of which would ask git where the
+// repository is. Where a directory's repository is does not change during
+// a run; what its refs name may, and is asked each time.
+func (l *Loader) openRepo(ctx context.Context, dir string) (*gitfs.Repo, error) {
+	if r, ok := l.repos.Load(dir); ok {
+		return r.(*gitfs.Repo), nil
+	}
+	r, err := gitfs.Open(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	l.repos.Store(dir, r)
+	return r, nil
 }

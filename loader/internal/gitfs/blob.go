@@ -192,3 +192,20 @@ func (r *Repo) ReadFile(ctx context.Context, rev, path string) (data []byte, ok 
 	}
 	return blobs[id], true, nil
 }
+
+// ReadFileAt is ReadFile for the full id of a commit, as Resolve returns
+// it: one git process, where ReadFile runs three (a configuration file is
+// looked for under several names, each a read that usually finds nothing).
+func (r *Repo) ReadFileAt(ctx context.Context, commit, path string) (data []byte, ok bool, err error) {
+	if (len(commit) != 40 && len(commit) != 64) || !isHex(commit) || strings.ContainsAny(path, "\x00\n") {
+		return r.ReadFile(ctx, commit, path)
+	}
+	out, err := r.run(ctx, "cat-file", "blob", commit+":"+path)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, false, ctx.Err()
+		}
+		return nil, false, nil // no such file, or a directory or a submodule
+	}
+	return out, true, nil
+}

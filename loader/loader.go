@@ -133,7 +133,7 @@ type File struct {
 	// other files import it by.
 	Path string
 	// Digest identifies the contents: equal digests, equal files. For git
-	// inputs it is the blob id.
+	// inputs, and for a directory in a git work tree, it is the blob id.
 	Digest string
 }
 

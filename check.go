@@ -438,7 +438,7 @@ func (d *driver) against(ctx context.Context, l *loader.Loader, base int, newIn,
 		}
 		// Following the selected files' imports needs them compiled.
 		var oldS, newS *loader.Schema
-		if newEmpty {
+		if newEmpty || m.gone {
 			newS = &loader.Schema{}
 			oldS, err = l.Load(ctx, m.old)
 		} else {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -259,6 +260,7 @@ type moduleCheck struct {
 	root     string // "." or the module's root below the input
 	new, old loader.Input
 	cfg      compat.Config
+	gone     bool // the baseline's module, which the input no longer has: new is empty
 }
 
 // moduleChecks splits a check into one per module. Use and Except given in
@@ -276,6 +278,9 @@ func (d *driver) moduleChecks(ctx context.Context, newIn, oldIn loader.Input, re
 		}
 	}
 	oldRoot := d.baselineRoot(bf, oldIn, oldMods, c.modules)
+	if err := d.oneOfMany(newIn, oldIn, bf, oldMods); oldRoot == "" && err != nil {
+		return nil, err
+	}
 	newDeps, oldDeps, err := d.depRoots(ctx, newIn, oldIn)
 	if err != nil {
 		return nil, err
@@ -340,7 +345,63 @@ func (d *driver) moduleChecks(ctx context.Context, newIn, oldIn loader.Input, re
 		}
 		out = append(out, moduleCheck{root: m.Root, new: n, old: o, cfg: cfg})
 	}
+	if bf != nil && oldRoot == "" && sameRoots(c.modules, c.file.Modules) && sameRoots(oldMods, bf.Modules) {
+		gone, err := d.droppedModules(ctx, newIn, oldIn, bf, bdir, oldMods, newDeps, oldDeps, reqCfg.Direction)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, gone...)
+	}
 	return out, nil
+}
+
+// droppedModules returns a check for each module of the baseline's
+// configuration that the input's no longer has (a buf.yaml v2 modules
+// entry or a buf.work.yaml directory dropped): its files are no longer
+// checked, which to their importers is their deletion, whether they are
+// still on disk or not. Each is checked with the rules the baseline gave
+// it. Both files must sit at the top of their versions, where their
+// modules' roots compare.
+func (d *driver) droppedModules(ctx context.Context, newIn, oldIn loader.Input, bf *config.File, bdir string, oldMods []config.Module, newDeps, oldDeps []string, dir compat.Direction) ([]moduleCheck, error) {
+	oldRoots, err := bf.Roots(bdir)
+	if err != nil {
+		return nil, err
+	}
+	var out []moduleCheck
+	for _, om := range oldMods {
+		if om.Disabled || slices.ContainsFunc(d.cc.file.Modules, func(m config.Module) bool {
+			return nested(om.Root, m.Root) || nested(m.Root, om.Root)
+		}) {
+			continue
+		}
+		d.say("%s no longer has the module %s of %s: its files are reported deleted", d.cc.file.Path, om.Root, bf.Path)
+		n, err := newIn.Narrow(om.Root)
+		if err != nil {
+			return nil, err
+		}
+		o, err := oldIn.Narrow(om.Root)
+		if err != nil {
+			return nil, err
+		}
+		o.Excludes, o.DepRoots = om.Excludes, oldDeps
+		n.DepRoots = newDeps
+		for _, r := range oldRoots {
+			if nested(r, om.Root) || nested(om.Root, r) {
+				continue
+			}
+			if root, ok := oldIn.Sibling(r); ok {
+				o.ImportRoots = append(o.ImportRoots, root)
+			}
+		}
+		out = append(out, moduleCheck{root: om.Root, new: n, old: o, cfg: moduleConfig(om.Config, d.req, dir), gone: true})
+	}
+	return out, nil
+}
+
+// sameRoots reports whether mods are the modules of a file as it lays
+// them out, seen from its own directory.
+func sameRoots(mods, all []config.Module) bool {
+	return slices.EqualFunc(mods, all, func(a, b config.Module) bool { return a.Root == b.Root })
 }
 
 // moduleConfig is a module's rules with what the request sets: its Use
@@ -378,6 +439,33 @@ func (d *driver) baselineRoot(f *config.File, oldIn loader.Input, oldMods, newMo
 	return oldMods[0].Root
 }
 
+// oneOfMany refuses to compare one module of a workspace with a
+// baseline that holds the whole workspace, several modules, whose files
+// would be matched with the module's by their path in the wrong root (buf
+// refuses too: "input contained 1 images, whereas against contained 2").
+// The baseline's same module is named by its subdir.
+func (d *driver) oneOfMany(newIn, oldIn loader.Input, bf *config.File, oldMods []config.Module) error {
+	c := d.cc
+	if bf == nil || c.file == nil || len(oldMods) < 2 || !sameRoots(oldMods, bf.Modules) ||
+		len(c.modules) != 1 || c.modules[0].Root != "." || len(c.file.Modules) < 2 {
+		return nil
+	}
+	roots := make([]string, len(oldMods))
+	for i, m := range oldMods {
+		roots[i] = m.Root
+	}
+	which := "the same module of the baseline"
+	base, err1 := filepath.Abs(filepath.Dir(c.file.Path))
+	in, err2 := filepath.Abs(newIn.Dir())
+	if err1 == nil && err2 == nil {
+		if rel, err := filepath.Rel(base, in); err == nil && slices.Contains(roots, filepath.ToSlash(rel)) {
+			which = fmt.Sprintf("the baseline's %s (subdir=%s for a git revision)", filepath.ToSlash(rel), filepath.ToSlash(rel))
+		}
+	}
+	return fmt.Errorf("input %s is one module of %s, and the baseline %s holds %d (%s): compare it with %s",
+		d.input(), c.file.Path, oldIn, len(oldMods), strings.Join(roots, ", "), which)
+}
+
 // baselineConfig returns the configuration file at the top of a baseline,
 // and the directory that holds it as ModulesFor takes it; nil when there
 // is none. A file that does not parse is warned about and left aside: the
@@ -403,7 +491,14 @@ func (d *driver) baselineConfig(ctx context.Context, in loader.Input) (*config.F
 			return nil, "", err
 		}
 		if ok {
-			f, err := config.Parse(name, data)
+			var f *config.File
+			if config.FormatOf(name) == config.BufWork {
+				// A workspace is read with the buf.yaml of each of its
+				// directories, from the same version.
+				f, err = config.LoadFrom(topSource{ctx: ctx, in: in, top: filepath.Dir(name)}, name)
+			} else {
+				f, err = config.Parse(name, data)
+			}
 			if err != nil {
 				d.warn("the baseline's %s is left aside: %v", name, err)
 				return nil, "", nil
@@ -414,6 +509,29 @@ func (d *driver) baselineConfig(ctx context.Context, in loader.Input) (*config.F
 		}
 	}
 	return nil, "", nil
+}
+
+// topSource reads the files of an input by the names ReadTop gives them:
+// below top, the input's top as ReadTop names it.
+type topSource struct {
+	ctx context.Context
+	in  loader.Input
+	top string
+}
+
+func (s topSource) ReadFile(name string) ([]byte, error) {
+	rel, err := filepath.Rel(s.top, name)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: fs.ErrNotExist}
+	}
+	data, _, ok, err := (&loader.Loader{}).ReadTop(s.ctx, s.in, filepath.ToSlash(rel))
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: fs.ErrNotExist}
+	}
+	return data, nil
 }
 
 // againstConfigError returns AgainstConfig's problems: a source.ErrorList

@@ -217,6 +217,26 @@ func loadWork(src Source, name string, data []byte) (*File, error) {
 	if len(dirs) == 0 && len(d.errs) == 0 {
 		d.errorf(&yaml.Node{Line: 1, Column: 1}, "directories: a workspace needs at least one directory")
 	}
+	// Each directory is one module, listed once, as buf requires: a
+	// directory named twice (b and ./b) or inside another would check its
+	// files twice.
+	for i, a := range dirs {
+		if a.path == "." {
+			d.errorf(a.n, `directories: "." is no workspace directory: without a buf.work.yaml, the directory is the module`)
+			continue
+		}
+		for _, b := range dirs[:i] {
+			switch {
+			case b.path == ".":
+			case a.path == b.path:
+				d.errorf(a.n, "directories: %q is listed more than once (line %d)", a.path, b.n.Line)
+			case within(a.path, b.path):
+				d.errorf(a.n, "directories: %q is inside %q (line %d): each directory is a module of its own", a.path, b.path, b.n.Line)
+			case within(b.path, a.path):
+				d.errorf(a.n, "directories: %q holds %q (line %d): each directory is a module of its own", a.path, b.path, b.n.Line)
+			}
+		}
+	}
 	if len(d.errs) > 0 {
 		d.sortErrors()
 		return nil, d.errs

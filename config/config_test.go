@@ -412,6 +412,23 @@ func TestLoadWork(t *testing.T) {
 	}
 }
 
+// A directory listed twice, under two spellings, or inside another would
+// check its files twice: buf refuses the file, and so does Load, at the
+// entry.
+func TestLoadWorkOverlap(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"buf.work.yaml": "version: v1\ndirectories:\n  - a\n  - b\n  - ./b/\n  - a/x\n  - .\n",
+	})
+	_, err := config.Load(filepath.Join(dir, "buf.work.yaml"))
+	name := filepath.Join(dir, "buf.work.yaml")
+	want := name + `:5:5: directories: "b" is listed more than once (line 4)
+` + name + `:6:5: directories: "a/x" is inside "a" (line 3): each directory is a module of its own
+` + name + `:7:5: directories: "." is no workspace directory: without a buf.work.yaml, the directory is the module`
+	if err == nil || err.Error() != want {
+		t.Errorf("Load = %v; want\n%s", err, want)
+	}
+}
+
 func TestModulesFor(t *testing.T) {
 	dir := writeFiles(t, map[string]string{
 		"buf.yaml": `version: v2

@@ -44,26 +44,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
-			// The bundled example, so scripts check what the README shows.
-			env.Setenv("DEMO", filepath.Join(root, "testdata", "demo"))
-			env.Setenv("NO_COLOR", "1")
-			// Git needs an identity and no user configuration.
-			env.Setenv("GIT_AUTHOR_NAME", "t")
-			env.Setenv("GIT_AUTHOR_EMAIL", "t@example.com")
-			env.Setenv("GIT_COMMITTER_NAME", "t")
-			env.Setenv("GIT_COMMITTER_EMAIL", "t@example.com")
-			env.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-			env.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(env.WorkDir, ".gitconfig-none"))
-			// buf's module cache: each script its own, empty, so that no
-			// script reads what the user's buf downloaded or asks a
-			// registry with the user's token.
-			env.Setenv("BUF_CACHE_DIR", filepath.Join(env.WorkDir, ".cache", "buf"))
-			env.Setenv("BUF_TOKEN", "")
-			// The repository, for scripts that run its scripts or build it.
-			env.Setenv("ROOT", root)
-			for k, v := range goEnv {
-				env.Setenv(k, v)
-			}
+			scriptEnv(env, root, goEnv)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -87,6 +68,32 @@ func TestScripts(t *testing.T) {
 		},
 		UpdateScripts: *update,
 	})
+}
+
+// scriptEnv sets what every script runs with: the repository's root and
+// demo, git without the user's configuration, buf without the user's cache
+// or token, and goEnv.
+func scriptEnv(env *testscript.Env, root string, goEnv map[string]string) {
+	// The bundled example, so scripts check what the README shows.
+	env.Setenv("DEMO", filepath.Join(root, "testdata", "demo"))
+	env.Setenv("NO_COLOR", "1")
+	// Git needs an identity and no user configuration.
+	env.Setenv("GIT_AUTHOR_NAME", "t")
+	env.Setenv("GIT_AUTHOR_EMAIL", "t@example.com")
+	env.Setenv("GIT_COMMITTER_NAME", "t")
+	env.Setenv("GIT_COMMITTER_EMAIL", "t@example.com")
+	env.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	env.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(env.WorkDir, ".gitconfig-none"))
+	// buf's module cache: each script its own, empty, so that no
+	// script reads what the user's buf downloaded or asks a
+	// registry with the user's token.
+	env.Setenv("BUF_CACHE_DIR", filepath.Join(env.WorkDir, ".cache", "buf"))
+	env.Setenv("BUF_TOKEN", "")
+	// The repository, for scripts that run its scripts or build it.
+	env.Setenv("ROOT", root)
+	for k, v := range goEnv {
+		env.Setenv(k, v)
+	}
 }
 
 // goEnvironment returns what go needs to build in a script, whose HOME is

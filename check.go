@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -386,6 +387,20 @@ func (d *driver) check(ctx context.Context) error {
 	return nil
 }
 
+// stillChecked reports whether a module of the input holds the file p (a
+// path in a module) in the version newIn.
+func (d *driver) stillChecked(ctx context.Context, newIn loader.Input, p string) bool {
+	for _, m := range d.cc.modules {
+		if m.Disabled {
+			continue
+		}
+		if _, _, ok, err := (&loader.Loader{}).ReadTop(ctx, newIn, path.Join(m.Root, p)); ok && err == nil {
+			return true
+		}
+	}
+	return false
+}
+
 // selecting reports whether the request limits the check to some files.
 func (d *driver) selecting() bool {
 	return len(d.req.Paths) > 0 || len(d.req.ExcludePaths) > 0 || d.req.LimitToInputFiles
@@ -441,6 +456,22 @@ func (d *driver) against(ctx context.Context, l *loader.Loader, base int, newIn,
 		if newEmpty || m.gone {
 			newS = &loader.Schema{}
 			oldS, err = l.Load(ctx, m.old)
+			if err == nil && m.gone {
+				// A dropped module's file that another module now
+				// holds moved with its import path: it is not deleted.
+				var moved []string
+				for _, p := range oldS.Paths {
+					if d.stillChecked(ctx, newIn, p) {
+						moved = append(moved, p)
+					}
+				}
+				if len(moved) > 0 {
+					oldS = oldS.Select(loader.Selection{Exclude: moved})
+				}
+				if len(oldS.Paths) > 0 {
+					d.say("%s no longer has the module %s of %s: its files are reported deleted", d.cc.file.Path, m.root, oldIn)
+				}
+			}
 		} else {
 			oldS, newS, err = loadPair(ctx, l, m.old, m.new, d.req.Full || selecting)
 		}

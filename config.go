@@ -296,9 +296,23 @@ func (d *driver) moduleChecks(ctx context.Context, newIn, oldIn loader.Input, re
 		n.DepRoots, o.DepRoots = newDeps, oldDeps
 		return []moduleCheck{{root: ".", new: n, old: o, cfg: reqCfg}}, nil
 	}
+	// Both configuration files at the top of their versions: their
+	// modules' roots compare, and each version has its own.
+	atTop := bf != nil && oldRoot == "" && sameRoots(c.modules, c.file.Modules) && sameRoots(oldMods, bf.Modules)
+	oldRoots := c.roots
+	if atTop {
+		if oldRoots, err = bf.Roots(bdir); err != nil {
+			return nil, err
+		}
+	}
 	var out []moduleCheck
 	for _, m := range c.modules {
 		if m.Disabled {
+			continue
+		}
+		if atTop && !slices.ContainsFunc(oldMods, func(om config.Module) bool { return overlaps(om.Root, m.Root) }) {
+			// A module added by the change: its files are all new.
+			d.verbose("module %s is new since %s: nothing to compare it with", m.Root, oldIn)
 			continue
 		}
 		cfg := moduleConfig(m.Config, d.req, reqCfg.Direction)
@@ -332,21 +346,22 @@ func (d *driver) moduleChecks(ctx context.Context, newIn, oldIn loader.Input, re
 			}
 		}
 		n.DepRoots, o.DepRoots = newDeps, oldDeps
+		// The module itself, one nested in it, or the one it is narrowed
+		// from, are not other modules to import from.
 		for _, r := range c.roots {
-			if nested(r, m.Root) || nested(m.Root, r) {
-				continue // the module itself, one nested in it, or the one it is narrowed from
-			}
-			if root, ok := newIn.Sibling(r); ok {
+			if root, ok := newIn.Sibling(r); ok && !overlaps(r, m.Root) {
 				n.ImportRoots = append(n.ImportRoots, root)
 			}
-			if root, ok := oldIn.Sibling(r); ok {
+		}
+		for _, r := range oldRoots {
+			if root, ok := oldIn.Sibling(r); ok && !overlaps(r, m.Root) {
 				o.ImportRoots = append(o.ImportRoots, root)
 			}
 		}
 		out = append(out, moduleCheck{root: m.Root, new: n, old: o, cfg: cfg})
 	}
-	if bf != nil && oldRoot == "" && sameRoots(c.modules, c.file.Modules) && sameRoots(oldMods, bf.Modules) {
-		gone, err := d.droppedModules(ctx, newIn, oldIn, bf, bdir, oldMods, newDeps, oldDeps, reqCfg.Direction)
+	if atTop {
+		gone, err := d.droppedModules(newIn, oldIn, oldMods, oldRoots, newDeps, oldDeps, reqCfg.Direction)
 		if err != nil {
 			return nil, err
 		}
@@ -355,26 +370,22 @@ func (d *driver) moduleChecks(ctx context.Context, newIn, oldIn loader.Input, re
 	return out, nil
 }
 
+// overlaps reports whether one of the slash paths a and b is the other or
+// lies below it.
+func overlaps(a, b string) bool { return nested(a, b) || nested(b, a) }
+
 // droppedModules returns a check for each module of the baseline's
 // configuration that the input's no longer has (a buf.yaml v2 modules
 // entry or a buf.work.yaml directory dropped): its files are no longer
 // checked, which to their importers is their deletion, whether they are
-// still on disk or not. Each is checked with the rules the baseline gave
-// it. Both files must sit at the top of their versions, where their
-// modules' roots compare.
-func (d *driver) droppedModules(ctx context.Context, newIn, oldIn loader.Input, bf *config.File, bdir string, oldMods []config.Module, newDeps, oldDeps []string, dir compat.Direction) ([]moduleCheck, error) {
-	oldRoots, err := bf.Roots(bdir)
-	if err != nil {
-		return nil, err
-	}
+// still on disk or not; those another module of the input now holds are
+// not (against). Each is checked with the rules the baseline gave it.
+func (d *driver) droppedModules(newIn, oldIn loader.Input, oldMods []config.Module, oldRoots, newDeps, oldDeps []string, dir compat.Direction) ([]moduleCheck, error) {
 	var out []moduleCheck
 	for _, om := range oldMods {
-		if om.Disabled || slices.ContainsFunc(d.cc.file.Modules, func(m config.Module) bool {
-			return nested(om.Root, m.Root) || nested(m.Root, om.Root)
-		}) {
+		if om.Disabled || slices.ContainsFunc(d.cc.file.Modules, func(m config.Module) bool { return overlaps(om.Root, m.Root) }) {
 			continue
 		}
-		d.say("%s no longer has the module %s of %s: its files are reported deleted", d.cc.file.Path, om.Root, bf.Path)
 		n, err := newIn.Narrow(om.Root)
 		if err != nil {
 			return nil, err
@@ -386,10 +397,7 @@ func (d *driver) droppedModules(ctx context.Context, newIn, oldIn loader.Input, 
 		o.Excludes, o.DepRoots = om.Excludes, oldDeps
 		n.DepRoots = newDeps
 		for _, r := range oldRoots {
-			if nested(r, om.Root) || nested(om.Root, r) {
-				continue
-			}
-			if root, ok := oldIn.Sibling(r); ok {
+			if root, ok := oldIn.Sibling(r); ok && !overlaps(r, om.Root) {
 				o.ImportRoots = append(o.ImportRoots, root)
 			}
 		}

@@ -143,9 +143,13 @@ func findIn(src Source, dir string, names []string) (string, error) {
 //
 //   - a buf.yaml v2 or a buf.work.yaml whose modules (directories) hold
 //     dir, or that dir holds, or that sits in dir itself: a workspace;
-//   - a buf.yaml v1 or v1beta1, or a protocheck.yaml: a single module of
-//     its directory and everything below it.
+//   - a protocheck.yaml: a single module of its directory and everything
+//     below it.
 //
+// A buf.yaml v1 or v1beta1, a single module of its directory and
+// everything below it, governs dir unless a workspace above covers dir:
+// buf takes the workspace, and leaves a stale buf.yaml v1 inside one of its
+// modules aside. Two of them, one above the other, are an error, as in buf.
 // A workspace that does not cover dir is passed over, as buf passes over
 // it, and the walk goes on above it. A single-module file counts up to the
 // root of the git work tree that holds dir; outside a work tree, only in
@@ -171,7 +175,9 @@ func Discover(src Source, dir string) (string, error) {
 		}
 	}
 	singleOK := true // single-module files still count at this level
+	fallback := ""   // the buf.yaml v1 or v1beta1 found, which a workspace above overrides
 	for {
+	level:
 		for _, n := range names {
 			p := filepath.Join(d, n)
 			if _, err := src.ReadFile(p); err != nil {
@@ -194,8 +200,18 @@ func Discover(src Source, dir string) (string, error) {
 				}
 				continue // buf passes over a workspace that does not cover dir
 			}
-			if singleOK {
+			switch {
+			case !singleOK:
+			case f.Format != Buf:
+				if fallback != "" {
+					return fallback, nil
+				}
 				return p, nil
+			case fallback != "":
+				return "", fmt.Errorf("nested modules %s and %s: buf does not allow one buf.yaml v1 inside another's directory", fallback, p)
+			default:
+				fallback = p
+				break level
 			}
 		}
 		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
@@ -206,7 +222,7 @@ func Discover(src Source, dir string) (string, error) {
 		}
 		parent := filepath.Dir(d)
 		if parent == d {
-			return "", nil
+			return fallback, nil
 		}
 		d = parent
 	}

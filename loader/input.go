@@ -237,6 +237,12 @@ func formatOf(p string, opts [][2]string) (format string, gz bool) {
 	if enc, ok := imageExts[filepath.Ext(base)]; ok {
 		return enc, base != lower
 	}
+	if strings.HasSuffix(lower, ".git") && len(opts) == 0 && plainDir(p) {
+		// A directory named like a repository (api.git) that holds no
+		// repository of its own: git would find the one around it, whose
+		// HEAD is not what the user named.
+		return "dir", false
+	}
 	if strings.HasSuffix(lower, ".git") || len(opts) > 0 {
 		// Options on a directory name a revision of its repository.
 		return "git", false
@@ -248,6 +254,21 @@ func formatOf(p string, opts [][2]string) (format string, gz bool) {
 		}
 	}
 	return "dir", false
+}
+
+// plainDir reports whether p is a directory other than a git directory:
+// not .git, and without the HEAD that a git directory or a bare
+// repository holds.
+func plainDir(p string) bool {
+	if filepath.Base(p) == ".git" {
+		return false
+	}
+	st, err := os.Stat(p)
+	if err != nil || !st.IsDir() {
+		return false
+	}
+	_, err = os.Stat(filepath.Join(p, "HEAD"))
+	return err != nil
 }
 
 // moduleRef matches a registry module's name, with a label or commit:

@@ -97,6 +97,9 @@ func (d *driver) readConfig(ctx context.Context, newIn *loader.Input) (*checkCon
 	if err != nil {
 		return nil, err
 	}
+	if d.req.Config != "" {
+		fromWorkingDir(f, start)
+	}
 	if newIn.File != "" {
 		// A single file is checked from the root of the module that
 		// holds it, so that its imports resolve.
@@ -137,6 +140,24 @@ func (d *driver) readConfig(ctx context.Context, newIn *loader.Input) (*checkCon
 		return nil, err
 	}
 	return &checkConfig{file: f, modules: mods, roots: roots}, nil
+}
+
+// fromWorkingDir places a buf.yaml v2 given as --config (a file
+// elsewhere, or inline) in the working directory, where buf takes its
+// module paths from, when the input is there or below and one of its
+// modules covers the input; otherwise it stays applied as if it sat in
+// the input (its paths relative to the input), as protocheck applies it.
+func fromWorkingDir(f *config.File, input string) {
+	if f.Format != config.Buf || f.Version != "v2" {
+		return
+	}
+	if rel, err := filepath.Rel(".", input); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		return
+	}
+	f.Dir = "."
+	if mods, err := f.ModulesFor(input); err != nil || len(mods) == 0 {
+		f.Dir = ""
+	}
 }
 
 // deprecated warns about rule ids in Use and Except that buf has retired.

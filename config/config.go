@@ -82,6 +82,10 @@ const (
 type File struct {
 	// Path is the file as it was named to Load.
 	Path string
+	// Dir, when set, is the directory that the file's paths (module
+	// roots, ignores) are relative to, in place of the file's own: a
+	// --config applied from the working directory, as buf applies one.
+	Dir string
 	// Format is the kind of file.
 	Format Format
 	// Version is the file's version key: v1beta1, v1 or v2 for buf.yaml
@@ -248,8 +252,8 @@ func (f *File) ModulesFor(dir string) ([]Module, error) {
 		return nil, err
 	}
 	rel, err := filepath.Rel(base, in)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		rel = "."
+	if err != nil {
+		return nil, err
 	}
 	rel = filepath.ToSlash(rel)
 	var out []Module
@@ -304,9 +308,19 @@ func rebasePaths(paths []string, sub string) []string {
 }
 
 // dirs returns the absolute directories of the file and of the input dir.
+// A file whose directory does not hold the input (a --config from
+// elsewhere, ci/buf.yaml) is applied as if it sat in the input: base is
+// the input's directory then.
 func (f *File) dirs(dir string) (base, in string, err error) {
-	if base, err = filepath.Abs(filepath.Dir(f.Path)); err == nil {
+	home := filepath.Dir(f.Path)
+	if f.Dir != "" {
+		home = f.Dir
+	}
+	if base, err = filepath.Abs(home); err == nil {
 		in, err = filepath.Abs(dir)
+	}
+	if rel, rerr := filepath.Rel(base, in); err == nil && (rerr != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator))) {
+		base = in
 	}
 	return base, in, err
 }

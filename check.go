@@ -278,13 +278,21 @@ type driver struct {
 	// files reads the configuration files of the inputs: one Loader, so
 	// that a git input's repository is looked up once for all of them.
 	files loader.Loader
+
+	noted     map[Note]bool   // the notes made, each once however many baselines repeat it
+	leftAside map[string]bool // the contents of the baselines' configuration files left aside
 }
 
-// note records n and gives it to the request's Log.
+// note records n and gives it to the request's Log, once: a note about the
+// input, or about a configuration file, is the same for every baseline.
 func (d *driver) note(n Note) {
-	if n.Verbose && !d.req.Verbose {
+	if n.Verbose && !d.req.Verbose || d.noted[n] {
 		return
 	}
+	if d.noted == nil {
+		d.noted = make(map[Note]bool)
+	}
+	d.noted[n] = true
 	d.res.Notes = append(d.res.Notes, n)
 	if d.req.Log != nil {
 		d.req.Log(n)

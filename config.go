@@ -529,7 +529,15 @@ func (d *driver) baselineConfig(ctx context.Context, in loader.Input) (*config.F
 				f, err = config.Parse(name, data)
 			}
 			if err != nil {
-				d.warn("the baseline's %s is left aside: %v", name, err)
+				// Once for the same contents: a file broken long ago is in
+				// every baseline of a history since.
+				if !d.leftAside[string(data)] {
+					if d.leftAside == nil {
+						d.leftAside = make(map[string]bool)
+					}
+					d.leftAside[string(data)] = true
+					d.warn("the baseline's %s is left aside: %s", name, strings.ReplaceAll(err.Error(), "\n", "; "))
+				}
 				return nil, "", nil
 			}
 			// ModulesFor sees the file at the top of the directory that

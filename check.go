@@ -485,7 +485,7 @@ func (d *driver) against(ctx context.Context, l *loader.Loader, base int, newIn,
 		}
 		d.progressDone()
 		if err != nil {
-			return nil, &LoadError{Err: err, Hint: d.cc.missingDeps(err), Input: newIn, Against: oldIn}
+			return nil, &LoadError{Err: err, Hint: d.cc.hint(err, d.input()), Input: newIn, Against: oldIn}
 		}
 		if selecting {
 			newS = newS.Select(sel)
@@ -600,6 +600,26 @@ func loadAll(ctx context.Context, l *loader.Loader, inputs ...loader.Input) ([]*
 // missingDeps says, after compile errors of which some are imports that
 // name no file, that the configuration's deps were searched too, so that
 // the user looks at the import or at buf.lock, not for a flag.
+// hint says what may be behind imports that name no file: deps searched
+// in vain (missingDeps), or an input inside a module, whose files import
+// each other by their paths in the module.
+func (c *checkConfig) hint(err error, input string) string {
+	h := c.missingDeps(err)
+	var list source.ErrorList
+	if c == nil || c.inside == "" || !errors.As(err, &list) || !slices.ContainsFunc(list, func(e *source.Error) bool {
+		var ie *loader.ImportError
+		return errors.As(e, &ie)
+	}) {
+		return h
+	}
+	inside := fmt.Sprintf("input %s lies inside the module %s of %s, whose files are imported by their paths in the module: give the module as the input, with --path %s to keep to the directory",
+		input, c.inside, c.file.Path, input)
+	if h == "" {
+		return inside
+	}
+	return h + "\n" + inside
+}
+
 func (c *checkConfig) missingDeps(err error) string {
 	var list source.ErrorList
 	if c == nil || c.file == nil || len(c.file.Deps) == 0 || !errors.As(err, &list) {

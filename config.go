@@ -22,6 +22,7 @@ type checkConfig struct {
 	file    *config.File    // nil when there is none
 	modules []config.Module // the modules of the input, roots relative to it
 	roots   []string        // every module root of the file, relative to the input
+	inside  string          // the module that holds the input below its root, or ""
 
 	newDeps struct { // the input's deps, resolved once for every baseline
 		done  bool
@@ -139,7 +140,34 @@ func (d *driver) readConfig(ctx context.Context, newIn *loader.Input) (*checkCon
 	if err != nil {
 		return nil, err
 	}
-	return &checkConfig{file: f, modules: mods, roots: roots}, nil
+	return &checkConfig{file: f, modules: mods, roots: roots, inside: moduleAbove(f, start)}, nil
+}
+
+// moduleAbove returns the module of f that holds the input directory dir
+// strictly below its root, as the user would name it; "" when there is
+// none. Such an input is compared as a tree of its own, with the
+// module's rules (buf refuses it).
+func moduleAbove(f *config.File, dir string) string {
+	home := filepath.Dir(f.Path)
+	if f.Dir != "" {
+		home = f.Dir
+	}
+	base, err1 := filepath.Abs(home)
+	in, err2 := filepath.Abs(dir)
+	if err1 != nil || err2 != nil {
+		return ""
+	}
+	rel, err := filepath.Rel(base, in)
+	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return ""
+	}
+	rel = filepath.ToSlash(rel)
+	for _, m := range f.Modules {
+		if m.Root != rel && nested(rel, m.Root) {
+			return displayPath(filepath.Join(base, filepath.FromSlash(m.Root)))
+		}
+	}
+	return ""
 }
 
 // fromWorkingDir places a buf.yaml v2 given as --config (a file

@@ -85,6 +85,7 @@ func (d *decoder) bufV1(root *yaml.Node, version string) []Module {
 	if version == "v1" && len(roots) > 0 {
 		d.errorf(rootsNode, "build.roots: only version v1beta1 has roots; in v1 the directory of buf.yaml is the root")
 	}
+	d.distinct(roots, "build.roots")
 	if len(roots) == 0 {
 		roots = []pathAt{{path: "."}}
 	}
@@ -194,6 +195,28 @@ func (d *decoder) bufV2(root *yaml.Node) []Module {
 	return mods
 }
 
+// distinct checks that each directory of a list of modules (a
+// buf.work.yaml's directories, v1beta1's roots) is listed once and lies in
+// no other, as buf requires: a directory named twice (b and ./b) or
+// inside another would have its files checked twice.
+func (d *decoder) distinct(dirs []pathAt, what string) {
+	for i, a := range dirs {
+		for _, b := range dirs[:i] {
+			switch {
+			case a.path == b.path:
+				d.errorf(a.n, "%s: %q is listed more than once (line %d)", what, a.path, b.n.Line)
+			case a.path == "." || b.path == ".":
+				if what == "directories" {
+					continue // "." is refused on its own
+				}
+				fallthrough
+			case within(a.path, b.path) || within(b.path, a.path):
+				d.errorf(a.n, "%s: %q and %q (line %d) overlap: each directory is a module of its own", what, a.path, b.path, b.n.Line)
+			}
+		}
+	}
+}
+
 // loadWork reads a buf.work.yaml and the buf.yaml of each directory.
 func loadWork(src Source, name string, data []byte) (*File, error) {
 	d := &decoder{path: name, format: BufWork}
@@ -217,26 +240,12 @@ func loadWork(src Source, name string, data []byte) (*File, error) {
 	if len(dirs) == 0 && len(d.errs) == 0 {
 		d.errorf(&yaml.Node{Line: 1, Column: 1}, "directories: a workspace needs at least one directory")
 	}
-	// Each directory is one module, listed once, as buf requires: a
-	// directory named twice (b and ./b) or inside another would check its
-	// files twice.
-	for i, a := range dirs {
+	for _, a := range dirs {
 		if a.path == "." {
 			d.errorf(a.n, `directories: "." is no workspace directory: without a buf.work.yaml, the directory is the module`)
-			continue
-		}
-		for _, b := range dirs[:i] {
-			switch {
-			case b.path == ".":
-			case a.path == b.path:
-				d.errorf(a.n, "directories: %q is listed more than once (line %d)", a.path, b.n.Line)
-			case within(a.path, b.path):
-				d.errorf(a.n, "directories: %q is inside %q (line %d): each directory is a module of its own", a.path, b.path, b.n.Line)
-			case within(b.path, a.path):
-				d.errorf(a.n, "directories: %q holds %q (line %d): each directory is a module of its own", a.path, b.path, b.n.Line)
-			}
 		}
 	}
+	d.distinct(dirs, "directories")
 	if len(d.errs) > 0 {
 		d.sortErrors()
 		return nil, d.errs

@@ -422,10 +422,21 @@ func TestLoadWorkOverlap(t *testing.T) {
 	_, err := config.Load(filepath.Join(dir, "buf.work.yaml"))
 	name := filepath.Join(dir, "buf.work.yaml")
 	want := name + `:5:5: directories: "b" is listed more than once (line 4)
-` + name + `:6:5: directories: "a/x" is inside "a" (line 3): each directory is a module of its own
+` + name + `:6:5: directories: "a/x" and "a" (line 3) overlap: each directory is a module of its own
 ` + name + `:7:5: directories: "." is no workspace directory: without a buf.work.yaml, the directory is the module`
 	if err == nil || err.Error() != want {
 		t.Errorf("Load = %v; want\n%s", err, want)
+	}
+}
+
+// v1beta1's roots overlap no more than a workspace's directories.
+func TestBufV1Beta1RootsOverlap(t *testing.T) {
+	_, err := config.Parse("buf.yaml", []byte("version: v1beta1\nbuild:\n  roots:\n    - .\n    - vendor\n    - vendor/\n"))
+	want := `buf.yaml:5:7: build.roots: "vendor" and "." (line 4) overlap: each directory is a module of its own
+buf.yaml:6:7: build.roots: "vendor" and "." (line 4) overlap: each directory is a module of its own
+buf.yaml:6:7: build.roots: "vendor" is listed more than once (line 5)`
+	if err == nil || err.Error() != want {
+		t.Errorf("Parse = %v; want\n%s", err, want)
 	}
 }
 

@@ -148,11 +148,7 @@ func (d *driver) readConfig(ctx context.Context, newIn *loader.Input) (*checkCon
 // none. Such an input is compared as a tree of its own, with the
 // module's rules (buf refuses it).
 func moduleAbove(f *config.File, dir string) string {
-	home := filepath.Dir(f.Path)
-	if f.Dir != "" {
-		home = f.Dir
-	}
-	base, err1 := filepath.Abs(home)
+	base, err1 := filepath.Abs(f.BaseDir())
 	in, err2 := filepath.Abs(dir)
 	if err1 != nil || err2 != nil {
 		return ""
@@ -512,7 +508,7 @@ func (d *driver) oneOfMany(newIn, oldIn loader.Input, bf *config.File, oldMods [
 		roots[i] = m.Root
 	}
 	which := "the same module of the baseline"
-	base, err1 := filepath.Abs(filepath.Dir(c.file.Path))
+	base, err1 := filepath.Abs(c.file.BaseDir())
 	in, err2 := filepath.Abs(newIn.Dir())
 	if err1 == nil && err2 == nil {
 		if rel, err := filepath.Rel(base, in); err == nil && slices.Contains(roots, filepath.ToSlash(rel)) {

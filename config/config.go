@@ -307,16 +307,21 @@ func rebasePaths(paths []string, sub string) []string {
 	return out
 }
 
+// BaseDir returns the directory that the file's paths are relative to:
+// Dir when set, else the file's own.
+func (f *File) BaseDir() string {
+	if f.Dir != "" {
+		return f.Dir
+	}
+	return filepath.Dir(f.Path)
+}
+
 // dirs returns the absolute directories of the file and of the input dir.
 // A file whose directory does not hold the input (a --config from
 // elsewhere, ci/buf.yaml) is applied as if it sat in the input: base is
 // the input's directory then.
 func (f *File) dirs(dir string) (base, in string, err error) {
-	home := filepath.Dir(f.Path)
-	if f.Dir != "" {
-		home = f.Dir
-	}
-	if base, err = filepath.Abs(home); err == nil {
+	if base, err = filepath.Abs(f.BaseDir()); err == nil {
 		in, err = filepath.Abs(dir)
 	}
 	if rel, rerr := filepath.Rel(base, in); err == nil && (rerr != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator))) {

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -66,6 +67,12 @@ func TestLayoutMatrix(t *testing.T) {
 		reason := fs.String("differ", "", "why protocheck differs from buf on purpose")
 		ts.Check(fs.Parse(args))
 		args = fs.Args()
+		for _, a := range args {
+			if a == ".git" || strings.HasSuffix(a, "/.git") {
+				// In a script, an unquoted # starts a comment.
+				ts.Fatalf("breaking: %s: quote an argument with # in it", a)
+			}
+		}
 		theirs := runLayoutTool(ts, bufPath, append([]string{"breaking"}, args...), func(code int) string {
 			switch code {
 			case 0:
@@ -126,7 +133,8 @@ func TestLayoutMatrix(t *testing.T) {
 func runLayoutTool(ts *testscript.TestScript, program string, args []string, class func(code int) string) string {
 	err := ts.Exec(program, append(args, "--error-format", "json")...)
 	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
 		code = ee.ExitCode()
 	} else if err != nil {
 		ts.Fatalf("%s: %v", program, err)

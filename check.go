@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -396,13 +397,13 @@ func (d *driver) check(ctx context.Context) error {
 }
 
 // stillChecked reports whether a module of the input holds the file p (a
-// path in a module) in the version newIn.
-func (d *driver) stillChecked(ctx context.Context, newIn loader.Input, p string) bool {
+// path in a module) in src, the files of the version newIn.
+func (d *driver) stillChecked(src loader.FileReader, newIn loader.Input, p string) bool {
 	for _, m := range d.cc.modules {
 		if m.Disabled {
 			continue
 		}
-		if _, _, ok, err := (&loader.Loader{}).ReadTop(ctx, newIn, path.Join(m.Root, p)); ok && err == nil {
+		if _, err := src.ReadFile(filepath.Join(newIn.Dir(), filepath.FromSlash(path.Join(m.Root, p)))); err == nil {
 			return true
 		}
 	}
@@ -468,8 +469,9 @@ func (d *driver) against(ctx context.Context, l *loader.Loader, base int, newIn,
 				// A dropped module's file that another module now
 				// holds moved with its import path: it is not deleted.
 				var moved []string
+				src := l.Files(ctx, newIn)
 				for _, p := range oldS.Paths {
-					if d.stillChecked(ctx, newIn, p) {
+					if d.stillChecked(src, newIn, p) {
 						moved = append(moved, p)
 					}
 				}

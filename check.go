@@ -235,8 +235,9 @@ type LoadError struct {
 	// Err is the loader's error: a source.ErrorList holds compile
 	// errors, several joined when both versions fail.
 	Err error
-	// Hint says, when imports name no file and the configuration has
-	// deps, that the deps were searched too.
+	// Hint says, when imports name no file, that the configuration's deps
+	// were searched too, or that the input lies inside a module whose
+	// files import each other by their paths in it.
 	Hint string
 	// Input and Against name the versions compared, for reports.
 	Input, Against loader.Input
@@ -599,9 +600,6 @@ func loadAll(ctx context.Context, l *loader.Loader, inputs ...loader.Input) ([]*
 	return schemas, errors.Join(errs...)
 }
 
-// missingDeps says, after compile errors of which some are imports that
-// name no file, that the configuration's deps were searched too, so that
-// the user looks at the import or at buf.lock, not for a flag.
 // hint says what may be behind imports that name no file: deps searched
 // in vain (missingDeps), or an input inside a module, whose files import
 // each other by their paths in the module.
@@ -622,6 +620,9 @@ func (c *checkConfig) hint(err error, input string) string {
 	return h + "\n" + inside
 }
 
+// missingDeps says, after compile errors of which some are imports that
+// name no file, that the configuration's deps were searched too, so that
+// the user looks at the import or at buf.lock, not for a flag.
 func (c *checkConfig) missingDeps(err error) string {
 	var list source.ErrorList
 	if c == nil || c.file == nil || len(c.file.Deps) == 0 || !errors.As(err, &list) {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -59,6 +60,7 @@ func TestLayoutMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	var same, differ atomic.Int32
+	var bufTime, ourTime atomic.Int64 // nanoseconds, summed over the cases
 	breaking := func(ts *testscript.TestScript, neg bool, args []string) {
 		if neg {
 			ts.Fatalf("usage: breaking [-differ REASON] ARGS...")
@@ -73,6 +75,7 @@ func TestLayoutMatrix(t *testing.T) {
 				ts.Fatalf("breaking: %s: quote an argument with # in it", a)
 			}
 		}
+		start := time.Now()
 		theirs := runLayoutTool(ts, bufPath, append([]string{"breaking"}, args...), func(code int) string {
 			switch code {
 			case 0:
@@ -82,6 +85,8 @@ func TestLayoutMatrix(t *testing.T) {
 			}
 			return "error"
 		})
+		bufTime.Add(int64(time.Since(start)))
+		start = time.Now()
 		ours := runLayoutTool(ts, "protocheck", append([]string{"check"}, args...), func(code int) string {
 			switch code {
 			case 0:
@@ -91,6 +96,7 @@ func TestLayoutMatrix(t *testing.T) {
 			}
 			return "error"
 		})
+		ourTime.Add(int64(time.Since(start)))
 		// What protocheck said besides, for the script to assert.
 		fmt.Fprint(ts.Stderr(), ts.ReadFile("stderr"))
 		if *reason == "" {
@@ -111,7 +117,10 @@ func TestLayoutMatrix(t *testing.T) {
 		fmt.Fprintf(ts.Stdout(), "buf: %sprotocheck: %s", theirs, ours)
 	}
 	// After the scripts, which run in parallel once this returns.
-	t.Cleanup(func() { t.Logf("%d cases agree with buf, %d differ on purpose", same.Load(), differ.Load()) })
+	t.Cleanup(func() {
+		t.Logf("%d cases agree with buf, %d differ on purpose; buf ran for %v, protocheck for %v",
+			same.Load(), differ.Load(), time.Duration(bufTime.Load()).Round(time.Millisecond), time.Duration(ourTime.Load()).Round(time.Millisecond))
+	})
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/layout",
 		Setup: func(env *testscript.Env) error {

@@ -492,15 +492,15 @@ func (d *driver) baselineRoot(f *config.File, oldIn loader.Input, oldMods, newMo
 	return oldMods[0].Root
 }
 
-// oneOfMany refuses to compare one module of a workspace with a
-// baseline that holds the whole workspace, several modules, whose files
-// would be matched with the module's by their path in the wrong root (buf
-// refuses too: "input contained 1 images, whereas against contained 2").
-// The baseline's same module is named by its subdir.
+// oneOfMany refuses to compare part of a workspace (one module, or a
+// directory of some of its modules) with a baseline that holds the whole
+// workspace, several modules, whose files would be matched with the
+// input's by their path in the wrong root (buf refuses too: "input
+// contained 1 images, whereas against contained 2"). The baseline's same
+// part is named by its subdir.
 func (d *driver) oneOfMany(newIn, oldIn loader.Input, bf *config.File, oldMods []config.Module) error {
 	c := d.cc
-	if bf == nil || c.file == nil || len(oldMods) < 2 || !sameRoots(oldMods, bf.Modules) ||
-		len(c.modules) != 1 || c.modules[0].Root != "." || len(c.file.Modules) < 2 {
+	if bf == nil || c.file == nil || len(oldMods) < 2 || !sameRoots(oldMods, bf.Modules) || sameRoots(c.modules, c.file.Modules) {
 		return nil
 	}
 	roots := make([]string, len(oldMods))
@@ -511,11 +511,13 @@ func (d *driver) oneOfMany(newIn, oldIn loader.Input, bf *config.File, oldMods [
 	base, err1 := filepath.Abs(c.file.BaseDir())
 	in, err2 := filepath.Abs(newIn.Dir())
 	if err1 == nil && err2 == nil {
-		if rel, err := filepath.Rel(base, in); err == nil && slices.Contains(roots, filepath.ToSlash(rel)) {
-			which = fmt.Sprintf("the baseline's %s (subdir=%s for a git revision)", filepath.ToSlash(rel), filepath.ToSlash(rel))
+		rel, err := filepath.Rel(base, in)
+		rel = filepath.ToSlash(rel)
+		if err == nil && slices.ContainsFunc(roots, func(r string) bool { return nested(r, rel) }) {
+			which = fmt.Sprintf("the baseline's %s (subdir=%s for a git revision)", rel, rel)
 		}
 	}
-	return fmt.Errorf("input %s is one module of %s, and the baseline %s holds %d (%s): compare it with %s",
+	return fmt.Errorf("input %s is part of the workspace of %s, and the baseline %s holds all of its %d modules (%s): compare it with %s",
 		d.input(), c.file.Path, oldIn, len(oldMods), strings.Join(roots, ", "), which)
 }
 

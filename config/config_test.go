@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -390,6 +391,43 @@ func TestFind(t *testing.T) {
 	repo := writeFiles(t, map[string]string{"buf.yaml": "version: v1\n", "r/.git": "gitdir: elsewhere\n", "r/p/x.proto": ""})
 	if got, err := config.Find(filepath.Join(repo, "r/p")); err != nil || got != "" {
 		t.Errorf("Find past the git root = %q, %v; want nothing", got, err)
+	}
+}
+
+// Discover takes a workspace above a buf.yaml v1 that it covers, as buf
+// does (a stale v1 file inside a v2 module sets no rules), and refuses a
+// buf.yaml v1 inside another's directory.
+func TestDiscoverOverV1(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"repo/.git/HEAD":        "ref: refs/heads/main\n",
+		"repo/buf.yaml":         "version: v2\nmodules:\n  - path: a\n",
+		"repo/a/buf.yaml":       "version: v1\nbreaking:\n  use: [WIRE]\n",
+		"repo/a/x/x.proto":      "",
+		"nest/.git/HEAD":        "ref: refs/heads/main\n",
+		"nest/buf.yaml":         "version: v1\n",
+		"nest/proto/buf.yaml":   "version: v1\n",
+		"nest/proto/p/x.proto":  "",
+		"outer/.git/HEAD":       "ref: refs/heads/main\n",
+		"outer/buf.yaml":        "version: v2\nmodules:\n  - path: other\n",
+		"outer/b/buf.yaml":      "version: v1\n",
+		"outer/b/p/x.proto":     "",
+		"outer/other/p/x.proto": "",
+	})
+	for _, tt := range []struct{ input, want string }{
+		{"repo/a", "repo/buf.yaml"},
+		{"repo/a/x", "repo/buf.yaml"},
+		{"outer/b", "outer/b/buf.yaml"}, // the workspace above does not cover b
+	} {
+		got, err := config.Discover(config.Disk(), filepath.Join(dir, tt.input))
+		if want := filepath.Join(dir, filepath.FromSlash(tt.want)); err != nil || got != want {
+			t.Errorf("Discover(%s) = %q, %v; want %s", tt.input, got, err, want)
+		}
+	}
+	_, err := config.Discover(config.Disk(), filepath.Join(dir, "nest/proto"))
+	want := fmt.Sprintf("nested modules %s and %s: buf does not allow one buf.yaml v1 inside another's directory",
+		filepath.Join(dir, "nest/proto/buf.yaml"), filepath.Join(dir, "nest/buf.yaml"))
+	if err == nil || err.Error() != want {
+		t.Errorf("Discover(nest/proto) = %v; want %s", err, want)
 	}
 }
 

@@ -322,6 +322,9 @@ func (d *driver) moduleChecks(ctx context.Context, newIn, oldIn loader.Input, re
 			return nil, err
 		}
 	}
+	if err := d.samePlace(ctx, newIn, oldIn); err != nil {
+		return nil, err
+	}
 	oldRoot := d.baselineRoot(bf, oldIn, oldMods, c.modules)
 	if err := d.oneOfMany(newIn, oldIn, bf, oldMods); oldRoot == "" && err != nil {
 		return nil, err
@@ -490,6 +493,40 @@ func (d *driver) baselineRoot(f *config.File, oldIn loader.Input, oldMods, newMo
 	}
 	d.say("%s lays out %s with its own root %s: compared from there", f.Path, oldIn, oldMods[0].Root)
 	return oldMods[0].Root
+}
+
+// samePlace refuses an input inside a module, which is compared as a tree
+// of its own, against another directory of the same repository's history
+// (the module's root, the repository's top): its files' paths would not
+// match the baseline's, and every file would be reported deleted. buf
+// refuses such an input whatever the baseline.
+func (d *driver) samePlace(ctx context.Context, newIn, oldIn loader.Input) error {
+	c := d.cc
+	if c.inside == "" || oldIn.Kind != loader.Git {
+		return nil
+	}
+	v, err := (&loader.Loader{}).OpenVersion(ctx, oldIn)
+	if err != nil || v.Root() == "" {
+		return nil // the loader says what is wrong
+	}
+	root, err1 := filepath.EvalSymlinks(v.Root())
+	in, err2 := filepath.Abs(newIn.Dir())
+	if err1 != nil || err2 != nil {
+		return nil
+	}
+	if resolved, err := filepath.EvalSymlinks(in); err == nil {
+		in = resolved
+	}
+	rel, err := filepath.Rel(root, in)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return nil // another repository's history
+	}
+	rel = filepath.ToSlash(rel)
+	if rel == path.Clean("./"+oldIn.Subdir) {
+		return nil
+	}
+	return fmt.Errorf("input %s lies inside the module %s of %s, and the baseline %s is another directory of the repository: give the module as the input, with --path %s to keep to the directory, or compare it with the same directory (subdir=%s)",
+		d.input(), c.inside, c.file.Path, oldIn, d.input(), rel)
 }
 
 // oneOfMany refuses to compare part of a workspace (one module, or a

@@ -505,7 +505,7 @@ func (d *driver) samePlace(ctx context.Context, newIn, oldIn loader.Input) error
 	if c.inside == "" || oldIn.Kind != loader.Git {
 		return nil
 	}
-	v, err := (&loader.Loader{}).OpenVersion(ctx, oldIn)
+	v, err := d.files.OpenVersion(ctx, oldIn)
 	if err != nil || v.Root() == "" {
 		return nil // the loader says what is wrong
 	}
@@ -587,7 +587,7 @@ func (d *driver) baselineConfig(ctx context.Context, in loader.Input) (*config.F
 			if config.FormatOf(name) == config.BufWork {
 				// A workspace is read with the buf.yaml of each of its
 				// directories, from the same version.
-				f, err = config.LoadFrom(topSource{ctx: ctx, in: in, top: filepath.Dir(name)}, name)
+				f, err = config.LoadFrom(topSource{ctx: ctx, l: &d.files, in: in, top: filepath.Dir(name)}, name)
 			} else {
 				f, err = config.Parse(name, data)
 			}
@@ -615,6 +615,7 @@ func (d *driver) baselineConfig(ctx context.Context, in loader.Input) (*config.F
 // below top, the input's top as ReadTop names it.
 type topSource struct {
 	ctx context.Context
+	l   *loader.Loader
 	in  loader.Input
 	top string
 }
@@ -624,7 +625,7 @@ func (s topSource) ReadFile(name string) ([]byte, error) {
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: fs.ErrNotExist}
 	}
-	data, _, ok, err := (&loader.Loader{}).ReadTop(s.ctx, s.in, filepath.ToSlash(rel))
+	data, _, ok, err := s.l.ReadTop(s.ctx, s.in, filepath.ToSlash(rel))
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/loader"
 	"github.com/protocheck/protocheck/roundtrip"
+	"github.com/protocheck/protocheck/schema"
 	"github.com/protocheck/protocheck/source"
 )
 
@@ -223,7 +224,7 @@ type Module struct {
 	// New and Old are the module's inputs; NewSchema and OldSchema what
 	// they compiled to.
 	New, Old             loader.Input
-	NewSchema, OldSchema *loader.Schema
+	NewSchema, OldSchema *schema.Schema
 	// Findings are the module's findings with paths in the module, as
 	// its schemas name files.
 	Findings []compat.Finding
@@ -462,9 +463,9 @@ func (d *driver) against(ctx context.Context, l *loader.Loader, base int, newIn,
 			continue // Paths names none of this module's files
 		}
 		// Following the selected files' imports needs them compiled.
-		var oldS, newS *loader.Schema
+		var oldS, newS *schema.Schema
 		if newEmpty || m.gone {
-			newS = &loader.Schema{}
+			newS = &schema.Schema{}
 			oldS, err = l.Load(ctx, m.old)
 			if err == nil && m.gone {
 				// A dropped module's file that another module now
@@ -477,7 +478,7 @@ func (d *driver) against(ctx context.Context, l *loader.Loader, base int, newIn,
 					}
 				}
 				if len(moved) > 0 {
-					oldS = oldS.Select(loader.Selection{Exclude: moved})
+					oldS = loader.Select(oldS, loader.Selection{Exclude: moved})
 				}
 				if len(oldS.Paths) > 0 {
 					d.say("%s no longer has the module %s of %s: its files are reported deleted", d.cc.file.Path, m.root, oldIn)
@@ -491,7 +492,7 @@ func (d *driver) against(ctx context.Context, l *loader.Loader, base int, newIn,
 			return nil, &LoadError{Err: err, Hint: d.cc.hint(err, d.input()), Input: newIn, Against: oldIn}
 		}
 		if selecting {
-			newS = newS.Select(sel)
+			newS = loader.Select(newS, sel)
 			if len(newS.Paths) == 0 {
 				continue
 			}
@@ -501,7 +502,7 @@ func (d *driver) against(ctx context.Context, l *loader.Loader, base int, newIn,
 			if d.req.LimitToInputFiles {
 				sel = loader.Selection{Paths: newS.Paths, Exclude: sel.Exclude, Imports: sel.Imports}
 			}
-			oldS = oldS.Select(sel)
+			oldS = loader.Select(oldS, sel)
 		}
 		d.loaderNotes(newS, oldS)
 		rest := ""
@@ -510,17 +511,16 @@ func (d *driver) against(ctx context.Context, l *loader.Loader, base int, newIn,
 		}
 		d.verbose("compiled %d of %d files of %s and %d of %d of %s%s",
 			len(newS.Files), len(newS.Paths), m.new, len(oldS.Files), len(oldS.Paths), m.old, rest)
-		oldC, newC := compatSchema(oldS), compatSchema(newS)
 		var fs []compat.Finding
 		if d.req.Prove {
 			opts := d.req.ProveOptions
 			if d.req.Progress != nil {
 				opts.Progress = d.req.Progress.Proving
 			}
-			fs, err = roundtrip.Check(ctx, oldC, newC, m.cfg, opts)
+			fs, err = roundtrip.Check(ctx, oldS, newS, m.cfg, opts)
 			d.progressDone()
 		} else {
-			fs, err = compat.Check(oldC, newC, m.cfg)
+			fs, err = compat.Check(oldS, newS, m.cfg)
 		}
 		if err != nil {
 			return nil, m.checkError(err)
@@ -556,7 +556,7 @@ func noRules(cfg compat.Config) error {
 }
 
 // loaderNotes notes what the loader left out of the inputs, each once.
-func (d *driver) loaderNotes(schemas ...*loader.Schema) {
+func (d *driver) loaderNotes(schemas ...*schema.Schema) {
 	seen := make(map[string]bool)
 	for _, s := range schemas {
 		for _, n := range s.Notes {
@@ -570,7 +570,7 @@ func (d *driver) loaderNotes(schemas ...*loader.Schema) {
 
 // loadPair loads both versions: by default compiling only the files that
 // can differ (loader.LoadPair), with full every file, as a cross-check.
-func loadPair(ctx context.Context, l *loader.Loader, oldIn, newIn loader.Input, full bool) (old, new *loader.Schema, err error) {
+func loadPair(ctx context.Context, l *loader.Loader, oldIn, newIn loader.Input, full bool) (old, new *schema.Schema, err error) {
 	if _, set := os.LookupEnv("GOGC"); !set {
 		// A check holds two versions in memory for a few seconds: fewer
 		// collections pay for the memory (touch-all 500 files: wall time
@@ -589,8 +589,8 @@ func loadPair(ctx context.Context, l *loader.Loader, oldIn, newIn loader.Input, 
 
 // loadAll loads the inputs concurrently and returns their schemas in the
 // same order, or the first error in that order.
-func loadAll(ctx context.Context, l *loader.Loader, inputs ...loader.Input) ([]*loader.Schema, error) {
-	schemas := make([]*loader.Schema, len(inputs))
+func loadAll(ctx context.Context, l *loader.Loader, inputs ...loader.Input) ([]*schema.Schema, error) {
+	schemas := make([]*schema.Schema, len(inputs))
 	errs := make([]error, len(inputs))
 	var wg sync.WaitGroup
 	for i, in := range inputs {

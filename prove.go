@@ -6,6 +6,7 @@ import (
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/loader"
 	"github.com/protocheck/protocheck/roundtrip"
+	"github.com/protocheck/protocheck/schema"
 )
 
 // A ProveResult is what Prove found.
@@ -67,7 +68,7 @@ func (d *driver) prove(ctx context.Context, out *ProveResult, opts roundtrip.Opt
 	}
 	old, new := schemas[0], schemas[1]
 	d.loaderNotes(new, old)
-	out.Outcome, err = roundtrip.Run(ctx, compatSchema(old), compatSchema(new), cfg, opts)
+	out.Outcome, err = roundtrip.Run(ctx, old, new, cfg, opts)
 	d.progressDone()
 	return err
 }
@@ -92,16 +93,9 @@ func Snapshot(ctx context.Context, req Request) ([]byte, error) {
 	return loader.Snapshot(s)
 }
 
-// compatSchema is the version the rules read from a compiled one: every
-// field, Packages included, so that package rules count the files left
-// out of Files.
-func compatSchema(s *loader.Schema) *compat.Schema {
-	return &compat.Schema{Files: s.Files, Paths: s.Paths, Packages: s.Packages}
-}
-
 // Versions are the two versions of a request, compiled whole.
 type Versions struct {
-	Old, New *loader.Schema
+	Old, New *schema.Schema
 	// Notes say what the loader left out of either, each once.
 	Notes []Note
 }

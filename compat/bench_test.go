@@ -10,6 +10,7 @@ import (
 
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/loader"
+	"github.com/protocheck/protocheck/schema"
 )
 
 // benchSchema writes a schema of files files, each with msgs messages of
@@ -69,7 +70,7 @@ func benchSchema(tb testing.TB, dir string, files, msgs, fields int, mutate bool
 	}
 }
 
-func benchLoad(b *testing.B, mutate bool) *compat.Schema {
+func benchLoad(b *testing.B, mutate bool) *schema.Schema {
 	b.Helper()
 	dir := b.TempDir()
 	benchSchema(b, dir, 500, 40, 20, mutate)
@@ -77,7 +78,7 @@ func benchLoad(b *testing.B, mutate bool) *compat.Schema {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return &compat.Schema{Files: s.Files}
+	return &schema.Schema{Files: s.Files}
 }
 
 // BenchmarkCheck times Check with every rule on 500 files of 40 messages
@@ -99,9 +100,9 @@ func BenchmarkCheck(b *testing.B) {
 
 // benchWide loads a pair of one-file schemas: old is src(n), new is
 // src(n+1), one more value or field at the end, as a real change adds one.
-func benchWide(b *testing.B, src func(n int) string, n int) (old, new *compat.Schema) {
+func benchWide(b *testing.B, src func(n int) string, n int) (old, new *schema.Schema) {
 	b.Helper()
-	load := func(n int) *compat.Schema {
+	load := func(n int) *schema.Schema {
 		dir := b.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, "a.proto"), []byte(src(n)), 0o644); err != nil {
 			b.Fatal(err)
@@ -110,7 +111,7 @@ func benchWide(b *testing.B, src func(n int) string, n int) (old, new *compat.Sc
 		if err != nil {
 			b.Fatal(err)
 		}
-		return &compat.Schema{Files: s.Files}
+		return &schema.Schema{Files: s.Files}
 	}
 	return load(n), load(n + 1)
 }
@@ -142,7 +143,7 @@ func wideMessage(n int) string {
 }
 
 // benchCheckPair times Check with every rule on a loaded pair.
-func benchCheckPair(b *testing.B, old, new *compat.Schema) {
+func benchCheckPair(b *testing.B, old, new *schema.Schema) {
 	cfg := compat.Config{Use: []string{"FILE", "PACKAGE", "WIRE_JSON", "WIRE"}}
 	b.ResetTimer()
 	for b.Loop() {

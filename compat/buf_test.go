@@ -21,6 +21,7 @@ import (
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/internal/buftest"
 	"github.com/protocheck/protocheck/loader"
+	"github.com/protocheck/protocheck/schema"
 )
 
 // TestBufParity runs buf breaking on every testdata case and compares its
@@ -213,7 +214,7 @@ func runBuf(bufPath, oldDir, newDir string, use []string) (keys, error) {
 // rules that buf knows.
 func ourKeys(t *testing.T, oldDir, newDir string, use []string, known map[string]bool) keys {
 	t.Helper()
-	load := func(dir, raw string) *loader.Schema {
+	load := func(dir, raw string) *schema.Schema {
 		s, err := (&loader.Loader{}).Load(context.Background(), loader.Input{Kind: loader.Dir, Path: dir, Raw: raw})
 		if err != nil {
 			t.Fatalf("loading %s: %v", raw, err)
@@ -221,7 +222,7 @@ func ourKeys(t *testing.T, oldDir, newDir string, use []string, known map[string
 		return s
 	}
 	old, new := load(oldDir, "old"), load(newDir, "new")
-	fs, err := compat.Check(&compat.Schema{Files: old.Files, Paths: old.Paths}, &compat.Schema{Files: new.Files, Paths: new.Paths}, compat.Config{Use: use})
+	fs, err := compat.Check(&schema.Schema{Files: old.Files, Paths: old.Paths}, &schema.Schema{Files: new.Files, Paths: new.Paths}, compat.Config{Use: use})
 	if err != nil {
 		t.Fatal(err)
 	}

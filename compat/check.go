@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/protocheck/protocheck/schema"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
@@ -105,29 +106,13 @@ func matcher(names []string) (func(*Rule) bool, error) {
 	}, nil
 }
 
-// A Schema is one version of a set of .proto files.
-type Schema struct {
-	// Files are the version's files to check, linked. Files they import
-	// are consulted but never reported on unless listed too.
-	Files []protoreflect.FileDescriptor
-	// Paths lists every file of the version, including files left out of
-	// Files because they are known to be unchanged. Nil means the paths of
-	// Files.
-	Paths []string
-	// Packages gives the package of each path of Paths that is not in
-	// Files (loader.LoadPair fills it). A file left out is identical in
-	// both versions, but package-level rules (is a package still there?)
-	// must still count it.
-	Packages map[string]string
-}
-
 // Check compares two versions of a schema and returns the findings of the
 // rules that cfg selects, sorted by position. The error is non-nil only
 // when the check could not run, for example because cfg names an unknown
 // rule; ignore comments that cannot be honoured return a source.ErrorList,
 // one problem at each. Check only reads the schemas and the catalogue: any
 // number of Checks may run at once, on the same schemas too.
-func Check(old, new *Schema, cfg Config) ([]Finding, error) {
+func Check(old, new *schema.Schema, cfg Config) ([]Finding, error) {
 	rules, err := cfg.selectRules()
 	if err != nil {
 		return nil, err
@@ -163,7 +148,7 @@ func Check(old, new *Schema, cfg Config) ([]Finding, error) {
 // findings made outside Check, such as the prover's counterexamples (see
 // roundtrip), so that a user's exclusions hold for every finding alike. It
 // returns the findings kept, some marked Ignored, in their order.
-func Excuse(old, new *Schema, cfg Config, findings []Finding) ([]Finding, error) {
+func Excuse(old, new *schema.Schema, cfg Config, findings []Finding) ([]Finding, error) {
 	dir := cfg.Direction
 	if dir == 0 {
 		dir = Both

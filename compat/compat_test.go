@@ -15,6 +15,7 @@ import (
 
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/loader"
+	"github.com/protocheck/protocheck/schema"
 )
 
 var update = flag.Bool("update", false, "rewrite the want sections of testdata cases")
@@ -58,7 +59,7 @@ func section(a *txtar.Archive, name string) (string, bool) {
 }
 
 // materialize writes the files under prefix/ into dir and loads them.
-func materialize(t *testing.T, a *txtar.Archive, prefix string) *loader.Schema {
+func materialize(t *testing.T, a *txtar.Archive, prefix string) *schema.Schema {
 	t.Helper()
 	dir := t.TempDir()
 	for _, f := range a.Files {
@@ -113,7 +114,7 @@ func TestCases(t *testing.T) {
 				t.Errorf("%s: the archive comment must say what the case shows", c.path)
 			}
 			old, new := materialize(t, c.archive, "old"), materialize(t, c.archive, "new")
-			got, err := compat.Check(&compat.Schema{Files: old.Files}, &compat.Schema{Files: new.Files}, configOf(t, c))
+			got, err := compat.Check(&schema.Schema{Files: old.Files}, &schema.Schema{Files: new.Files}, configOf(t, c))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -8,6 +8,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/protocheck/protocheck/compat"
+	"github.com/protocheck/protocheck/schema"
 )
 
 // TestFindingElements checks what programs read from a finding besides
@@ -51,7 +52,7 @@ func TestFindingElements(t *testing.T) {
 				t.Fatal(err)
 			}
 			old, new := materialize(t, a, "old"), materialize(t, a, "new")
-			fs, err := compat.Check(&compat.Schema{Files: old.Files}, &compat.Schema{Files: new.Files}, compat.Config{Use: []string{tt.rule}})
+			fs, err := compat.Check(&schema.Schema{Files: old.Files}, &schema.Schema{Files: new.Files}, compat.Config{Use: []string{tt.rule}})
 			if err != nil {
 				t.Fatal(err)
 			}

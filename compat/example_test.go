@@ -9,6 +9,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/protocheck/protocheck/compat"
+	"github.com/protocheck/protocheck/schema"
 )
 
 // compileExample links one version of a schema held in memory.
@@ -52,7 +53,7 @@ message User {
   reserved 2;
 }
 `})
-	findings, err := compat.Check(&compat.Schema{Files: old}, &compat.Schema{Files: new}, compat.Config{})
+	findings, err := compat.Check(&schema.Schema{Files: old}, &schema.Schema{Files: new}, compat.Config{})
 	if err != nil {
 		log.Fatal(err)
 	}

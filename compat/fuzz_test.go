@@ -12,6 +12,7 @@ import (
 
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/loader"
+	"github.com/protocheck/protocheck/schema"
 )
 
 // FuzzCheck compares pairs of small schemas, the second a mutation of the
@@ -50,7 +51,7 @@ func FuzzCheck(f *testing.F) {
 			return out
 		}
 		linesA, linesB := lines(srcA), lines(srcB)
-		run := func(old, new *compat.Schema, oldLines, newLines map[string]int, dir compat.Direction) []compat.Finding {
+		run := func(old, new *schema.Schema, oldLines, newLines map[string]int, dir compat.Direction) []compat.Finding {
 			fs, err := compat.Check(old, new, compat.Config{Use: all, Direction: dir})
 			if err != nil {
 				t.Fatalf("Check: %v", err)
@@ -69,12 +70,12 @@ func FuzzCheck(f *testing.F) {
 			}
 			return fs
 		}
-		for _, s := range []*compat.Schema{sa, sb} {
+		for _, s := range []*schema.Schema{sa, sb} {
 			if fs := run(s, s, linesA, linesA, compat.Both); len(fs) > 0 && s == sa {
 				t.Errorf("a schema compared with itself has findings: %v", fs)
 			}
 		}
-		for _, pair := range [][2]*compat.Schema{{sa, sb}, {sb, sa}} {
+		for _, pair := range [][2]*schema.Schema{{sa, sb}, {sb, sa}} {
 			ol, nl := linesA, linesB
 			if pair[0] == sb {
 				ol, nl = linesB, linesA
@@ -150,7 +151,7 @@ func inside(t *testing.T, f compat.Finding, what string, s compat.Span, lines in
 }
 
 // compile writes the files and loads them.
-func compile(t *testing.T, files map[string]string) (*compat.Schema, error) {
+func compile(t *testing.T, files map[string]string) (*schema.Schema, error) {
 	dir := t.TempDir()
 	for name, src := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
@@ -161,7 +162,7 @@ func compile(t *testing.T, files map[string]string) (*compat.Schema, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &compat.Schema{Files: s.Files, Paths: s.Paths}, nil
+	return &schema.Schema{Files: s.Files, Paths: s.Paths}, nil
 }
 
 // schemaGen turns fuzz bytes into schemas and mutations. Past the end of its

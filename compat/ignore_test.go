@@ -13,11 +13,12 @@ import (
 
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/loader"
+	"github.com/protocheck/protocheck/schema"
 	"github.com/protocheck/protocheck/source"
 )
 
 // loadIgnoreTree writes files into a fresh directory and compiles them.
-func loadIgnoreTree(t *testing.T, files map[string]string) *compat.Schema {
+func loadIgnoreTree(t *testing.T, files map[string]string) *schema.Schema {
 	t.Helper()
 	dir := t.TempDir()
 	for name, data := range files {
@@ -33,7 +34,7 @@ func loadIgnoreTree(t *testing.T, files map[string]string) *compat.Schema {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &compat.Schema{Files: s.Files, Paths: s.Paths}
+	return &schema.Schema{Files: s.Files, Paths: s.Paths}
 }
 
 // ignoreSummary renders findings with their ignore marks, one per line. It

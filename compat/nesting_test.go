@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/protocheck/protocheck/compat"
+	"github.com/protocheck/protocheck/schema"
 )
 
 // TestCategoriesNest checks, on every testdata case, that a stricter
@@ -22,7 +23,7 @@ func TestCategoriesNest(t *testing.T) {
 			old, new := materialize(t, c.archive, "old"), materialize(t, c.archive, "new")
 			places := map[compat.Category]map[string][]string{}
 			for _, cat := range []compat.Category{compat.Wire, compat.WireJSON, compat.Package, compat.File} {
-				fs, err := compat.Check(&compat.Schema{Files: old.Files}, &compat.Schema{Files: new.Files}, compat.Config{Use: []string{string(cat)}})
+				fs, err := compat.Check(&schema.Schema{Files: old.Files}, &schema.Schema{Files: new.Files}, compat.Config{Use: []string{string(cat)}})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -9,6 +9,7 @@ import (
 	"google.golang.org/protobuf/types/descriptorpb"
 
 	"github.com/protocheck/protocheck/compat"
+	"github.com/protocheck/protocheck/schema"
 )
 
 // TestNoSourceInfo: files without source info (an image built with
@@ -43,8 +44,8 @@ func TestNoSourceInfo(t *testing.T) {
 		}
 		return f
 	}
-	old := &compat.Schema{Files: []protoreflect.FileDescriptor{file("x", "y", "z")}}
-	new := &compat.Schema{Files: []protoreflect.FileDescriptor{file("x", "s")}}
+	old := &schema.Schema{Files: []protoreflect.FileDescriptor{file("x", "y", "z")}}
+	new := &schema.Schema{Files: []protoreflect.FileDescriptor{file("x", "s")}}
 	findings, err := compat.Check(old, new, compat.Config{Use: []string{"WIRE_JSON", "FILE"}})
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/protocheck/protocheck/schema"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
@@ -33,7 +34,7 @@ type index struct {
 	fieldPairs [][2]protoreflect.FieldDescriptor
 	pairsBuilt bool
 
-	// otherPkgs are the packages of the files not compiled: Schema.Packages.
+	// otherPkgs are the packages of the files not compiled: schema.Schema.Packages.
 	otherPkgs map[protoreflect.FullName]bool
 }
 
@@ -44,7 +45,7 @@ type extensionKey struct {
 	number   protoreflect.FieldNumber
 }
 
-func newIndex(s *Schema) *index {
+func newIndex(s *schema.Schema) *index {
 	files := s.Files
 	x := &index{
 		files:      make(map[string]protoreflect.FileDescriptor),

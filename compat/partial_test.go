@@ -17,6 +17,7 @@ import (
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/internal/cmd/genschema/gen"
 	"github.com/protocheck/protocheck/loader"
+	"github.com/protocheck/protocheck/schema"
 )
 
 // Comparing only the files that changed (loader.LoadPair) must give exactly
@@ -70,10 +71,10 @@ func checkBothWays(t *testing.T, oldDir, newDir string) (full, partial string, c
 		t.Fatalf("LoadPair lists other paths than Load")
 	}
 	cfg := allRules()
-	got := func(o, n *loader.Schema) string {
+	got := func(o, n *schema.Schema) string {
 		fs, err := compat.Check(
-			&compat.Schema{Files: o.Files, Paths: o.Paths, Packages: o.Packages},
-			&compat.Schema{Files: n.Files, Paths: n.Paths, Packages: n.Packages}, cfg)
+			o,
+			n, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -300,8 +301,8 @@ func TestPartialAcrossBaselines(t *testing.T) {
 			t.Fatal(err)
 		}
 		fs, err := compat.Check(
-			&compat.Schema{Files: o.Files, Paths: o.Paths, Packages: o.Packages},
-			&compat.Schema{Files: nw.Files, Paths: nw.Paths, Packages: nw.Packages}, allRules())
+			o,
+			nw, allRules())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -356,10 +357,10 @@ func TestPartialMatchesFullOnDescriptorSets(t *testing.T) {
 				}
 				sets[i] = loader.Input{Kind: loader.DescriptorSet, Path: file, Raw: file}
 			}
-			check := func(o, n *loader.Schema) string {
+			check := func(o, n *schema.Schema) string {
 				fs, err := compat.Check(
-					&compat.Schema{Files: o.Files, Paths: o.Paths, Packages: o.Packages},
-					&compat.Schema{Files: n.Files, Paths: n.Paths, Packages: n.Packages}, allRules())
+					o,
+					n, allRules())
 				if err != nil {
 					t.Fatal(err)
 				}

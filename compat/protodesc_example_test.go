@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/types/descriptorpb"
 
 	"github.com/protocheck/protocheck/compat"
+	"github.com/protocheck/protocheck/schema"
 )
 
 // userFile builds acme/v1/user.proto in memory, as a tool that holds
@@ -45,8 +46,8 @@ func ExampleCheck_protodesc() {
 	old := userFile("name", "email")
 	new := userFile("name")
 	findings, err := compat.Check(
-		&compat.Schema{Files: []protoreflect.FileDescriptor{old}},
-		&compat.Schema{Files: []protoreflect.FileDescriptor{new}},
+		&schema.Schema{Files: []protoreflect.FileDescriptor{old}},
+		&schema.Schema{Files: []protoreflect.FileDescriptor{new}},
 		compat.Config{Use: []string{"WIRE_JSON"}})
 	if err != nil {
 		log.Fatal(err)

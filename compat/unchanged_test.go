@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/bufbuild/protocompile"
+	"github.com/protocheck/protocheck/schema"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
@@ -31,7 +32,7 @@ message A {
 }
 `,
 	}
-	compile := func() *Schema {
+	compile := func() *schema.Schema {
 		c := protocompile.Compiler{Resolver: protocompile.WithStandardImports(&protocompile.SourceResolver{
 			Accessor: protocompile.SourceAccessorFromMap(src),
 		})}
@@ -43,7 +44,7 @@ message A {
 		for _, f := range files {
 			out = append(out, f)
 		}
-		return &Schema{Files: out}
+		return &schema.Schema{Files: out}
 	}
 	same := unchangedFiles(newIndex(compile()), newIndex(compile()))
 	for _, path := range []string{"a.proto", "opt.proto"} {

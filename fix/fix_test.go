@@ -18,6 +18,7 @@ import (
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/fix"
 	"github.com/protocheck/protocheck/loader"
+	"github.com/protocheck/protocheck/schema"
 	"github.com/protocheck/protocheck/source"
 )
 
@@ -36,7 +37,7 @@ var reservedRules = []string{
 // them.
 type run struct {
 	oldDir, newDir string
-	old, new       *loader.Schema
+	old, new       *schema.Schema
 	res            fix.Result
 }
 
@@ -56,7 +57,7 @@ func writeDir(t *testing.T, a *txtar.Archive, prefix string) string {
 	return dir
 }
 
-func load(t *testing.T, dir string) *loader.Schema {
+func load(t *testing.T, dir string) *schema.Schema {
 	t.Helper()
 	s, err := (&loader.Loader{}).Load(context.Background(), loader.Input{Kind: loader.Dir, Path: dir, Raw: filepath.Base(dir)})
 	if err != nil {
@@ -65,9 +66,9 @@ func load(t *testing.T, dir string) *loader.Schema {
 	return s
 }
 
-func check(t *testing.T, old, new *loader.Schema, use []string) []compat.Finding {
+func check(t *testing.T, old, new *schema.Schema, use []string) []compat.Finding {
 	t.Helper()
-	fs, err := compat.Check(&compat.Schema{Files: old.Files}, &compat.Schema{Files: new.Files}, compat.Config{Use: use})
+	fs, err := compat.Check(old, new, compat.Config{Use: use})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +238,7 @@ func TestCompatCases(t *testing.T) {
 
 // withoutSource loads the schema as a descriptor set that holds no
 // source info, such as protoc writes without --include_source_info.
-func withoutSource(t *testing.T, s *loader.Schema) *loader.Schema {
+func withoutSource(t *testing.T, s *schema.Schema) *schema.Schema {
 	t.Helper()
 	data, err := loader.Snapshot(s)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/protocheck/protocheck/schema"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -654,7 +655,7 @@ func TestLoadPairReusesLinkedFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byPath := func(s *Schema) map[string]protoreflect.FileDescriptor {
+	byPath := func(s *schema.Schema) map[string]protoreflect.FileDescriptor {
 		m := map[string]protoreflect.FileDescriptor{}
 		for _, f := range s.Files {
 			m[f.Path()] = f
@@ -780,7 +781,7 @@ func TestLoadPairIncludePaths(t *testing.T) {
 	if err != nil {
 		t.Fatalf("LoadPair: %v", err)
 	}
-	for _, s := range []*Schema{o, n} {
+	for _, s := range []*schema.Schema{o, n} {
 		for _, f := range s.Files {
 			if f.Path() == "x/m.proto" || f.Path() == "x/r.proto" {
 				t.Errorf("%s: a file of an include path is listed as the input's", f.Path())

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/protocheck/protocheck/schema"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protodesc"
@@ -275,8 +276,8 @@ func isWellKnown(path string) bool {
 
 // schema unmarshals and links the files named in only, or all of the
 // set's files when only is nil, with everything they import.
-func (d *descriptorSet) schema(t *Tree, only []string) (*Schema, error) {
-	s := &Schema{Input: t.Input, Paths: t.Paths()}
+func (d *descriptorSet) schema(t *Tree, only []string) (*schema.Schema, error) {
+	s := &schema.Schema{Paths: t.Paths()}
 	paths := only
 	if paths == nil {
 		paths = s.Paths

@@ -172,7 +172,7 @@ func TestSelect(t *testing.T) {
 		// The other files of the selected file's package.
 		{loader.Selection{Paths: []string{"d.proto"}, Packages: true}, "a.proto b.proto c/c.proto d.proto"},
 	} {
-		got := s.Select(tc.sel)
+		got := loader.Select(s, tc.sel)
 		var names []string
 		for _, f := range got.Files {
 			names = append(names, f.Path())

@@ -17,6 +17,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/descriptorpb"
 
+	"github.com/protocheck/protocheck/schema"
 	"github.com/protocheck/protocheck/source"
 )
 
@@ -98,7 +99,7 @@ func FuzzLoad(f *testing.F) {
 		write("old", "a.proto", src)
 		write("old", "dep.proto", fuzzDep+"message Extra {}\n")
 		l := &Loader{Dir: dir}
-		var s *Schema
+		var s *schema.Schema
 		var loadErr error
 		withTimeout(t, "Load", func(ctx context.Context) {
 			s, loadErr = l.Load(ctx, Input{Kind: Dir, Path: "new", Raw: "new"})
@@ -192,7 +193,7 @@ func FuzzLoad(f *testing.F) {
 }
 
 // fileProtoNoSource returns the descriptor of path in s, without source info.
-func fileProtoNoSource(s *Schema, path string) *descriptorpb.FileDescriptorProto {
+func fileProtoNoSource(s *schema.Schema, path string) *descriptorpb.FileDescriptorProto {
 	for _, f := range s.Files {
 		if f.Path() == path {
 			fd := protodesc.ToFileDescriptorProto(f)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/protocheck/protocheck/loader"
+	"github.com/protocheck/protocheck/schema"
 )
 
 // TestArchiveDuplicates: an archive that holds a member twice is read as
@@ -69,7 +70,7 @@ func TestArchiveDuplicates(t *testing.T) {
 }
 
 // fetchLoad fetches and loads the input raw.
-func fetchLoad(t *testing.T, raw string) *loader.Schema {
+func fetchLoad(t *testing.T, raw string) *schema.Schema {
 	t.Helper()
 	in, err := loader.ParseInput(raw)
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/loader"
+	"github.com/protocheck/protocheck/schema"
 	"github.com/protocheck/protocheck/source"
 )
 
@@ -96,7 +97,7 @@ func TestDeepDescriptorSet(t *testing.T) {
 		return b
 	}
 	dir := t.TempDir()
-	loadSet := func(name string, data []byte) (*loader.Schema, error) {
+	loadSet := func(name string, data []byte) (*schema.Schema, error) {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
@@ -109,13 +110,13 @@ func TestDeepDescriptorSet(t *testing.T) {
 		t.Errorf("error = %v, want %s", err, want)
 	}
 	n := loader.MaxNestingDepth - 1 // below the top level
-	var schemas []*compat.Schema
+	var schemas []*schema.Schema
 	for i, withField := range []bool{true, false} {
 		s, err := loadSet(fmt.Sprintf("v%d.binpb", i), build(n, withField))
 		if err != nil {
 			t.Fatal(err)
 		}
-		schemas = append(schemas, &compat.Schema{Files: s.Files, Paths: s.Paths})
+		schemas = append(schemas, &schema.Schema{Files: s.Files, Paths: s.Paths})
 	}
 	findings, err := compat.Check(schemas[0], schemas[1], compat.Config{Use: []string{"FILE", "WIRE", "CSR"}})
 	if err != nil {

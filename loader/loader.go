@@ -23,6 +23,7 @@ import (
 	"github.com/bufbuild/protocompile/reporter"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/protocheck/protocheck/schema"
 	"github.com/protocheck/protocheck/source"
 )
 
@@ -155,27 +156,10 @@ func (t *Tree) Paths() []string {
 	return out
 }
 
-// A Schema is one compiled version.
-type Schema struct {
-	// Input is the input the schema was loaded from.
-	Input Input
-	// Files are the compiled files of the input, sorted by path: all of the
-	// input's files, or the subset that Compile was asked for. Files they
-	// import from elsewhere are linked but not listed.
-	Files []protoreflect.FileDescriptor
-	// Paths lists every file of the input, compiled or not.
-	Paths []string
-	// Packages gives the package of files of Paths left out of Files, when
-	// the loader knows it (LoadPair does): package-level rules need it.
-	Packages map[string]string
-	// Notes say what of the input was left out, and why (Tree.Notes).
-	Notes []string
-}
-
 // Load opens in and compiles all of its files. An archive or a remote
 // repository is fetched first and its temporary copy removed once
 // compiled (Open and LoadPair need Fetch called first).
-func (l *Loader) Load(ctx context.Context, in Input) (*Schema, error) {
+func (l *Loader) Load(ctx context.Context, in Input) (*schema.Schema, error) {
 	if in.fetch != nil {
 		local, cleanup, err := Fetch(ctx, in)
 		if err != nil {
@@ -369,7 +353,7 @@ func unwrapPathError(err error) error {
 // returned together as a source.ErrorList, sorted, whose paths are as the
 // user opens the files; an import that names no file has an *ImportError
 // as its cause.
-func (t *Tree) Compile(ctx context.Context, only []string) (*Schema, error) {
+func (t *Tree) Compile(ctx context.Context, only []string) (*schema.Schema, error) {
 	s, err := t.compileSchema(ctx, only)
 	if ce, ok := err.(*compileError); ok {
 		return nil, ce.list()
@@ -379,7 +363,7 @@ func (t *Tree) Compile(ctx context.Context, only []string) (*Schema, error) {
 
 // compileSchema is Compile, its problems still in a *compileError, which
 // keeps what the compilers' bookkeeping needs.
-func (t *Tree) compileSchema(ctx context.Context, only []string) (*Schema, error) {
+func (t *Tree) compileSchema(ctx context.Context, only []string) (*schema.Schema, error) {
 	if t.set != nil {
 		return t.set.schema(t, only)
 	}
@@ -412,7 +396,7 @@ func (t *Tree) compileSchema(ctx context.Context, only []string) (*Schema, error
 	if err != nil {
 		return nil, err
 	}
-	s := &Schema{Input: t.Input, Paths: t.Paths(), Files: files, Notes: t.Notes}
+	s := &schema.Schema{Paths: t.Paths(), Files: files, Notes: t.Notes}
 	slices.SortFunc(s.Files, func(a, b protoreflect.FileDescriptor) int { return strings.Compare(a.Path(), b.Path()) })
 	return s, nil
 }

@@ -18,6 +18,7 @@ import (
 	"google.golang.org/protobuf/types/descriptorpb"
 
 	"github.com/protocheck/protocheck/loader"
+	"github.com/protocheck/protocheck/schema"
 	"github.com/protocheck/protocheck/source"
 )
 
@@ -37,7 +38,7 @@ func writeTree(t *testing.T, files map[string]string) string {
 	return dir
 }
 
-func load(t *testing.T, l *loader.Loader, raw string) (*loader.Schema, error) {
+func load(t *testing.T, l *loader.Loader, raw string) (*schema.Schema, error) {
 	t.Helper()
 	in, err := loader.ParseInput(raw)
 	if err != nil {
@@ -46,7 +47,7 @@ func load(t *testing.T, l *loader.Loader, raw string) (*loader.Schema, error) {
 	return l.Load(context.Background(), in)
 }
 
-func paths(s *loader.Schema) []string {
+func paths(s *schema.Schema) []string {
 	var out []string
 	for _, f := range s.Files {
 		out = append(out, f.Path())

@@ -15,6 +15,7 @@ import (
 
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/protocheck/protocheck/schema"
 	"github.com/protocheck/protocheck/source"
 )
 
@@ -44,7 +45,7 @@ import (
 // only old holds. That is accepted, to compare a large tree in the time a
 // small change takes. But once a compile fails, both versions are compiled
 // in full, so that the errors are those a full load reports.
-func (l *Loader) LoadPair(ctx context.Context, old, new Input) (oldSchema, newSchema *Schema, err error) {
+func (l *Loader) LoadPair(ctx context.Context, old, new Input) (oldSchema, newSchema *schema.Schema, err error) {
 	var ot, nt *Tree
 	var oerr, nerr error
 	var wg sync.WaitGroup
@@ -109,11 +110,11 @@ func (l *Loader) LoadPair(ctx context.Context, old, new Input) (oldSchema, newSc
 			packages[path] = h.pkg
 		}
 	}
-	schema := func(s *pairSide) *Schema {
+	version := func(s *pairSide) *schema.Schema {
 		slices.SortFunc(s.files, func(a, b protoreflect.FileDescriptor) int { return strings.Compare(a.Path(), b.Path()) })
-		return &Schema{Input: s.t.Input, Files: s.files, Paths: s.t.Paths(), Packages: packages, Notes: s.t.Notes}
+		return &schema.Schema{Files: s.files, Paths: s.t.Paths(), Packages: packages, Notes: s.t.Notes}
 	}
-	return schema(p.sides[0]), schema(p.sides[1]), nil
+	return version(p.sides[0]), version(p.sides[1]), nil
 }
 
 // pairPlan compiles the parts of two trees that LoadPair needs.

@@ -3,6 +3,7 @@ package loader
 import (
 	"slices"
 
+	"github.com/protocheck/protocheck/schema"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
@@ -34,11 +35,11 @@ func (sel Selection) selects(p string) bool {
 	return (len(sel.Paths) == 0 || excluded(p, sel.Paths)) && !excluded(p, sel.Exclude)
 }
 
-// Select returns the schema limited to the files sel selects. It needs the
+// Select returns s limited to the files sel selects. It needs the
 // selected files compiled to follow their imports: load with Load (or
 // Compile every file) rather than LoadPair's selective compile, which
 // leaves unchanged files out.
-func (s *Schema) Select(sel Selection) *Schema {
+func Select(s *schema.Schema, sel Selection) *schema.Schema {
 	paths := s.Paths
 	if paths == nil {
 		for _, f := range s.Files {
@@ -71,16 +72,16 @@ func (s *Schema) Select(sel Selection) *Schema {
 	if sel.Packages {
 		for _, p := range paths {
 			if sel.selects(p) {
-				pkgs[s.packageOf(p, byPath)] = true
+				pkgs[packageOf(s, p, byPath)] = true
 			}
 		}
 	}
 	for _, p := range paths {
-		if sel.selects(p) || pkgs[s.packageOf(p, byPath)] {
+		if sel.selects(p) || pkgs[packageOf(s, p, byPath)] {
 			visit(p)
 		}
 	}
-	out := &Schema{Input: s.Input, Notes: s.Notes}
+	out := &schema.Schema{Notes: s.Notes}
 	for _, f := range s.Files {
 		if keep[f.Path()] {
 			out.Files = append(out.Files, f)
@@ -99,7 +100,7 @@ func (s *Schema) Select(sel Selection) *Schema {
 }
 
 // packageOf returns the package of the file p of s.
-func (s *Schema) packageOf(p string, byPath map[string]protoreflect.FileDescriptor) string {
+func packageOf(s *schema.Schema, p string, byPath map[string]protoreflect.FileDescriptor) string {
 	if f := byPath[p]; f != nil {
 		return string(f.Package())
 	}

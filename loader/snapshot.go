@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"github.com/protocheck/protocheck/schema"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protodesc"
@@ -14,7 +15,7 @@ import (
 // schema's own files are checked. The same schema always gives the same
 // bytes, so a snapshot committed to a repository changes only when the
 // schema does.
-func Snapshot(s *Schema) ([]byte, error) {
+func Snapshot(s *schema.Schema) ([]byte, error) {
 	own := make(map[string]bool, len(s.Files))
 	for _, f := range s.Files {
 		own[f.Path()] = true

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/protocheck/protocheck/loader"
+	"github.com/protocheck/protocheck/schema"
 )
 
 // TestDirectorySymlinks follows links to directories as buf does, stops at
@@ -95,7 +96,7 @@ func TestLoadPairThroughLinks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, s := range []*loader.Schema{o, n} {
+			for _, s := range []*schema.Schema{o, n} {
 				if diff := cmp.Diff([]string{"api/a.proto", "api/b.proto"}, s.Paths); diff != "" {
 					t.Errorf("paths (-want +got):\n%s", diff)
 				}
@@ -154,7 +155,7 @@ func TestLoadPairThroughLinksInAnotherRoot(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, s := range []*loader.Schema{o, n} {
+			for _, s := range []*schema.Schema{o, n} {
 				got := []string{}
 				for _, f := range s.Files {
 					got = append(got, f.Path())

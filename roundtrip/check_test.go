@@ -17,6 +17,7 @@ import (
 
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/roundtrip"
+	"github.com/protocheck/protocheck/schema"
 )
 
 var update = flag.Bool("update", false, "rewrite the want sections of testdata/check/*.txtar")
@@ -51,7 +52,7 @@ func TestCheck(t *testing.T) {
 			}
 			old := compileTree(t, a, "old", protocompile.SourceInfoStandard)
 			new := compileTree(t, a, "new", protocompile.SourceInfoStandard)
-			findings, err := roundtrip.Check(context.Background(), &compat.Schema{Files: old}, &compat.Schema{Files: new}, cfg, roundtrip.Options{})
+			findings, err := roundtrip.Check(context.Background(), &schema.Schema{Files: old}, &schema.Schema{Files: new}, cfg, roundtrip.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,7 +89,7 @@ message A { sint32 x = 1; uint32 y = 2; }
 `))
 	old := compileTree(t, a, "old", protocompile.SourceInfoNone)
 	new := compileTree(t, a, "new", protocompile.SourceInfoNone)
-	findings, err := roundtrip.Check(context.Background(), &compat.Schema{Files: old}, &compat.Schema{Files: new}, compat.Config{Use: []string{"WIRE"}}, roundtrip.Options{})
+	findings, err := roundtrip.Check(context.Background(), &schema.Schema{Files: old}, &schema.Schema{Files: new}, compat.Config{Use: []string{"WIRE"}}, roundtrip.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

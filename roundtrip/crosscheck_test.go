@@ -14,6 +14,7 @@ import (
 
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/roundtrip"
+	"github.com/protocheck/protocheck/schema"
 )
 
 // TestCrossCheck keeps the static rules and the prover honest with each
@@ -47,7 +48,7 @@ func TestCrossCheck(t *testing.T) {
 			i-- // the edit made an invalid schema: try another
 			continue
 		}
-		findings, err := compat.Check(&compat.Schema{Files: oldFiles}, &compat.Schema{Files: newFiles}, compat.Config{Use: []string{"WIRE"}})
+		findings, err := compat.Check(&schema.Schema{Files: oldFiles}, &schema.Schema{Files: newFiles}, compat.Config{Use: []string{"WIRE"}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/roundtrip"
+	"github.com/protocheck/protocheck/schema"
 )
 
 var listUnproven = flag.Bool("unproven", false, "TestProveDifferential lists the findings no sample showed")
@@ -108,7 +109,7 @@ func caseConfigs(a *txtar.Archive, rule string) []compat.Config {
 // differ checks one pair under one configuration.
 func differ(t *testing.T, fig *figures, name string, old, new []protoreflect.FileDescriptor, cfg compat.Config) {
 	t.Helper()
-	oldS, newS := &compat.Schema{Files: old}, &compat.Schema{Files: new}
+	oldS, newS := &schema.Schema{Files: old}, &schema.Schema{Files: new}
 	plain, err := compat.Check(oldS, newS, cfg)
 	if err != nil {
 		return // a configuration the case does not support

@@ -24,9 +24,7 @@ func Example_buildTool() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	findings, err := roundtrip.Check(ctx,
-		&compat.Schema{Files: old.Files, Paths: old.Paths, Packages: old.Packages},
-		&compat.Schema{Files: new.Files, Paths: new.Paths, Packages: new.Packages},
+	findings, err := roundtrip.Check(ctx, old, new,
 		compat.Config{Use: []string{"WIRE"}}, roundtrip.Options{})
 	if err != nil {
 		log.Fatal(err)

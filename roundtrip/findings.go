@@ -9,6 +9,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/protocheck/protocheck/compat"
+	"github.com/protocheck/protocheck/schema"
 )
 
 // Check compares two versions of a schema with compat.Check and proves the
@@ -24,7 +25,7 @@ import (
 // other options apply as in Prove. The error is compat.Check's, or says
 // that proving could not run. Like compat.Check, it only reads the schemas:
 // several may run at once.
-func Check(ctx context.Context, old, new *compat.Schema, cfg compat.Config, opts Options) ([]compat.Finding, error) {
+func Check(ctx context.Context, old, new *schema.Schema, cfg compat.Config, opts Options) ([]compat.Finding, error) {
 	opts.Messages = nil
 	out, err := Run(ctx, old, new, cfg, opts)
 	return out.Findings, err
@@ -48,7 +49,7 @@ type Outcome struct {
 // Run is Check, which also returns the results the proofs come from:
 // what `protocheck prove` shows. When opts.Messages is set, only those
 // messages are proved.
-func Run(ctx context.Context, old, new *compat.Schema, cfg compat.Config, opts Options) (Outcome, error) {
+func Run(ctx context.Context, old, new *schema.Schema, cfg compat.Config, opts Options) (Outcome, error) {
 	findings, err := compat.Check(old, new, cfg)
 	if err != nil {
 		return Outcome{}, err

@@ -6,6 +6,7 @@ import (
 
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/roundtrip"
+	"github.com/protocheck/protocheck/schema"
 )
 
 // FuzzProve proves generated pairs of schemas (schemagen_test.go: every
@@ -32,7 +33,7 @@ func FuzzProve(f *testing.F) {
 		t.Logf("%s: %s\n--- old\n%s--- new\n%s", class, what, oldSrc, newSrc)
 		verifyProofs(t, class+": "+what, old, new, seed, n)
 		cfg := compat.Config{Use: []string{"WIRE_JSON"}}
-		if _, err := roundtrip.Check(context.Background(), &compat.Schema{Files: old}, &compat.Schema{Files: new}, cfg, roundtrip.Options{Samples: n, Seed: seed}); err != nil {
+		if _, err := roundtrip.Check(context.Background(), &schema.Schema{Files: old}, &schema.Schema{Files: new}, cfg, roundtrip.Options{Samples: n, Seed: seed}); err != nil {
 			t.Errorf("check --prove: %v", err)
 		}
 	})

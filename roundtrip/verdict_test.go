@@ -8,6 +8,7 @@ import (
 
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/roundtrip"
+	"github.com/protocheck/protocheck/schema"
 )
 
 // Each test below is a class of change where check --prove once gave a
@@ -25,7 +26,7 @@ func checkBoth(t *testing.T, oldSrc, newSrc string, cfg compat.Config, opts roun
 	if err != nil {
 		t.Fatalf("new: %v", err)
 	}
-	oldS, newS := &compat.Schema{Files: old}, &compat.Schema{Files: new}
+	oldS, newS := &schema.Schema{Files: old}, &schema.Schema{Files: new}
 	if plain, err = compat.Check(oldS, newS, cfg); err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/roundtrip"
+	"github.com/protocheck/protocheck/schema"
 )
 
 // The options that buf.yaml may give the plugin:
@@ -196,7 +197,7 @@ func findingsOf(ctx context.Context, req check.Request, opts options) ([]compat.
 // difference in it, and compat would otherwise convert every file back to
 // a proto to find that out, a quarter of the plugin's time on a pair of
 // 1,000 files.
-func schemas(oldFiles, newFiles []descriptor.FileDescriptor) (old, new *compat.Schema) {
+func schemas(oldFiles, newFiles []descriptor.FileDescriptor) (old, new *schema.Schema) {
 	oldByPath := make(map[string]descriptor.FileDescriptor, len(oldFiles))
 	for _, f := range oldFiles {
 		oldByPath[f.ProtoreflectFileDescriptor().Path()] = f
@@ -212,8 +213,8 @@ func schemas(oldFiles, newFiles []descriptor.FileDescriptor) (old, new *compat.S
 }
 
 // schemaOf makes one version of a schema, leaving out the files of same.
-func schemaOf(files []descriptor.FileDescriptor, same map[string]bool) *compat.Schema {
-	s := &compat.Schema{Packages: map[string]string{}}
+func schemaOf(files []descriptor.FileDescriptor, same map[string]bool) *schema.Schema {
+	s := &schema.Schema{Packages: map[string]string{}}
 	for _, f := range files {
 		fd := f.ProtoreflectFileDescriptor()
 		s.Paths = append(s.Paths, fd.Path())
@@ -230,7 +231,7 @@ func schemaOf(files []descriptor.FileDescriptor, same map[string]bool) *compat.S
 
 // addLeftOut names in s the files of left (path -> package), which s
 // does not hold.
-func addLeftOut(s *compat.Schema, left map[string]string) {
+func addLeftOut(s *schema.Schema, left map[string]string) {
 	for path, pkg := range left {
 		s.Paths = append(s.Paths, path)
 		s.Packages[path] = pkg

@@ -19,7 +19,7 @@
 //	           versions, apart from source info, and imported by no file
 //	           that differs) leave it, named only
 //	rules.go   Spec: the served rules and their categories, as data
-//	check.go   Before: buf's two images become compat.Schemas; one
+//	check.go   Before: buf's two images become schema.Schemas; one
 //	           compat.Check (roundtrip.Check with prove) for every rule
 //	           buf asked for; each rule's handler writes its findings
 //	locate.go  a finding's span becomes the source path whose location

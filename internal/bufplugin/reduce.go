@@ -71,7 +71,7 @@ func isBinaryCheck(args []string) bool {
 }
 
 // leftOut names the files that reduce took out of a request, by version:
-// their paths and packages, which the schemas list (compat.Schema.Paths
+// their paths and packages, which the schemas list (schema.Schema.Paths
 // and Packages) as they list a file left out because it did not change.
 type leftOut struct {
 	files, against map[string]string // path -> package

@@ -15,6 +15,7 @@ import (
 	"github.com/protocheck/protocheck/recording"
 	"github.com/protocheck/protocheck/report"
 	"github.com/protocheck/protocheck/roundtrip"
+	"github.com/protocheck/protocheck/schema"
 )
 
 type replayFlags struct {
@@ -164,7 +165,7 @@ func runReplay(cmd *cobra.Command, newArg string, fl replayFlags) error {
 	if err != nil {
 		return driverError(cmd, err, "", nil)
 	}
-	schemas := []*loader.Schema{vs.Old, vs.New}
+	schemas := []*schema.Schema{vs.Old, vs.New}
 	stop := pr.replaying(src)
 	res, err := roundtrip.Replay(ctx, schemas[0].Files, schemas[1].Files, protoreflect.FullName(fl.typ), src, opts)
 	stop()

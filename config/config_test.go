@@ -375,14 +375,21 @@ func TestFind(t *testing.T) {
 		{"outside/repo", "outside/repo/buf.yaml"},
 		{"outside/repo/work/p/q", "outside/repo/work/p/buf.yml"},
 		{"outside/repo/work", "outside/repo/work/buf.work.yaml"},
-		{"outside/bare/nothing/here", "outside/buf.yaml"},
+		// Outside a work tree, a single-module file counts in the
+		// input's own directory only.
+		{"outside/bare/nothing/here", ""},
+		{"outside/bare", ""},
+		{"outside", "outside/buf.yaml"},
 	}
 	for _, tt := range tests {
 		got, err := config.Find(filepath.Join(dir, tt.input))
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := filepath.Join(dir, filepath.FromSlash(tt.want))
+		want := ""
+		if tt.want != "" {
+			want = filepath.Join(dir, filepath.FromSlash(tt.want))
+		}
 		if got != want {
 			t.Errorf("Find(%s) = %s, want %s", tt.input, got, want)
 		}
@@ -598,5 +605,36 @@ func TestSpecialFiles(t *testing.T) {
 	}
 	if got, err := config.Find(file); err != nil || got != "" {
 		t.Errorf("Find(a file) = %q, %v; want nothing", got, err)
+	}
+}
+
+// TestFindOutsideModules: an input outside every module of a buf.yaml v2
+// is not governed by it; the search passes over it, as buf's does, to the
+// file above, and Find and Discover give the driver's answer alike (Find
+// used to stop at the workspace).
+func TestFindOutsideModules(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		".git/HEAD":           "ref: refs/heads/main\n",
+		"protocheck.yaml":     "use: [WIRE]\n",
+		"ws/buf.yaml":         "version: v2\nmodules:\n  - path: proto\n",
+		"ws/proto/a.proto":    "",
+		"ws/other/b.proto":    "",
+		"ws/proto/in/c.proto": "",
+	})
+	for _, tc := range []struct{ input, want string }{
+		{"ws/other", "protocheck.yaml"},
+		{"ws/proto/in", "ws/buf.yaml"},
+		{"ws", "ws/buf.yaml"}, // the workspace sits in the input itself
+	} {
+		want := filepath.Join(dir, tc.want)
+		input := filepath.Join(dir, tc.input)
+		found, err := config.Find(input)
+		if err != nil || found != want {
+			t.Errorf("Find(%s) = %q, %v; want %s", tc.input, found, err, want)
+		}
+		discovered, err := config.Discover(config.Disk(), input)
+		if err != nil || discovered != want {
+			t.Errorf("Discover(Disk(), %s) = %q, %v; want %s", tc.input, discovered, err, want)
+		}
 	}
 }

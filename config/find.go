@@ -91,35 +91,10 @@ func (e notFileError) Error() string {
 // the searches: buf's walk lists regular files only.
 func (notFileError) Is(t error) bool { return t == fs.ErrNotExist }
 
-// Find returns the configuration file for an input directory: the first of
-// Names() in the directory, else in its parent, and so on up to the root
-// of the git work tree that holds it (a directory with a .git entry) or of
-// the file system. It returns "" when there is none.
+// Find returns the configuration file that governs the input directory
+// dir on disk: Discover(Disk(), dir).
 func Find(dir string) (string, error) {
-	return FindIn(Disk(), dir)
-}
-
-// FindIn is Find over the files of src: the directories are those on disk,
-// the files the version's.
-func FindIn(src Source, dir string) (string, error) {
-	d, err := filepath.Abs(dir)
-	if err != nil {
-		return "", err
-	}
-	for {
-		found, err := findIn(src, d, names)
-		if err != nil || found != "" {
-			return found, err
-		}
-		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
-			return "", nil
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return "", nil
-		}
-		d = parent
-	}
+	return Discover(Disk(), dir)
 }
 
 // findIn returns the first of names that src holds in dir, or "".

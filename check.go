@@ -531,7 +531,7 @@ func (d *driver) against(ctx context.Context, l *loader.Loader, base int, newIn,
 				NewSchema: newS, OldSchema: oldS, Findings: slices.Clone(fs),
 			})
 		}
-		findings = append(findings, m.display(fs, newS.Paths)...)
+		findings = append(findings, m.display(fs)...)
 	}
 	if selecting && targeted == 0 {
 		return nil, ErrNoTargets

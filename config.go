@@ -8,7 +8,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/protocheck/protocheck/compat"
@@ -654,21 +653,20 @@ func nested(p, dir string) bool {
 	return p == dir || strings.HasPrefix(p, dir+"/")
 }
 
-// display names the files of a module's findings as buf prints them: the
-// new file as the input names it, the old one as the baseline does. A
-// finding about a file the new version no longer has (a deleted file or
-// package) is placed in the old file: newPaths lists the new version's.
-func (m moduleCheck) display(fs []compat.Finding, newPaths []string) []compat.Finding {
+// display names the files of a module's findings as buf prints them: a
+// file of the new version as the input names it, one of the old version
+// (every OldSpan, and the Span of a finding about a file the new version
+// no longer has) as the baseline does.
+func (m moduleCheck) display(fs []compat.Finding) []compat.Finding {
 	for i := range fs {
-		if s := &fs[i].Span; s.Path != "" {
-			if s.Path == fs[i].OldSpan.Path && !slices.Contains(newPaths, s.Path) {
+		for _, s := range []*compat.Span{&fs[i].Span, &fs[i].OldSpan} {
+			switch {
+			case s.Path == "":
+			case s.Old:
 				s.Path = m.old.Display(s.Path)
-			} else {
+			default:
 				s.Path = m.new.Display(s.Path)
 			}
-		}
-		if s := &fs[i].OldSpan; s.Path != "" {
-			s.Path = m.old.Display(s.Path)
 		}
 	}
 	return fs

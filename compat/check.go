@@ -191,6 +191,9 @@ func (p *pass) reportDir(dir Direction, at, was Span, format string, args ...any
 		new = nil // a deletion, placed at the element that held it
 	}
 	at.of, was.of = nil, nil
+	if was.Path != "" {
+		was.Old = true
+	}
 	if at.Path == "" {
 		at = was
 	}

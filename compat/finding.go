@@ -119,6 +119,12 @@ type Span struct {
 	Path                string
 	StartLine, StartCol int
 	EndLine, EndCol     int
+	// Old says that Path names a file of the old version. It is set in
+	// every OldSpan of a finding, and in a Span placed in the old version
+	// because the new one lacks the file (a deleted file or package), so
+	// that a program turning paths into paths of its own (from the
+	// repository root, say) picks the right version's root.
+	Old bool
 
 	// of is the declaration that spanOf located. reportDir turns it into
 	// the finding's Old and New and clears it, so that a rule that did not
@@ -142,7 +148,7 @@ type Finding struct {
 	Severity   Severity
 	Direction  Direction // who the change breaks
 	Message    string    // names the element fully; no trailing period
-	Span       Span      // where to look in the new version (the old one for a deleted file)
+	Span       Span      // where to look: in the new version, or in the old one for a deleted file or package (Span.Old says which)
 	OldSpan    Span      // the element in the old version, when it existed
 	Ignored    bool      // excused by a protocheck:ignore comment or a Config waiver: kept for the record, never fails a run
 	IgnoreWhy  string    // the reason the comment or waiver gives
@@ -301,6 +307,8 @@ type Proof struct {
 
 // SpanOf returns where d is declared, as findings locate elements, so that
 // findings made outside this package point where the rules' findings do.
+// The span's Old is false: a caller locating an element of the old version
+// sets it.
 func SpanOf(d protoreflect.Descriptor) Span {
 	s := spanOf(d)
 	s.of = nil

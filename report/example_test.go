@@ -10,19 +10,20 @@ import (
 )
 
 // A CI job writes the findings as annotations on the pull request's diff.
-// Root makes the paths, which are relative to the checked directory,
-// relative to the repository instead.
+// Every format prints a finding's path as the finding gives it: here as
+// `protocheck check proto` names the file, from the repository's root,
+// where CI systems look for it.
 func ExampleWrite() {
 	findings := []compat.Finding{{
 		Rule:     "FIELD_NO_DELETE",
 		Severity: compat.Error,
 		Message:  `field 2 "email" on acme.v1.User was deleted`,
-		Span:     compat.Span{Path: "acme/v1/user.proto", StartLine: 7, StartCol: 1, EndLine: 10, EndCol: 2},
+		Span:     compat.Span{Path: "proto/acme/v1/user.proto", StartLine: 7, StartCol: 1, EndLine: 10, EndCol: 2},
 	}}
 	_ = report.Write(os.Stdout, "text", findings, report.Options{})
-	_ = report.Write(os.Stdout, "github-actions", findings, report.Options{Root: "proto"})
+	_ = report.Write(os.Stdout, "github-actions", findings, report.Options{})
 	// Output:
-	// acme/v1/user.proto:7:1: field 2 "email" on acme.v1.User was deleted (FIELD_NO_DELETE)
+	// proto/acme/v1/user.proto:7:1: field 2 "email" on acme.v1.User was deleted (FIELD_NO_DELETE)
 	// ::error file=proto/acme/v1/user.proto,line=7,col=1,endLine=10,endColumn=1,title=FIELD_NO_DELETE::field 2 "email" on acme.v1.User was deleted
 }
 

@@ -21,7 +21,7 @@ func writeGitHubActions(w io.Writer, findings []compat.Finding, opts Options) er
 		if f.Severity == compat.Warning {
 			cmd = "warning"
 		}
-		return annotation(cmd, opts.path(f.Span), f.Span, f.Rule, withProof(f))
+		return annotation(cmd, f.Span.Path, f.Span, f.Rule, withProof(f))
 	})
 }
 

@@ -41,7 +41,7 @@ func writeGitLab(w io.Writer, findings []compat.Finding, opts Options) error {
 		if f.Severity == compat.Warning {
 			sev = "minor"
 		}
-		issues = append(issues, gitlabIssueAt(opts.path(f.Span), f.Span, f.Rule, f.Message, sev, fps[i]))
+		issues = append(issues, gitlabIssueAt(f.Span.Path, f.Span, f.Rule, f.Message, sev, fps[i]))
 	}
 	return writeGitLabIssues(w, issues)
 }

@@ -60,10 +60,10 @@ type junitSkipped struct {
 func writeJUnit(w io.Writer, findings []compat.Finding, opts Options) error {
 	suite := junitSuite{Name: junitSuiteName(opts)}
 	for _, f := range findings {
-		at := spanText(f.Span, opts)
+		at := spanText(f.Span)
 		c := junitCase{
 			Name:      f.Rule + " " + at,
-			Classname: escapeControl(opts.path(f.Span)),
+			Classname: escapeControl(f.Span.Path),
 		}
 		if f.Ignored {
 			why := f.IgnoreWhy
@@ -132,10 +132,8 @@ func writeJUnitSuite(w io.Writer, suite junitSuite) error {
 	return err
 }
 
-// spanText formats a span as path:line:col with the path as CI wants it,
-// control characters escaped.
-func spanText(s compat.Span, opts Options) string {
-	s.Path = opts.path(s)
+// spanText formats a span as path:line:col, control characters escaped.
+func spanText(s compat.Span) string {
 	return escapeControl(s.String())
 }
 

@@ -75,7 +75,7 @@ func writeMarkdown(w io.Writer, findings []compat.Finding, opts Options) error {
 			case f.Unproven != "":
 				msg += "<br>unproven: " + mdText(f.Unproven)
 			}
-			rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s |\n", f.Severity, mdCode(f.Rule), mdCode(spanText(f.Span, opts)), msg))
+			rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s |\n", f.Severity, mdCode(f.Rule), mdCode(spanText(f.Span)), msg))
 		}
 	}
 	t := mdTable{

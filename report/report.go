@@ -13,7 +13,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	pathpkg "path"
 	"slices"
 	"strings"
 
@@ -33,15 +32,6 @@ type Options struct {
 	// Version is the version of the tool that found the findings, for
 	// formats that record it (sarif).
 	Version string
-	// Root is the directory, relative to the repository root and with
-	// forward slashes, that finding paths are relative to. The formats read
-	// by CI systems (sarif, github-actions, gitlab-code-quality, junit,
-	// markdown) prefix paths with it, since those systems resolve paths
-	// from the repository root; text and json keep paths as found.
-	Root string
-	// OldRoot is Root for the version compared against (Against): where
-	// the files that old spans name are, in that version of the repository.
-	OldRoot string
 	// WarningsPass says that warnings alone do not fail the check
 	// (--fail-on error): the markdown headline then marks a run with
 	// warnings and no error as passing.
@@ -64,21 +54,6 @@ func SARIFKept(findings []compat.Finding, opts Options) int {
 		return opts.SARIFLimit
 	}
 	return len(findings)
-}
-
-// path returns the path of a finding's span as CI systems want it.
-func (o Options) path(s compat.Span) string { return joinRoot(o.Root, s.Path) }
-
-// oldPath returns the path of a finding's old span as CI systems want it.
-func (o Options) oldPath(s compat.Span) string { return joinRoot(o.OldRoot, s.Path) }
-
-// joinRoot is the one place where the CI formats turn a path of a finding
-// into a path from the repository root.
-func joinRoot(root, p string) string {
-	if root == "" || root == "." || p == "" {
-		return p
-	}
-	return pathpkg.Join(root, p)
 }
 
 // lookupRule finds a rule's documentation. Tests replace it, so that the

@@ -37,27 +37,27 @@ func sample() []compat.Finding {
 			Rule: "FIELD_NO_DELETE", Categories: []compat.Category{compat.File, compat.Package, compat.WireJSON, compat.Wire},
 			Severity: compat.Error, Direction: compat.Both,
 			Message: `field 2 "email" on acme.v1.User was deleted`,
-			Span:    compat.Span{Path: "acme/v1/user.proto", StartLine: 7, StartCol: 1, EndLine: 10, EndCol: 2},
-			OldSpan: compat.Span{Path: "acme/v1/user.proto", StartLine: 9, StartCol: 3, EndLine: 9, EndCol: 20},
+			Span:    compat.Span{Path: "proto/acme/v1/user.proto", StartLine: 7, StartCol: 1, EndLine: 10, EndCol: 2},
+			OldSpan: compat.Span{Old: true, Path: "proto/acme/v1/user.proto", StartLine: 9, StartCol: 3, EndLine: 9, EndCol: 20},
 		},
 		{
 			Rule: "FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED", Categories: []compat.Category{compat.WireJSON, compat.Wire},
 			Severity: compat.Warning, Direction: compat.Both,
 			Message: "field 3 on acme.v1.User was deleted without reserving its number: 50% of readers, a|b, `x`, *y*_z_ &amp; <b>,\nnext line\r::error::injected \x1b[31mred\x1b[0m \u202eevil",
-			Span:    compat.Span{Path: "acme/v1/user.proto", StartLine: 8, StartCol: 3, EndLine: 8, EndCol: 14},
+			Span:    compat.Span{Path: "proto/acme/v1/user.proto", StartLine: 8, StartCol: 3, EndLine: 8, EndCol: 14},
 		},
 		{
 			Rule: "FILE_NO_DELETE", Categories: []compat.Category{compat.File},
 			Severity: compat.Error, Direction: compat.Both,
 			Message: `file "my protos/100% ü,name:x.proto" was deleted`,
-			Span:    compat.Span{Path: "my protos/100% ü,name:x.proto"},
-			OldSpan: compat.Span{Path: "my protos/100% ü,name:x.proto"},
+			Span:    compat.Span{Path: "proto/my protos/100% ü,name:x.proto", Old: true},
+			OldSpan: compat.Span{Old: true, Path: "proto/my protos/100% ü,name:x.proto"},
 		},
 		{
 			Rule: "FIELD_NO_DELETE", Categories: []compat.Category{compat.File, compat.Package, compat.WireJSON, compat.Wire},
 			Severity: compat.Error, Direction: compat.Both,
 			Message: `field 4 "legacy" on acme.v1.User was deleted`,
-			Span:    compat.Span{Path: "acme/v1/user.proto", StartLine: 12, StartCol: 1, EndLine: 12, EndCol: 9},
+			Span:    compat.Span{Path: "proto/acme/v1/user.proto", StartLine: 12, StartCol: 1, EndLine: 12, EndCol: 9},
 			Ignored: true, IgnoreWhy: "no client reads it since 2023",
 		},
 	}
@@ -71,7 +71,7 @@ func proved() []compat.Finding {
 			Rule: "FIELD_WIRE_COMPATIBLE_TYPE", Categories: []compat.Category{compat.WireJSON, compat.Wire},
 			Severity: compat.Error, Direction: compat.Both,
 			Message: `field 5 "score" on acme.v1.User changed type from int32 to sint32`,
-			Span:    compat.Span{Path: "acme/v1/user.proto", StartLine: 13, StartCol: 3, EndLine: 13, EndCol: 20},
+			Span:    compat.Span{Path: "proto/acme/v1/user.proto", StartLine: 13, StartCol: 3, EndLine: 13, EndCol: 20},
 			Proof: &compat.Proof{Direction: "backward", Encoding: "binary", Message: "acme.v1.User", FieldPath: "acme.v1.User.score",
 				Reason: "zigzag encoding differs", Bytes: []byte{0x28, 0x01}, Wire: "28 01  field 5 varint 1\n",
 				WriterValue: "int32 1", ReaderValue: "sint32 -1"},
@@ -80,7 +80,7 @@ func proved() []compat.Finding {
 			Rule: "FIELD_SAME_JSON_NAME", Categories: []compat.Category{compat.File, compat.Package, compat.WireJSON},
 			Severity: compat.Error, Direction: compat.Both,
 			Message: `field 6 "tag" on acme.v1.User changed JSON name from "tag" to "label"`,
-			Span:    compat.Span{Path: "acme/v1/user.proto", StartLine: 14, StartCol: 3, EndLine: 14, EndCol: 40},
+			Span:    compat.Span{Path: "proto/acme/v1/user.proto", StartLine: 14, StartCol: 3, EndLine: 14, EndCol: 40},
 			Proof: &compat.Proof{Direction: "forward", Encoding: "json", Message: "acme.v1.User", FieldPath: "acme.v1.User.tag",
 				Reason: `reader knows field 6 by JSON name "tag", not "label"`, Bytes: []byte{0x32, 0x01, 0x7c}, Wire: "32 01 7c  field 6 len 1 \"|\"\n",
 				JSON: `{"label":"|*<b>"}`, WriterValue: `string "|*<b>"`, ReaderValue: "(not set)"},
@@ -89,14 +89,15 @@ func proved() []compat.Finding {
 			Rule: "FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED", Categories: []compat.Category{compat.WireJSON, compat.Wire},
 			Severity: compat.Warning, Direction: compat.Both,
 			Message:  `field 7 "old" on acme.v1.User was deleted without reserving its number`,
-			Span:     compat.Span{Path: "acme/v1/user.proto", StartLine: 7, StartCol: 1, EndLine: 10, EndCol: 2},
+			Span:     compat.Span{Path: "proto/acme/v1/user.proto", StartLine: 7, StartCol: 1, EndLine: 10, EndCol: 2},
 			Unproven: "a deletion breaks no data written today: the hazard is a later reuse of the number or name",
 		},
 	}
 }
 
-// options are those the CLI passes for `protocheck check proto --against …`.
-var options = Options{Input: "proto", Against: ".git#branch=main,subdir=proto", Version: "v0.0.0-test", Root: "proto", OldRoot: "proto"}
+// options are those the CLI passes for `protocheck check proto --against …`,
+// whose findings name files as the user does: proto/acme/v1/user.proto.
+var options = Options{Input: "proto", Against: ".git#branch=main,subdir=proto", Version: "v0.0.0-test"}
 
 // problems are compile errors: with a position, without one, and in a
 // file whose name a URI must encode.
@@ -255,10 +256,10 @@ func TestSARIFSchema(t *testing.T) {
 		{"clean without options", nil, Options{}},
 		{"unknown rule", []compat.Finding{{Rule: "NOT_IN_CATALOGUE", Message: "m", Span: at("a.proto")}}, Options{}},
 		{"odd names", []compat.Finding{
-			{Rule: "FILE_NO_DELETE", Message: "m", Span: at("my protos/a b.proto"), OldSpan: at("100%/x#y?z.proto")},
+			{Rule: "FILE_NO_DELETE", Message: "m", Span: at("my root/my protos/a b.proto"), OldSpan: at("old:root/100%/x#y?z.proto")},
 			{Rule: "FILE_NO_DELETE", Message: "m", Span: at("ünïcödé/日本.proto")},
 			{Rule: "FILE_NO_DELETE", Message: "m", Span: at("c:d/[e]{f}|g\\h\"i\x01.proto")},
-		}, Options{Root: "my root", OldRoot: "old:root"}},
+		}, Options{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
@@ -316,12 +317,14 @@ var (
 )
 
 // TestSARIFOldLocation checks that the related location "in the old
-// version" points into the old version: its root, path and line.
+// version" is the finding's OldSpan, path and line as the finding gives
+// them: `check v2 --against v1` names the old file under v1.
 func TestSARIFOldLocation(t *testing.T) {
 	f := sample()[0]
-	f.OldSpan.Path = "acme/v1/users.proto" // the element moved to another file
+	f.Span.Path = "v2/acme/v1/user.proto"
+	f.OldSpan.Path = "v1/acme/v1/users.proto" // the element moved to another file
 	var buf bytes.Buffer
-	if err := Write(&buf, "sarif", []compat.Finding{f}, Options{Input: "v2", Against: "v1", Root: "v2", OldRoot: "v1"}); err != nil {
+	if err := Write(&buf, "sarif", []compat.Finding{f}, Options{Input: "v2", Against: "v1"}); err != nil {
 		t.Fatal(err)
 	}
 	type location struct {

@@ -47,13 +47,13 @@ func writeSARIF(w io.Writer, findings []compat.Finding, opts Options) error {
 		res := sarif.NewRuleResult(f.Rule).
 			WithLevel(f.Severity.String()).
 			WithMessage(sarif.NewTextMessage(withProof(f))).
-			WithLocations([]*sarif.Location{sarifLocation(opts.path(f.Span), f.Span)})
+			WithLocations([]*sarif.Location{sarifLocation(f.Span.Path, f.Span)})
 		res.WithPartialFingerPrints(map[string]any{fingerprintKey: fps[i]})
 		if f.OldSpan.Path != "" {
 			// The element as it was: its path and line in the version
 			// compared against, which may be another file and another
 			// revision of the repository.
-			old := sarifLocation(opts.oldPath(f.OldSpan), f.OldSpan)
+			old := sarifLocation(f.OldSpan.Path, f.OldSpan)
 			old.Message = sarif.NewTextMessage("in the old version (" + opts.againstOr("the old version") + ")")
 			res.AddRelatedLocation(old.WithId(1))
 		}
@@ -65,7 +65,7 @@ func writeSARIF(w io.Writer, findings []compat.Finding, opts Options) error {
 			res.AddSuppression(&sarif.Suppression{
 				Kind:          "inSource",
 				Status:        ptr("accepted"),
-				Location:      sarifLocation(opts.path(f.Span), f.Span),
+				Location:      sarifLocation(f.Span.Path, f.Span),
 				Guid:          ptr(uuidOf(fps[i])),
 				Justification: ptr(why),
 			})
@@ -291,7 +291,7 @@ func fingerprints(findings []compat.Finding, opts Options) []string {
 	out := make([]string, len(findings))
 	seen := make(map[string]int)
 	for i, f := range findings {
-		key := opts.path(f.Span) + "\x00" + f.Message
+		key := f.Span.Path + "\x00" + f.Message
 		same := f.Rule + "\x00" + key
 		out[i] = fingerprint(f.Rule, key, seen[same])
 		seen[same]++

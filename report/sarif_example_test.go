@@ -11,18 +11,18 @@ import (
 )
 
 // SARIF is what GitHub code scanning and most review tools read. Each
-// finding is a result naming its rule, with the file and region; Root
-// joins the input's directory to the paths, so that they are relative to
-// the repository.
+// finding is a result naming its rule, with the file and region, the path
+// as the finding gives it (here as `protocheck check proto` names the
+// file, relative to the repository).
 func ExampleWrite_sarif() {
 	findings := []compat.Finding{{
 		Rule:     "FIELD_NO_DELETE",
 		Severity: compat.Error,
 		Message:  `field 2 "email" on acme.v1.User was deleted`,
-		Span:     compat.Span{Path: "acme/v1/user.proto", StartLine: 7, StartCol: 1, EndLine: 10, EndCol: 2},
+		Span:     compat.Span{Path: "proto/acme/v1/user.proto", StartLine: 7, StartCol: 1, EndLine: 10, EndCol: 2},
 	}}
 	var buf bytes.Buffer
-	if err := report.Write(&buf, "sarif", findings, report.Options{Root: "proto"}); err != nil {
+	if err := report.Write(&buf, "sarif", findings, report.Options{}); err != nil {
 		log.Fatal(err)
 	}
 	var doc struct {

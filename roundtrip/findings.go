@@ -669,6 +669,7 @@ func (p *binder) finding(rule *compat.Rule, c *Counterexample) compat.Finding {
 		if i == 0 {
 			f.Span = at
 		} else {
+			at.Old = true
 			f.OldSpan = at
 		}
 	}

@@ -146,12 +146,12 @@ func run(ctx context.Context, req check.Request) (results, error) {
 			continue // a protocheck:ignore comment excused it, with a reason
 		}
 		a := annotation{message: message(f, opts.prove)}
-		if newLoc.has(f.Span.Path) {
+		if !f.Span.Old && newLoc.has(f.Span.Path) {
 			a.file, a.path = f.Span.Path, newLoc.path(f.Span)
 		}
 		if f.OldSpan.Path != "" && oldLoc.has(f.OldSpan.Path) {
 			a.againstFile, a.againstPath = f.OldSpan.Path, oldLoc.path(f.OldSpan)
-		} else if a.file == "" && oldLoc.has(f.Span.Path) {
+		} else if f.Span.Old && oldLoc.has(f.Span.Path) {
 			// Only the old version has the file: the finding is placed
 			// there, as protocheck prints it.
 			a.againstFile, a.againstPath = f.Span.Path, oldLoc.path(f.Span)

@@ -520,7 +520,7 @@ func (d *driver) against(ctx context.Context, l *loader.Loader, base int, newIn,
 			fs, err = roundtrip.Check(ctx, oldS, newS, m.cfg, opts)
 			d.progressDone()
 		} else {
-			fs, err = compat.Check(oldS, newS, m.cfg)
+			fs, err = compat.Check(ctx, oldS, newS, m.cfg)
 		}
 		if err != nil {
 			return nil, m.checkError(err)

@@ -89,7 +89,7 @@ func BenchmarkCheck(b *testing.B) {
 	b.ResetTimer()
 	var n int
 	for b.Loop() {
-		fs, err := compat.Check(old, new, cfg)
+		fs, err := compat.Check(context.Background(), old, new, cfg)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -147,7 +147,7 @@ func benchCheckPair(b *testing.B, old, new *schema.Schema) {
 	cfg := compat.Config{Use: []string{"FILE", "PACKAGE", "WIRE_JSON", "WIRE"}}
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := compat.Check(old, new, cfg); err != nil {
+		if _, err := compat.Check(context.Background(), old, new, cfg); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -222,7 +222,7 @@ func ourKeys(t *testing.T, oldDir, newDir string, use []string, known map[string
 		return s
 	}
 	old, new := load(oldDir, "old"), load(newDir, "new")
-	fs, err := compat.Check(&schema.Schema{Files: old.Files, Paths: old.Paths}, &schema.Schema{Files: new.Files, Paths: new.Paths}, compat.Config{Use: use})
+	fs, err := compat.Check(context.Background(), &schema.Schema{Files: old.Files, Paths: old.Paths}, &schema.Schema{Files: new.Files, Paths: new.Paths}, compat.Config{Use: use})
 	if err != nil {
 		t.Fatal(err)
 	}

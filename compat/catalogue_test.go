@@ -1,6 +1,7 @@
 package compat_test
 
 import (
+	"context"
 	"slices"
 	"testing"
 
@@ -56,7 +57,7 @@ func TestCatalogueCopies(t *testing.T) {
 	old := compileExample(map[string]string{"a.proto": "syntax = \"proto3\";\nmessage A { string x = 1; }\n"})
 	new := compileExample(map[string]string{"a.proto": "syntax = \"proto3\";\nmessage A {}\n"})
 	check := func() []compat.Finding {
-		fs, err := compat.Check(&schema.Schema{Files: old}, &schema.Schema{Files: new}, compat.Config{Use: []string{"FIELD_NO_DELETE"}})
+		fs, err := compat.Check(context.Background(), &schema.Schema{Files: old}, &schema.Schema{Files: new}, compat.Config{Use: []string{"FIELD_NO_DELETE"}})
 		if err != nil || len(fs) != 1 {
 			t.Fatalf("Check = %v, %v, want one FIELD_NO_DELETE finding", fs, err)
 		}

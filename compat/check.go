@@ -1,6 +1,7 @@
 package compat
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -110,9 +111,10 @@ func matcher(names []string) (func(*Rule) bool, error) {
 // rules that cfg selects, sorted by position. The error is non-nil only
 // when the check could not run, for example because cfg names an unknown
 // rule; ignore comments that cannot be honoured return a source.ErrorList,
-// one problem at each. Check only reads the schemas and the catalogue: any
+// one problem at each, and a cancelled ctx its error (Check looks at ctx
+// between files and between rules). Check only reads the schemas and the catalogue: any
 // number of Checks may run at once, on the same schemas too.
-func Check(old, new *schema.Schema, cfg Config) ([]Finding, error) {
+func Check(ctx context.Context, old, new *schema.Schema, cfg Config) ([]Finding, error) {
 	rules, err := cfg.selectRules()
 	if err != nil {
 		return nil, err
@@ -121,8 +123,16 @@ func Check(old, new *schema.Schema, cfg Config) ([]Finding, error) {
 	if dir == 0 {
 		dir = Both
 	}
-	p := &pass{old: newIndex(old), new: newIndex(new)}
-	p.same = unchangedFiles(p.old, p.new)
+	p := &pass{ctx: ctx}
+	if p.old, err = newIndex(ctx, old); err != nil {
+		return nil, err
+	}
+	if p.new, err = newIndex(ctx, new); err != nil {
+		return nil, err
+	}
+	if p.same, err = unchangedFiles(ctx, p.old, p.new); err != nil {
+		return nil, err
+	}
 	ig, err := newIgnorer(cfg, p.old, p.new)
 	if err != nil {
 		return nil, err
@@ -131,6 +141,9 @@ func Check(old, new *schema.Schema, cfg Config) ([]Finding, error) {
 		if r.run != nil {
 			p.rule = r
 			r.run(p)
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err // findings may be missing, from this rule on
 		}
 	}
 	p.dropMoved(rules)
@@ -147,13 +160,21 @@ func Check(old, new *schema.Schema, cfg Config) ([]Finding, error) {
 // Excuse applies cfg's direction, ignores, ignore comments and waivers to
 // findings made outside Check, such as the prover's counterexamples (see
 // roundtrip), so that a user's exclusions hold for every finding alike. It
-// returns the findings kept, some marked Ignored, in their order.
-func Excuse(old, new *schema.Schema, cfg Config, findings []Finding) ([]Finding, error) {
+// returns the findings kept, some marked Ignored, in their order, or a
+// cancelled ctx's error.
+func Excuse(ctx context.Context, old, new *schema.Schema, cfg Config, findings []Finding) ([]Finding, error) {
 	dir := cfg.Direction
 	if dir == 0 {
 		dir = Both
 	}
-	oi, ni := newIndex(old), newIndex(new)
+	oi, err := newIndex(ctx, old)
+	if err != nil {
+		return nil, err
+	}
+	ni, err := newIndex(ctx, new)
+	if err != nil {
+		return nil, err
+	}
 	ig, err := newIgnorer(cfg, oi, ni)
 	if err != nil {
 		return nil, err
@@ -170,12 +191,26 @@ func Excuse(old, new *schema.Schema, cfg Config, findings []Finding) ([]Finding,
 // pass is the state of one Check: both versions' indexes and the rule
 // being run.
 type pass struct {
+	ctx      context.Context
+	ticks    uint // calls of stop
+	stopped  bool // ctx was found cancelled: the helpers call fn no more
 	old, new *index
 	rule     *Rule
 	same     map[string]bool                     // paths of files unchanged between the versions
 	msgPairs [][2]protoreflect.MessageDescriptor // built on first use, shared by every rule
 	lookup   *members                            // made on first use (members.go)
 	findings []Finding
+}
+
+// stop reports whether the check was cancelled: the pairing helpers call
+// it for each element and return early when it is, so that a rule stops
+// within a few hundred elements. It looks at ctx once in 256 calls.
+func (p *pass) stop() bool {
+	p.ticks++
+	if !p.stopped && p.ticks%256 == 0 && p.ctx.Err() != nil {
+		p.stopped = true
+	}
+	return p.stopped
 }
 
 // report records a finding of the current rule. at locates it in the new

@@ -114,7 +114,7 @@ func TestCases(t *testing.T) {
 				t.Errorf("%s: the archive comment must say what the case shows", c.path)
 			}
 			old, new := materialize(t, c.archive, "old"), materialize(t, c.archive, "new")
-			got, err := compat.Check(&schema.Schema{Files: old.Files}, &schema.Schema{Files: new.Files}, configOf(t, c))
+			got, err := compat.Check(context.Background(), &schema.Schema{Files: old.Files}, &schema.Schema{Files: new.Files}, configOf(t, c))
 			if err != nil {
 				t.Fatal(err)
 			}

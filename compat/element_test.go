@@ -1,6 +1,7 @@
 package compat_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -52,7 +53,7 @@ func TestFindingElements(t *testing.T) {
 				t.Fatal(err)
 			}
 			old, new := materialize(t, a, "old"), materialize(t, a, "new")
-			fs, err := compat.Check(&schema.Schema{Files: old.Files}, &schema.Schema{Files: new.Files}, compat.Config{Use: []string{tt.rule}})
+			fs, err := compat.Check(context.Background(), &schema.Schema{Files: old.Files}, &schema.Schema{Files: new.Files}, compat.Config{Use: []string{tt.rule}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -53,7 +53,7 @@ message User {
   reserved 2;
 }
 `})
-	findings, err := compat.Check(&schema.Schema{Files: old}, &schema.Schema{Files: new}, compat.Config{})
+	findings, err := compat.Check(context.Background(), &schema.Schema{Files: old}, &schema.Schema{Files: new}, compat.Config{})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -52,7 +52,7 @@ func FuzzCheck(f *testing.F) {
 		}
 		linesA, linesB := lines(srcA), lines(srcB)
 		run := func(old, new *schema.Schema, oldLines, newLines map[string]int, dir compat.Direction) []compat.Finding {
-			fs, err := compat.Check(old, new, compat.Config{Use: all, Direction: dir})
+			fs, err := compat.Check(context.Background(), old, new, compat.Config{Use: all, Direction: dir})
 			if err != nil {
 				t.Fatalf("Check: %v", err)
 			}
@@ -94,7 +94,7 @@ func FuzzCheck(f *testing.F) {
 		}
 		// A stricter category reports wherever a looser one does.
 		places := func(cat compat.Category) map[string]string {
-			fs, err := compat.Check(sa, sb, compat.Config{Use: []string{string(cat)}})
+			fs, err := compat.Check(context.Background(), sa, sb, compat.Config{Use: []string{string(cat)}})
 			if err != nil {
 				t.Fatalf("Check: %v", err)
 			}

@@ -102,7 +102,7 @@ func TestIgnorePaths(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.cfg.Use = []string{"FIELD_NO_DELETE"}
-			got, err := compat.Check(old, new, tt.cfg)
+			got, err := compat.Check(context.Background(), old, new, tt.cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -126,7 +126,7 @@ func TestIgnoreErrors(t *testing.T) {
 		{compat.Config{Waivers: []compat.Waiver{{Rule: "NOPE", Reason: "r"}}}, `waiver: unknown rule or category "NOPE"`},
 	}
 	for _, tt := range tests {
-		_, err := compat.Check(s, s, tt.cfg)
+		_, err := compat.Check(context.Background(), s, s, tt.cfg)
 		if err == nil || err.Error() != tt.want {
 			t.Errorf("Check(%+v) error = %v, want %s", tt.cfg, err, tt.want)
 		}
@@ -144,7 +144,7 @@ func TestIgnoreUnstablePackages(t *testing.T) {
 		"stable.proto": userProto("acme.v1", "", false),
 	})
 	cfg := compat.Config{Use: []string{"FIELD_NO_DELETE", "FILE_NO_DELETE"}}
-	got, err := compat.Check(old, new, cfg)
+	got, err := compat.Check(context.Background(), old, new, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestIgnoreUnstablePackages(t *testing.T) {
 		t.Fatalf("without the option, want findings in all three files, got %q", ignoreSummary(got))
 	}
 	cfg.IgnoreUnstablePackages = true
-	got, err = compat.Check(old, new, cfg)
+	got, err = compat.Check(context.Background(), old, new, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +297,7 @@ message User {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			new := loadIgnoreTree(t, map[string]string{"user.proto": tt.new})
-			got, err := compat.Check(old, new, compat.Config{Use: []string{"MESSAGE_NO_DELETE", "FIELD_NO_DELETE", "FIELD_SAME_TYPE"}})
+			got, err := compat.Check(context.Background(), old, new, compat.Config{Use: []string{"MESSAGE_NO_DELETE", "FIELD_NO_DELETE", "FIELD_SAME_TYPE"}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -322,7 +322,7 @@ message User {
 }
 `
 	s := loadIgnoreTree(t, map[string]string{"user.proto": file})
-	_, err := compat.Check(s, s, compat.Config{})
+	_, err := compat.Check(context.Background(), s, s, compat.Config{})
 	var ie source.ErrorList
 	if !errors.As(err, &ie) {
 		t.Fatalf("Check error = %v, want a source.ErrorList", err)

@@ -1,6 +1,7 @@
 package compat_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -23,7 +24,7 @@ func TestCategoriesNest(t *testing.T) {
 			old, new := materialize(t, c.archive, "old"), materialize(t, c.archive, "new")
 			places := map[compat.Category]map[string][]string{}
 			for _, cat := range []compat.Category{compat.Wire, compat.WireJSON, compat.Package, compat.File} {
-				fs, err := compat.Check(&schema.Schema{Files: old.Files}, &schema.Schema{Files: new.Files}, compat.Config{Use: []string{string(cat)}})
+				fs, err := compat.Check(context.Background(), &schema.Schema{Files: old.Files}, &schema.Schema{Files: new.Files}, compat.Config{Use: []string{string(cat)}})
 				if err != nil {
 					t.Fatal(err)
 				}

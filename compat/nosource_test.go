@@ -1,6 +1,7 @@
 package compat_test
 
 import (
+	"context"
 	"testing"
 
 	"google.golang.org/protobuf/proto"
@@ -46,7 +47,7 @@ func TestNoSourceInfo(t *testing.T) {
 	}
 	old := &schema.Schema{Files: []protoreflect.FileDescriptor{file("x", "y", "z")}}
 	new := &schema.Schema{Files: []protoreflect.FileDescriptor{file("x", "s")}}
-	findings, err := compat.Check(old, new, compat.Config{Use: []string{"WIRE_JSON", "FILE"}})
+	findings, err := compat.Check(context.Background(), old, new, compat.Config{Use: []string{"WIRE_JSON", "FILE"}})
 	if err != nil {
 		t.Fatal(err)
 	}

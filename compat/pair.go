@@ -1,6 +1,7 @@
 package compat
 
 import (
+	"context"
 	"slices"
 	"strings"
 
@@ -45,7 +46,8 @@ type extensionKey struct {
 	number   protoreflect.FieldNumber
 }
 
-func newIndex(s *schema.Schema) *index {
+// newIndex indexes s, looking at ctx between files.
+func newIndex(ctx context.Context, s *schema.Schema) (*index, error) {
 	files := s.Files
 	x := &index{
 		files:      make(map[string]protoreflect.FileDescriptor),
@@ -56,6 +58,9 @@ func newIndex(s *schema.Schema) *index {
 		extensions: make(map[extensionKey]protoreflect.ExtensionDescriptor),
 	}
 	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if _, dup := x.files[f.Path()]; dup {
 			continue
 		}
@@ -92,7 +97,7 @@ func newIndex(s *schema.Schema) *index {
 		}
 		return int(a.number) - int(b.number)
 	})
-	return x
+	return x, nil
 }
 
 func compareNames(a, b protoreflect.FullName) int {
@@ -136,6 +141,9 @@ func (x *index) addExtensions(xs protoreflect.ExtensionDescriptors) {
 // forEachFilePair calls fn for every file path present in both versions.
 func (p *pass) forEachFilePair(fn func(old, new protoreflect.FileDescriptor)) {
 	for _, path := range p.old.filePaths {
+		if p.stop() {
+			return
+		}
 		if nf, ok := p.new.files[path]; ok && !p.same[path] {
 			fn(p.old.files[path], nf)
 		}
@@ -149,12 +157,18 @@ func (p *pass) forEachMessagePair(fn func(old, new protoreflect.MessageDescripto
 	if p.msgPairs == nil {
 		p.msgPairs = make([][2]protoreflect.MessageDescriptor, 0, 64)
 		for _, name := range p.old.msgNames {
+			if p.stop() {
+				return // the pairs are left incomplete: Check ends here
+			}
 			if nm, ok := p.new.messages[name]; ok && !p.unchanged(p.old.messages[name], nm) {
 				p.msgPairs = append(p.msgPairs, [2]protoreflect.MessageDescriptor{p.old.messages[name], nm})
 			}
 		}
 	}
 	for _, mp := range p.msgPairs {
+		if p.stop() {
+			return
+		}
 		fn(mp[0], mp[1])
 	}
 }
@@ -193,6 +207,9 @@ func (p *pass) forEachFieldPair(fn func(old, new protoreflect.FieldDescriptor)) 
 		})
 	}
 	for _, fp := range p.new.fieldPairs {
+		if p.stop() {
+			return
+		}
 		fn(fp[0], fp[1])
 	}
 }
@@ -277,6 +294,9 @@ func (p *pass) forEachExtensionPair(fn func(old, new protoreflect.ExtensionDescr
 // versions.
 func (p *pass) forEachEnumPair(fn func(old, new protoreflect.EnumDescriptor)) {
 	for _, name := range p.old.enumNames {
+		if p.stop() {
+			return
+		}
 		if ne, ok := p.new.enums[name]; ok && !p.unchanged(p.old.enums[name], ne) {
 			fn(p.old.enums[name], ne)
 		}
@@ -475,6 +495,9 @@ func (p *pass) forEachDeletedFile(fn func(path string, old protoreflect.FileDesc
 // of the same path, else nothing (the file is gone too).
 func (p *pass) forEachDeletedInPackage(fn func(old protoreflect.Descriptor, at Span)) {
 	for _, path := range p.old.filePaths {
+		if p.stop() {
+			return
+		}
 		of := p.old.files[path]
 		if !p.new.hasPackage(of.Package()) {
 			continue // the whole package is gone: PACKAGE_NO_DELETE

@@ -72,7 +72,7 @@ func checkBothWays(t *testing.T, oldDir, newDir string) (full, partial string, c
 	}
 	cfg := allRules()
 	got := func(o, n *schema.Schema) string {
-		fs, err := compat.Check(
+		fs, err := compat.Check(context.Background(),
 			o,
 			n, cfg)
 		if err != nil {
@@ -300,7 +300,7 @@ func TestPartialAcrossBaselines(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fs, err := compat.Check(
+		fs, err := compat.Check(context.Background(),
 			o,
 			nw, allRules())
 		if err != nil {
@@ -358,7 +358,7 @@ func TestPartialMatchesFullOnDescriptorSets(t *testing.T) {
 				sets[i] = loader.Input{Kind: loader.DescriptorSet, Path: file, Raw: file}
 			}
 			check := func(o, n *schema.Schema) string {
-				fs, err := compat.Check(
+				fs, err := compat.Check(context.Background(),
 					o,
 					n, allRules())
 				if err != nil {

@@ -1,6 +1,7 @@
 package compat_test
 
 import (
+	"context"
 	"fmt"
 	"log"
 
@@ -45,7 +46,7 @@ func userFile(fields ...string) protoreflect.FileDescriptor {
 func ExampleCheck_protodesc() {
 	old := userFile("name", "email")
 	new := userFile("name")
-	findings, err := compat.Check(
+	findings, err := compat.Check(context.Background(),
 		&schema.Schema{Files: []protoreflect.FileDescriptor{old}},
 		&schema.Schema{Files: []protoreflect.FileDescriptor{new}},
 		compat.Config{Use: []string{"WIRE_JSON"}})

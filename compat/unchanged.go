@@ -2,6 +2,7 @@ package compat
 
 import (
 	"bytes"
+	"context"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protodesc"
@@ -17,15 +18,18 @@ import (
 
 // unchangedFiles returns the paths of the files present in both versions
 // whose descriptors are equal apart from source info.
-func unchangedFiles(old, new *index) map[string]bool {
+func unchangedFiles(ctx context.Context, old, new *index) (map[string]bool, error) {
 	same := make(map[string]bool)
 	for _, path := range old.filePaths {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		nf, ok := new.files[path]
 		if ok && sameFile(fileProto(old.files[path]), fileProto(nf)) {
 			same[path] = true
 		}
 	}
-	return same
+	return same, nil
 }
 
 // fileProto returns the descriptor proto behind f, without copying it when

@@ -46,7 +46,19 @@ message A {
 		}
 		return &schema.Schema{Files: out}
 	}
-	same := unchangedFiles(newIndex(compile()), newIndex(compile()))
+	ctx := context.Background()
+	oi, err := newIndex(ctx, compile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ni, err := newIndex(ctx, compile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	same, err := unchangedFiles(ctx, oi, ni)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, path := range []string{"a.proto", "opt.proto"} {
 		if !same[path] {
 			t.Errorf("%s compiled twice from the same source counts as changed", path)

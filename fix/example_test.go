@@ -39,7 +39,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	findings, err := compat.Check(old, new, compat.Config{Use: []string{"WIRE_JSON"}})
+	findings, err := compat.Check(context.Background(), old, new, compat.Config{Use: []string{"WIRE_JSON"}})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -68,7 +68,7 @@ func load(t *testing.T, dir string) *schema.Schema {
 
 func check(t *testing.T, old, new *schema.Schema, use []string) []compat.Finding {
 	t.Helper()
-	fs, err := compat.Check(old, new, compat.Config{Use: use})
+	fs, err := compat.Check(context.Background(), old, new, compat.Config{Use: use})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -675,6 +675,9 @@ func sameSource(ctx context.Context, old, new *Tree, paths []string) ([]string, 
 		}
 	}
 	err := inHalves(len(paths), func(i int) error {
+		if err := ctx.Err(); err != nil {
+			return err // a file takes a millisecond or so: stop between files
+		}
 		a, err := old.read(ctx, paths[i])
 		if err != nil {
 			return fmt.Errorf("input %s: %s: %w", old.Input, paths[i], err)

@@ -118,7 +118,7 @@ func TestDeepDescriptorSet(t *testing.T) {
 		}
 		schemas = append(schemas, &schema.Schema{Files: s.Files, Paths: s.Paths})
 	}
-	findings, err := compat.Check(schemas[0], schemas[1], compat.Config{Use: []string{"FILE", "WIRE", "CSR"}})
+	findings, err := compat.Check(context.Background(), schemas[0], schemas[1], compat.Config{Use: []string{"FILE", "WIRE", "CSR"}})
 	if err != nil {
 		t.Fatal(err)
 	}

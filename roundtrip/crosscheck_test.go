@@ -48,7 +48,7 @@ func TestCrossCheck(t *testing.T) {
 			i-- // the edit made an invalid schema: try another
 			continue
 		}
-		findings, err := compat.Check(&schema.Schema{Files: oldFiles}, &schema.Schema{Files: newFiles}, compat.Config{Use: []string{"WIRE"}})
+		findings, err := compat.Check(context.Background(), &schema.Schema{Files: oldFiles}, &schema.Schema{Files: newFiles}, compat.Config{Use: []string{"WIRE"}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -110,7 +110,7 @@ func caseConfigs(a *txtar.Archive, rule string) []compat.Config {
 func differ(t *testing.T, fig *figures, name string, old, new []protoreflect.FileDescriptor, cfg compat.Config) {
 	t.Helper()
 	oldS, newS := &schema.Schema{Files: old}, &schema.Schema{Files: new}
-	plain, err := compat.Check(oldS, newS, cfg)
+	plain, err := compat.Check(context.Background(), oldS, newS, cfg)
 	if err != nil {
 		return // a configuration the case does not support
 	}

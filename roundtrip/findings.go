@@ -50,7 +50,7 @@ type Outcome struct {
 // what `protocheck prove` shows. When opts.Messages is set, only those
 // messages are proved.
 func Run(ctx context.Context, old, new *schema.Schema, cfg compat.Config, opts Options) (Outcome, error) {
-	findings, err := compat.Check(old, new, cfg)
+	findings, err := compat.Check(ctx, old, new, cfg)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -89,7 +89,7 @@ func Run(ctx context.Context, old, new *schema.Schema, cfg compat.Config, opts O
 	covered := p.attach(out, subjects, cexs, jsonOK, unproven, opts.withDefaults().Samples)
 	extra := p.uncovered(cexs, covered, rules, cfg.Direction)
 	if len(extra) > 0 {
-		extra, err = compat.Excuse(old, new, cfg, extra)
+		extra, err = compat.Excuse(ctx, old, new, cfg, extra)
 		if err != nil {
 			return Outcome{}, err
 		}

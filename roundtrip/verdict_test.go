@@ -27,7 +27,7 @@ func checkBoth(t *testing.T, oldSrc, newSrc string, cfg compat.Config, opts roun
 		t.Fatalf("new: %v", err)
 	}
 	oldS, newS := &schema.Schema{Files: old}, &schema.Schema{Files: new}
-	if plain, err = compat.Check(oldS, newS, cfg); err != nil {
+	if plain, err = compat.Check(context.Background(), oldS, newS, cfg); err != nil {
 		t.Fatal(err)
 	}
 	if proved, err = roundtrip.Check(context.Background(), oldS, newS, cfg, opts); err != nil {

@@ -187,7 +187,7 @@ func findingsOf(ctx context.Context, req check.Request, opts options) ([]compat.
 	if opts.prove {
 		return roundtrip.Check(ctx, old, new, cfg, roundtrip.Options{})
 	}
-	return compat.Check(old, new, cfg)
+	return compat.Check(ctx, old, new, cfg)
 }
 
 // schemas makes the two versions of a schema of buf's linked files. A file

@@ -156,8 +156,8 @@ type Note struct {
 	// Pos is the position in a configuration file the warning is about,
 	// as path:line:col, or empty.
 	Pos string
-	// Field names the request field a warning is about ("use",
-	// "except"), or is empty.
+	// Field names the Request field a warning is about ("Use",
+	// "Except"), or is empty.
 	Field string
 	// Warning says that the note warns of something the user may want to
 	// change.
@@ -254,7 +254,22 @@ func (e *LoadError) Error() string {
 func (e *LoadError) Unwrap() error { return e.Err }
 
 // ErrNoTargets says that Paths and ExcludePaths left no file to check.
-var ErrNoTargets = errors.New("no .proto files were targeted: --path names no file of the input, or --exclude-path excludes them all")
+var ErrNoTargets = errors.New("no .proto files were targeted: Paths name no file of the input, or ExcludePaths exclude them all")
+
+// A RequestError says that a field of the Request cannot be used: a
+// baseline that does not parse or cannot be fetched, a tag pattern that
+// matches nothing, a history that git cannot give.
+type RequestError struct {
+	// Field names the field as the Request does: Against, AgainstTags,
+	// AgainstHistory or AgainstConfig.
+	Field string
+	// Err says what is wrong.
+	Err error
+}
+
+func (e *RequestError) Error() string { return e.Field + ": " + e.Err.Error() }
+
+func (e *RequestError) Unwrap() error { return e.Err }
 
 // ErrNoRules says that the configuration selects no rule: nothing would
 // be checked.
@@ -346,7 +361,7 @@ func (d *driver) check(ctx context.Context) error {
 	bases := pl.Baselines
 	for i := range bases {
 		bases[i].Input = bases[i].Input.WithModules(d.reg)
-		if err := fetched.fetch(ctx, &bases[i].Input, "--against: "); err != nil {
+		if err := fetched.fetch(ctx, &bases[i].Input, "Against"); err != nil {
 			return err
 		}
 	}

@@ -188,7 +188,7 @@ func (d *driver) deprecated() {
 	for _, l := range []struct {
 		field string
 		ids   []string
-	}{{"--use", d.req.Use}, {"--except", d.req.Except}} {
+	}{{"Use", d.req.Use}, {"Except", d.req.Except}} {
 		for _, id := range l.ids {
 			repl, ok := compat.Replacements(strings.TrimSpace(id))
 			switch {
@@ -635,13 +635,13 @@ func (s topSource) ReadFile(name string) ([]byte, error) {
 }
 
 // againstConfigError returns AgainstConfig's problems: a source.ErrorList
-// as it is, another error prefixed with the flag.
+// as it is, another error as a *RequestError.
 func againstConfigError(err error) error {
 	var list source.ErrorList
 	if err == nil || errors.As(err, &list) {
 		return err
 	}
-	return fmt.Errorf("--against-config: %w", err)
+	return &RequestError{Field: "AgainstConfig", Err: err}
 }
 
 // nested reports whether the slash path p is dir or lies below it; both

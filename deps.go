@@ -186,20 +186,27 @@ type fetched struct {
 	cleanups []func()
 }
 
-// fetch replaces *in with the input on this machine; what prefixes an
-// error (the flag that named the input).
-func (f *fetched) fetch(ctx context.Context, in *loader.Input, what string) error {
+// fetch replaces *in with the input on this machine. An error is a
+// *RequestError of field, the Request field that named the input, unless
+// field is empty.
+func (f *fetched) fetch(ctx context.Context, in *loader.Input, field string) error {
 	if in.IsLocal() {
 		return nil
 	}
+	fail := func(err error) error {
+		if field == "" {
+			return err
+		}
+		return &RequestError{Field: field, Err: err}
+	}
 	dir, err := os.MkdirTemp("", "protocheck-input-")
 	if err != nil {
-		return fmt.Errorf("%sinput %s: %w", what, in, err)
+		return fail(fmt.Errorf("input %s: %w", in, err))
 	}
 	f.cleanups = append(f.cleanups, func() { os.RemoveAll(dir) })
 	out, err := loader.FetchTo(ctx, *in, dir)
 	if err != nil {
-		return fmt.Errorf("%s%w", what, err)
+		return fail(err)
 	}
 	*in = out
 	return nil

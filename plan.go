@@ -22,7 +22,7 @@ type NoBaselineError struct {
 }
 
 func (e *NoBaselineError) Error() string {
-	return "check needs --against: " + e.Why + ", so there is no version to compare with by default"
+	return "no baseline given: " + e.Why + ", so there is no version to compare with by default"
 }
 
 // A NothingToCompareError says that there is nothing to compare: the
@@ -608,8 +608,8 @@ func itThem(n int) string {
 	return "them"
 }
 
-// againstBaselines returns the input and the versions that --against,
-// --against-tags and --against-history name.
+// againstBaselines returns the input and the versions that Against,
+// AgainstTags and AgainstHistory name.
 func (d *driver) againstBaselines(ctx context.Context) (loader.Input, []Baseline, error) {
 	input, bf := d.input(), d.req
 	newIn, err := loader.ParseInput(input)
@@ -620,7 +620,7 @@ func (d *driver) againstBaselines(ctx context.Context) (loader.Input, []Baseline
 	for _, a := range bf.Against {
 		in, err := loader.ParseInput(a)
 		if err != nil {
-			return newIn, nil, fmt.Errorf("--against: %w", err)
+			return newIn, nil, &RequestError{Field: "Against", Err: err}
 		}
 		bases = append(bases, Baseline{Input: in, Label: a})
 	}
@@ -630,11 +630,11 @@ func (d *driver) againstBaselines(ctx context.Context) (loader.Input, []Baseline
 	repo, sub, _, err := inputRepo(ctx, input)
 	if err != nil {
 		if errors.Is(err, loader.ErrNoGit) {
-			flag := "--against-tags"
+			field := "AgainstTags"
 			if bf.AgainstTags == "" {
-				flag = "--against-history"
+				field = "AgainstHistory"
 			}
-			return newIn, nil, fmt.Errorf("%s: git is not installed or not on PATH: protocheck reads tags and history through it", flag)
+			return newIn, nil, &RequestError{Field: field, Err: errors.New("git is not installed or not on PATH: protocheck reads tags and history through it")}
 		}
 		return newIn, nil, err
 	}
@@ -642,10 +642,10 @@ func (d *driver) againstBaselines(ctx context.Context) (loader.Input, []Baseline
 	if bf.AgainstTags != "" {
 		tags, err := repo.Tags(ctx, bf.AgainstTags)
 		if err != nil {
-			return newIn, nil, fmt.Errorf("--against-tags: %w", err)
+			return newIn, nil, &RequestError{Field: "AgainstTags", Err: err}
 		}
 		if len(tags) == 0 {
-			return newIn, nil, fmt.Errorf("--against-tags: no tag matches %q", bf.AgainstTags)
+			return newIn, nil, &RequestError{Field: "AgainstTags", Err: fmt.Errorf("no tag matches %q", bf.AgainstTags)}
 		}
 		for _, t := range tags {
 			revs = append(revs, Baseline{Input: loader.Input{
@@ -661,7 +661,7 @@ func (d *driver) againstBaselines(ctx context.Context) (loader.Input, []Baseline
 		}
 		commits, err := repo.History(ctx, "HEAD", bf.AgainstHistory, path)
 		if err != nil {
-			return newIn, nil, fmt.Errorf("--against-history: %w", err)
+			return newIn, nil, &RequestError{Field: "AgainstHistory", Err: err}
 		}
 		if len(commits) < bf.AgainstHistory {
 			// A shallow clone (CI checks out one commit by default)

@@ -116,7 +116,7 @@ func Load(ctx context.Context, req Request) (*Versions, error) {
 	if err := fetched.fetch(ctx, &newIn, ""); err != nil {
 		return nil, err
 	}
-	if err := fetched.fetch(ctx, &oldIn, "--against: "); err != nil {
+	if err := fetched.fetch(ctx, &oldIn, "Against"); err != nil {
 		return nil, err
 	}
 	l := &loader.Loader{IncludePaths: req.IncludePaths}

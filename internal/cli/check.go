@@ -286,6 +286,9 @@ func logNote(cmd *cobra.Command) func(protocheck.Note) {
 			fmt.Fprintln(cmd.ErrOrStderr(), n)
 			return
 		}
+		if flag := flagOf[n.Field]; flag != "" {
+			n.Field = flag
+		}
 		fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: %s\n", report.Escape(n.String()))
 	}
 }

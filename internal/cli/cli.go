@@ -19,6 +19,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/protocheck/protocheck"
 	"github.com/protocheck/protocheck/loader"
 	"github.com/protocheck/protocheck/report"
 )
@@ -82,8 +83,36 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	// An error may name a file or input as the user wrote it: escaped, as
 	// text output escapes names.
-	fmt.Fprintf(stderr, "protocheck: %s\n", report.Escape(err.Error()))
+	fmt.Fprintf(stderr, "protocheck: %s\n", report.Escape(errorText(err)))
 	return exitError
+}
+
+// flagOf names the flag that sets each field of protocheck.Request that
+// the driver's errors and notes name.
+var flagOf = map[string]string{
+	"Against":        "--against",
+	"AgainstTags":    "--against-tags",
+	"AgainstHistory": "--against-history",
+	"AgainstConfig":  "--against-config",
+	"Use":            "--use",
+	"Except":         "--except",
+}
+
+// errorText is err's message as the command line says it: naming the
+// flags the user typed where the driver names Request fields.
+func errorText(err error) string {
+	var re *protocheck.RequestError
+	var nb *protocheck.NoBaselineError
+	switch {
+	case errors.Is(err, protocheck.ErrNoTargets):
+		return "no .proto files were targeted: --path names no file of the input, or --exclude-path excludes them all"
+	case errors.As(err, &nb):
+		return fmt.Sprintf("check needs --against: %s, so there is no version to compare with by default", nb.Why)
+	case errors.As(err, &re) && flagOf[re.Field] != "":
+		// The request error is err itself, or what a prefix wraps.
+		return strings.Replace(err.Error(), re.Error(), flagOf[re.Field]+": "+re.Err.Error(), 1)
+	}
+	return err.Error()
 }
 
 // exitStatus ends a command with a status other than 0 after the command

@@ -1,0 +1,54 @@
+package protocheck_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/protocheck/protocheck"
+)
+
+// TestRequestErrors checks that what the driver says about a request
+// names the Request's fields, which a program set, and never the command
+// line's flags, which it did not type (the command line names its flags
+// when it prints).
+func TestRequestErrors(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		"a.proto":  "syntax = \"proto3\";\npackage a;\nmessage A {}\n",
+		"buf.yaml": "version: v1\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	missing := filepath.Join(dir, "missing.zip")
+	_, err := protocheck.Check(context.Background(), protocheck.Request{Input: dir, Against: []string{missing}})
+	var re *protocheck.RequestError
+	if !errors.As(err, &re) || re.Field != "Against" || !strings.HasPrefix(err.Error(), "Against: input "+missing+": ") {
+		t.Errorf("Against naming a missing archive: %v; want a *RequestError of Against", err)
+	}
+
+	_, err = protocheck.Check(context.Background(), protocheck.Request{Input: dir, Against: []string{dir}, Paths: []string{"b.proto"}})
+	if !errors.Is(err, protocheck.ErrNoTargets) || strings.Contains(err.Error(), "--") {
+		t.Errorf("Paths naming no file: %v; want ErrNoTargets, naming no flag", err)
+	}
+
+	res, err := protocheck.Check(context.Background(), protocheck.Request{Input: dir, Against: []string{dir}, Use: []string{"FIELD_SAME_LABEL"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields []string
+	for _, n := range res.Notes {
+		fields = append(fields, n.Field)
+		if n.Field != "" && n.String() != "warning: Use: "+n.Message {
+			t.Errorf("note %q, want it to name the field Use", n)
+		}
+	}
+	if len(fields) != 1 || fields[0] != "Use" {
+		t.Errorf("notes about fields %q, want one about Use (a deprecated rule)", fields)
+	}
+}

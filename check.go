@@ -169,6 +169,10 @@ type Note struct {
 	Message string
 }
 
+// String formats the note as the command line prints it: "path:line:col:
+// warning: message" for a note about a configuration file, "warning: Field:
+// message" for one about a Request field, "warning: message" for another
+// warning, the message alone otherwise.
 func (n Note) String() string {
 	switch {
 	case n.Pos != "":
@@ -244,6 +248,8 @@ type LoadError struct {
 	Input, Against loader.Input
 }
 
+// Error returns Err's text, followed on a line of its own by Hint when
+// there is one.
 func (e *LoadError) Error() string {
 	if e.Hint == "" {
 		return e.Err.Error()
@@ -251,6 +257,7 @@ func (e *LoadError) Error() string {
 	return e.Err.Error() + "\n" + e.Hint
 }
 
+// Unwrap returns Err.
 func (e *LoadError) Unwrap() error { return e.Err }
 
 // ErrNoTargets says that Paths and ExcludePaths left no file to check.
@@ -267,8 +274,10 @@ type RequestError struct {
 	Err error
 }
 
+// Error returns "Field: " followed by Err's text.
 func (e *RequestError) Error() string { return e.Field + ": " + e.Err.Error() }
 
+// Unwrap returns Err.
 func (e *RequestError) Unwrap() error { return e.Err }
 
 // ErrNoRules says that the configuration selects no rule: nothing would
@@ -281,7 +290,10 @@ var ErrNoRules = errors.New("nothing would be checked")
 //
 // A configuration file that does not parse, or ignore comments that are
 // wrong, return a source.ErrorList, paths as displayed; sources that do not
-// compile a *LoadError.
+// compile a *LoadError; a Request field that cannot be used a
+// *RequestError. ErrNoRules and ErrNoTargets say that nothing would be
+// checked, *NoBaselineError and *NothingToCompareError that PlanFor found
+// no versions to compare, and a cancelled ctx returns its error.
 func Check(ctx context.Context, req Request) (*Result, error) {
 	d := &driver{req: req, res: &Result{}}
 	return d.res, d.check(ctx)

@@ -22,12 +22,14 @@
 //     (Request.Registry): this package never reads the process's.
 //  4. Selection: Request.Paths, ExcludePaths, LimitToInputFiles and
 //     ExcludeImports, as buf breaking's flags.
-//  5. Loading (package loader), checking (package compat) or checking and
-//     proving (package roundtrip), per module and per baseline; findings
-//     that several baselines share are merged.
+//  5. Loading (package loader, which returns each version as a
+//     schema.Schema), checking (package compat) or checking and proving
+//     (package roundtrip), per module and per baseline; findings that
+//     several baselines share are merged.
 //  6. Display: every finding's paths are as buf prints them, from the
-//     working directory as the input was written, the old file's under
-//     the baseline. Reports (package report) print them as they are.
+//     working directory as the input was written, a file of the old
+//     version (compat.Span.Old) under the baseline. Reports (package
+//     report) print them as they are.
 //
 // A Request whose configuration selects no rule is an error: passing
 // would say "compatible" of a check that checked nothing.

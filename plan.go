@@ -21,6 +21,7 @@ type NoBaselineError struct {
 	Why string
 }
 
+// Error says that no baseline was given, and why none can be inferred.
 func (e *NoBaselineError) Error() string {
 	return "no baseline given: " + e.Why + ", so there is no version to compare with by default"
 }
@@ -31,9 +32,11 @@ func (e *NoBaselineError) Error() string {
 // break, and a hook must not block the commit: a command line says why and
 // passes.
 type NothingToCompareError struct {
+	// Why says what there is nothing of, as a sentence for the user.
 	Why string
 }
 
+// Error returns Why.
 func (e *NothingToCompareError) Error() string { return e.Why }
 
 // Hook is what git and pre-commit tell a hook, which PlanFor reads to

@@ -13,8 +13,8 @@ import (
 // Config selects the rules that Check runs. Its zero value runs buf's
 // default set, the FILE category, in both directions.
 type Config struct {
-	// Use lists categories (FILE, PACKAGE, WIRE_JSON, WIRE) and rule ids to
-	// run. Empty means FILE.
+	// Use lists categories (FILE, PACKAGE, WIRE_JSON, WIRE, CSR) and rule
+	// ids to run. Empty means FILE.
 	Use []string
 	// Except lists categories and rule ids to leave out of Use.
 	Except []string

@@ -12,9 +12,11 @@ import (
 // A Category groups rules by how strict they are. The names are buf's.
 type Category string
 
-// The categories, strictest first. FILE implies PACKAGE, which implies
-// WIRE_JSON, which implies WIRE: a change allowed under FILE is allowed under
-// all of them.
+// The categories, strictest first: a change allowed under FILE is allowed
+// under PACKAGE, WIRE_JSON and WIRE, though the categories are not nested
+// sets of rules (FILE has FIELD_NO_DELETE where WIRE_JSON has
+// FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED). CSR stands apart from that
+// order.
 const (
 	File     Category = "FILE"
 	Package  Category = "PACKAGE"
@@ -114,7 +116,9 @@ func ParseSeverity(s string) (Severity, error) {
 
 // A Span locates an element in a file: 1-based lines and columns, the end
 // exclusive. A zero StartLine means the span is the file as a whole (String
-// then prints the path alone).
+// then prints the path alone); Check never makes one, but places a finding
+// about a whole file, or in a file without source info, at 1:1, as buf
+// does.
 type Span struct {
 	Path                string
 	StartLine, StartCol int

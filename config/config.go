@@ -50,9 +50,10 @@
 // path that leaves the module. Rule ids that buf has deprecated are mapped
 // to their replacements, with a warning (File.Warnings); the package never prints.
 //
-// Find discovers the file for an input directory: protocheck.yaml first,
-// then buf.yaml, then buf.work.yaml, in the directory and each parent up
-// to the root of the git work tree or of the file system.
+// Discover finds the file that governs an input directory as buf finds
+// it, walking up from the directory (protocheck.yaml first in each, then
+// buf.yaml, then buf.work.yaml) and passing over a workspace whose modules
+// do not hold the input; Find is Discover on disk.
 package config
 
 import (
@@ -206,7 +207,7 @@ func LoadFrom(src Source, name string) (*File, error) {
 }
 
 // Parse checks the contents of a configuration file; name gives its format
-// when it says one (see FormatFor), and appears in positions. It cannot
+// when it says one (see FormatOf), and appears in positions. It cannot
 // read a buf.work.yaml, which needs the files it names: use Load.
 func Parse(name string, data []byte) (*File, error) {
 	format := formatFor(name, data)
@@ -243,7 +244,7 @@ func unwrapPathError(err error) error {
 // roots relative to it. A module below the input keeps its rules; when the
 // input lies inside a module, the module is narrowed to the input and its
 // paths rebased, so that the input's own files are matched. When the input
-// is not within the file's directory (a --config from elsewhere), the
+// is not within the file's directory (a file named from elsewhere), the
 // file is applied as if it sat in the input. The result is empty when the
 // input lies in none of the modules.
 func (f *File) ModulesFor(dir string) ([]Module, error) {

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/protocheck/protocheck/compat"
+	"github.com/protocheck/protocheck/schema"
 	"github.com/protocheck/protocheck/source"
 )
 
@@ -72,12 +73,14 @@ func sourceError(span compat.Span, format string, args ...any) *source.Error {
 }
 
 // Apply returns the new source of the files that reservations rs concern.
-// files are the compiled files of the new version; read returns the source
-// they were compiled from, by path. What a file already reserves is left
-// out, so that applying the same reservations twice changes nothing the
-// second time. An error is a *source.Error, placed in the file as compiled, when the source does not match
-// the compiled files, or read's.
-func Apply(files []protoreflect.FileDescriptor, rs []Reservation, read func(path string) ([]byte, error)) (Result, error) {
+// new is the new version, whose Files must hold those files, compiled;
+// read returns the source they were compiled from, by path. What a file
+// already reserves is left out, so that applying the same reservations
+// twice changes nothing the second time. An error is a *source.Error,
+// placed in the file as compiled, when the source does not match the
+// compiled files, or read's.
+func Apply(new *schema.Schema, rs []Reservation, read func(path string) ([]byte, error)) (Result, error) {
+	files := new.Files
 	byPath := make(map[string][]Reservation)
 	var paths []string
 	for _, r := range rs {

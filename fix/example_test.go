@@ -43,8 +43,8 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	plan := fix.Plan(old.Files, new.Files, findings)
-	res, err := fix.Apply(new.Files, plan, func(p string) ([]byte, error) {
+	plan := fix.Plan(old, new, findings)
+	res, err := fix.Apply(new, plan, func(p string) ([]byte, error) {
 		return os.ReadFile(filepath.Join(newIn.Path, filepath.FromSlash(p)))
 	})
 	if err != nil {

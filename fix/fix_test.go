@@ -80,9 +80,9 @@ func check(t *testing.T, old, new *schema.Schema, use []string) []compat.Finding
 func fixDirs(t *testing.T, oldDir, newDir string, use []string) run {
 	t.Helper()
 	r := run{oldDir: oldDir, newDir: newDir, old: load(t, oldDir), new: load(t, newDir)}
-	plan := fix.Plan(r.old.Files, r.new.Files, check(t, r.old, r.new, use))
+	plan := fix.Plan(r.old, r.new, check(t, r.old, r.new, use))
 	var err error
-	r.res, err = fix.Apply(r.new.Files, plan, func(p string) ([]byte, error) {
+	r.res, err = fix.Apply(r.new, plan, func(p string) ([]byte, error) {
 		return os.ReadFile(filepath.Join(newDir, filepath.FromSlash(p)))
 	})
 	if err != nil {
@@ -276,14 +276,14 @@ func TestOldWithoutSource(t *testing.T) {
 			}
 			old, new := load(t, writeDir(t, a, "old")), load(t, writeDir(t, a, "new"))
 			bare := withoutSource(t, old)
-			want := fix.Plan(old.Files, new.Files, check(t, old, new, fix.Rules()))
+			want := fix.Plan(old, new, check(t, old, new, fix.Rules()))
 			for _, fd := range bare.Files {
 				if fd.SourceLocations().Len() != 0 {
 					t.Fatalf("the baseline %s still has source positions", fd.Path())
 				}
 			}
 			bareFindings := check(t, bare, new, fix.Rules())
-			got := fix.Plan(bare.Files, new.Files, bareFindings)
+			got := fix.Plan(bare, new, bareFindings)
 			if len(want) == 0 {
 				t.Fatal("the case plans nothing")
 			}
@@ -322,9 +322,9 @@ func TestSourceChanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	old, new := load(t, writeDir(t, a, "old")), load(t, writeDir(t, a, "new"))
-	plan := fix.Plan(old.Files, new.Files, check(t, old, new, fix.Rules()))
+	plan := fix.Plan(old, new, check(t, old, new, fix.Rules()))
 	edited := "syntax = \"proto3\";\npackage acme.v1;\n\n// moved down a line\nmessage User {\n  string id = 1;\n}\n"
-	_, err = fix.Apply(new.Files, plan, func(string) ([]byte, error) { return []byte(edited), nil })
+	_, err = fix.Apply(new, plan, func(string) ([]byte, error) { return []byte(edited), nil })
 	var se *source.Error
 	if !errors.As(err, &se) {
 		t.Fatalf("Apply on a changed file: got error %v, want a *source.Error", err)

@@ -7,6 +7,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/protocheck/protocheck/compat"
+	"github.com/protocheck/protocheck/schema"
 )
 
 // Rules returns, in a new slice, the rules whose findings Plan addresses:
@@ -42,13 +43,13 @@ type Reservation struct {
 }
 
 // Plan returns the reservations that the deletions among findings need,
-// sorted by file, parent and number. old and new are the compiled files of
-// the two versions that produced findings. Each deletion is read from the
+// sorted by file, parent and number. old and new are the two versions that
+// produced findings, as compat.Check took them. Each deletion is read from the
 // finding's Old element, so that a baseline without source positions (a
 // descriptor set built without them) plans as well as any. Ignored
 // findings and findings of other rules are left out.
-func Plan(old, new []protoreflect.FileDescriptor, findings []compat.Finding) []Reservation {
-	oldParents, newParents := parents(old), parents(new)
+func Plan(old, new *schema.Schema, findings []compat.Finding) []Reservation {
+	oldParents, newParents := parents(old.Files), parents(new.Files)
 	seen := make(map[key]int)
 	var out []Reservation
 	for _, f := range findings {

@@ -16,6 +16,7 @@ package recording
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Format is the layout of a recording.
@@ -46,15 +47,19 @@ const (
 	JSON Format = "json"
 )
 
-// Formats lists the formats a user may name, in the order help shows them.
-var Formats = []Format{Delimited, Single, Files, Base64, Hex, JSON}
+// formats are the formats a user may name, in the order help shows them.
+var formats = []Format{Delimited, Single, Files, Base64, Hex, JSON}
+
+// Formats returns the formats a user may name, in the order help shows
+// them, in a new slice.
+func Formats() []Format { return slices.Clone(formats) }
 
 // ParseFormat returns the format named s; "" and "auto" are Auto.
 func ParseFormat(s string) (Format, error) {
 	if s == "" || s == "auto" {
 		return Auto, nil
 	}
-	for _, f := range Formats {
+	for _, f := range formats {
 		if string(f) == s {
 			return f, nil
 		}

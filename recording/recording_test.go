@@ -220,7 +220,7 @@ func FuzzRead(f *testing.F) {
 	}
 	seed, _ := hex.DecodeString("1f8b08000000000000ff")
 	f.Add(seed, uint8(1))
-	formats := append([]recording.Format{recording.Auto}, recording.Formats...)
+	formats := append([]recording.Format{recording.Auto}, recording.Formats()...)
 	f.Fuzz(func(t *testing.T, data []byte, pick uint8) {
 		format := formats[int(pick)%len(formats)]
 		if format == recording.Files {

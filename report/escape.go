@@ -16,10 +16,11 @@ import (
 // it is.
 func escapeControl(s string) string { return escape(s, false) }
 
-// Escape is escapeControl that keeps line breaks (\n, \r): for callers
-// that print lines of their own on a terminal, such as errors that name a
-// file and may span lines, and for formats that encode line breaks
-// themselves, such as a workflow command's message.
+// Escape writes each control character of s but line breaks (\n, \r),
+// each bidirectional formatting character and each byte that is not UTF-8
+// as a Go escape (\x1b, \u202e), as the writers escape file names and
+// messages: for callers that print lines of their own on a terminal, such
+// as errors that name a file and may span lines.
 func Escape(s string) string { return escape(s, true) }
 
 func escape(s string, keepBreaks bool) string {

@@ -82,7 +82,7 @@ func WriteProof(w io.Writer, p *compat.Proof, indent, label string) error {
 	return err
 }
 
-// ProofLine writes p on one line, the shortest whole form of a proof, for
+// ProofLine returns p on one line, the shortest whole form of a proof, for
 // formats that show a finding in a line or a table cell (annotations, job
 // summaries, SARIF messages): who writes and who reads, the field, what
 // goes wrong, what each side sees, and the data: the JSON for a JSON

@@ -3,7 +3,8 @@
 // keys), and the formats of CI systems and code review.
 //
 // Writers never decide anything: they print the findings they are given,
-// in the order given, escaped for the format (a file name or message cannot
+// in the order given, with the paths they carry (the driver's are as the
+// user names the files), escaped for the format (a file name or message cannot
 // break a line, a markup or a terminal), and cut only where a consumer has
 // a limit (markdown). WriteProblems writes in the same formats the compile
 // errors that stopped a check, so that a CI system shows why it failed.
@@ -32,8 +33,8 @@ type Options struct {
 	// Version is the version of the tool that found the findings, for
 	// formats that record it (sarif).
 	Version string
-	// WarningsPass says that warnings alone do not fail the check
-	// (--fail-on error): the markdown headline then marks a run with
+	// WarningsPass says that warnings alone do not fail the check (it
+	// fails on errors only): the markdown headline then marks a run with
 	// warnings and no error as passing.
 	WarningsPass bool
 	// SARIFLimit, when positive, is the most results the sarif writer puts

@@ -15,6 +15,7 @@ import (
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/fix"
 	"github.com/protocheck/protocheck/loader"
+	"github.com/protocheck/protocheck/schema"
 	"github.com/protocheck/protocheck/source"
 )
 
@@ -153,7 +154,7 @@ func runFix(cmd *cobra.Command, input string, fl fixFlags) error {
 		for _, f := range m.NewSchema.Files {
 			fm.files[f.Path()] = f
 		}
-		for _, r := range fix.Plan(m.OldSchema.Files, m.NewSchema.Files, m.Findings) {
+		for _, r := range fix.Plan(m.OldSchema, m.NewSchema, m.Findings) {
 			if file == "" || sameFile(filepath.Join(m.New.Path, filepath.FromSlash(r.Path)), file) {
 				fm.plan = append(fm.plan, r)
 			}
@@ -187,7 +188,7 @@ func writeFixes(cmd *cobra.Command, roots []string, modules map[string]*fixModul
 		for _, f := range m.files {
 			files = append(files, f)
 		}
-		res, err := fix.Apply(files, m.plan, func(p string) ([]byte, error) {
+		res, err := fix.Apply(&schema.Schema{Files: files}, m.plan, func(p string) ([]byte, error) {
 			return os.ReadFile(filepath.Join(m.in.Path, filepath.FromSlash(p)))
 		})
 		var se *source.Error

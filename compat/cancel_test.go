@@ -42,7 +42,9 @@ func TestCheckCancel(t *testing.T) {
 	}
 	limit := full / 10
 	t.Logf("uncancelled Check took %s: limit %s", full, limit)
-	for _, frac := range []float64{0.1, 0.3, 0.5, 0.7, 0.9} {
+	// cancelAt cancels a Check after frac of the run and returns how long
+	// it took to return, or 0 when it had ended.
+	cancelAt := func(frac float64) time.Duration {
 		ctx, cancel := context.WithCancel(context.Background())
 		type result struct {
 			fs  []compat.Finding
@@ -59,14 +61,30 @@ func TestCheckCancel(t *testing.T) {
 		r := <-done
 		took := time.Since(start)
 		if r.err == nil {
-			t.Logf("cancelled at %.0f%%: Check had ended", frac*100)
-			continue
+			return 0
 		}
 		if !errors.Is(r.err, context.Canceled) || r.fs != nil {
 			t.Errorf("cancelled at %.0f%%: %d findings, error %v; want none and context.Canceled", frac*100, len(r.fs), r.err)
 		}
+		return took
+	}
+	for _, frac := range []float64{0.1, 0.3, 0.5, 0.7, 0.9} {
+		// A loaded machine may stall the checking goroutine past the
+		// limit once; a stretch of work that does not look at ctx
+		// overruns it at every try.
+		var took time.Duration
+		for try := range 3 {
+			if took = cancelAt(frac); took <= limit {
+				break
+			}
+			t.Logf("cancelled at %.0f%%, try %d: returned %s later", frac*100, try+1, took)
+		}
 		if took > limit {
-			t.Errorf("cancelled at %.0f%%: Check returned %s later, want at most %s", frac*100, took, limit)
+			t.Errorf("cancelled at %.0f%%: Check returned %s later three times, want at most %s", frac*100, took, limit)
+		}
+		if took == 0 {
+			t.Logf("at %.0f%%, Check had ended", frac*100)
+			continue
 		}
 		t.Logf("cancelled at %.0f%%: returned %s later", frac*100, took)
 	}

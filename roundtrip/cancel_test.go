@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/protocheck/protocheck/schema"
 )
 
 // TestCancelLatency cancels a running Prove and measures how long it takes
@@ -26,7 +28,7 @@ func TestCancelLatency(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		_, err := Prove(ctx, old, new, Options{})
+		_, err := Prove(ctx, &schema.Schema{Files: old}, &schema.Schema{Files: new}, Options{})
 		done <- err
 	}()
 	select {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/protocheck/protocheck/schema"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
@@ -22,8 +23,8 @@ import (
 // messages changed has thousands that reach them. The others cannot yield
 // a counterexample at all. A caller proving a large schema passes
 // Changed's result as Options.Messages.
-func Changed(old, new []protoreflect.FileDescriptor) []protoreflect.FullName {
-	oldMsgs, newMsgs := collectMessages(old), collectMessages(new)
+func Changed(old, new *schema.Schema) []protoreflect.FullName {
+	oldMsgs, newMsgs := collectMessages(old.Files), collectMessages(new.Files)
 	out := make([]protoreflect.FullName, 0)
 	for name := range directChanges(oldMsgs, newMsgs) {
 		out = append(out, name)

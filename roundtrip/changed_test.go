@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/protocheck/protocheck/schema"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
@@ -30,18 +31,18 @@ message WithEnum { E e = 1; }
 message Renamed { int32 b = 1; }`)
 	// Holder only holds a changed message: proving Typed covers it.
 	want := []protoreflect.FullName{"p.Renamed", "p.Typed", "p.WithEnum"}
-	if diff := cmp.Diff(want, Changed(old, new)); diff != "" {
+	if diff := cmp.Diff(want, Changed(&schema.Schema{Files: old}, &schema.Schema{Files: new})); diff != "" {
 		t.Errorf("Changed (-want +got):\n%s", diff)
 	}
-	if got := Changed(old, old); len(got) != 0 {
-		t.Errorf("Changed(old, old) = %v, want none", got)
+	if got := Changed(&schema.Schema{Files: old}, &schema.Schema{Files: old}); len(got) != 0 {
+		t.Errorf("Changed(&schema.Schema{Files: old}, &schema.Schema{Files: old}) = %v, want none", got)
 	}
 }
 
 func TestProveOnlyMessages(t *testing.T) {
 	old := compile(t, proto3Header+"message A { int32 a = 1; } message B { int32 b = 1; }")
 	new := compile(t, proto3Header+"message A { sint32 a = 1; } message B { sint32 b = 1; }")
-	res, err := Prove(context.Background(), old, new, Options{Messages: []protoreflect.FullName{"p.B", "p.Nope"}, SkipJSON: true})
+	res, err := Prove(context.Background(), &schema.Schema{Files: old}, &schema.Schema{Files: new}, Options{Messages: []protoreflect.FullName{"p.B", "p.Nope"}, SkipJSON: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +64,7 @@ func TestProveOnlyMessages(t *testing.T) {
 func TestProveOneofSiblingOfSameMessage(t *testing.T) {
 	old := compile(t, proto2Header+"message S { optional int32 x = 1; } message M { oneof o { S s = 1; int32 b = 2; } }")
 	new := compile(t, proto2Header+"message S { optional int32 x = 1; } message M { oneof o { S s = 1; } optional int32 b = 2; }")
-	res, err := Prove(context.Background(), old, new, Options{Messages: []protoreflect.FullName{"p.M"}, SkipJSON: true})
+	res, err := Prove(context.Background(), &schema.Schema{Files: old}, &schema.Schema{Files: new}, Options{Messages: []protoreflect.FullName{"p.M"}, SkipJSON: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +120,7 @@ func TestProveProgress(t *testing.T) {
 	new := compile(t, proto3Header+"message A { sint32 a = 1; } message B { sint32 b = 1; } message C {}")
 	var calls [][2]int
 	opts := Options{SkipJSON: true, Parallelism: 2, Progress: func(done, total int) { calls = append(calls, [2]int{done, total}) }}
-	if _, err := Prove(context.Background(), old, new, opts); err != nil {
+	if _, err := Prove(context.Background(), &schema.Schema{Files: old}, &schema.Schema{Files: new}, opts); err != nil {
 		t.Fatal(err)
 	}
 	want := [][2]int{{1, 3}, {2, 3}, {3, 3}}
@@ -139,13 +140,13 @@ func TestChangedBytesDefault(t *testing.T) {
 		old := compile(t, header+"message M { "+label+"bytes b = 1 [default = \"\\000ab\"]; "+label+"double d = 2 [default = nan]; } message N { "+label+"int32 a = 1; }")
 		same := compile(t, header+"message M { "+label+"bytes b = 1 [default = \"\\000ab\"]; "+label+"double d = 2 [default = nan]; } message N { "+label+"sint32 a = 1; }")
 		other := compile(t, header+"message M { "+label+"bytes b = 1 [default = \"\\000ac\"]; "+label+"double d = 2 [default = nan]; } message N { "+label+"int32 a = 1; }")
-		if diff := cmp.Diff([]protoreflect.FullName{"p.N"}, Changed(old, same)); diff != "" {
+		if diff := cmp.Diff([]protoreflect.FullName{"p.N"}, Changed(&schema.Schema{Files: old}, &schema.Schema{Files: same})); diff != "" {
 			t.Errorf("Changed with the same bytes default (-want +got):\n%s", diff)
 		}
-		if diff := cmp.Diff([]protoreflect.FullName{"p.M"}, Changed(old, other)); diff != "" {
+		if diff := cmp.Diff([]protoreflect.FullName{"p.M"}, Changed(&schema.Schema{Files: old}, &schema.Schema{Files: other})); diff != "" {
 			t.Errorf("Changed with another bytes default (-want +got):\n%s", diff)
 		}
-		if _, err := Prove(context.Background(), old, other, Options{Samples: 8}); err != nil {
+		if _, err := Prove(context.Background(), &schema.Schema{Files: old}, &schema.Schema{Files: other}, Options{Samples: 8}); err != nil {
 			t.Error(err)
 		}
 	}
@@ -169,7 +170,7 @@ func TestProveCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		_, err := Prove(ctx, old, new, Options{Samples: 100000, Parallelism: 4})
+		_, err := Prove(ctx, &schema.Schema{Files: old}, &schema.Schema{Files: new}, Options{Samples: 100000, Parallelism: 4})
 		done <- err
 	}()
 	time.Sleep(300 * time.Millisecond)

@@ -55,7 +55,7 @@ func TestCrossCheck(t *testing.T) {
 		rulesBreak := slices.ContainsFunc(findings, func(f compat.Finding) bool {
 			return f.Severity == compat.Error || !strings.Contains(f.Rule, "_NO_DELETE")
 		})
-		results, err := roundtrip.Prove(context.Background(), oldFiles, newFiles, roundtrip.Options{Seed: uint64(i), Samples: 48, SkipJSON: true})
+		results, err := roundtrip.Prove(context.Background(), &schema.Schema{Files: oldFiles}, &schema.Schema{Files: newFiles}, roundtrip.Options{Seed: uint64(i), Samples: 48, SkipJSON: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/types/dynamicpb"
 
 	"github.com/protocheck/protocheck/compat"
+	"github.com/protocheck/protocheck/schema"
 )
 
 // Exercised counts, over a recording, the messages that set each field,
@@ -88,13 +89,13 @@ func (x *Exercised) Describe(f compat.Finding) string {
 	return fmt.Sprintf("%s %d of %d recorded %s messages", verb, n, x.Read-x.Undecodable, x.Message)
 }
 
-// Exercise reads a recording of the type message, written with files,
-// and counts what its messages exercise. Confluent-framed records count
-// as the type their message indexes name, as in Replay. It returns an
-// error as Replay does: a malformed recording, a type files lack, ctx
-// done.
-func Exercise(ctx context.Context, files []protoreflect.FileDescriptor, message protoreflect.FullName, src Source, opts ReplayOptions) (*Exercised, error) {
-	rp, err := newReplayer(files, files, message, opts)
+// Exercise reads a recording of the type message, written with the
+// version s, and counts what its messages exercise. Confluent-framed
+// records count as the type their message indexes name, as in Replay. It
+// returns an error as Replay does: a malformed recording, a type s lacks,
+// ctx done.
+func Exercise(ctx context.Context, s *schema.Schema, message protoreflect.FullName, src Source, opts ReplayOptions) (*Exercised, error) {
+	rp, err := newReplayer(s.Files, s.Files, message, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -60,7 +60,7 @@ func Run(ctx context.Context, old, new *schema.Schema, cfg compat.Config, opts O
 	}
 	p := newBinder(old.Files, new.Files)
 	subjects := make([]subject, len(findings))
-	names := Changed(old.Files, new.Files)
+	names := Changed(old, new)
 	for i, f := range findings {
 		subjects[i] = p.subjectOf(f)
 		names = append(names, subjects[i].messages...)
@@ -70,7 +70,7 @@ func Run(ctx context.Context, old, new *schema.Schema, cfg compat.Config, opts O
 	}
 	jsonOK := checksJSON(rules)
 	opts.SkipJSON = !jsonOK
-	results, err := Prove(ctx, old.Files, new.Files, opts)
+	results, err := Prove(ctx, old, new, opts)
 	if err != nil {
 		return Outcome{}, err
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/loader"
 	"github.com/protocheck/protocheck/roundtrip"
+	"github.com/protocheck/protocheck/schema"
 )
 
 // TestProofsDecode holds every proof to what protobuf-go makes of its
@@ -170,7 +171,7 @@ func loadSide(t *testing.T, a *txtar.Archive, side string) ([]protoreflect.FileD
 // returns how many it checked.
 func verifyProofs(t *testing.T, name string, old, new []protoreflect.FileDescriptor, seed uint64, samples int) int {
 	t.Helper()
-	results, err := roundtrip.Prove(context.Background(), old, new, roundtrip.Options{Samples: samples, Seed: seed})
+	results, err := roundtrip.Prove(context.Background(), &schema.Schema{Files: old}, &schema.Schema{Files: new}, roundtrip.Options{Samples: samples, Seed: seed})
 	if err != nil {
 		t.Errorf("%s: %v", name, err)
 		return 0

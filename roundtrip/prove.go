@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/protocheck/protocheck/schema"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
@@ -346,9 +347,9 @@ func endless(md protoreflect.MessageDescriptor) string {
 // both versions, map entries excepted, in parallel. Results are sorted by
 // message name and do not depend on Options.Parallelism. Messages reachable
 // only under another name are checked through the fields that refer to them.
-func Prove(ctx context.Context, old, new []protoreflect.FileDescriptor, opts Options) ([]Result, error) {
+func Prove(ctx context.Context, old, new *schema.Schema, opts Options) ([]Result, error) {
 	opts = opts.withDefaults()
-	oldMsgs, newMsgs := collectMessages(old), collectMessages(new)
+	oldMsgs, newMsgs := collectMessages(old.Files), collectMessages(new.Files)
 	var names []protoreflect.FullName
 	for name := range oldMsgs {
 		if _, ok := newMsgs[name]; ok {
@@ -371,7 +372,7 @@ func Prove(ctx context.Context, old, new []protoreflect.FileDescriptor, opts Opt
 	for i, side := range []struct {
 		files []protoreflect.FileDescriptor
 		msgs  *messageMap
-	}{{old, &oldMsgs}, {new, &newMsgs}} {
+	}{{old.Files, &oldMsgs}, {new.Files, &newMsgs}} {
 		all := *side.msgs
 		rt := runtimeFileList(append(declaringFiles(all, names), extendingFiles(side.files, all)...))
 		*side.msgs = collectMessages(rt)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/recording"
+	"github.com/protocheck/protocheck/schema"
 )
 
 // Source hands out recorded messages one at a time, io.EOF after the
@@ -185,9 +186,9 @@ func (e *RecordError) Unwrap() error { return e.Err }
 // returns an error when the source does (a truncated or malformed
 // recording, with the record's position), when a version lacks the
 // message, and soon after ctx is done.
-func Replay(ctx context.Context, old, new []protoreflect.FileDescriptor, message protoreflect.FullName, src Source, opts ReplayOptions) (*Replayed, error) {
+func Replay(ctx context.Context, old, new *schema.Schema, message protoreflect.FullName, src Source, opts ReplayOptions) (*Replayed, error) {
 	opts = opts.withDefaults()
-	rp, err := newReplayer(old, new, message, opts)
+	rp, err := newReplayer(old.Files, new.Files, message, opts)
 	if err != nil {
 		return nil, err
 	}

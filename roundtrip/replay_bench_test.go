@@ -17,6 +17,7 @@ import (
 
 	"github.com/protocheck/protocheck/recording"
 	. "github.com/protocheck/protocheck/roundtrip"
+	"github.com/protocheck/protocheck/schema"
 )
 
 // benchRecording is 25,000 demo orders, length-delimited.
@@ -57,7 +58,7 @@ func BenchmarkReplay(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				r, err := Replay(context.Background(), v1, bc.new, "acme.shop.v1.Order", src, ReplayOptions{Parallelism: bc.par})
+				r, err := Replay(context.Background(), &schema.Schema{Files: v1}, &schema.Schema{Files: bc.new}, "acme.shop.v1.Order", src, ReplayOptions{Parallelism: bc.par})
 				if err != nil || r.Read != 25000 {
 					b.Fatal(err)
 				}

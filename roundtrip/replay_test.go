@@ -28,6 +28,7 @@ import (
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/recording"
 	. "github.com/protocheck/protocheck/roundtrip"
+	"github.com/protocheck/protocheck/schema"
 )
 
 // demoFiles compiles testdata/demo/<version> of the repository.
@@ -116,7 +117,7 @@ func replayDemo(t testing.TB, opts ReplayOptions, format recording.Format, enc f
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := Replay(context.Background(), v1, v2, "acme.shop.v1.Order", src, opts)
+	r, err := Replay(context.Background(), &schema.Schema{Files: v1}, &schema.Schema{Files: v2}, "acme.shop.v1.Order", src, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +234,7 @@ func TestReplayConfluentIndexes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := Replay(context.Background(), v1, v2, "acme.shop.v1.Order", src, ReplayOptions{})
+	r, err := Replay(context.Background(), &schema.Schema{Files: v1}, &schema.Schema{Files: v2}, "acme.shop.v1.Order", src, ReplayOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +248,7 @@ func TestReplayConfluentIndexes(t *testing.T) {
 	rec.Write(appendDelimited(nil, recording.AppendConfluent(nil, 3, []int{1}, b)))
 	rec.Write(appendDelimited(nil, recording.AppendConfluent(nil, 4, []int{0}, nil)))
 	src, _ = recording.NewReader(bytes.NewReader(rec.Bytes()), recording.Options{Format: recording.Delimited})
-	_, err = Replay(context.Background(), v1, v2, "acme.shop.v1.Order", src, ReplayOptions{})
+	_, err = Replay(context.Background(), &schema.Schema{Files: v1}, &schema.Schema{Files: v2}, "acme.shop.v1.Order", src, ReplayOptions{})
 	if !errors.Is(err, ErrUnknownSchemaID) || err.Error() != "offset 24: unknown schema id: the record has schema id 4, the old schema wrote 3 (give each id it wrote with --schema-id)" {
 		t.Errorf("second schema id: %v", err)
 	}
@@ -256,7 +257,7 @@ func TestReplayConfluentIndexes(t *testing.T) {
 	rec.Reset()
 	rec.Write(appendDelimited(nil, recording.AppendConfluent(nil, 3, []int{5}, b)))
 	src, _ = recording.NewReader(bytes.NewReader(rec.Bytes()), recording.Options{Format: recording.Delimited})
-	_, err = Replay(context.Background(), v1, v2, "acme.shop.v1.Order", src, ReplayOptions{})
+	_, err = Replay(context.Background(), &schema.Schema{Files: v1}, &schema.Schema{Files: v2}, "acme.shop.v1.Order", src, ReplayOptions{})
 	if !errors.Is(err, ErrType) || err.Error() != "offset 0: no such message type: message indexes [5] name no message of acme/shop/v1/order.proto" {
 		t.Errorf("indexes [5]: %v", err)
 	}
@@ -266,7 +267,7 @@ func TestReplayConfluentIndexes(t *testing.T) {
 func TestReplayUndecodable(t *testing.T) {
 	v1, v2 := demoFiles(t, "v1"), demoFiles(t, "v2")
 	src, _ := recording.NewReader(bytes.NewReader([]byte("0a\n0a0161\nff\n")), recording.Options{Format: recording.Hex})
-	r, err := Replay(context.Background(), v1, v2, "acme.shop.v1.Order", src, ReplayOptions{})
+	r, err := Replay(context.Background(), &schema.Schema{Files: v1}, &schema.Schema{Files: v2}, "acme.shop.v1.Order", src, ReplayOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +277,7 @@ func TestReplayUndecodable(t *testing.T) {
 	if len(r.Undecoded) != 2 || r.Undecoded[0].Line != 1 || r.Undecoded[1].Line != 3 {
 		t.Errorf("undecoded: %+v", r.Undecoded)
 	}
-	if _, err := Replay(context.Background(), v1, v2, "acme.shop.v1.Nope", src, ReplayOptions{}); !errors.Is(err, ErrType) {
+	if _, err := Replay(context.Background(), &schema.Schema{Files: v1}, &schema.Schema{Files: v2}, "acme.shop.v1.Nope", src, ReplayOptions{}); !errors.Is(err, ErrType) {
 		t.Errorf("unknown type: %v", err)
 	}
 }
@@ -318,7 +319,7 @@ func TestExercise(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, err := Exercise(context.Background(), v1, "acme.shop.v1.Order", src, ReplayOptions{})
+	x, err := Exercise(context.Background(), &schema.Schema{Files: v1}, "acme.shop.v1.Order", src, ReplayOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -403,7 +404,7 @@ func TestReplayConstantMemory(t *testing.T) {
 			}
 		}
 	})
-	r, err := Replay(context.Background(), v1, v2, "acme.shop.v1.Order", src, ReplayOptions{})
+	r, err := Replay(context.Background(), &schema.Schema{Files: v1}, &schema.Schema{Files: v2}, "acme.shop.v1.Order", src, ReplayOptions{})
 	close(done)
 	wg.Wait()
 	if err != nil {

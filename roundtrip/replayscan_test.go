@@ -11,6 +11,7 @@ import (
 
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/recording"
+	"github.com/protocheck/protocheck/schema"
 )
 
 // TestReplayScanProperty holds the shortcut of replayscan.go to the full
@@ -71,7 +72,7 @@ message Same { optional int32 a = 1; optional string b = 2; repeated int64 c = 3
 				if err != nil {
 					t.Fatal(err)
 				}
-				r, err := Replay(context.Background(), old, new, "p.M", src, ReplayOptions{Direction: compat.Both, Encodings: []string{Binary, JSON}, Parallelism: 1})
+				r, err := Replay(context.Background(), &schema.Schema{Files: old}, &schema.Schema{Files: new}, "p.M", src, ReplayOptions{Direction: compat.Both, Encodings: []string{Binary, JSON}, Parallelism: 1})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/protocheck/protocheck/schema"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/testing/protopack"
 )
@@ -517,7 +518,7 @@ func TestProveDeterministic(t *testing.T) {
 	new := compile(t, strings.NewReplacer("int32 a = 1", "uint64 a = 1", "map<string, M> children = 7", "repeated M children = 7").Replace(richProto3))
 	run := func(parallelism int) []Result {
 		t.Helper()
-		res, err := Prove(context.Background(), old, new, Options{Seed: 42, Samples: 32, Parallelism: parallelism})
+		res, err := Prove(context.Background(), &schema.Schema{Files: old}, &schema.Schema{Files: new}, Options{Seed: 42, Samples: 32, Parallelism: parallelism})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -546,7 +547,7 @@ func TestProveCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	files := compile(t, richProto2)
-	if _, err := Prove(ctx, files, files, Options{}); err == nil {
+	if _, err := Prove(ctx, &schema.Schema{Files: files}, &schema.Schema{Files: files}, Options{}); err == nil {
 		t.Error("Prove with a cancelled context: want an error")
 	}
 }

@@ -278,7 +278,7 @@ func TestVerdictPresenceByConstruction(t *testing.T) {
 				t.Fatal(err1, err2)
 			}
 			for seed := range uint64(10) {
-				res, err := roundtrip.Prove(context.Background(), old, new, roundtrip.Options{Samples: 4, Seed: seed, SkipJSON: true})
+				res, err := roundtrip.Prove(context.Background(), &schema.Schema{Files: old}, &schema.Schema{Files: new}, roundtrip.Options{Samples: 4, Seed: seed, SkipJSON: true})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -167,7 +167,7 @@ func runReplay(cmd *cobra.Command, newArg string, fl replayFlags) error {
 	}
 	schemas := []*schema.Schema{vs.Old, vs.New}
 	stop := pr.replaying(src)
-	res, err := roundtrip.Replay(ctx, schemas[0].Files, schemas[1].Files, protoreflect.FullName(fl.typ), src, opts)
+	res, err := roundtrip.Replay(ctx, schemas[0], schemas[1], protoreflect.FullName(fl.typ), src, opts)
 	stop()
 	var recErr *roundtrip.RecordError
 	switch {
@@ -272,7 +272,7 @@ func annotateReplay(cmd *cobra.Command, req protocheck.Request, findings []compa
 	if err != nil {
 		return driverError(cmd, err, "", nil)
 	}
-	x, err := roundtrip.Exercise(ctx, vs.Old.Files, protoreflect.FullName(fl.typ), src, roundtrip.ReplayOptions{})
+	x, err := roundtrip.Exercise(ctx, vs.Old, protoreflect.FullName(fl.typ), src, roundtrip.ReplayOptions{})
 	var recErr *roundtrip.RecordError
 	switch {
 	case errors.As(err, &recErr):

@@ -156,9 +156,10 @@ type Note struct {
 	// Pos is the position in a configuration file the warning is about,
 	// as path:line:col, or empty.
 	Pos string
-	// Field names the Request field a warning is about ("Use",
-	// "Except"), or is empty.
-	Field string
+	// Field names the Request field the note is about ("Use", "Except",
+	// "AgainstHistory"), or is empty; Value, when set, is the field's
+	// value the note is about.
+	Field, Value string
 	// Warning says that the note warns of something the user may want to
 	// change.
 	Warning bool
@@ -170,19 +171,24 @@ type Note struct {
 }
 
 // String formats the note as the command line prints it: "path:line:col:
-// warning: message" for a note about a configuration file, "warning: Field:
-// message" for one about a Request field, "warning: message" for another
-// warning, the message alone otherwise.
+// warning: message" for a note about a configuration file; else the
+// message after "Field Value: " for a note about a Request field, and
+// after "warning: " for a warning.
 func (n Note) String() string {
-	switch {
-	case n.Pos != "":
+	if n.Pos != "" {
 		return n.Pos + ": warning: " + n.Message
-	case n.Field != "":
-		return "warning: " + n.Field + ": " + n.Message
-	case n.Warning:
-		return "warning: " + n.Message
 	}
-	return n.Message
+	s := n.Message
+	switch {
+	case n.Field != "" && n.Value != "":
+		s = n.Field + " " + n.Value + ": " + s
+	case n.Field != "":
+		s = n.Field + ": " + s
+	}
+	if n.Warning {
+		s = "warning: " + s
+	}
+	return s
 }
 
 // A Result is what Check found.
@@ -268,14 +274,20 @@ var ErrNoTargets = errors.New("no .proto files were targeted: Paths name no file
 // matches nothing, a history that git cannot give.
 type RequestError struct {
 	// Field names the field as the Request does: Against, AgainstTags,
-	// AgainstHistory or AgainstConfig.
-	Field string
+	// AgainstHistory or AgainstConfig; Value, when set, is the field's
+	// value the error is about.
+	Field, Value string
 	// Err says what is wrong.
 	Err error
 }
 
-// Error returns "Field: " followed by Err's text.
-func (e *RequestError) Error() string { return e.Field + ": " + e.Err.Error() }
+// Error returns "Field: ", or "Field Value: ", followed by Err's text.
+func (e *RequestError) Error() string {
+	if e.Value != "" {
+		return e.Field + " " + e.Value + ": " + e.Err.Error()
+	}
+	return e.Field + ": " + e.Err.Error()
+}
 
 // Unwrap returns Err.
 func (e *RequestError) Unwrap() error { return e.Err }

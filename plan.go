@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/protocheck/protocheck/loader"
@@ -671,10 +672,12 @@ func (d *driver) againstBaselines(ctx context.Context) (loader.Input, []Baseline
 			// ends its history early: comparing with what it has would
 			// check less than was asked, without a word.
 			if repo.IsShallow(ctx) {
-				return newIn, nil, fmt.Errorf("--against-history %d: the repository is a shallow clone and holds %s that changed %s; run \"git fetch --unshallow\" to fetch the full history",
-					bf.AgainstHistory, plural(len(commits), "commit"), path)
+				return newIn, nil, &RequestError{Field: "AgainstHistory", Value: strconv.Itoa(bf.AgainstHistory),
+					Err: fmt.Errorf("the repository is a shallow clone and holds %s that changed %s; run \"git fetch --unshallow\" to fetch the full history",
+						plural(len(commits), "commit"), path)}
 			}
-			d.say("--against-history %d: only %s changed %s", bf.AgainstHistory, plural(len(commits), "commit"), path)
+			d.note(Note{Field: "AgainstHistory", Value: strconv.Itoa(bf.AgainstHistory),
+				Message: fmt.Sprintf("only %s changed %s", plural(len(commits), "commit"), path)})
 		}
 		for _, c := range commits {
 			revs = append(revs, Baseline{Input: loader.Input{

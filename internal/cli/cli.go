@@ -110,7 +110,9 @@ func errorText(err error) string {
 		return fmt.Sprintf("check needs --against: %s, so there is no version to compare with by default", nb.Why)
 	case errors.As(err, &re) && flagOf[re.Field] != "":
 		// The request error is err itself, or what a prefix wraps.
-		return strings.Replace(err.Error(), re.Error(), flagOf[re.Field]+": "+re.Err.Error(), 1)
+		named := *re
+		named.Field = flagOf[re.Field]
+		return strings.Replace(err.Error(), re.Error(), named.Error(), 1)
 	}
 	return err.Error()
 }

@@ -385,7 +385,7 @@ func (rp *replayer) pick(j *replayJob) error {
 			ids = append(ids, fmt.Sprint(id))
 		}
 		slices.Sort(ids)
-		return &RecordError{rec.Where(), fmt.Errorf("%w: the record has schema id %d, the old schema wrote %s (give each id it wrote with --schema-id)", ErrUnknownSchemaID, rec.SchemaID, strings.Join(ids, ", "))}
+		return &RecordError{rec.Where(), fmt.Errorf("%w: the record has schema id %d, the old schema wrote %s", ErrUnknownSchemaID, rec.SchemaID, strings.Join(ids, ", "))}
 	}
 	msgs := rp.file.Messages()
 	var md protoreflect.MessageDescriptor

@@ -171,6 +171,8 @@ func runReplay(cmd *cobra.Command, newArg string, fl replayFlags) error {
 	stop()
 	var recErr *roundtrip.RecordError
 	switch {
+	case errors.Is(err, roundtrip.ErrUnknownSchemaID):
+		return fmt.Errorf("%s: %w (give each id it wrote with --schema-id)", fl.messages, err)
 	case errors.As(err, &recErr):
 		return fmt.Errorf("%s: %w", fl.messages, err)
 	case errors.Is(err, roundtrip.ErrType):

@@ -84,7 +84,7 @@ func (d *driver) readConfig(ctx context.Context, newIn *loader.Input) (*checkCon
 			if newIn.File != "" {
 				// No module: the file's imports are found from the
 				// working directory, as buf finds them.
-				if in, ok := newIn.Reroot("."); ok {
+				if in, ok := reroot(*newIn, "."); ok {
 					*newIn = in
 				}
 			}
@@ -273,7 +273,7 @@ func fileModuleRoot(f *config.File, in *loader.Input) (string, error) {
 		return "", fmt.Errorf("input %s is in none of the modules of %s", in, f.Path)
 	}
 	root := filepath.Join(dir, filepath.FromSlash(best))
-	out, ok := in.Reroot(root)
+	out, ok := reroot(*in, root)
 	if !ok {
 		return "", fmt.Errorf("input %s is in none of the modules of %s", in, f.Path)
 	}
@@ -642,6 +642,27 @@ func againstConfigError(err error) error {
 		return err
 	}
 	return &RequestError{Field: "AgainstConfig", Err: err}
+}
+
+// reroot returns a single-file input rooted at dir, a directory above its
+// file (the root of the module that holds it), so that the file's imports
+// resolve from there. ok is false when dir does not hold the file or the
+// input is not a single file.
+func reroot(in loader.Input, dir string) (loader.Input, bool) {
+	if in.File == "" {
+		return in, false
+	}
+	abs, err1 := filepath.Abs(filepath.Join(in.Path, in.File))
+	absDir, err2 := filepath.Abs(dir)
+	if err1 != nil || err2 != nil {
+		return in, false
+	}
+	rel, err := filepath.Rel(absDir, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return in, false
+	}
+	in.Path, in.File = filepath.Clean(dir), filepath.ToSlash(rel)
+	return in, true
 }
 
 // nested reports whether the slash path p is dir or lies below it; both

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"runtime"
 	"slices"
 	"strings"
@@ -193,21 +192,14 @@ func (f *fetched) fetch(ctx context.Context, in *loader.Input, field string) err
 	if in.IsLocal() {
 		return nil
 	}
-	fail := func(err error) error {
+	out, cleanup, err := loader.Fetch(ctx, *in)
+	if err != nil {
 		if field == "" {
 			return err
 		}
 		return &RequestError{Field: field, Err: err}
 	}
-	dir, err := os.MkdirTemp("", "protocheck-input-")
-	if err != nil {
-		return fail(fmt.Errorf("input %s: %w", in, err))
-	}
-	f.cleanups = append(f.cleanups, func() { os.RemoveAll(dir) })
-	out, err := loader.FetchTo(ctx, *in, dir)
-	if err != nil {
-		return fail(err)
-	}
+	f.cleanups = append(f.cleanups, cleanup)
 	*in = out
 	return nil
 }

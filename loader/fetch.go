@@ -43,7 +43,7 @@ func Fetch(ctx context.Context, in Input) (Input, func(), error) {
 		return in, func() {}, fmt.Errorf("input %s: %w", in, err)
 	}
 	cleanup := func() { os.RemoveAll(dir) }
-	out, err := FetchTo(ctx, in, dir)
+	out, err := fetchTo(ctx, in, dir)
 	if err != nil {
 		cleanup()
 		return in, func() {}, err
@@ -51,10 +51,9 @@ func Fetch(ctx context.Context, in Input) (Input, func(), error) {
 	return out, cleanup, nil
 }
 
-// FetchTo is Fetch into dir, an empty directory that the caller made and
-// removes: a caller that must remove it even when interrupted knows it
-// before the fetch starts.
-func FetchTo(ctx context.Context, in Input, dir string) (Input, error) {
+// fetchTo is Fetch into dir, an empty directory that the caller made and
+// removes.
+func fetchTo(ctx context.Context, in Input, dir string) (Input, error) {
 	if in.IsLocal() {
 		return in, nil
 	}

@@ -462,27 +462,6 @@ func parseProtoFile(in Input, opts [][2]string) (Input, error) {
 	return in, nil
 }
 
-// Reroot returns a single-file input rooted at dir, a directory above its
-// file (the root of the module that holds it), so that the file's imports
-// resolve from there. ok is false when dir does not hold the file or the
-// input is not a single file.
-func (in Input) Reroot(dir string) (Input, bool) {
-	if in.File == "" {
-		return in, false
-	}
-	abs, err1 := filepath.Abs(filepath.Join(in.Path, in.File))
-	absDir, err2 := filepath.Abs(dir)
-	if err1 != nil || err2 != nil {
-		return in, false
-	}
-	rel, err := filepath.Rel(absDir, abs)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return in, false
-	}
-	in.Path, in.File = filepath.Clean(dir), filepath.ToSlash(rel)
-	return in, true
-}
-
 // What follows is what a command asks of an input whatever its kind, so
 // that no caller switches on Kind: where its files are, how to narrow it
 // to a module, where a sibling module of the same version is, and how to

@@ -373,7 +373,8 @@ func TestFind(t *testing.T) {
 		{"outside/repo/a/b/c", "outside/repo/a/protocheck.yaml"}, // protocheck.yaml before buf.yaml
 		{"outside/repo/empty/deeper", "outside/repo/buf.yaml"},
 		{"outside/repo", "outside/repo/buf.yaml"},
-		{"outside/repo/work/p/q", "outside/repo/work/p/buf.yml"},
+		// A workspace above the module's buf.yml covers it (TestDiscoverOverV1).
+		{"outside/repo/work/p/q", "outside/repo/work/buf.work.yaml"},
 		{"outside/repo/work", "outside/repo/work/buf.work.yaml"},
 		// Outside a work tree, a single-module file counts in the
 		// input's own directory only.

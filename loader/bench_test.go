@@ -174,3 +174,17 @@ func BenchmarkWorkTree(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEditions loads the same generated pair written in proto3 and in
+// edition 2024, selectively and in full: an edition 2024 tree costs what
+// the same tree in proto3 costs.
+func BenchmarkEditions(b *testing.B) {
+	for _, ed := range []string{"proto3", "2024"} {
+		cfg := gen.Config{Files: *benchFiles, Changes: 5, Seed: 1}
+		if ed != "proto3" {
+			cfg.Editions = ed
+		}
+		b.Run(ed+"/pair", func(b *testing.B) { benchLoadPair(b, cfg, false) })
+		b.Run(ed+"/full", func(b *testing.B) { benchLoadPair(b, cfg, true) })
+	}
+}

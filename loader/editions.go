@@ -138,6 +138,8 @@ type newerState struct {
 	exec    *incremental.Executor
 	session *ir.Session
 	opener  *newerOpener
+	// known holds the compiler's protos whose options knownOptions read.
+	known map[*descriptorpb.FileDescriptorProto]bool
 }
 
 // newerState returns t's newer compiler state, made on first use.
@@ -149,6 +151,7 @@ func (t *Tree) newerState(ctx context.Context, own map[string]bool) *newerState 
 		t.editions.state = &newerState{
 			exec:    incremental.New(incremental.WithReportOptions(report.Options{SuppressWarnings: true})),
 			session: new(ir.Session),
+			known:   make(map[*descriptorpb.FileDescriptorProto]bool),
 			// Own files are the tree's whatever a compile asks for, and
 			// reads need no other context than the first compile's: a
 			// tree reads its files once.
@@ -372,7 +375,7 @@ func (t *Tree) compileNewer(ctx context.Context, paths []string, own map[string]
 		}
 		protos[r.Value.GetName()] = r.Value
 	}
-	return t.buildDescriptors(order, protos, paths, op)
+	return t.buildDescriptors(st, order, protos, paths)
 }
 
 // newerFailed returns why a run of the newer compiler failed: it could not
@@ -462,7 +465,8 @@ const errRefusedText = "refused by protocheck: "
 // as the very objects the v0.14 compiler uses (two objects for one file
 // clash in a compile), the others from the compiler's protos. It returns
 // the files of paths.
-func (t *Tree) buildDescriptors(order []string, protos map[string]*descriptorpb.FileDescriptorProto, paths []string, op *newerOpener) ([]protoreflect.FileDescriptor, error) {
+func (t *Tree) buildDescriptors(st *newerState, order []string, protos map[string]*descriptorpb.FileDescriptorProto, paths []string) ([]protoreflect.FileDescriptor, error) {
+	op := st.opener
 	reg := new(protoregistry.Files)
 	built := make(map[string]protoreflect.FileDescriptor, len(order))
 	var register func(f protoreflect.FileDescriptor) error
@@ -487,10 +491,14 @@ func (t *Tree) buildDescriptors(order []string, protos map[string]*descriptorpb.
 			f, ok = standardFile(p)
 		}
 		if !ok {
-			fp, err := roundTrip(protos[p])
-			if err != nil {
-				return nil, fmt.Errorf("input %s: %s: %w", t.Input, p, err)
+			fp := protos[p]
+			if !st.known[fp] {
+				if err := knownOptions(fp); err != nil {
+					return nil, fmt.Errorf("input %s: %s: %w", t.Input, p, err)
+				}
+				st.known[fp] = true
 			}
+			var err error
 			if f, err = protodesc.NewFile(fp, reg); err != nil {
 				return nil, &compileError{Input: t.Input, Errors: []posError{{Path: op.display(p), Message: err.Error(), file: p}}}
 			}
@@ -510,23 +518,74 @@ func (t *Tree) buildDescriptors(order []string, protos map[string]*descriptorpb.
 	return out, nil
 }
 
-// roundTrip returns fp through the wire format: the compiler keeps option
-// values as unknown fields, which this reads into the standard options'
-// fields, as protodesc expects. It copies: the compiler's protos are its
-// cache's.
-func roundTrip(fp *descriptorpb.FileDescriptorProto) (*descriptorpb.FileDescriptorProto, error) {
+// knownOptions reads the options of fp, which the compiler keeps as
+// unknown fields, into the standard options' fields, as protodesc expects.
+// It changes fp, one of the compiler's cached protos, in place, once: the
+// caller holds the state's lock and remembers which protos it read. Reading
+// only the options, not the whole file through the wire format, saves a
+// tenth of compiling an edition 2024 tree (BenchmarkEditions).
+func knownOptions(fp *descriptorpb.FileDescriptorProto) error {
 	if fp == nil {
-		return nil, errors.New("the compiler returned no descriptor")
+		return errors.New("the compiler returned no descriptor")
 	}
-	b, err := proto.Marshal(fp)
-	if err != nil {
-		return nil, err
+	var err error
+	read := func(m proto.Message) {
+		r := m.ProtoReflect()
+		if err != nil || !r.IsValid() {
+			return
+		}
+		u := r.GetUnknown()
+		if len(u) == 0 {
+			return
+		}
+		r.SetUnknown(nil)
+		err = proto.UnmarshalOptions{Merge: true, AllowPartial: true}.Unmarshal(u, m)
 	}
-	out := new(descriptorpb.FileDescriptorProto)
-	if err := proto.Unmarshal(b, out); err != nil {
-		return nil, err
+	var enum func(e *descriptorpb.EnumDescriptorProto)
+	enum = func(e *descriptorpb.EnumDescriptorProto) {
+		read(e.GetOptions())
+		for _, v := range e.GetValue() {
+			read(v.GetOptions())
+		}
 	}
-	return out, nil
+	fields := func(fs []*descriptorpb.FieldDescriptorProto) {
+		for _, f := range fs {
+			read(f.GetOptions())
+		}
+	}
+	var message func(m *descriptorpb.DescriptorProto)
+	message = func(m *descriptorpb.DescriptorProto) {
+		read(m.GetOptions())
+		fields(m.GetField())
+		fields(m.GetExtension())
+		for _, o := range m.GetOneofDecl() {
+			read(o.GetOptions())
+		}
+		for _, r := range m.GetExtensionRange() {
+			read(r.GetOptions())
+		}
+		for _, n := range m.GetNestedType() {
+			message(n)
+		}
+		for _, e := range m.GetEnumType() {
+			enum(e)
+		}
+	}
+	read(fp.GetOptions())
+	for _, m := range fp.GetMessageType() {
+		message(m)
+	}
+	for _, e := range fp.GetEnumType() {
+		enum(e)
+	}
+	fields(fp.GetExtension())
+	for _, s := range fp.GetService() {
+		read(s.GetOptions())
+		for _, m := range s.GetMethod() {
+			read(m.GetOptions())
+		}
+	}
+	return err
 }
 
 // newerOpener opens files for the newer compiler as accessor does for the

@@ -128,6 +128,10 @@ type editionIndex struct {
 
 	stateOnce sync.Once
 	state     *newerState
+
+	// files holds, by import path, what the shared compiler read of the
+	// tree's files (nil: a file it does not take); under mu.
+	files map[string]*viewFile
 }
 
 // newerState is the newer compiler's memory for one tree: it parses and
@@ -251,6 +255,18 @@ func (t *Tree) routeInfo(ctx context.Context, p string, own map[string]bool) rou
 	if !found {
 		return routeInfo{} // a well-known type, or missing: the compiler says
 	}
+	return t.headerInfo(p, data)
+}
+
+// headerInfo returns what routing knows of the file p, whose contents are
+// data, scanning them on first use.
+func (t *Tree) headerInfo(p string, data []byte) routeInfo {
+	t.editions.mu.Lock()
+	info, ok := t.editions.headers[p]
+	t.editions.mu.Unlock()
+	if ok {
+		return info
+	}
 	ed, _ := editionOf(data)
 	info.newer = newCompilerEdition(ed)
 	if h := scanHeader(data); h.err == nil {
@@ -333,20 +349,60 @@ func (t *Tree) compileNewer(ctx context.Context, paths []string, own map[string]
 			err = fmt.Errorf("input %s: protocompile's newer compiler failed on %s: %v", t.Input, strings.Join(paths, ", "), r)
 		}
 	}()
+	if v, err := t.viewOf(ctx, paths, own); err == nil {
+		c := t.loader.sharedCompiler()
+		files, err := t.runNewer(ctx, paths, newerRun{
+			exec:        c.exec,
+			link:        linkQuery{session: c.session, view: v, paths: paths},
+			names:       v,
+			pre:         new(refusals),
+			readOptions: c.readOptions,
+		})
+		if !errors.Is(err, errUnkeyed) {
+			return files, err
+		}
+	}
 	st := t.newerState(ctx, own)
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	op, pre := st.opener, st.opener.pre
+	return t.runNewer(ctx, paths, newerRun{
+		exec:        st.exec,
+		link:        queries.Link{Opener: st.opener, Session: st.session, Workspace: source.NewWorkspace(paths...)},
+		names:       st.opener,
+		pre:         st.opener.pre,
+		readOptions: st.readOptions,
+	})
+}
+
+// A newerRun is what one compile with the newer compiler works with: the
+// shared compiler's (shared.go) or a tree's own (newerState).
+type newerRun struct {
+	exec        *incremental.Executor
+	link        incremental.Query[[]*ir.File]
+	names       namer
+	pre         *refusals
+	readOptions func(*descriptorpb.FileDescriptorProto) error
+}
+
+// A namer names the files of a compile as the user opens them, and says
+// which are well-known imports.
+type namer interface {
+	display(p string) string
+	standard(p string) bool
+}
+
+// runNewer links the closure of paths, then writes descriptor protos
+// only for the files that are not linked for the tree already: the
+// others are reused. It returns errUnkeyed when the shared compiler
+// cannot take the closure.
+func (t *Tree) runNewer(ctx context.Context, paths []string, r newerRun) ([]protoreflect.FileDescriptor, error) {
 	var opts fdp.Options
 	opts.Apply(fdp.IncludeSourceCodeInfo(!t.depsOnly))
-	// Link the closure, then write descriptor protos only for the files
-	// that are not linked for the tree already: the others are reused.
-	linked, diags, err := incremental.Run(ctx, st.exec, queries.Link{
-		Opener:    op,
-		Session:   st.session,
-		Workspace: source.NewWorkspace(paths...),
-	})
-	if err := t.newerFailed(ctx, err, diags, op, pre); err != nil {
+	linked, diags, err := incremental.Run(ctx, r.exec, r.link)
+	if err == nil && len(linked) == 1 && errors.Is(linked[0].Fatal, errUnkeyed) {
+		return nil, errUnkeyed
+	}
+	if err := t.newerFailed(ctx, err, diags, r.names, r.pre); err != nil {
 		return nil, err
 	}
 	if len(linked) != 1 {
@@ -355,32 +411,48 @@ func (t *Tree) compileNewer(ctx context.Context, paths []string, own map[string]
 	if linked[0].Fatal != nil {
 		return nil, &compileError{Input: t.Input, Errors: []posError{{Path: t.Input.String(), Message: linked[0].Fatal.Error()}}}
 	}
+	if t.errorsOnly {
+		return nil, nil
+	}
 	var order []string // every file of the closure, each after what it imports
 	var want []incremental.Query[*descriptorpb.FileDescriptorProto]
 	for f := range ir.TopoSort(slices.DeleteFunc(slices.Clone(linked[0].Value), func(f *ir.File) bool { return f == nil })) {
 		order = append(order, f.Path())
-		if _, ok := t.shared[f.Path()]; ok || op.standard(f.Path()) {
+		if _, ok := t.shared[f.Path()]; ok || r.names.standard(f.Path()) {
 			continue
 		}
 		want = append(want, queries.FDP{File: f, Options: opts})
 	}
-	fdps, diags, err := incremental.Run(ctx, st.exec, want...)
-	if err := t.newerFailed(ctx, err, diags, op, pre); err != nil {
+	fdps, diags, err := incremental.Run(ctx, r.exec, want...)
+	if err := t.newerFailed(ctx, err, diags, r.names, r.pre); err != nil {
 		return nil, err
 	}
 	protos := make(map[string]*descriptorpb.FileDescriptorProto, len(fdps))
-	for _, r := range fdps {
-		if r.Fatal != nil || r.Value == nil {
-			return nil, fmt.Errorf("input %s: the compiler returned no descriptor: %v", t.Input, r.Fatal)
+	for _, res := range fdps {
+		if res.Fatal != nil || res.Value == nil {
+			return nil, fmt.Errorf("input %s: the compiler returned no descriptor: %v", t.Input, res.Fatal)
 		}
-		protos[r.Value.GetName()] = r.Value
+		protos[res.Value.GetName()] = res.Value
 	}
-	return t.buildDescriptors(st, order, protos, paths)
+	return t.buildDescriptors(r, order, protos, paths)
+}
+
+// readOptions runs knownOptions on fp once for the state; the caller
+// holds st.mu.
+func (st *newerState) readOptions(fp *descriptorpb.FileDescriptorProto) error {
+	if st.known[fp] {
+		return nil
+	}
+	if err := knownOptions(fp); err != nil {
+		return err
+	}
+	st.known[fp] = true
+	return nil
 }
 
 // newerFailed returns why a run of the newer compiler failed: it could not
 // run, or its diagnostics hold errors; nil when neither.
-func (t *Tree) newerFailed(ctx context.Context, err error, diags *report.Report, op *newerOpener, pre *refusals) error {
+func (t *Tree) newerFailed(ctx context.Context, err error, diags *report.Report, op namer, pre *refusals) error {
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -395,7 +467,7 @@ func (t *Tree) newerFailed(ctx context.Context, err error, diags *report.Report,
 
 // newerErrors turns the newer compiler's error diagnostics into a
 // compileError, or nil when there is none.
-func (t *Tree) newerErrors(diags *report.Report, op *newerOpener, pre *refusals) *compileError {
+func (t *Tree) newerErrors(diags *report.Report, op namer, pre *refusals) *compileError {
 	ce := &compileError{Input: t.Input}
 	refused := false
 	var spanless []posError
@@ -465,8 +537,8 @@ const errRefusedText = "refused by protocheck: "
 // as the very objects the v0.14 compiler uses (two objects for one file
 // clash in a compile), the others from the compiler's protos. It returns
 // the files of paths.
-func (t *Tree) buildDescriptors(st *newerState, order []string, protos map[string]*descriptorpb.FileDescriptorProto, paths []string) ([]protoreflect.FileDescriptor, error) {
-	op := st.opener
+func (t *Tree) buildDescriptors(r newerRun, order []string, protos map[string]*descriptorpb.FileDescriptorProto, paths []string) ([]protoreflect.FileDescriptor, error) {
+	op := r.names
 	reg := new(protoregistry.Files)
 	built := make(map[string]protoreflect.FileDescriptor, len(order))
 	var register func(f protoreflect.FileDescriptor) error
@@ -492,11 +564,8 @@ func (t *Tree) buildDescriptors(st *newerState, order []string, protos map[strin
 		}
 		if !ok {
 			fp := protos[p]
-			if !st.known[fp] {
-				if err := knownOptions(fp); err != nil {
-					return nil, fmt.Errorf("input %s: %s: %w", t.Input, p, err)
-				}
-				st.known[fp] = true
+			if err := r.readOptions(fp); err != nil {
+				return nil, fmt.Errorf("input %s: %s: %w", t.Input, p, err)
 			}
 			var err error
 			if f, err = protodesc.NewFile(fp, reg); err != nil {

@@ -80,6 +80,11 @@ type Loader struct {
 	keptMu  sync.Mutex
 	keptKey string
 	kept    *newerState
+
+	// shared is the newer compiler's memory for every tree the Loader
+	// compiles, by file contents (shared.go).
+	sharedOnce sync.Once
+	shared     *sharedCompiler
 }
 
 // A Tree is an opened input: the list of its .proto files, ready to
@@ -109,6 +114,9 @@ type Tree struct {
 	// no source info.
 	shared   map[string]protoreflect.FileDescriptor
 	depsOnly bool
+	// errorsOnly marks a compile whose files are not used, only its errors
+	// (pairPlan.checkClashes): the newer compiler stops once it linked.
+	errorsOnly bool
 	// reads counts the files the compiler read, for Loader.Progress; a
 	// pointer, since LoadPair compiles copies of a tree.
 	reads *atomic.Int64

@@ -553,7 +553,7 @@ func (p *pairPlan) checkClashes(ctx context.Context) error {
 	// From source, all of it: a file linked already would not be linked
 	// again, and the clash would go unseen.
 	t := *ns.t
-	t.depsOnly = true
+	t.depsOnly, t.errorsOnly = true, true
 	t.shared = nil
 	if _, err := t.Compile(ctx, slices.Sorted(maps.Keys(setOf(slices.Concat(cands, extra))))); err != nil {
 		if !errors.As(err, new(source.ErrorList)) {

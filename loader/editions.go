@@ -357,6 +357,7 @@ func (t *Tree) compileNewer(ctx context.Context, paths []string, own map[string]
 			names:       v,
 			pre:         new(refusals),
 			readOptions: c.readOptions,
+			newFile:     c.newFile,
 		})
 		if !errors.Is(err, errUnkeyed) {
 			return files, err
@@ -382,6 +383,9 @@ type newerRun struct {
 	names       namer
 	pre         *refusals
 	readOptions func(*descriptorpb.FileDescriptorProto) error
+	// newFile builds a file from its proto and the files built so far;
+	// nil means protodesc.NewFile.
+	newFile func(fp *descriptorpb.FileDescriptorProto, reg *protoregistry.Files, built map[string]protoreflect.FileDescriptor) (protoreflect.FileDescriptor, error)
 }
 
 // A namer names the files of a compile as the user opens them, and says
@@ -568,7 +572,13 @@ func (t *Tree) buildDescriptors(r newerRun, order []string, protos map[string]*d
 				return nil, fmt.Errorf("input %s: %s: %w", t.Input, p, err)
 			}
 			var err error
-			if f, err = protodesc.NewFile(fp, reg); err != nil {
+			newFile := r.newFile
+			if newFile == nil {
+				newFile = func(fp *descriptorpb.FileDescriptorProto, reg *protoregistry.Files, _ map[string]protoreflect.FileDescriptor) (protoreflect.FileDescriptor, error) {
+					return protodesc.NewFile(fp, reg)
+				}
+			}
+			if f, err = newFile(fp, reg, built); err != nil {
 				return nil, &compileError{Input: t.Input, Errors: []posError{{Path: op.display(p), Message: err.Error(), file: p}}}
 			}
 		}

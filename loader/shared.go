@@ -17,6 +17,9 @@ import (
 	"github.com/bufbuild/protocompile/experimental/report"
 	"github.com/bufbuild/protocompile/experimental/seq"
 	"github.com/bufbuild/protocompile/experimental/source"
+	"google.golang.org/protobuf/reflect/protodesc"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/descriptorpb"
 )
 
@@ -38,6 +41,43 @@ type sharedCompiler struct {
 
 	mu    sync.Mutex
 	known map[*descriptorpb.FileDescriptorProto]bool // protos whose options knownOptions read
+	built map[*descriptorpb.FileDescriptorProto][]builtFile
+}
+
+// A builtFile is a file built from one of the executor's protos, with the
+// files its imports were resolved to.
+type builtFile struct {
+	deps []protoreflect.FileDescriptor
+	f    protoreflect.FileDescriptor
+}
+
+// newFile builds the file of fp, whose imports are among built, once for
+// the Loader per proto and objects imported: both versions of a pair, and
+// every baseline, then hold the same object for a file that is the same
+// in them, as the v0.14 compiler's shared files are.
+func (c *sharedCompiler) newFile(fp *descriptorpb.FileDescriptorProto, reg *protoregistry.Files, built map[string]protoreflect.FileDescriptor) (protoreflect.FileDescriptor, error) {
+	deps := make([]protoreflect.FileDescriptor, len(fp.GetDependency()))
+	for i, d := range fp.GetDependency() {
+		if deps[i] = built[d]; deps[i] == nil {
+			return protodesc.NewFile(fp, reg) // which says what is missing
+		}
+	}
+	c.mu.Lock()
+	for _, b := range c.built[fp] {
+		if slices.Equal(b.deps, deps) {
+			c.mu.Unlock()
+			return b.f, nil
+		}
+	}
+	c.mu.Unlock()
+	f, err := protodesc.NewFile(fp, reg)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.built[fp] = append(c.built[fp], builtFile{deps, f})
+	c.mu.Unlock()
+	return f, nil
 }
 
 // shared returns l's shared compiler, made on first use.
@@ -47,6 +87,7 @@ func (l *Loader) sharedCompiler() *sharedCompiler {
 			exec:    incremental.New(incremental.WithReportOptions(report.Options{SuppressWarnings: true})),
 			session: new(ir.Session),
 			known:   make(map[*descriptorpb.FileDescriptorProto]bool),
+			built:   make(map[*descriptorpb.FileDescriptorProto][]builtFile),
 		}
 	})
 	return l.shared

@@ -620,8 +620,7 @@ func knownOptions(fp *descriptorpb.FileDescriptorProto) error {
 		r.SetUnknown(nil)
 		err = proto.UnmarshalOptions{Merge: true, AllowPartial: true}.Unmarshal(u, m)
 	}
-	var enum func(e *descriptorpb.EnumDescriptorProto)
-	enum = func(e *descriptorpb.EnumDescriptorProto) {
+	enum := func(e *descriptorpb.EnumDescriptorProto) {
 		read(e.GetOptions())
 		for _, v := range e.GetValue() {
 			read(v.GetOptions())

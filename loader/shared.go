@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/bufbuild/protocompile/experimental/ast"
 	"github.com/bufbuild/protocompile/experimental/incremental"
@@ -33,6 +34,14 @@ import (
 // cannot be keyed (a header the scanner cannot read, a cycle, a missing
 // or refused file) take the per-tree compile (newerState), which reports
 // what is wrong as before.
+
+// shareNewer turns the shared compiler on; a test turns it off to compare
+// with the per-tree compile.
+var shareNewer = true
+
+// parsed counts the files the shared compiler parsed, for a test to see
+// that an unchanged file is parsed once.
+var parsed atomic.Int64
 
 // sharedCompiler is the newer compiler's memory for one Loader.
 type sharedCompiler struct {
@@ -145,6 +154,9 @@ var errUnkeyed = errors.New("closure not keyed by contents")
 
 // viewOf returns the view of paths and what they import, or errUnkeyed.
 func (t *Tree) viewOf(ctx context.Context, paths []string, own map[string]bool) (*view, error) {
+	if !shareNewer {
+		return nil, errUnkeyed
+	}
 	v := &view{files: make(map[string]*viewFile)}
 	const visiting = "\x00"
 	var visit func(p string) (string, error)
@@ -283,6 +295,7 @@ func (q astQuery) Key() any {
 }
 
 func (q astQuery) Execute(t *incremental.Task) (*ast.File, error) {
+	parsed.Add(1)
 	file, _ := parser.Parse(q.file.path, source.NewFile(q.file.path, q.file.text), t.Report())
 	return file, nil
 }

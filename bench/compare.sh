@@ -17,6 +17,7 @@ set -euo pipefail
 RUNS=${RUNS:-3}
 ONLY=${ONLY:-}
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/bench/timev.sh"
 work=${WORK:-/tmp/protocheck-bench}
 mkdir -p "$work"
 
@@ -57,20 +58,7 @@ measure() {
 	local tv
 	tv=$(mktemp)
 	/usr/bin/time -v -o "$tv" "$@" >"$out.json" 2>"$out.err" || true
-	python3 - "$tv" >>"$out" <<'PY'
-import sys
-wall = cpu = rss = 0.0
-for line in open(sys.argv[1]):
-    k, _, v = line.strip().rpartition(": ")
-    if k.startswith("Elapsed (wall clock)"):
-        parts = [float(p) for p in v.split(":")]
-        wall = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
-    elif k in ("User time (seconds)", "System time (seconds)"):
-        cpu += float(v)
-    elif k.startswith("Maximum resident set size"):
-        rss = float(v)
-print(f"{wall:.2f} {cpu:.2f} {rss:.0f}")
-PY
+	timev "$tv" | cut -d' ' -f1-3 >>"$out"
 	rm -f "$tv"
 }
 

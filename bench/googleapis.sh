@@ -23,6 +23,7 @@ COMMIT=${COMMIT:-f8291d2b89}
 MONTH_OLD=${MONTH_OLD:-694f87cb25}
 RUNS=${RUNS:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/bench/timev.sh"
 work=${WORK:-/tmp/protocheck-googleapis}
 mkdir -p "$work"
 (cd "$root" && go build -o "$work/protocheck" ./cmd/protocheck)
@@ -53,22 +54,10 @@ measure() {
 	shift 2
 	tv=$(mktemp)
 	(cd "$dir" && /usr/bin/time -v -o "$tv" "$@" >"$work/out" 2>"$work/err") || true
-	python3 - "$tv" "$label" "$(grep -c . "$work/out" || true)" <<'PY'
-import sys
-wall = cpu = rss = 0.0
-for line in open(sys.argv[1]):
-    k, _, v = line.strip().rpartition(": ")
-    if k.startswith("Elapsed (wall clock)"):
-        parts = [float(p) for p in v.split(":")]
-        wall = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
-    elif k in ("User time (seconds)", "System time (seconds)"):
-        cpu += float(v)
-    elif k.startswith("Maximum resident set size"):
-        rss = float(v)
-    elif k.startswith("Exit status"):
-        code = v
-print(f"| {sys.argv[2]} | {wall:.2f} s | {cpu:.2f} s | {rss / 1024:.0f} MiB | exit {code}, {sys.argv[3]} lines |")
-PY
+	local w c m code lines
+	read -r w c m code < <(timev "$tv")
+	lines=$(grep -c . "$work/out" || true)
+	printf '| %s | %s s | %s s | %d MiB | exit %s, %s lines |\n' "$label" "$w" "$c" "$(((m + 512) / 1024))" "$code" "$lines"
 	rm -f "$tv"
 }
 

@@ -18,6 +18,7 @@ set -euo pipefail
 RUNS=${RUNS:-3}
 ONLY=${ONLY:-}
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/bench/timev.sh"
 work=${WORK:-/tmp/protocheck-bench}
 pair=$work/few1000
 res=$work/results/plugin
@@ -58,20 +59,7 @@ measure() {
 	# buf exits 100 on findings; anything else (a kill when memory runs
 	# out, say) voids the run.
 	grep -E '^\s*(Exit status|Command terminated)' "$tv" >>"$out.status" || true
-	python3 - "$tv" >>"$out" <<'PY'
-import sys
-wall = cpu = rss = 0.0
-for line in open(sys.argv[1]):
-    k, _, v = line.strip().rpartition(": ")
-    if k.startswith("Elapsed (wall clock)"):
-        parts = [float(p) for p in v.split(":")]
-        wall = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
-    elif k in ("User time (seconds)", "System time (seconds)"):
-        cpu += float(v)
-    elif k.startswith("Maximum resident set size"):
-        rss = float(v)
-print(f"{wall:.2f} {cpu:.2f} {rss:.0f}")
-PY
+	timev "$tv" | cut -d' ' -f1-3 >>"$out"
 	rm -f "$tv"
 }
 

@@ -17,6 +17,7 @@ FILES=${FILES:-1000}
 CHANGES=${CHANGES:-5}
 RUNS=${RUNS:-5}
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/bench/timev.sh"
 work=${WORK:-/tmp/protocheck-precommit}
 repo="$work/repo-$FILES-$CHANGES"
 mkdir -p "$work"
@@ -51,21 +52,7 @@ measure() {
 	tv=$(mktemp)
 	for _ in $(seq "$RUNS"); do
 		/usr/bin/time -v -o "$tv" "$pc" check >/dev/null 2>&1 || true
-		read -r w c m < <(python3 - "$tv" <<'PY'
-import sys
-wall = cpu = rss = 0.0
-for line in open(sys.argv[1]):
-    k, _, v = line.strip().rpartition(": ")
-    if k.startswith("Elapsed (wall clock)"):
-        parts = [float(p) for p in v.split(":")]
-        wall = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
-    elif k in ("User time (seconds)", "System time (seconds)"):
-        cpu += float(v)
-    elif k.startswith("Maximum resident set size"):
-        rss = float(v)
-print(f"{wall:.2f} {cpu:.2f} {rss:.0f}")
-PY
-		)
+		read -r w c m _ < <(timev "$tv")
 		walls+=("$w")
 		cpus+=("$c")
 		[ "${m%.*}" -gt "$rss" ] && rss=${m%.*}

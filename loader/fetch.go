@@ -16,7 +16,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/protocheck/protocheck/loader/internal/gitfs"
+	"github.com/protocheck/protocheck/internal/gitfs"
 )
 
 // A fetcher brings the files of an input that is not on this machine as a

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/protocheck/protocheck/loader/internal/gitfs"
+	"github.com/protocheck/protocheck/internal/gitfs"
 )
 
 // Staged is the RefKind of a Git input that reads the index, the files

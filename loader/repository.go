@@ -3,9 +3,8 @@ package loader
 import (
 	"context"
 	"strings"
-	"time"
 
-	"github.com/protocheck/protocheck/loader/internal/gitfs"
+	"github.com/protocheck/protocheck/internal/gitfs"
 )
 
 // ErrNotRepository is the cause of the error of OpenRepository for a
@@ -73,14 +72,6 @@ func (r *Repository) History(ctx context.Context, rev string, n int, path string
 // IsShallow reports whether the repository is a shallow clone, whose
 // history stops early.
 func (r *Repository) IsShallow(ctx context.Context) bool { return r.r.IsShallow(ctx) }
-
-// Refs returns the repository's branches and tags, for completion; it
-// gives up after a moment rather than keep a shell waiting.
-func (r *Repository) Refs(ctx context.Context) (branches, tags []string, err error) {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	return r.r.Refs(ctx)
-}
 
 // A Version is what one git input reads from: a revision of a repository,
 // or its index.

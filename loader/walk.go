@@ -17,7 +17,7 @@ import (
 	"sync"
 
 	"github.com/protocheck/protocheck/internal/filekind"
-	"github.com/protocheck/protocheck/loader/internal/gitfs"
+	"github.com/protocheck/protocheck/internal/gitfs"
 )
 
 // A directory input is listed as buf v1.75 lists one (its storageos

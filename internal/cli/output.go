@@ -1,16 +1,19 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/protocheck/protocheck/compat"
+	"github.com/protocheck/protocheck/internal/gitfs"
 	"github.com/protocheck/protocheck/loader"
 	"github.com/protocheck/protocheck/report"
 )
@@ -166,11 +169,13 @@ func completeOutput(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Co
 // completeAgainst offers the branches and tags of the repository in the
 // working directory as git inputs, then files and directories.
 func completeAgainst(cmd *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-	ctx := cmd.Context()
-	repo, err := loader.OpenRepository(ctx, ".")
+	repo, err := gitfs.Open(cmd.Context(), ".")
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveDefault
 	}
+	// A shell waits for the answer: give up after a moment.
+	ctx, cancel := context.WithTimeout(cmd.Context(), 2*time.Second)
+	defer cancel()
 	branches, tags, err := repo.Refs(ctx)
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveDefault

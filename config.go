@@ -129,7 +129,7 @@ func (d *driver) readConfig(ctx context.Context, newIn *loader.Input) (*checkCon
 			d.verbose("module %s", m.Root)
 		}
 	}
-	if !newIn.Modular() {
+	if !modular(*newIn) {
 		// A descriptor set is the one module it was built from: the
 		// file's rules apply to it whole, and its layout to nothing.
 		m := mods[0]
@@ -397,12 +397,12 @@ func (d *driver) moduleChecks(ctx context.Context, newIn, oldIn loader.Input, re
 		// The module itself, one nested in it, or the one it is narrowed
 		// from, are not other modules to import from.
 		for _, r := range c.roots {
-			if root, ok := newIn.Sibling(r); ok && !overlaps(r, m.Root) {
+			if root, ok := sibling(newIn, r); ok && !overlaps(r, m.Root) {
 				n.ImportRoots = append(n.ImportRoots, root)
 			}
 		}
 		for _, r := range oldRoots {
-			if root, ok := oldIn.Sibling(r); ok && !overlaps(r, m.Root) {
+			if root, ok := sibling(oldIn, r); ok && !overlaps(r, m.Root) {
 				o.ImportRoots = append(o.ImportRoots, root)
 			}
 		}
@@ -445,7 +445,7 @@ func (d *driver) droppedModules(newIn, oldIn loader.Input, oldMods []config.Modu
 		o.Excludes, o.DepRoots = om.Excludes, oldDeps
 		n.DepRoots = newDeps
 		for _, r := range oldRoots {
-			if root, ok := oldIn.Sibling(r); ok && !overlaps(r, om.Root) {
+			if root, ok := sibling(oldIn, r); ok && !overlaps(r, om.Root) {
 				o.ImportRoots = append(o.ImportRoots, root)
 			}
 		}
@@ -578,7 +578,7 @@ func (d *driver) baselineConfig(ctx context.Context, in loader.Input) (*config.F
 		return f, filepath.Dir(override), againstConfigError(err)
 	}
 	for _, n := range config.Names() {
-		data, name, ok, err := d.files.ReadTop(ctx, in, n)
+		data, name, ok, err := readTop(ctx, &d.files, in, n)
 		if err != nil {
 			return nil, "", err
 		}
@@ -611,8 +611,8 @@ func (d *driver) baselineConfig(ctx context.Context, in loader.Input) (*config.F
 	return nil, "", nil
 }
 
-// topSource reads the files of an input by the names ReadTop gives them:
-// below top, the input's top as ReadTop names it.
+// topSource reads the files of an input by the names readTop gives them:
+// below top, the input's top as readTop names it.
 type topSource struct {
 	ctx context.Context
 	l   *loader.Loader
@@ -625,7 +625,7 @@ func (s topSource) ReadFile(name string) ([]byte, error) {
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: fs.ErrNotExist}
 	}
-	data, _, ok, err := s.l.ReadTop(s.ctx, s.in, filepath.ToSlash(rel))
+	data, _, ok, err := readTop(s.ctx, s.l, s.in, filepath.ToSlash(rel))
 	if err != nil {
 		return nil, err
 	}

@@ -68,7 +68,7 @@ func (d *driver) depRoots(ctx context.Context, newIn, oldIn loader.Input) (newRo
 	// A registry module input comes with its own deps.
 	if len(newIn.DepRoots) > 0 {
 		newRoots = newIn.DepRoots
-	} else if c.file != nil && newIn.Modular() {
+	} else if c.file != nil && modular(newIn) {
 		if !c.newDeps.done {
 			c.newDeps.roots, c.newDeps.err = d.resolveFile(ctx, c.file)
 			c.newDeps.done = true
@@ -78,10 +78,10 @@ func (d *driver) depRoots(ctx context.Context, newIn, oldIn loader.Input) (newRo
 	if len(oldIn.DepRoots) > 0 {
 		return newRoots, oldIn.DepRoots, err
 	}
-	if !oldIn.Modular() {
+	if !modular(oldIn) {
 		return newRoots, nil, err
 	}
-	data, name, ok, rerr := d.files.ReadTop(ctx, oldIn, "buf.lock")
+	data, name, ok, rerr := readTop(ctx, &d.files, oldIn, "buf.lock")
 	if rerr != nil {
 		return nil, nil, errors.Join(err, rerr)
 	}

@@ -215,7 +215,7 @@ func (in inferrer) index(first string, merged []string, what string) (Plan, erro
 	if err != nil {
 		return Plan{}, err
 	}
-	p.New = loader.StagedInput(in.repo.Root(), in.sub)
+	p.New = stagedInput(in.repo.Root(), in.sub)
 	p.New.Raw = ".git#index" + subdirOption(in.sub)
 	p.NewEmpty = !has
 	with := revName(first)

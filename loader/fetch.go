@@ -79,7 +79,7 @@ func (r *remoteGit) fetch(ctx context.Context, in Input, dir string) (Input, err
 	if in.RecurseSubmodules {
 		return in, errors.New("recurse_submodules is not supported for a remote repository: clone it with its submodules and compare the clone")
 	}
-	if in.RefKind == Staged {
+	if in.RefKind == staged {
 		return in, errors.New("a remote repository has no index")
 	}
 	_, commit, err := gitfs.Fetch(ctx, r.url, dir, gitfs.Ref{Kind: gitfs.RefKind(in.RefKind), Name: in.Ref}, r.depth)

@@ -12,20 +12,10 @@ import (
 	"github.com/protocheck/protocheck/internal/gitfs"
 )
 
-// Staged is the RefKind of a Git input that reads the index, the files
+// staged is the RefKind of a Git input that reads the index, the files
 // staged for the next commit, instead of a revision. Pre-commit hooks check
 // it against HEAD.
-const Staged = "index"
-
-// StagedInput returns the input for the files staged in the repository at
-// repo, below subdir.
-func StagedInput(repo, subdir string) Input {
-	raw := repo + "#index"
-	if subdir != "" {
-		raw += ",subdir=" + subdir
-	}
-	return Input{Kind: Git, Path: repo, RefKind: Staged, Subdir: subdir, Raw: raw}
-}
+const staged = "index"
 
 func (l *Loader) openGit(ctx context.Context, in Input) (*Tree, error) {
 	dir := l.abs(in.Path)
@@ -37,7 +27,7 @@ func (l *Loader) openGit(ctx context.Context, in Input) (*Tree, error) {
 		return nil, fmt.Errorf("input %s: %w", in, err)
 	}
 	rev := "" // the index
-	if in.RefKind != Staged {
+	if in.RefKind != staged {
 		if rev, err = repo.ResolveRef(ctx, gitfs.Ref{Kind: gitfs.RefKind(in.RefKind), Name: in.Ref}); err != nil {
 			return nil, fmt.Errorf("input %s: %w", in, err)
 		}

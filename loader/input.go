@@ -43,7 +43,8 @@ type Input struct {
 	// repository: a work tree or a .git directory.
 	Path string
 	// RefKind is how a Git revision was named: "branch", "tag", "ref" or
-	// "commit".
+	// "commit"; "index" reads the files staged for the next commit instead
+	// of a revision (Ref is then unused).
 	RefKind string
 	// Ref is the Git revision's name.
 	Ref string
@@ -464,8 +465,7 @@ func parseProtoFile(in Input, opts [][2]string) (Input, error) {
 
 // What follows is what a command asks of an input whatever its kind, so
 // that no caller switches on Kind: where its files are, how to narrow it
-// to a module, where a sibling module of the same version is, and how to
-// read a file of its version.
+// to a module, and how to read a file of its version.
 
 // Dir returns the directory on disk that holds the input's files, where a
 // configuration file for it is looked for: a directory input's own, the
@@ -477,11 +477,6 @@ func (in Input) Dir() string { return in.kind().dir(in) }
 // repository's history.
 func (in Input) IsDirectory() bool { return in.Kind == Dir && in.File == "" && !in.unpacked }
 
-// Modular reports whether a configuration's modules divide the input: a
-// directory or a repository does; a descriptor set, built from one module,
-// is that module.
-func (in Input) Modular() bool { return in.kind().modular() }
-
 // Narrow returns the input narrowed to root, a directory below it (a
 // module of a workspace). A descriptor set stays whole: it is one module.
 func (in Input) Narrow(root string) (Input, error) {
@@ -490,12 +485,6 @@ func (in Input) Narrow(root string) (Input, error) {
 	}
 	return in.kind().narrow(in, root), nil
 }
-
-// Sibling returns, as Input.ImportRoots takes it, the directory rel
-// (relative to the input, which it may climb out of) of the same source;
-// ok is false when it has none there (a git input's directory above the
-// repository, a descriptor set).
-func (in Input) Sibling(rel string) (root string, ok bool) { return in.kind().sibling(in, rel) }
 
 // Display returns the path of the input's file p (relative to the input's
 // root) as buf prints it, which is how a user, an editor or a CI system
@@ -601,12 +590,4 @@ func (r versionReader) ReadFile(name string) ([]byte, error) {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: fs.ErrNotExist}
 	}
 	return data, nil
-}
-
-// ReadTop reads the file name at the top of the input (its root, or
-// subdir), from the input's own version; name is how messages should call
-// it, and ok is false when there is none (or the input is a descriptor
-// set).
-func (l *Loader) ReadTop(ctx context.Context, in Input, file string) (data []byte, name string, ok bool, err error) {
-	return in.kind().readTop(ctx, l, in, file)
 }

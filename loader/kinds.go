@@ -17,9 +17,6 @@ type kind interface {
 	dir(in Input) string
 	// narrow returns the input narrowed to root, a directory below it.
 	narrow(in Input, root string) Input
-	// sibling returns the directory rel of the same source, as
-	// Input.ImportRoots takes it.
-	sibling(in Input, rel string) (root string, ok bool)
 	// withRoot returns the input of the same source rooted at root, an
 	// entry of Input.ImportRoots.
 	withRoot(in Input, root string) (Input, error)
@@ -29,10 +26,6 @@ type kind interface {
 	open(ctx context.Context, l *Loader, in Input) (*Tree, error)
 	// files reads the files around the input as its version holds them.
 	files(ctx context.Context, l *Loader, in Input) FileReader
-	// readTop reads the file at the input's top (Loader.ReadTop).
-	readTop(ctx context.Context, l *Loader, in Input, file string) (data []byte, name string, ok bool, err error)
-	// modular reports whether a configuration's modules divide the input.
-	modular() bool
 }
 
 // kind returns the kind of the input.
@@ -53,8 +46,6 @@ type dirKind struct{}
 
 func (dirKind) dir(in Input) string { return in.Path }
 
-func (dirKind) modular() bool { return true }
-
 func (dirKind) narrow(in Input, root string) Input {
 	in.Path = filepath.Join(in.Path, filepath.FromSlash(root))
 	if in.unpacked {
@@ -64,10 +55,6 @@ func (dirKind) narrow(in Input, root string) Input {
 	}
 	in.Raw = in.Path
 	return in
-}
-
-func (dirKind) sibling(in Input, rel string) (string, bool) {
-	return filepath.Join(in.Path, filepath.FromSlash(rel)), true
 }
 
 func (dirKind) withRoot(in Input, root string) (Input, error) {
@@ -103,15 +90,6 @@ func (dirKind) open(ctx context.Context, l *Loader, in Input) (*Tree, error) {
 
 func (dirKind) files(context.Context, *Loader, Input) FileReader { return diskReader{} }
 
-func (dirKind) readTop(_ context.Context, _ *Loader, in Input, file string) ([]byte, string, bool, error) {
-	name := filepath.Join(in.Path, file)
-	data, err := diskReader{}.ReadFile(name)
-	if err != nil {
-		return nil, name, false, nil
-	}
-	return data, name, true, nil
-}
-
 // gitKind is a revision (or the index) of a repository on disk.
 type gitKind struct{}
 
@@ -129,25 +107,12 @@ func (gitKind) narrow(in Input, root string) Input {
 	return in
 }
 
-func (gitKind) sibling(in Input, rel string) (string, bool) {
-	p := path.Join(in.Subdir, rel)
-	if p == ".." || strings.HasPrefix(p, "../") {
-		return "", false
-	}
-	if p == "." {
-		p = ""
-	}
-	return p, true
-}
-
 func (gitKind) withRoot(in Input, root string) (Input, error) {
 	in.Subdir = root
 	return in, nil
 }
 
 func (gitKind) shownRoot(in Input) string { return in.Subdir }
-
-func (gitKind) modular() bool { return true }
 
 func (gitKind) open(ctx context.Context, l *Loader, in Input) (*Tree, error) {
 	return l.openGit(ctx, in)
@@ -164,29 +129,15 @@ func (gitKind) files(ctx context.Context, l *Loader, in Input) FileReader {
 	return versionReader{ctx: ctx, v: v}
 }
 
-func (gitKind) readTop(ctx context.Context, l *Loader, in Input, file string) ([]byte, string, bool, error) {
-	v, err := l.OpenVersion(ctx, in)
-	if err != nil {
-		return nil, "", false, nil // the loader says what is wrong when it loads in
-	}
-	data, ok, err := v.ReadFile(ctx, path.Join(in.Subdir, file))
-	return data, in.Raw + "/" + file, ok, err
-}
-
 // setKind is a descriptor set or buf image: one module, named by the
 // paths it holds, with no directory of its own.
 type setKind struct{}
 
 func (setKind) dir(Input) string { return "." }
 
-// modular is false: a set built from one module is that module.
-func (setKind) modular() bool { return false }
-
 // narrow keeps the set whole: it names its files from the root of the
 // module it was built from (buf build writes one per module).
 func (setKind) narrow(in Input, _ string) Input { return in }
-
-func (setKind) sibling(Input, string) (string, bool) { return "", false }
 
 func (setKind) withRoot(in Input, _ string) (Input, error) {
 	return in, fmt.Errorf("input %s: only directories and git revisions have other roots", in)
@@ -199,10 +150,6 @@ func (setKind) open(ctx context.Context, l *Loader, in Input) (*Tree, error) {
 }
 
 func (setKind) files(context.Context, *Loader, Input) FileReader { return diskReader{} }
-
-func (setKind) readTop(context.Context, *Loader, Input, string) ([]byte, string, bool, error) {
-	return nil, "", false, nil
-}
 
 // unfetchedKind is an archive or a remote repository before Fetch: it has
 // no files here yet.

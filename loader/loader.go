@@ -952,7 +952,7 @@ func (e *compileError) Version() string {
 	switch {
 	case e.Input.Kind == Dir || e.Input.Raw == "":
 		return ""
-	case e.Input.Kind == Git && e.Input.RefKind == Staged:
+	case e.Input.Kind == Git && e.Input.RefKind == staged:
 		return "the staged files"
 	}
 	v, _, _ := strings.Cut(e.Input.Raw, " (module ")

@@ -87,7 +87,7 @@ func (l *Loader) OpenVersion(ctx context.Context, in Input) (*Version, error) {
 		return nil, err
 	}
 	v := &Version{r: r}
-	if in.RefKind != Staged {
+	if in.RefKind != staged {
 		if v.rev, err = r.ResolveRef(ctx, gitfs.Ref{Kind: gitfs.RefKind(in.RefKind), Name: in.Ref}); err != nil {
 			return nil, err
 		}

@@ -252,6 +252,11 @@ type LoadError struct {
 	Hint string
 	// Input and Against name the versions compared, for reports.
 	Input, Against loader.Input
+	// Predates says, one line a file, which of the input's compile
+	// errors the baseline Against has too (same file, same message):
+	// they predate the change, though a change to the file made them
+	// show. The check still could not run.
+	Predates []string
 }
 
 // Error returns Err's text, followed on a line of its own by Hint when
@@ -528,7 +533,8 @@ func (d *driver) against(ctx context.Context, l *loader.Loader, base int, newIn,
 		}
 		d.progressDone()
 		if err != nil {
-			return nil, &LoadError{Err: err, Hint: d.cc.hint(err, d.input()), Input: newIn, Against: oldIn}
+			return nil, &LoadError{Err: err, Hint: d.cc.hint(err, d.input()), Input: newIn, Against: oldIn,
+				Predates: predates(ctx, l, m.new, m.old)}
 		}
 		if selecting {
 			newS = loader.Select(newS, sel)
@@ -637,6 +643,72 @@ func loadAll(ctx context.Context, l *loader.Loader, inputs ...loader.Input) ([]*
 	}
 	wg.Wait()
 	return schemas, errors.Join(errs...)
+}
+
+// predates says, one line a file, which compile errors of newIn oldIn has
+// too: in the file of the same path in the module, with the same message
+// once the version a git revision's message names is cut. A file that
+// never compiled (an import that never resolved) is compiled only once
+// changed, so its old error shows with the change. Each version is
+// compiled alone, to tell their errors apart; errors are rare.
+func predates(ctx context.Context, l *loader.Loader, newIn, oldIn loader.Input) []string {
+	_, nerr := l.Load(ctx, newIn)
+	var nl source.ErrorList
+	if nerr == nil || !errors.As(nerr, &nl) {
+		return nil
+	}
+	_, oerr := l.Load(ctx, oldIn)
+	var ol source.ErrorList
+	if oerr == nil || !errors.As(oerr, &ol) {
+		return nil
+	}
+	type key struct{ file, message string }
+	old := make(map[key]bool, len(ol))
+	for _, e := range ol {
+		if rel, ok := oldIn.Rel(e.Path); ok {
+			old[key{rel, cutVersion(e.Message)}] = true
+		}
+	}
+	var order []string
+	total, same := make(map[string]int), make(map[string]int)
+	for _, e := range nl {
+		rel, ok := newIn.Rel(e.Path)
+		if !ok {
+			continue
+		}
+		if total[e.Path] == 0 {
+			order = append(order, e.Path)
+		}
+		total[e.Path]++
+		if old[key{rel, cutVersion(e.Message)}] {
+			same[e.Path]++
+		}
+	}
+	var lines []string
+	for _, p := range order {
+		n, of := same[p], total[p]
+		if n == 0 {
+			continue
+		}
+		what, verb := fmt.Sprintf("the %d errors", n), "were already in %s: they predate"
+		if n == 1 {
+			what, verb = "the error", "was already in %s: it predates"
+		}
+		if n < of {
+			what = fmt.Sprintf("%d of the %d errors", n, of)
+		}
+		lines = append(lines, what+" in "+p+" "+fmt.Sprintf(verb, oldIn)+" the change")
+	}
+	return lines
+}
+
+// cutVersion returns a compile error's message without the version that
+// follows it when its path does not say ("… (in .git#branch=main)").
+func cutVersion(msg string) string {
+	if i := strings.LastIndex(msg, " (in "); i >= 0 && strings.HasSuffix(msg, ")") {
+		return msg[:i]
+	}
+	return msg
 }
 
 // hint says what may be behind imports that name no file: deps searched

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -50,5 +51,35 @@ func TestRequestErrors(t *testing.T) {
 	}
 	if len(fields) != 1 || fields[0] != "Use" {
 		t.Errorf("notes about fields %q, want one about Use (a deprecated rule)", fields)
+	}
+}
+
+// TestLoadErrorPredates checks that a compile error the baseline has too,
+// in the same file with the same message, is said to predate the change,
+// and that one the change brings is not.
+func TestLoadErrorPredates(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		"old/a.proto": "syntax = \"proto3\";\npackage a;\nimport \"missing.proto\";\nmessage A {}\n",
+		"new/a.proto": "syntax = \"proto3\";\npackage a;\nimport \"missing.proto\";\nmessage A {}\nmessage B {}\n",
+		"new/b.proto": "syntax = \"proto3\";\npackage a;\nimport \"gone.proto\";\n",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+	_, err := protocheck.Check(context.Background(), protocheck.Request{Input: "new", Against: []string{"old"}})
+	var le *protocheck.LoadError
+	if !errors.As(err, &le) {
+		t.Fatalf("got %v, want a *LoadError", err)
+	}
+	want := []string{"the error in new/a.proto was already in old: it predates the change"}
+	if !slices.Equal(le.Predates, want) {
+		t.Errorf("Predates = %q, want %q", le.Predates, want)
 	}
 }

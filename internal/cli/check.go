@@ -266,6 +266,9 @@ func driverError(cmd *cobra.Command, err error, format string, outputs []string)
 		if le.Hint != "" {
 			fmt.Fprintf(stderr, "protocheck: %s\n", le.Hint)
 		}
+		for _, line := range le.Predates {
+			fmt.Fprintf(stderr, "protocheck: %s\n", report.Escape(line))
+		}
 		if format != "" {
 			if err := writeProblemReports(cmd, format, outputs, le.Err, reportOptions(le.Input, le.Against)); err != nil {
 				return err

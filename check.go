@@ -396,7 +396,7 @@ func (d *driver) check(ctx context.Context) error {
 	}
 	d.res.Input, d.res.Against = newIn, bases[0].Input
 	if newIn.File != "" && (len(d.req.Paths) > 0 || len(d.req.ExcludePaths) > 0) {
-		return fmt.Errorf("--path and --exclude-path do not apply to a .proto file input (%s): give its directory", d.input())
+		return fmt.Errorf("Request.Paths and Request.ExcludePaths do not apply to a .proto file input (%s): give its directory", d.input())
 	}
 	if err := d.loadConfig(ctx, &newIn); err != nil {
 		return err
@@ -723,7 +723,7 @@ func (c *checkConfig) hint(err error, input string) string {
 	}) {
 		return h
 	}
-	inside := fmt.Sprintf("input %s lies inside the module %s of %s, whose files are imported by their paths in the module: give the module as the input, with --path %s to keep to the directory",
+	inside := fmt.Sprintf("input %s lies inside the module %s of %s, whose files are imported by their paths in the module: give the module as the input, with Request.Paths %s to keep to the directory",
 		input, c.inside, c.file.Path, input)
 	if h == "" {
 		return inside

@@ -89,7 +89,7 @@ func (d *driver) readConfig(ctx context.Context, newIn *loader.Input) (*checkCon
 					*newIn = in
 				}
 			}
-			d.verbose("no configuration file in or above %s; using flags and defaults", displayPath(start))
+			d.verbose("no configuration file in or above %s; using the Request and defaults", displayPath(start))
 			return &checkConfig{}, nil
 		}
 		name = displayPath(found)
@@ -525,7 +525,7 @@ func (d *driver) samePlace(ctx context.Context, newIn, oldIn loader.Input) error
 	if rel == path.Clean("./"+oldIn.Subdir) {
 		return nil
 	}
-	return fmt.Errorf("input %s lies inside the module %s of %s, and the baseline %s is another directory of the repository: give the module as the input, with --path %s to keep to the directory, or compare it with the same directory (subdir=%s)",
+	return fmt.Errorf("input %s lies inside the module %s of %s, and the baseline %s is another directory of the repository: give the module as the input, with Request.Paths %s to keep to the directory, or compare it with the same directory (subdir=%s)",
 		d.input(), c.inside, c.file.Path, oldIn, d.input(), rel)
 }
 

@@ -128,7 +128,7 @@ func (d *driver) resolveFile(ctx context.Context, f *config.File) ([]string, err
 			return nil, err
 		}
 		if r.Client == nil {
-			return nil, fmt.Errorf("%s names deps that no buf.lock pins (%s), and --offline forbids asking the registry for their commits: run buf dep update to write buf.lock", f.Path, strings.Join(unpinned, ", "))
+			return nil, fmt.Errorf("%s names deps that no buf.lock pins (%s), and Request.Registry.Offline forbids asking the registry for their commits: run buf dep update to write buf.lock", f.Path, strings.Join(unpinned, ", "))
 		}
 		for _, ref := range unpinned {
 			k, err := r.Client.Resolve(ctx, ref)

@@ -274,7 +274,7 @@ func (in inferrer) byHand() (Plan, error) {
 	if len(staged) > 0 {
 		p, err := in.index("HEAD", nil, "")
 		if err == nil && len(unstaged) > 0 {
-			in.say("%s not staged %s not compared: stage %s, or compare the work tree with --against %s",
+			in.say("%s not staged %s not compared: stage %s, or compare the work tree with Request.Against %s",
 				plural(len(unstaged), "change"), isAre(len(unstaged)), itThem(len(unstaged)), ".git#ref=HEAD"+subdirOption(in.sub))
 		}
 		return p, err
@@ -315,7 +315,7 @@ func (in inferrer) byHand() (Plan, error) {
 	if upstream != "" {
 		why = "HEAD holds no commit that its upstream " + upstream + " lacks"
 	}
-	return Plan{}, &NothingToCompareError{fmt.Sprintf("nothing compared: no change to %s is staged or in the work tree, and %s; give --against, such as --against '.git#branch=main%s'",
+	return Plan{}, &NothingToCompareError{fmt.Sprintf("nothing compared: no change to %s is staged or in the work tree, and %s; give Request.Against, such as Request.Against '.git#branch=main%s'",
 		in.input, why, subdirOption(in.sub))}
 }
 

@@ -38,6 +38,20 @@ func TestRequestErrors(t *testing.T) {
 		t.Errorf("Paths naming no file: %v; want ErrNoTargets, naming no flag", err)
 	}
 
+	_, err = protocheck.Check(context.Background(), protocheck.Request{Input: filepath.Join(dir, "a.proto"), Against: []string{dir}, Paths: []string{"a.proto"}})
+	if err == nil || !strings.HasPrefix(err.Error(), "Request.Paths and Request.ExcludePaths do not apply to a .proto file input") {
+		t.Errorf("Paths with a .proto file input: %v; want it to name Request.Paths", err)
+	}
+
+	deps := t.TempDir()
+	if err := os.WriteFile(filepath.Join(deps, "buf.yaml"), []byte("version: v2\ndeps:\n  - buf.build/acme/units\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = protocheck.Check(context.Background(), protocheck.Request{Input: deps, Against: []string{deps}, Registry: protocheck.Registry{Offline: true, Env: map[string]string{"BUF_CACHE_DIR": t.TempDir()}}})
+	if err == nil || !strings.Contains(err.Error(), "and Request.Registry.Offline forbids asking the registry") || strings.Contains(err.Error(), "--") {
+		t.Errorf("deps unpinned, offline: %v; want it to name Request.Registry.Offline and no flag", err)
+	}
+
 	res, err := protocheck.Check(context.Background(), protocheck.Request{Input: dir, Against: []string{dir}, Use: []string{"FIELD_SAME_LABEL"}})
 	if err != nil {
 		t.Fatal(err)

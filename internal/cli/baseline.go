@@ -45,7 +45,7 @@ func (bf baselineFlags) setBaselines(cmd *cobra.Command, req *protocheck.Request
 func nothingToCompare(cmd *cobra.Command, err error) error {
 	var nothing *protocheck.NothingToCompareError
 	if errors.As(err, &nothing) {
-		fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: %v\n", err)
+		fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: %s\n", flagWords.Replace(err.Error()))
 		return &exitStatus{exitClean}
 	}
 	return err

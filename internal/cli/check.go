@@ -264,7 +264,7 @@ func driverError(cmd *cobra.Command, err error, format string, outputs []string)
 	case errors.As(err, &le):
 		printLoadError(cmd, le.Err)
 		if le.Hint != "" {
-			fmt.Fprintf(stderr, "protocheck: %s\n", le.Hint)
+			fmt.Fprintf(stderr, "protocheck: %s\n", flagWords.Replace(le.Hint))
 		}
 		for _, line := range le.Predates {
 			fmt.Fprintf(stderr, "protocheck: %s\n", report.Escape(line))
@@ -292,7 +292,7 @@ func logNote(cmd *cobra.Command) func(protocheck.Note) {
 		if flag := flagOf[n.Field]; flag != "" {
 			n.Field = flag
 		}
-		fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: %s\n", report.Escape(n.String()))
+		fmt.Fprintf(cmd.ErrOrStderr(), "protocheck: %s\n", report.Escape(flagWords.Replace(n.String())))
 	}
 }
 

@@ -98,9 +98,25 @@ var flagOf = map[string]string{
 	"Except":         "--except",
 }
 
+// flagWords turns the driver's words for Request fields, in the middle of
+// its messages, into the flags the user typed. Longer names come first:
+// the replacer tries its pairs in order.
+var flagWords = strings.NewReplacer(
+	"Request.Registry.Offline", "--offline",
+	"Request.ExcludePaths", "--exclude-path",
+	"Request.Paths", "--path",
+	"Request.Against", "--against",
+	"using the Request and defaults", "using flags and defaults",
+)
+
 // errorText is err's message as the command line says it: naming the
 // flags the user typed where the driver names Request fields.
 func errorText(err error) string {
+	return flagWords.Replace(requestText(err))
+}
+
+// requestText is err's message with a RequestError's field named as a flag.
+func requestText(err error) string {
 	var re *protocheck.RequestError
 	var nb *protocheck.NoBaselineError
 	switch {

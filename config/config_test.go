@@ -437,6 +437,14 @@ func TestDiscoverOverV1(t *testing.T) {
 	if err == nil || err.Error() != want {
 		t.Errorf("Discover(nest/proto) = %v; want %s", err, want)
 	}
+	// A relative directory: the files are named relative to the working
+	// directory, as the user named the input.
+	t.Chdir(filepath.Join(dir, "nest"))
+	_, err = config.Discover(config.Disk(), "proto")
+	want = "nested modules " + filepath.FromSlash("proto/buf.yaml") + " and buf.yaml: buf does not allow one buf.yaml v1 inside another's directory"
+	if err == nil || err.Error() != want {
+		t.Errorf("Discover(proto) in nest = %v; want %s", err, want)
+	}
 }
 
 func TestLoadWork(t *testing.T) {

@@ -139,6 +139,7 @@ func Discover(src Source, dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	start := d
 	inGit := false
 	for p := d; ; p = filepath.Dir(p) {
 		if _, err := os.Stat(filepath.Join(p, ".git")); err == nil {
@@ -183,7 +184,7 @@ func Discover(src Source, dir string) (string, error) {
 				}
 				return p, nil
 			case fallback != "":
-				return "", fmt.Errorf("nested modules %s and %s: buf does not allow one buf.yaml v1 inside another's directory", fallback, p)
+				return "", fmt.Errorf("nested modules %s and %s: buf does not allow one buf.yaml v1 inside another's directory", given(dir, start, fallback), given(dir, start, p))
 			default:
 				fallback = p
 				break level
@@ -201,6 +202,16 @@ func Discover(src Source, dir string) (string, error) {
 		}
 		d = parent
 	}
+}
+
+// given names p, a path found from start (dir made absolute), as the user
+// gave dir: relative to the working directory when dir is.
+func given(dir, start, p string) string {
+	rel, err := filepath.Rel(start, p)
+	if err != nil || filepath.IsAbs(dir) {
+		return p
+	}
+	return filepath.Join(dir, rel)
 }
 
 // dirError is the error of reading the configuration file p in dir: a

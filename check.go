@@ -54,10 +54,12 @@ type Request struct {
 	// Config is the configuration file to use, or a buf.yaml's contents
 	// as YAML or JSON (a value that does not end in .yaml, .yml or .json
 	// and names no file). Empty: the file found in or above the input.
+	// Messages about inline contents name them "Request.Config".
 	Config string
 	// AgainstConfig is the baseline's buf.yaml, as a file or its
 	// contents: its layout for the baselines. Empty: each baseline's own
-	// file at its top, if it has one.
+	// file at its top, if it has one. Messages about inline contents name
+	// them "Request.AgainstConfig".
 	AgainstConfig string
 	// Use and Except replace the configuration's rules when not nil, as
 	// flags given on the command line do.

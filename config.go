@@ -72,8 +72,8 @@ func (d *driver) readConfig(ctx context.Context, newIn *loader.Input) (*checkCon
 	)
 	switch {
 	case isInlineConfig(name):
-		f, err = parseBufYAML("--config", []byte(name), start)
-		name = "--config"
+		f, err = parseBufYAML("Request.Config", []byte(name), start)
+		name = "Request.Config"
 	case name != "":
 		f, err = loadConfigFile(name)
 	default:
@@ -568,9 +568,9 @@ func (d *driver) baselineConfig(ctx context.Context, in loader.Input) (*config.F
 	override := d.req.AgainstConfig
 	switch {
 	case isInlineConfig(override):
-		f, err := parseBufYAML("--against-config", []byte(override), ".")
+		f, err := parseBufYAML("Request.AgainstConfig", []byte(override), ".")
 		if f != nil {
-			f.Path = "--against-config" // its directory is ".", as dir says
+			f.Path = "Request.AgainstConfig" // its directory is ".", as dir says
 		}
 		return f, ".", againstConfigError(err)
 	case override != "":

@@ -43,6 +43,11 @@ func TestRequestErrors(t *testing.T) {
 		t.Errorf("Paths with a .proto file input: %v; want it to name Request.Paths", err)
 	}
 
+	_, err = protocheck.Check(context.Background(), protocheck.Request{Input: dir, Against: []string{dir}, Config: "{version: v9}"})
+	if err == nil || !strings.HasPrefix(err.Error(), "Request.Config:1:") {
+		t.Errorf("inline Config that does not parse: %v; want its position in Request.Config", err)
+	}
+
 	deps := t.TempDir()
 	if err := os.WriteFile(filepath.Join(deps, "buf.yaml"), []byte("version: v2\ndeps:\n  - buf.build/acme/units\n"), 0o644); err != nil {
 		t.Fatal(err)

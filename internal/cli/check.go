@@ -275,7 +275,7 @@ func driverError(cmd *cobra.Command, err error, format string, outputs []string)
 			}
 		}
 	case errors.As(err, &list):
-		fmt.Fprintln(stderr, list)
+		fmt.Fprintln(stderr, flagWords.Replace(list.Error()))
 	default:
 		return err
 	}
@@ -286,7 +286,7 @@ func driverError(cmd *cobra.Command, err error, format string, outputs []string)
 func logNote(cmd *cobra.Command) func(protocheck.Note) {
 	return func(n protocheck.Note) {
 		if n.Pos != "" {
-			fmt.Fprintln(cmd.ErrOrStderr(), n)
+			fmt.Fprintln(cmd.ErrOrStderr(), flagWords.Replace(n.String()))
 			return
 		}
 		if flag := flagOf[n.Field]; flag != "" {

@@ -103,6 +103,8 @@ var flagOf = map[string]string{
 // the replacer tries its pairs in order.
 var flagWords = strings.NewReplacer(
 	"Request.Registry.Offline", "--offline",
+	"Request.AgainstConfig", "--against-config",
+	"Request.Config", "--config",
 	"Request.ExcludePaths", "--exclude-path",
 	"Request.Paths", "--path",
 	"Request.Against", "--against",

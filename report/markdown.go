@@ -52,11 +52,15 @@ func writeMarkdown(w io.Writer, findings []compat.Finding, opts Options) error {
 		return err
 	}
 	fmt.Fprintf(&b, "### protocheck: %s\n\n", plural(errs+warns, "finding"))
+	failOn := "(it fails on errors only)"
+	if opts.Flags {
+		failOn = "(`--fail-on error`)"
+	}
 	switch {
 	case errs == 0 && opts.WarningsPass && compared != "":
-		b.WriteString("⚠️ Comparing " + compared + ": warnings only, which do not fail the check (`--fail-on error`).\n\n")
+		b.WriteString("⚠️ Comparing " + compared + ": warnings only, which do not fail the check " + failOn + ".\n\n")
 	case errs == 0 && opts.WarningsPass:
-		b.WriteString("⚠️ Warnings only, which do not fail the check (`--fail-on error`).\n\n")
+		b.WriteString("⚠️ Warnings only, which do not fail the check " + failOn + ".\n\n")
 	case compared != "":
 		b.WriteString("❌ Comparing " + compared + ".\n\n")
 	}
@@ -85,6 +89,7 @@ func writeMarkdown(w io.Writer, findings []compat.Finding, opts Options) error {
 		noun:    "finding",
 		tail:    "\nRun `protocheck explain RULE` for what a rule protects and how to make the change safely.\n",
 		summary: func() string { return ruleCounts(findings) },
+		flags:   opts.Flags,
 	}
 	_, err := io.WriteString(w, t.String())
 	return err
@@ -110,6 +115,7 @@ func writeMarkdownProblems(w io.Writer, problems []problem, opts Options) error 
 		rows:    rows,
 		noun:    "error",
 		tail:    "\nFix these errors and run the check again.\n",
+		flags:   opts.Flags,
 	}
 	_, err := io.WriteString(w, t.String())
 	return err
@@ -125,6 +131,9 @@ type mdTable struct {
 	// summary, when set, returns what to show before a cut table: counts
 	// of all the rows, such as by rule.
 	summary func() string
+	// flags says that the advice on writing every row names the command
+	// line's --output (Options.Flags).
+	flags bool
 }
 
 // String returns the report: every row when they fit, else the summary,
@@ -149,7 +158,7 @@ func (t mdTable) String() string {
 	}
 	b.WriteString("\n" + t.columns)
 	// The line saying how many more is longest when no row fits.
-	room := markdownLimit - 1 - b.Len() - len(moreLine(len(t.rows), t.noun)) - len(t.tail)
+	room := markdownLimit - 1 - b.Len() - len(moreLine(len(t.rows), t.noun, t.flags)) - len(t.tail)
 	shown := 0
 	for _, r := range t.rows {
 		if len(r) > room {
@@ -159,16 +168,19 @@ func (t mdTable) String() string {
 		room -= len(r)
 		shown++
 	}
-	b.WriteString(moreLine(len(t.rows)-shown, t.noun))
+	b.WriteString(moreLine(len(t.rows)-shown, t.noun, t.flags))
 	b.WriteString(t.tail)
 	return b.String()
 }
 
 // moreLine says that n rows of noun were left out, and where to find them
-// all.
-func moreLine(n int, noun string) string {
-	return fmt.Sprintf("\n… and %s not shown: a pull request comment holds at most 65,536 characters. "+
-		"Write them all with `--output text=protocheck.txt` or `--output sarif=protocheck.sarif`.\n", plural(n, "more "+noun))
+// all: with the command line's --output when flags is set.
+func moreLine(n int, noun string, flags bool) string {
+	advice := "Write them all in another format, such as text or sarif."
+	if flags {
+		advice = "Write them all with `--output text=protocheck.txt` or `--output sarif=protocheck.sarif`."
+	}
+	return fmt.Sprintf("\n… and %s not shown: a pull request comment holds at most 65,536 characters. %s\n", plural(n, "more "+noun), advice)
 }
 
 // ruleCounts returns a table of the findings not ignored, counted by

@@ -37,6 +37,10 @@ type Options struct {
 	// fails on errors only): the markdown headline then marks a run with
 	// warnings and no error as passing.
 	WarningsPass bool
+	// Flags says that the report is the protocheck command's: the advice
+	// in the markdown summary then names its flags (--fail-on error,
+	// --output) rather than saying what they do.
+	Flags bool
 	// SARIFLimit, when positive, is the most results the sarif writer puts
 	// in its run: errors first, then warnings, then ignored findings, in
 	// their order otherwise. The run says how many it left out. GitHub

@@ -648,6 +648,14 @@ func TestMarkdownCap(t *testing.T) {
 	if !strings.HasSuffix(out, "how to make the change safely.\n") {
 		t.Errorf("summary does not end with its closing line")
 	}
+	if advice := "not shown: a pull request comment holds at most 65,536 characters. Write them all in another format, such as text or sarif.\n"; !strings.Contains(out, advice) {
+		t.Errorf("summary lacks %q", advice)
+	}
+	flagged := options
+	flagged.Flags = true
+	if out := written(t, "markdown", findings, flagged); !strings.Contains(out, "Write them all with `--output text=protocheck.txt` or `--output sarif=protocheck.sarif`.\n") {
+		t.Errorf("the command's summary does not name --output")
+	}
 
 	// A few findings are all listed, with no counts by rule.
 	if out := written(t, "markdown", findings[:3], options); strings.Contains(out, "not shown") || strings.Contains(out, "| Rule | Count |") || strings.Count(out, "\n| error | `") != 3 {
@@ -813,5 +821,14 @@ func TestMarkdownWarningsPass(t *testing.T) {
 	}
 	if out := written(t, "markdown", []compat.Finding{warn}, Options{Input: "new", Against: "old"}); !strings.Contains(out, "❌") {
 		t.Errorf("warnings that fail:\n%s", out)
+	}
+	// A library's report says what the setting does; the command's names
+	// its flag.
+	if !strings.Contains(out, "warnings only, which do not fail the check (it fails on errors only).\n") {
+		t.Errorf("warnings that pass, for a library:\n%s", out)
+	}
+	opts.Flags = true
+	if out := written(t, "markdown", []compat.Finding{warn}, opts); !strings.Contains(out, "warnings only, which do not fail the check (`--fail-on error`).\n") {
+		t.Errorf("warnings that pass, for the command:\n%s", out)
 	}
 }

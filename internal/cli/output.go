@@ -67,6 +67,7 @@ func reportOptions(newIn, oldIn loader.Input) report.Options {
 		Against:    oldIn.String(),
 		Version:    version(),
 		SARIFLimit: report.CodeScanningLimit,
+		Flags:      true,
 		// Finding paths are already as buf prints them, from the
 		// working directory (loader.Input.Display): no Root.
 	}

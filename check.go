@@ -665,10 +665,10 @@ func predates(ctx context.Context, l *loader.Loader, newIn, oldIn loader.Input) 
 		return nil
 	}
 	type key struct{ file, message string }
-	old := make(map[key]bool, len(ol))
+	old := make(map[key]string, len(ol)) // the error's line, as printed
 	for _, e := range ol {
 		if rel, ok := oldIn.Rel(e.Path); ok {
-			old[key{rel, cutVersion(e.Message)}] = true
+			old[key{rel, cutVersion(e.Message)}] = e.Error()
 		}
 	}
 	var order []string
@@ -682,7 +682,9 @@ func predates(ctx context.Context, l *loader.Loader, newIn, oldIn loader.Input) 
 			order = append(order, e.Path)
 		}
 		total[e.Path]++
-		if old[key{rel, cutVersion(e.Message)}] {
+		// The same line in both (an input checked against itself) is
+		// printed once: there is nothing to tell apart.
+		if line, ok := old[key{rel, cutVersion(e.Message)}]; ok && line != e.Error() {
 			same[e.Path]++
 		}
 	}

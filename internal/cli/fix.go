@@ -3,19 +3,11 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"slices"
 
 	"github.com/rogpeppe/go-internal/diff"
 	"github.com/spf13/cobra"
-	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/protocheck/protocheck"
-	"github.com/protocheck/protocheck/compat"
-	"github.com/protocheck/protocheck/fix"
-	"github.com/protocheck/protocheck/loader"
-	"github.com/protocheck/protocheck/schema"
 	"github.com/protocheck/protocheck/source"
 )
 
@@ -83,184 +75,62 @@ something to fix, 2 could not run.`,
 	return cmd
 }
 
-// kindNames says what an input fix cannot write is, for its refusal.
-var kindNames = map[loader.Kind]string{
-	loader.Git:           "a git revision",
-	loader.DescriptorSet: "a descriptor set",
-	loader.Archive:       "an archive",
-	loader.Remote:        "a remote repository",
-	loader.Module:        "a registry module",
-}
-
-// A fixModule gathers, across baselines, what one module of the input
-// needs reserved and the compiled files that say where.
-type fixModule struct {
-	in    loader.Input // the module's directory
-	files map[string]protoreflect.FileDescriptor
-	plan  []fix.Reservation
-}
-
 func runFix(cmd *cobra.Command, input string, fl fixFlags) error {
-	newIn, err := loader.ParseInput(input)
-	if err != nil {
-		return err
-	}
-	if newIn.Kind != loader.Dir {
-		return fmt.Errorf("fix writes the .proto files of a directory, and %s is %s, which holds none it can write: give the directory the version comes from", input, kindNames[newIn.Kind])
-	}
 	req, err := fl.check.request(cmd, input)
 	if err != nil {
 		return err
 	}
 	// The versions compared with are those of the flags, as check takes
-	// them, or the one a pre-commit hook compares with; the input stays
-	// the directory on disk, which fix writes, whatever is staged.
+	// them, or the one a pre-commit hook compares with.
 	if err := fl.check.baselines.setBaselines(cmd, &req); err != nil {
 		return err
 	}
-	req.Quiet = true
-	pl, err := protocheck.PlanFor(cmd.Context(), req)
+	req.Progress = newProgress(cmd.Context(), cmd.ErrOrStderr())
+	res, err := protocheck.Fix(cmd.Context(), req)
 	var nb *protocheck.NoBaselineError
 	if errors.As(err, &nb) {
 		return fmt.Errorf("fix needs --against: %s, so there is no version to compare with by default", nb.Why)
 	}
 	if err != nil {
-		return nothingToCompare(cmd, err)
+		err = driverError(cmd, err, "", nil)
 	}
-	// Every deletion is reserved, whichever readers it breaks.
-	req.Plan = &protocheck.Plan{New: newIn, Baselines: pl.Baselines}
-	req.Direction = compat.Both
-	req.KeepSchemas = true
-	req.Progress = newProgress(cmd.Context(), cmd.ErrOrStderr())
-	res, err := protocheck.Check(cmd.Context(), req)
-	if err != nil {
-		return driverError(cmd, err, "", nil)
+	var se *source.Error
+	if errors.As(err, &se) {
+		fmt.Fprintln(cmd.ErrOrStderr(), se)
+		return &exitStatus{exitError}
 	}
-	file := ""
-	if res.Input.File != "" {
-		file = filepath.Join(res.Input.Path, res.Input.File)
-	}
-	modules := make(map[string]*fixModule)
-	var roots []string
-	for _, m := range res.Modules {
-		fm := modules[m.Root]
-		if fm == nil {
-			fm = &fixModule{in: m.New, files: make(map[string]protoreflect.FileDescriptor)}
-			modules[m.Root] = fm
-			roots = append(roots, m.Root)
-		}
-		// Each baseline compiles the files that differ from it: the
-		// union holds every file a plan names.
-		for _, f := range m.NewSchema.Files {
-			fm.files[f.Path()] = f
-		}
-		for _, r := range fix.Plan(m.OldSchema, m.NewSchema, m.Findings) {
-			if file == "" || sameFile(filepath.Join(m.New.Path, filepath.FromSlash(r.Path)), file) {
-				fm.plan = append(fm.plan, r)
-			}
-		}
-	}
-	slices.Sort(roots)
-	return writeFixes(cmd, roots, modules, fl.dryRun)
-}
-
-// sameFile reports whether the paths a and b name one file.
-func sameFile(a, b string) bool {
-	sa, errA := os.Stat(a)
-	sb, errB := os.Stat(b)
-	return errA == nil && errB == nil && os.SameFile(sa, sb)
-}
-
-// writeFixes applies each module's plan, then writes the files and says
-// what it reserved, or with dryRun prints the diff.
-func writeFixes(cmd *cobra.Command, roots []string, modules map[string]*fixModule, dryRun bool) error {
-	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
-	type result struct {
-		m   *fixModule
-		res fix.Result
-	}
-	var results []result
-	// Every file is edited in memory first: a problem found in one leaves
-	// all of them as they were.
-	for _, root := range roots {
-		m := modules[root]
-		files := make([]protoreflect.FileDescriptor, 0, len(m.files))
-		for _, f := range m.files {
-			files = append(files, f)
-		}
-		res, err := fix.Apply(&schema.Schema{Files: files}, m.plan, func(p string) ([]byte, error) {
-			return os.ReadFile(filepath.Join(m.in.Path, filepath.FromSlash(p)))
-		})
-		var se *source.Error
-		if errors.As(err, &se) {
-			se.Path = m.in.Display(se.Path)
-			fmt.Fprintln(stderr, se)
-			return &exitStatus{exitError}
-		}
-		if err != nil {
-			return err
-		}
-		results = append(results, result{m, res})
-	}
-	if !dryRun {
-		// A file that cannot be written is found before any is.
-		for _, r := range results {
-			for _, f := range r.res.Files {
-				if err := writable(filepath.Join(r.m.in.Path, filepath.FromSlash(f.Path))); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	changed := false
-	for _, r := range results {
-		for _, s := range r.res.Skipped {
-			s.Span.Path = r.m.in.Display(s.Span.Path)
-			fmt.Fprintf(stderr, "%s: warning: %s\n", s.Span, s.Message)
-		}
-		for _, f := range r.res.Files {
-			changed = true
-			name := r.m.in.Display(f.Path)
-			if dryRun {
-				stdout.Write(diff.Diff("a/"+name, f.Before, "b/"+name, f.After))
-				continue
-			}
-			if err := writeInPlace(filepath.Join(r.m.in.Path, filepath.FromSlash(f.Path)), f.After); err != nil {
-				return err
-			}
-			for _, c := range f.Changes {
-				c.Span.Path = name
-				fmt.Fprintln(stdout, c)
-			}
-		}
-	}
-	switch {
-	case !changed:
-		fmt.Fprintln(stderr, "protocheck: nothing to fix: no reported deletion needs a reservation written")
-	case dryRun:
-		return &exitStatus{exitFindings}
-	}
-	return nil
-}
-
-// writable reports why the file at p cannot be written, if it cannot.
-func writable(p string) error {
-	f, err := os.OpenFile(p, os.O_WRONLY, 0)
-	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", p, unwrapPath(err))
-	}
-	return f.Close()
-}
-
-// writeInPlace replaces the contents of the file at p, keeping its mode
-// and, when p is a symbolic link, writing the file it points to.
-func writeInPlace(p string, data []byte) error {
-	st, err := os.Stat(p)
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(p, data, st.Mode().Perm()); err != nil {
-		return fmt.Errorf("writing %s: %w", p, unwrapPath(err))
+	return writeFixes(cmd, res, fl.dryRun)
+}
+
+// writeFixes writes the files and says what it reserved, or with dryRun
+// prints the diff.
+func writeFixes(cmd *cobra.Command, res *protocheck.FixResult, dryRun bool) error {
+	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
+	if !dryRun {
+		if err := res.Write(); err != nil {
+			return err
+		}
+	}
+	for _, s := range res.Skipped {
+		fmt.Fprintf(stderr, "%s: warning: %s\n", s.Span, s.Message)
+	}
+	switch {
+	case len(res.Files) == 0:
+		fmt.Fprintln(stderr, "protocheck: nothing to fix: no reported deletion needs a reservation written")
+		return nil
+	case dryRun:
+		for _, f := range res.Files {
+			stdout.Write(diff.Diff("a/"+f.Name, f.Before, "b/"+f.Name, f.After))
+		}
+		return &exitStatus{exitFindings}
+	}
+	for _, f := range res.Files {
+		for _, c := range f.Changes {
+			fmt.Fprintln(stdout, c)
+		}
 	}
 	return nil
 }

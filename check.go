@@ -273,6 +273,37 @@ func (e *LoadError) Error() string {
 // Unwrap returns Err.
 func (e *LoadError) Unwrap() error { return e.Err }
 
+// Problems returns the compile errors held in Err, each once (both
+// versions may fail the same way, a bad include path, say), in the order
+// found, and the errors in Err that are not compile errors.
+func (e *LoadError) Problems() (problems source.ErrorList, others []error) {
+	var walk func(error)
+	walk = func(e error) {
+		list, ok := e.(source.ErrorList)
+		if j, join := e.(interface{ Unwrap() []error }); !ok && join {
+			for _, e := range j.Unwrap() {
+				walk(e)
+			}
+			return
+		}
+		if !ok && !errors.As(e, &list) {
+			others = append(others, e)
+			return
+		}
+		for _, pe := range list {
+			if !slices.ContainsFunc(problems, func(p *source.Error) bool {
+				return p.Path == pe.Path && p.Line == pe.Line && p.Column == pe.Column && p.Message == pe.Message
+			}) {
+				problems = append(problems, pe)
+			}
+		}
+	}
+	if e.Err != nil {
+		walk(e.Err)
+	}
+	return problems, others
+}
+
 // ErrNoTargets says that Paths and ExcludePaths left no file to check.
 var ErrNoTargets = errors.New("no .proto files were targeted: Paths name no file of the input, or ExcludePaths exclude them all")
 

@@ -2,6 +2,10 @@ package protocheck
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/loader"
@@ -20,6 +24,84 @@ type ProveResult struct {
 	// and the configuration came to.
 	Config compat.Config
 	FailOn compat.Severity
+	// Verdict is what `protocheck check --prove` would conclude, and
+	// whether data shows it.
+	Verdict Verdict
+	// Failing are the findings that fail the check; Unproved those of
+	// them that no counterexample shows.
+	Failing, Unproved []compat.Finding
+	// Unsampled counts the messages that could not be sampled at all.
+	Unsampled int
+}
+
+// A Verdict is what proving concluded.
+type Verdict int
+
+// The verdicts, of a whole run (ProveResult.Verdict) or of one message
+// (MessageVerdict).
+const (
+	// NoCounterexample: nothing fails, or nothing was found.
+	NoCounterexample Verdict = iota
+	// Counterexamples: data shows a failing finding (of a message: a
+	// counterexample was found).
+	Counterexamples
+	// NotProved: findings fail but no data shows them, or a message could
+	// not be sampled at all (of a message: it could not be proved).
+	NotProved
+)
+
+// String returns the verdict as prove's reports write it: "no
+// counterexample", "counterexamples" or "not proved".
+func (v Verdict) String() string {
+	switch v {
+	case Counterexamples:
+		return "counterexamples"
+	case NotProved:
+		return "not proved"
+	}
+	return "no counterexample"
+}
+
+// MessageVerdict says what proving one message came to.
+func MessageVerdict(r roundtrip.Result) Verdict {
+	switch {
+	case len(r.Counterexamples) > 0:
+		return Counterexamples
+	case r.Unproven != "":
+		return NotProved
+	}
+	return NoCounterexample
+}
+
+// conclude decides as check --prove would, and says whether data shows
+// it: Counterexamples when a failing finding is proved, NotProved when
+// findings fail without proof or a message could not be sampled.
+func (out *ProveResult) conclude() {
+	proved := false
+	for _, f := range out.Outcome.Findings {
+		if f.Ignored || f.Severity > out.FailOn {
+			continue
+		}
+		out.Failing = append(out.Failing, f)
+		if f.Proof != nil {
+			proved = true
+		} else {
+			out.Unproved = append(out.Unproved, f)
+		}
+	}
+	for _, r := range out.Outcome.Results {
+		if r.Unproven != "" && len(r.Counterexamples) == 0 {
+			out.Unsampled++
+		}
+	}
+	switch {
+	case proved:
+		out.Verdict = Counterexamples
+	case len(out.Failing) > 0 || out.Unsampled > 0:
+		out.Verdict = NotProved
+	default:
+		out.Verdict = NoCounterexample
+	}
 }
 
 // Prove does what `protocheck prove` does: it compiles both versions
@@ -27,7 +109,8 @@ type ProveResult struct {
 // else the first enabled module's of the configuration file, else FILE),
 // and proves with opts every message whose own fields changed and every
 // message a finding concerns. Only the request's first baseline is used,
-// and neither modules nor path selection apply.
+// and neither modules nor path selection apply. The result's Verdict says
+// what it came to.
 func Prove(ctx context.Context, req Request, opts roundtrip.Options) (*ProveResult, error) {
 	d := &driver{req: req, res: &Result{}}
 	out := &ProveResult{}
@@ -70,7 +153,11 @@ func (d *driver) prove(ctx context.Context, out *ProveResult, opts roundtrip.Opt
 	d.loaderNotes(new, old)
 	out.Outcome, err = roundtrip.Run(ctx, old, new, cfg, opts)
 	d.progressDone()
-	return err
+	if err != nil {
+		return err
+	}
+	out.conclude()
+	return nil
 }
 
 // Snapshot compiles the input whole, with the request's IncludePaths, and
@@ -91,6 +178,52 @@ func Snapshot(ctx context.Context, req Request) ([]byte, error) {
 		return nil, &LoadError{Err: err, Input: in}
 	}
 	return loader.Snapshot(s)
+}
+
+// WriteSnapshot writes Snapshot's bytes for the request to the file name,
+// as `protocheck snapshot -o` and `check --update-snapshot` do: replacing
+// the file whole, so that a failed write never leaves half a snapshot.
+// The temporary file it writes first, beside name, is made before
+// compiling, so that a directory it cannot write to is said at once, and
+// it is removed on every way out, ctx cancelled included. A schema that
+// does not compile is Snapshot's *LoadError; other errors name the file.
+func WriteSnapshot(ctx context.Context, req Request, name string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(name), ".snapshot-*")
+	if err != nil {
+		return fmt.Errorf("snapshot %s: %w", name, unwrapPath(err))
+	}
+	defer func() { tmp.Close(); os.Remove(tmp.Name()) }()
+	data, err := Snapshot(ctx, req)
+	var le *LoadError
+	if errors.As(err, &le) {
+		return le
+	}
+	if err != nil {
+		return fmt.Errorf("snapshot %s: %w", name, err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		return fmt.Errorf("snapshot %s: %w", name, unwrapPath(err))
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("snapshot %s: %w", name, unwrapPath(err))
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("snapshot %s: %w", name, unwrapPath(err))
+	}
+	if err := os.Rename(tmp.Name(), name); err != nil {
+		return fmt.Errorf("snapshot %s: %w", name, unwrapLink(err))
+	}
+	return nil
+}
+
+// unwrapLink drops the two paths of an *os.LinkError (a rename's), one of
+// them a temporary file's: the caller names the file.
+func unwrapLink(err error) error {
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
 }
 
 // Versions are the two versions of a request, compiled whole.

@@ -35,7 +35,7 @@ func (bf baselineFlags) setBaselines(cmd *cobra.Command, req *protocheck.Request
 		RemoteBranch: os.Getenv("PRE_COMMIT_REMOTE_BRANCH"),
 		PreCommit:    os.Getenv("PRE_COMMIT") == "1",
 		ReflogAction: os.Getenv("GIT_REFLOG_ACTION"),
-		Caller:       gitCaller,
+		Caller:       protocheck.GitCaller,
 	}
 	return nil
 }

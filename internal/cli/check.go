@@ -235,7 +235,7 @@ func runCheck(cmd *cobra.Command, input string, fl checkFlags) error {
 	}
 	if name := fl.baselines.updateSnapshot; name != "" {
 		snap := protocheck.Request{Plan: &protocheck.Plan{New: res.Plan.New}, IncludePaths: fl.includes, Registry: req.Registry}
-		if err := writeSnapshot(cmd.Context(), snap, name); err != nil {
+		if err := protocheck.WriteSnapshot(cmd.Context(), snap, name); err != nil {
 			return reportLoadError(cmd, err)
 		}
 	}
@@ -262,7 +262,7 @@ func driverError(cmd *cobra.Command, err error, format string, outputs []string)
 	)
 	switch {
 	case errors.As(err, &le):
-		printLoadError(cmd, le.Err)
+		printLoadError(cmd, le)
 		if le.Hint != "" {
 			fmt.Fprintf(stderr, "protocheck: %s\n", flagWords.Replace(le.Hint))
 		}
@@ -270,7 +270,7 @@ func driverError(cmd *cobra.Command, err error, format string, outputs []string)
 			fmt.Fprintf(stderr, "protocheck: %s\n", report.Escape(line))
 		}
 		if format != "" {
-			if err := writeProblemReports(cmd, format, outputs, le.Err, reportOptions(le.Input, le.Against)); err != nil {
+			if err := writeProblemReports(cmd, format, outputs, le, reportOptions(le.Input, le.Against)); err != nil {
 				return err
 			}
 		}
@@ -299,11 +299,9 @@ func logNote(cmd *cobra.Command) func(protocheck.Note) {
 // reportLoadError prints compile errors one per line, as editors expect,
 // and returns the status that says the check could not run.
 func reportLoadError(cmd *cobra.Command, err error) error {
-	var le *protocheck.LoadError
-	if errors.As(err, &le) {
-		err = le.Err
-	}
-	printLoadError(cmd, err)
+	le := &protocheck.LoadError{Err: err}
+	errors.As(err, &le)
+	printLoadError(cmd, le)
 	return &exitStatus{exitError}
 }
 

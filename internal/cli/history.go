@@ -1,11 +1,7 @@
 package cli
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -27,51 +23,6 @@ func addBaselineFlags(cmd *cobra.Command, bf *baselineFlags) {
 	f.StringVar(&bf.againstTags, "against-tags", "", "also compare with every git tag matching `GLOB` (such as 'v*'), in semantic version order")
 	f.IntVar(&bf.againstHistory, "against-history", 0, "also compare with the last `N` commits that changed the input")
 	f.StringVar(&bf.updateSnapshot, "update-snapshot", "", "when the check passes, write the input as a snapshot to `FILE` (see 'protocheck snapshot')")
-}
-
-// writeSnapshot writes the input's schema to name, replacing the file
-// whole so that a failed write never leaves half a snapshot. The temporary
-// file it writes first is made before compiling, so that a directory it
-// cannot write to is said at once, and it is removed on every way out,
-// SIGINT and SIGTERM included. Errors name the file asked for.
-func writeSnapshot(ctx context.Context, req protocheck.Request, name string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".snapshot-*")
-	if err != nil {
-		return fmt.Errorf("snapshot %s: %w", name, unwrapPath(err))
-	}
-	cleanup := func() { tmp.Close(); os.Remove(tmp.Name()) }
-	defer cleanup() // cancelled by a signal too: Snapshot returns at once
-	data, err := protocheck.Snapshot(ctx, req)
-	var le *protocheck.LoadError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	if err != nil {
-		return fmt.Errorf("snapshot %s: %w", name, err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		return fmt.Errorf("snapshot %s: %w", name, unwrapPath(err))
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("snapshot %s: %w", name, unwrapPath(err))
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("snapshot %s: %w", name, unwrapPath(err))
-	}
-	if err := os.Rename(tmp.Name(), name); err != nil {
-		return fmt.Errorf("snapshot %s: %w", name, unwrapLink(err))
-	}
-	return nil
-}
-
-// unwrapLink drops the two paths of an *os.LinkError (a rename's), one of
-// them a temporary file's: the caller names the file.
-func unwrapLink(err error) error {
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	return err
 }
 
 func newSnapshotCmd() *cobra.Command {
@@ -99,7 +50,7 @@ which writes only when the check passes.`,
 			if err != nil {
 				return err
 			}
-			err = writeSnapshot(cmd.Context(), protocheck.Request{Plan: &protocheck.Plan{New: in}, IncludePaths: includes}, out)
+			err = protocheck.WriteSnapshot(cmd.Context(), protocheck.Request{Plan: &protocheck.Plan{New: in}, IncludePaths: includes}, out)
 			if err != nil {
 				return reportLoadError(cmd, err)
 			}

@@ -5,58 +5,28 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/protocheck/protocheck"
 	"github.com/protocheck/protocheck/report"
-	"github.com/protocheck/protocheck/source"
 )
-
-// loadProblems returns the compile errors held in err, each once (both
-// versions may fail the same way, a bad include path, say), and the errors
-// in err that are not compile errors.
-func loadProblems(err error) (problems source.ErrorList, others []error) {
-	var walk func(error)
-	walk = func(e error) {
-		list, ok := e.(source.ErrorList)
-		if j, join := e.(interface{ Unwrap() []error }); !ok && join {
-			for _, e := range j.Unwrap() {
-				walk(e)
-			}
-			return
-		}
-		if !ok && !errors.As(e, &list) {
-			others = append(others, e)
-			return
-		}
-		for _, pe := range list {
-			if !slices.ContainsFunc(problems, func(p *source.Error) bool {
-				return p.Path == pe.Path && p.Line == pe.Line && p.Column == pe.Column && p.Message == pe.Message
-			}) {
-				problems = append(problems, pe)
-			}
-		}
-	}
-	walk(err)
-	return problems, others
-}
 
 // stopped reports whether the caller of Run stopped the command (a signal,
 // for Main), rather than a deadline: what failed then failed because of it,
 // and has nothing to say.
 func stopped(cmd *cobra.Command) bool { return errors.Is(cmd.Context().Err(), context.Canceled) }
 
-// printLoadError prints on stderr the compile errors in err, one per line
+// printLoadError prints on stderr the compile errors in le, one per line
 // as compilers print them, then its other errors, each line once; control
 // characters in either are escaped.
-func printLoadError(cmd *cobra.Command, err error) {
+func printLoadError(cmd *cobra.Command, le *protocheck.LoadError) {
 	if stopped(cmd) {
 		return
 	}
 	w := cmd.ErrOrStderr()
-	problems, others := loadProblems(err)
+	problems, others := le.Problems()
 	if len(problems) > 0 {
 		_ = report.WriteProblems(w, "text", problems, report.Options{})
 	}
@@ -71,12 +41,12 @@ func printLoadError(cmd *cobra.Command, err error) {
 	}
 }
 
-// writeProblemReports writes the compile errors in err as the reports that
+// writeProblemReports writes the compile errors in le as the reports that
 // findings would have been: on stdout in format, unless text (stderr has
 // them already), and to every --output file. A CI system reading a report
 // then shows why the check could not run, rather than an empty report.
-func writeProblemReports(cmd *cobra.Command, format string, specs []string, err error, opts report.Options) error {
-	problems, _ := loadProblems(err)
+func writeProblemReports(cmd *cobra.Command, format string, specs []string, le *protocheck.LoadError, opts report.Options) error {
+	problems, _ := le.Problems()
 	if len(problems) == 0 {
 		return nil
 	}

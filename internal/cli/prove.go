@@ -10,7 +10,6 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/protocheck/protocheck"
-	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/loader"
 	"github.com/protocheck/protocheck/report"
 	"github.com/protocheck/protocheck/roundtrip"
@@ -115,82 +114,20 @@ func runProve(cmd *cobra.Command, oldArg, newArg string, fl proveFlags) error {
 	if fl.message != "" && len(out.Results) == 0 {
 		return fmt.Errorf("--message: %s is not a message that both versions declare", opts.Messages[0])
 	}
-	v := proveVerdict(out, res.FailOn)
-	if err := writeProveResults(cmd, fl.format, out, v); err != nil {
+	if err := writeProveResults(cmd, fl.format, res); err != nil {
 		return err
 	}
-	switch v.verdict {
-	case verdictBroken:
+	switch res.Verdict {
+	case protocheck.Counterexamples:
 		return &exitStatus{exitFindings}
-	case verdictNotProved:
+	case protocheck.NotProved:
 		return &exitStatus{exitNotProved}
 	}
 	return nil
 }
 
-// The verdicts of prove.
-const (
-	verdictClean     = "no counterexample"
-	verdictBroken    = "counterexamples"
-	verdictNotProved = "not proved"
-)
-
-// verdict is what prove concludes from a Run.
-type verdict struct {
-	verdict string
-	// failing are the findings that fail the check; unproved those of
-	// them that no counterexample shows.
-	failing, unproved []compat.Finding
-	// unsampled counts the messages that could not be sampled at all.
-	unsampled int
-}
-
-// proveVerdict decides as check --prove would, and says whether data
-// shows it: broken when a failing finding is proved, not proved when
-// findings fail without proof or a message could not be sampled.
-func proveVerdict(out roundtrip.Outcome, failOn compat.Severity) verdict {
-	var v verdict
-	proved := false
-	for _, f := range out.Findings {
-		if f.Ignored || f.Severity > failOn {
-			continue
-		}
-		v.failing = append(v.failing, f)
-		if f.Proof != nil {
-			proved = true
-		} else {
-			v.unproved = append(v.unproved, f)
-		}
-	}
-	for _, r := range out.Results {
-		if r.Unproven != "" && len(r.Counterexamples) == 0 {
-			v.unsampled++
-		}
-	}
-	switch {
-	case proved:
-		v.verdict = verdictBroken
-	case len(v.failing) > 0 || v.unsampled > 0:
-		v.verdict = verdictNotProved
-	default:
-		v.verdict = verdictClean
-	}
-	return v
-}
-
-// messageVerdict says what proving one message came to.
-func messageVerdict(r roundtrip.Result) string {
-	switch {
-	case len(r.Counterexamples) > 0:
-		return verdictBroken
-	case r.Unproven != "":
-		return verdictNotProved
-	}
-	return verdictClean
-}
-
-func writeProveResults(cmd *cobra.Command, format string, out roundtrip.Outcome, v verdict) error {
-	w := cmd.OutOrStdout()
+func writeProveResults(cmd *cobra.Command, format string, res *protocheck.ProveResult) error {
+	w, out := cmd.OutOrStdout(), res.Outcome
 	if format == "json" {
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
@@ -202,7 +139,7 @@ func writeProveResults(cmd *cobra.Command, format string, out roundtrip.Outcome,
 			obj := map[string]any{
 				"message":         r.Message,
 				"samples":         r.Samples,
-				"verdict":         messageVerdict(r),
+				"verdict":         protocheck.MessageVerdict(r).String(),
 				"counterexamples": cexs,
 			}
 			if r.Unproven != "" {
@@ -215,15 +152,15 @@ func writeProveResults(cmd *cobra.Command, format string, out roundtrip.Outcome,
 				return err
 			}
 		}
-		unproved := make([]any, len(v.unproved))
-		for i, f := range v.unproved {
+		unproved := make([]any, len(res.Unproved))
+		for i, f := range res.Unproved {
 			unproved[i] = map[string]any{"type": f.Rule, "message": f.Message, "path": f.Span.Path, "line": f.Span.StartLine, "not_proved": f.Unproven}
 		}
 		return enc.Encode(map[string]any{
-			"verdict":            v.verdict,
-			"failing_findings":   len(v.failing),
+			"verdict":            res.Verdict.String(),
+			"failing_findings":   len(res.Failing),
 			"unproved_findings":  unproved,
-			"unsampled_messages": v.unsampled,
+			"unsampled_messages": res.Unsampled,
 			"alike_messages":     len(out.Alike),
 		})
 	}
@@ -255,13 +192,13 @@ func writeProveResults(cmd *cobra.Command, format string, out roundtrip.Outcome,
 			}
 		}
 	}
-	if v.verdict == verdictNotProved {
+	if res.Verdict == protocheck.NotProved {
 		fmt.Fprintln(w)
-		for _, f := range v.unproved {
+		for _, f := range res.Unproved {
 			fmt.Fprintf(w, "not proved: %s\n    %s\n", report.Escape(f.String()), report.Escape(f.Unproven))
 		}
-		if v.unsampled > 0 {
-			fmt.Fprintf(w, "not proved: %s could not be sampled\n", plural(v.unsampled, "message"))
+		if res.Unsampled > 0 {
+			fmt.Fprintf(w, "not proved: %s could not be sampled\n", plural(res.Unsampled, "message"))
 		}
 	}
 	return nil

@@ -1,4 +1,4 @@
-package cli
+package protocheck
 
 import (
 	"bytes"
@@ -9,12 +9,15 @@ import (
 	"strings"
 )
 
-// gitCaller returns the subcommand and its arguments of the git command
+// GitCaller returns the subcommand and its arguments of the git command
 // that runs this process as a hook: the nearest ancestor process that is
 // git (pre-commit, a shell or `go run` may come between). It returns ""
 // when there is none, or when the system does not say (Windows): git
 // tells a pre-commit hook nothing of --amend, and its command line does.
-func gitCaller() (sub string, args []string) {
+// It is what `protocheck check` gives as Hook.Caller. It reads the
+// process table, never the environment, and is safe to call from several
+// goroutines.
+func GitCaller() (sub string, args []string) {
 	pid := os.Getppid()
 	for range 12 {
 		if pid <= 1 {

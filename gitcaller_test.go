@@ -1,4 +1,4 @@
-package cli
+package protocheck
 
 import (
 	"os"
@@ -45,7 +45,7 @@ func TestGitCallerNone(t *testing.T) {
 	if os.Getenv("GIT_EXEC_PATH") != "" {
 		t.Skip("run by git (a hook): git is the caller")
 	}
-	if sub, args := gitCaller(); sub != "" {
-		t.Errorf("gitCaller() = %q %q, want none", sub, args)
+	if sub, args := GitCaller(); sub != "" {
+		t.Errorf("GitCaller() = %q %q, want none", sub, args)
 	}
 }

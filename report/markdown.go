@@ -87,12 +87,22 @@ func writeMarkdown(w io.Writer, findings []compat.Finding, opts Options) error {
 		columns: "| Severity | Rule | Location | Message |\n| --- | --- | --- | --- |\n",
 		rows:    rows,
 		noun:    "finding",
-		tail:    "\nRun `protocheck explain RULE` for what a rule protects and how to make the change safely.\n",
+		tail:    explainAdvice(opts),
 		summary: func() string { return ruleCounts(findings) },
 		flags:   opts.Flags,
 	}
 	_, err := io.WriteString(w, t.String())
 	return err
+}
+
+// explainAdvice is the markdown report's last line: where to read what a
+// rule protects, the explain command for the protocheck command's report
+// (Options.Flags), else the rule's own documentation.
+func explainAdvice(opts Options) string {
+	if opts.Flags {
+		return "\nRun `protocheck explain RULE` for what a rule protects and how to make the change safely.\n"
+	}
+	return "\nEach rule's explanation (compat.Rule.Explanation) says what it protects and how to make the change safely.\n"
 }
 
 // writeMarkdownProblems writes the compile errors that stopped the check,

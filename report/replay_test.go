@@ -57,3 +57,24 @@ func TestWriteReplay(t *testing.T) {
 		t.Errorf("sarif: %v", err)
 	}
 }
+
+// TestReplayFlagWords: a library's replay report says at which severity
+// the run fails; only the command's (ReplayOptions.Flags) names the flag.
+func TestReplayFlagWords(t *testing.T) {
+	for _, flags := range []bool{false, true} {
+		for _, format := range []string{"text", "markdown"} {
+			var b bytes.Buffer
+			opts := ReplayOptions{FailOn: compat.Error, Flags: flags}
+			if err := WriteReplay(&b, format, replayed, opts); err != nil {
+				t.Fatal(err)
+			}
+			want := "hazard, passes: the run fails on error only"
+			if flags {
+				want = "hazard, passes --fail-on error"
+			}
+			if got := b.String(); !bytes.Contains(b.Bytes(), []byte(want)) || flags != bytes.Contains(b.Bytes(), []byte("--fail-on")) {
+				t.Errorf("%s, Flags %v: want %q, and --fail-on only with Flags:\n%s", format, flags, want, got)
+			}
+		}
+	}
+}

@@ -656,6 +656,13 @@ func TestMarkdownCap(t *testing.T) {
 	if out := written(t, "markdown", findings, flagged); !strings.Contains(out, "Write them all with `--output text=protocheck.txt` or `--output sarif=protocheck.sarif`.\n") {
 		t.Errorf("the command's summary does not name --output")
 	}
+	// Only the command's report names the explain command.
+	if out := written(t, "markdown", findings, options); strings.Contains(out, "protocheck explain") || !strings.HasSuffix(out, "\nEach rule's explanation (compat.Rule.Explanation) says what it protects and how to make the change safely.\n") {
+		t.Errorf("a library's summary names the explain command, or lacks its closing line:\n%s", out[len(out)-300:])
+	}
+	if out := written(t, "markdown", findings, flagged); !strings.HasSuffix(out, "\nRun `protocheck explain RULE` for what a rule protects and how to make the change safely.\n") {
+		t.Errorf("the command's summary does not name the explain command:\n%s", out[len(out)-300:])
+	}
 
 	// A few findings are all listed, with no counts by rule.
 	if out := written(t, "markdown", findings[:3], options); strings.Contains(out, "not shown") || strings.Contains(out, "| Rule | Count |") || strings.Count(out, "\n| error | `") != 3 {

@@ -180,7 +180,7 @@ func runReplay(cmd *cobra.Command, newArg string, fl replayFlags) error {
 	case err != nil:
 		return err
 	}
-	ropts := report.ReplayOptions{Input: newArg, Against: fl.against, Recording: fl.messages, FailOn: failOn}
+	ropts := report.ReplayOptions{Input: newArg, Against: fl.against, Recording: fl.messages, FailOn: failOn, Flags: true}
 	if err := report.WriteReplay(cmd.OutOrStdout(), fl.format, res, ropts); err != nil {
 		return err
 	}

@@ -264,7 +264,7 @@ func driverError(cmd *cobra.Command, err error, format string, outputs []string)
 	case errors.As(err, &le):
 		printLoadError(cmd, le)
 		if le.Hint != "" {
-			fmt.Fprintf(stderr, "protocheck: %s\n", flagWords.Replace(le.Hint))
+			fmt.Fprintf(stderr, "protocheck: %s\n", report.Escape(flagWords.Replace(le.Hint)))
 		}
 		for _, line := range le.Predates {
 			fmt.Fprintf(stderr, "protocheck: %s\n", report.Escape(line))

@@ -76,7 +76,7 @@ func TestLayoutMatrix(t *testing.T) {
 			}
 		}
 		start := time.Now()
-		theirs := runLayoutTool(ts, bufPath, append([]string{"breaking"}, args...), func(code int) string {
+		theirs, bufStderr := runLayoutTool(ts, bufPath, append([]string{"breaking"}, args...), func(code int) string {
 			switch code {
 			case 0:
 				return "no findings"
@@ -86,8 +86,11 @@ func TestLayoutMatrix(t *testing.T) {
 			return "error"
 		})
 		bufTime.Add(int64(time.Since(start)))
+		if bufStderr != "" {
+			ts.Logf("[buf stderr]\n%s", bufStderr)
+		}
 		start = time.Now()
-		ours := runLayoutTool(ts, "protocheck", append([]string{"check"}, args...), func(code int) string {
+		ours, ourStderr := runLayoutTool(ts, "protocheck", append([]string{"check"}, args...), func(code int) string {
 			switch code {
 			case 0:
 				return "no findings"
@@ -97,8 +100,9 @@ func TestLayoutMatrix(t *testing.T) {
 			return "error"
 		})
 		ourTime.Add(int64(time.Since(start)))
-		// What protocheck said besides, for the script to assert.
-		fmt.Fprint(ts.Stderr(), ts.ReadFile("stderr"))
+		// What protocheck said besides, for the script to assert: the
+		// command's stderr, which the log shows once.
+		fmt.Fprint(ts.Stderr(), ourStderr)
 		if *reason == "" {
 			if theirs != ours {
 				ts.Fatalf("buf and protocheck differ on %s\nbuf:\n%sprotocheck:\n%s", strings.Join(args, " "), theirs, ours)
@@ -138,9 +142,12 @@ func TestLayoutMatrix(t *testing.T) {
 
 // runLayoutTool runs a tool with JSON output in the script's directory and
 // returns how it ended, in class's words, then its findings, one a line,
-// sorted.
-func runLayoutTool(ts *testscript.TestScript, program string, args []string, class func(code int) string) string {
-	err := ts.Exec(program, append(args, "--error-format", "json")...)
+// sorted; and what it wrote on stderr. The stderr goes to a file, not to
+// ts.Exec's log: the caller shows it once, where testscript would log
+// protocheck's twice (ts.Exec's, then the breaking command's own).
+func runLayoutTool(ts *testscript.TestScript, program string, args []string, class func(code int) string) (string, string) {
+	errFile := filepath.Join(ts.Getenv("WORK"), ".layout-stderr")
+	err := ts.Exec("sh", append([]string{"-c", `"$0" "$@" 2>"` + errFile + `"`, program}, append(args, "--error-format", "json")...)...)
 	code := 0
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
@@ -148,6 +155,7 @@ func runLayoutTool(ts *testscript.TestScript, program string, args []string, cla
 	} else if err != nil {
 		ts.Fatalf("%s: %v", program, err)
 	}
+	stderr := ts.ReadFile(errFile)
 	stdout := ts.ReadFile("stdout")
 	ts.Logf("%s %q: exit %d", filepath.Base(program), args, code)
 	outcome := class(code)
@@ -177,10 +185,10 @@ func runLayoutTool(ts *testscript.TestScript, program string, args []string, cla
 	}
 	if outcome == "error" {
 		// What could not run prints no findings worth comparing.
-		return outcome + "\n"
+		return outcome + "\n", stderr
 	}
 	slices.Sort(lines)
-	return outcome + "\n" + strings.Join(lines, "")
+	return outcome + "\n" + strings.Join(lines, ""), stderr
 }
 
 var quoted = regexp.MustCompile(`"[^"]*"`)

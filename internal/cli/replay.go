@@ -268,26 +268,18 @@ func annotateReplay(cmd *cobra.Command, req protocheck.Request, findings []compa
 		return fmt.Errorf("--replay: %w", err)
 	}
 	defer src.Close()
-	ctx := cmd.Context()
-	req.Progress = nil
-	vs, err := protocheck.Load(ctx, req)
-	if err != nil {
-		return driverError(cmd, err, "", nil)
-	}
-	x, err := roundtrip.Exercise(ctx, vs.Old, protoreflect.FullName(fl.typ), src, roundtrip.ReplayOptions{})
+	err = protocheck.Annotate(cmd.Context(), req, findings, protoreflect.FullName(fl.typ), src)
+	var le *protocheck.LoadError
 	var recErr *roundtrip.RecordError
 	switch {
+	case errors.As(err, &le):
+		return driverError(cmd, err, "", nil)
 	case errors.As(err, &recErr):
 		return fmt.Errorf("--replay: %s: %w", fl.file, err)
 	case errors.Is(err, roundtrip.ErrType):
 		return fmt.Errorf("--type: %w", err)
 	case err != nil:
 		return fmt.Errorf("--replay: %w", err)
-	}
-	for i := range findings {
-		if d := x.Describe(findings[i]); d != "" {
-			findings[i].Message += "; " + d
-		}
 	}
 	return nil
 }

@@ -86,6 +86,11 @@ type Request struct {
 	// IncludePaths are directories searched for imports the inputs do not
 	// hold (protoc's -I).
 	IncludePaths []string
+	// CacheDir, when set, is a directory where files' imports and linked
+	// descriptors are kept between runs, by their contents, so that a
+	// check repeated on a large tree (a pre-commit hook) compiles only what
+	// it has not seen (loader.Loader.CacheDir). Empty keeps nothing.
+	CacheDir string
 	// Full compiles every file of both versions, not only what the
 	// change reaches: slower, but reports errors in files the change does
 	// not touch.
@@ -445,7 +450,7 @@ func (d *driver) check(ctx context.Context) error {
 	labels := make([]string, len(bases))
 	perBase := make([][]compat.Finding, len(bases))
 	// One loader for every baseline: it links each version of a file once.
-	l := &loader.Loader{IncludePaths: d.req.IncludePaths}
+	l := &loader.Loader{IncludePaths: d.req.IncludePaths, CacheDir: d.req.CacheDir}
 	if d.req.Progress != nil {
 		l.Progress = d.req.Progress.Loading
 	}

@@ -5,11 +5,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"strconv"
 	"sync"
 
 	"github.com/bufbuild/protocompile/parser"
 	"github.com/bufbuild/protocompile/reporter"
+	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
@@ -32,6 +32,9 @@ type linkCache struct {
 	mu    sync.Mutex
 	files map[string]protoreflect.FileDescriptor
 	keys  map[protoreflect.FileDescriptor]string
+	// kept holds the keys whose files are on disk (diskcache.go), or were
+	// written there by this run; missed, those found on disk not to be.
+	kept, missed map[string]bool
 	// decls holds parsed top-level names by file digest (see declared).
 	decls map[string]declarations
 }
@@ -45,12 +48,21 @@ type declarations struct {
 // declared parses f of t, without linking it, for the names it declares at
 // the level of its package.
 func (c *linkCache) declared(ctx context.Context, t *Tree, f File) (declarations, error) {
-	key := strconv.Itoa(int(kindOf(t))) + ":" + f.Digest
+	key := headerKey(t, f)
 	c.mu.Lock()
 	d, ok := c.decls[key]
 	c.mu.Unlock()
 	if ok {
 		return d, nil
+	}
+	disk := t.loader.disk()
+	if disk != nil {
+		if d, ok := disk.getDecls(key); ok {
+			c.mu.Lock()
+			c.decls[key] = d
+			c.mu.Unlock()
+			return d, nil
+		}
 	}
 	data, err := t.read(ctx, f.Path)
 	if err != nil {
@@ -86,6 +98,9 @@ func (c *linkCache) declared(ctx context.Context, t *Tree, f File) (declarations
 	c.mu.Lock()
 	c.decls[key] = d
 	c.mu.Unlock()
+	if disk != nil {
+		disk.putDecls(key, d)
+	}
 	return d, nil
 }
 
@@ -93,19 +108,89 @@ func (c *linkCache) declared(ctx context.Context, t *Tree, f File) (declarations
 func (l *Loader) linkCache() *linkCache {
 	l.cacheOnce.Do(func() {
 		l.cache = &linkCache{
-			files: make(map[string]protoreflect.FileDescriptor),
-			keys:  make(map[protoreflect.FileDescriptor]string),
-			decls: make(map[string]declarations),
+			files:  make(map[string]protoreflect.FileDescriptor),
+			keys:   make(map[protoreflect.FileDescriptor]string),
+			decls:  make(map[string]declarations),
+			kept:   make(map[string]bool),
+			missed: make(map[string]bool),
 		}
 	})
 	return l.cache
 }
 
-// get returns the file cached under key, or nil.
-func (c *linkCache) get(key string) protoreflect.FileDescriptor {
+// get returns the file cached under key, in memory or, when k's tree may
+// use it, on disk; or nil.
+func (c *linkCache) get(k *closureKeys, key string) protoreflect.FileDescriptor {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.files[key]
+	if f := c.files[key]; f != nil || k.disk == nil {
+		return f
+	}
+	return c.loadLocked(k.disk, key, 0)
+}
+
+// maxKeptDepth bounds the chain of imports loaded from disk for one file:
+// an import cycle has no key, so only a forged cache goes deeper.
+const maxKeptDepth = 1000
+
+// loadLocked builds the file kept on disk under key, with the objects of
+// its imports, themselves found in memory or loaded by their keys. It
+// returns nil when any of it is missing, does not check out, or does not
+// build: the file is then compiled.
+func (c *linkCache) loadLocked(d *diskCache, key string, depth int) protoreflect.FileDescriptor {
+	if f := c.files[key]; f != nil {
+		return f
+	}
+	if c.missed[key] || depth > maxKeptDepth {
+		return nil
+	}
+	c.missed[key] = true // until it loads; a cycle stops here
+	e, ok := d.getFile(key)
+	if !ok {
+		return nil
+	}
+	deps := make([]protoreflect.FileDescriptor, len(e.depKeys))
+	for i, dk := range e.depKeys {
+		if dk == "" {
+			deps[i] = wellKnown(e.depPaths[i])
+		} else {
+			deps[i] = c.loadLocked(d, dk, depth+1)
+		}
+		if deps[i] == nil || deps[i].Path() != e.depPaths[i] {
+			return nil
+		}
+	}
+	f, err := protodesc.NewFile(e.fp, newDepResolver(deps))
+	if err != nil || (f.SourceLocations().Len() > 0) != e.source {
+		return nil
+	}
+	delete(c.missed, key)
+	c.files[key], c.keys[f] = f, key
+	c.kept[key] = true
+	return f
+}
+
+// keepLocked writes f, just cached in memory under key, to disk, when
+// every file it imports is kept too or is a well-known type.
+func (c *linkCache) keepLocked(d *diskCache, f protoreflect.FileDescriptor, key string) {
+	if c.kept[key] {
+		return
+	}
+	imps := f.Imports()
+	deps := make([]string, imps.Len())
+	for i := range imps.Len() {
+		imp := imps.Get(i).FileDescriptor
+		if wk := wellKnown(imp.Path()); wk != nil && sameLinked(wk, imp) {
+			continue // "": the program's own
+		}
+		dk, ok := c.keys[imp]
+		if !ok || !c.kept[dk] {
+			return
+		}
+		deps[i] = dk
+	}
+	d.putFile(key, f, deps)
+	c.kept[key] = true
 }
 
 // put caches f under k.key(f.Path()) and, first, the files it imports,
@@ -135,11 +220,20 @@ func (c *linkCache) put(f protoreflect.FileDescriptor, k *closureKeys) {
 			}
 		}
 		key := k.key(f.Path())
-		if key == "" || c.files[key] != nil {
+		if key == "" {
 			return false
+		}
+		if g := c.files[key]; g != nil {
+			// The compiler's wrapper of a file from outside the input
+			// (a well-known type) is that file.
+			done[f] = !own && sameLinked(g, f)
+			return done[f]
 		}
 		c.files[key], c.keys[f] = f, key
 		done[f] = true
+		if own && k.disk != nil {
+			c.keepLocked(k.disk, f, key)
+		}
 		return true
 	}
 	add(f)
@@ -164,11 +258,11 @@ func closure(f protoreflect.FileDescriptor, m map[string]protoreflect.FileDescri
 //
 // withSource asks for files linked with source info, which the files to
 // check need; a file's imports never do.
-func (c *linkCache) usable(paths []string, have map[string]protoreflect.FileDescriptor, key func(string) string, withSource bool) (cached map[string]protoreflect.FileDescriptor, compile []string) {
+func (c *linkCache) usable(paths []string, have map[string]protoreflect.FileDescriptor, keys *closureKeys, withSource bool) (cached map[string]protoreflect.FileDescriptor, compile []string) {
 	found := make(map[string]protoreflect.FileDescriptor)
 	for _, p := range paths {
-		if k := key(p); k != "" {
-			if f := c.get(k); f != nil && (!withSource || f.SourceLocations().Len() > 0) {
+		if k := keys.key(p); k != "" {
+			if f := c.get(keys, k); f != nil && f.Path() == p && (!withSource || f.SourceLocations().Len() > 0) {
 				found[p] = f
 			}
 		}
@@ -186,7 +280,7 @@ func (c *linkCache) usable(paths []string, have map[string]protoreflect.FileDesc
 			for q, g := range sub {
 				_, qCached := found[q]
 				compiled := q != p && asked[q] && !qCached // linked afresh beside g
-				if compiled || (have[q] != nil && have[q] != g) || under[q] != g {
+				if compiled || (have[q] != nil && !sameLinked(have[q], g)) || !sameLinked(under[q], g) {
 					delete(found, p)
 					dropped = true
 					break
@@ -208,6 +302,10 @@ func (c *linkCache) usable(paths []string, have map[string]protoreflect.FileDesc
 // a file's path and contents, and the digests of the files it imports.
 type closureKeys struct {
 	memo map[string]string
+	// disk is the Loader's on-disk cache when the tree may use it: when
+	// every file it can import outside its own is a well-known type, the
+	// program's own, since a key says nothing of another file's contents.
+	disk *diskCache
 	// file returns the digest of an input's file and its imports, or ok
 	// false for a file that is not the input's own (an include path's or
 	// a well-known type, the same throughout a run).

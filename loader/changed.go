@@ -456,17 +456,41 @@ func headersOf(ctx context.Context, t *Tree, paths []string) ([]header, error) {
 		}
 		return out, nil
 	}
-	if t.prefetch != nil {
-		if err := t.prefetch(ctx, paths); err != nil {
+	// A header kept from an earlier run spares reading the file: the
+	// files of a large tree that a change does not touch are not read.
+	disk := t.loader.disk()
+	files := make([]File, len(paths))
+	var todo []int // the paths to read
+	for i, p := range paths {
+		f, ok := t.file(p)
+		files[i] = f
+		if ok && disk != nil {
+			if h, ok := disk.getHeader(t, f); ok {
+				out[i] = h
+				continue
+			}
+		}
+		todo = append(todo, i)
+	}
+	if t.prefetch != nil && len(todo) > 0 {
+		read := make([]string, len(todo))
+		for j, i := range todo {
+			read[j] = paths[i]
+		}
+		if err := t.prefetch(ctx, read); err != nil {
 			return nil, err
 		}
 	}
-	err := inHalves(len(paths), func(i int) error {
+	err := inHalves(len(todo), func(j int) error {
+		i := todo[j]
 		data, err := t.read(ctx, paths[i])
 		if err != nil {
 			return fmt.Errorf("input %s: %s: %w", t.Input, paths[i], err)
 		}
 		out[i] = scanHeader(data)
+		if disk != nil && files[i].Digest != "" {
+			disk.putHeader(t, files[i], out[i])
+		}
 		return nil
 	})
 	if err != nil {

@@ -61,9 +61,16 @@ type Loader struct {
 	// that a long load can show that it moves. It is called from the
 	// compiler's goroutines, possibly at once, and must be quick.
 	Progress func(in Input, read int)
+	// CacheDir, when set, is a directory where the Loader keeps what it
+	// learns of files between runs, by their contents: what they import,
+	// and the descriptors it linked (see diskcache.go). Empty keeps
+	// nothing. Runs may share one at once.
+	CacheDir string
 
 	cacheOnce sync.Once
 	cache     *linkCache // see cache.go
+	diskOnce  sync.Once
+	diskc     *diskCache // see diskcache.go
 
 	// repos holds the git repositories opened so far, by directory
 	// (openRepo).

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -301,7 +300,7 @@ func (p *pairPlan) compile(ctx context.Context, batch []string) error {
 		if s.keys != nil {
 			cache := s.t.loader.linkCache()
 			var cached map[string]protoreflect.FileDescriptor
-			cached, only = cache.usable(only, t.shared, s.keys.key, true)
+			cached, only = cache.usable(only, t.shared, s.keys, true)
 			for path, f := range cached {
 				t.shared[path] = f
 				if _, asked := inBatch[path]; asked && p.has(s, path) {
@@ -347,7 +346,7 @@ func (p *pairPlan) linkShared(ctx context.Context, paths []string) error {
 	ns := p.sides[1]
 	cache := ns.t.loader.linkCache()
 	slices.Sort(paths)
-	cached, paths := cache.usable(paths, p.shared, ns.keys.key, false)
+	cached, paths := cache.usable(paths, p.shared, ns.keys, false)
 	maps.Copy(p.shared, cached)
 	if len(paths) == 0 {
 		return nil
@@ -663,9 +662,14 @@ func setOf(paths []string) map[string]bool {
 // file's contents (by the digest its tree gives, with the tree's kind: a
 // blob id is not a content hash) and the files it imports.
 func (p *pairPlan) closureKeys(s *pairSide) *closureKeys {
-	kind := strconv.Itoa(int(kindOf(s.t)))
+	kind := kindName(kindOf(s.t))
+	var disk *diskCache
+	if len(s.t.includes()) == 0 && len(s.t.roots) == 0 {
+		disk = s.t.loader.disk()
+	}
 	return &closureKeys{
 		memo: make(map[string]string),
+		disk: disk,
 		file: func(path string) (string, []string, bool) {
 			f, ok := s.t.file(path)
 			if !ok {

@@ -167,6 +167,7 @@ func (fl checkFlags) request(cmd *cobra.Command, input string) (protocheck.Reque
 		LimitToInputFiles: fl.buf.limitToInputFiles,
 		ExcludeImports:    fl.buf.excludeImports,
 		IncludePaths:      fl.includes,
+		CacheDir:          cacheDir(),
 		Full:              fl.full,
 		Prove:             fl.prove,
 		ProveOptions:      proveOptions,

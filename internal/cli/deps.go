@@ -31,3 +31,21 @@ func registryEnv(offline bool) protocheck.Registry {
 	}
 	return r
 }
+
+// cacheDir returns where the loader keeps files' imports and descriptors
+// between runs (docs/performance.md): $PROTOCHECK_CACHE_DIR, else
+// protocheck's directory in the user's cache; none when that variable is
+// "off" or the user has no cache directory.
+func cacheDir() string {
+	if dir, ok := os.LookupEnv("PROTOCHECK_CACHE_DIR"); ok && dir != "" {
+		if dir == "off" {
+			return ""
+		}
+		return dir
+	}
+	user, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(user, "protocheck", "files")
+}

@@ -22,7 +22,15 @@ import (
 var update = flag.Bool("update", false, "rewrite the files that scripts compare output with")
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	// The loader's cache of files (PROTOCHECK_CACHE_DIR) in a directory
+	// of the tests' own, shared by every test of the process, so that
+	// tests that compare the default mode with --full see its entries.
+	cache, err := os.MkdirTemp("", "protocheck-cache-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("PROTOCHECK_CACHE_DIR", cache)
+	testscript.Main(removing{m, cache}, map[string]func(){
 		// As cmd/protocheck's main.
 		"protocheck": func() {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -31,6 +39,18 @@ func TestMain(m *testing.M) {
 			os.Exit(code)
 		},
 	})
+}
+
+// removing runs the tests, then removes a directory.
+type removing struct {
+	m   *testing.M
+	dir string
+}
+
+func (r removing) Run() int {
+	code := r.m.Run()
+	os.RemoveAll(r.dir)
+	return code
 }
 
 // TestScripts runs the command as a user types it: each script under
@@ -89,6 +109,8 @@ func scriptEnv(env *testscript.Env, root string, goEnv map[string]string) {
 	// registry with the user's token.
 	env.Setenv("BUF_CACHE_DIR", filepath.Join(env.WorkDir, ".cache", "buf"))
 	env.Setenv("BUF_TOKEN", "")
+	// The loader's cache of files: each script its own.
+	env.Setenv("PROTOCHECK_CACHE_DIR", filepath.Join(env.WorkDir, ".cache", "protocheck"))
 	// The repository, for scripts that run its scripts or build it.
 	env.Setenv("ROOT", root)
 	for k, v := range goEnv {

@@ -326,6 +326,16 @@ func TestSelectiveEqualsFullGit(t *testing.T) {
 
 func compareModesGit(t *testing.T, seed uint64) {
 	t.Helper()
+	l, args := writeGitLayout(t, seed)
+	sameAsFull(t, seed, l, args)
+}
+
+// writeGitLayout commits the old tree of the layout that seed makes to a
+// new repository, writes the new one over it, stages some of the changes,
+// and returns the layout and the arguments of check for that work tree
+// against HEAD.
+func writeGitLayout(t *testing.T, seed uint64) (*layout, []string) {
+	t.Helper()
 	dir, err := filepath.EvalSymlinks(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -384,5 +394,5 @@ func compareModesGit(t *testing.T, seed uint64) {
 	if l.include {
 		args = append(args, "-I", filepath.Join(dir, "inc"))
 	}
-	sameAsFull(t, seed, l, args)
+	return l, args
 }

@@ -6,7 +6,10 @@
 # median wall time, the median CPU time (user + system) and the largest
 # peak RSS of RUNS runs of each, from /usr/bin/time -v. The repository is
 # generated once, deterministically (genschema's fixed seed), and reset to
-# the same state before each case.
+# the same state before each case. The loader's cache of files
+# (PROTOCHECK_CACHE_DIR) is $WORK/cache, emptied before the first run of
+# each case, so that the first run is cold and the others warm; COLD=1
+# empties it before every run.
 #
 #   bench/precommit.sh                  # 1,000 files, 5 changed, RUNS=5
 #   FILES=250 CHANGES=3 RUNS=3 bench/precommit.sh
@@ -50,8 +53,10 @@ measure() {
 	local -a walls=() cpus=()
 	local rss=0
 	tv=$(mktemp)
+	rm -rf "$work/cache"
 	for _ in $(seq "$RUNS"); do
-		/usr/bin/time -v -o "$tv" "$pc" check >/dev/null 2>&1 || true
+		[ -n "${COLD:-}" ] && rm -rf "$work/cache"
+		PROTOCHECK_CACHE_DIR="$work/cache" /usr/bin/time -v -o "$tv" "$pc" check >/dev/null 2>&1 || true
 		read -r w c m _ < <(timev "$tv")
 		walls+=("$w")
 		cpus+=("$c")

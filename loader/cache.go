@@ -120,13 +120,13 @@ func (l *Loader) linkCache() *linkCache {
 
 // get returns the file cached under key, in memory or, when k's tree may
 // use it, on disk; or nil.
-func (c *linkCache) get(k *closureKeys, key string) protoreflect.FileDescriptor {
+func (c *linkCache) get(ctx context.Context, k *closureKeys, key string) protoreflect.FileDescriptor {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if f := c.files[key]; f != nil || k.disk == nil {
 		return f
 	}
-	return c.loadLocked(k.disk, key, 0)
+	return c.loadLocked(ctx, k.disk, key, 0)
 }
 
 // maxKeptDepth bounds the chain of imports loaded from disk for one file:
@@ -137,12 +137,12 @@ const maxKeptDepth = 1000
 // its imports, themselves found in memory or loaded by their keys. It
 // returns nil when any of it is missing, does not check out, or does not
 // build: the file is then compiled.
-func (c *linkCache) loadLocked(d *diskCache, key string, depth int) protoreflect.FileDescriptor {
+func (c *linkCache) loadLocked(ctx context.Context, d *diskCache, key string, depth int) protoreflect.FileDescriptor {
 	if f := c.files[key]; f != nil {
 		return f
 	}
-	if c.missed[key] || depth > maxKeptDepth {
-		return nil
+	if c.missed[key] || depth > maxKeptDepth || ctx.Err() != nil {
+		return nil // cancelled: the compile that follows returns at once
 	}
 	c.missed[key] = true // until it loads; a cycle stops here
 	e, ok := d.getFile(key)
@@ -154,7 +154,7 @@ func (c *linkCache) loadLocked(d *diskCache, key string, depth int) protoreflect
 		if dk == "" {
 			deps[i] = wellKnown(e.depPaths[i])
 		} else {
-			deps[i] = c.loadLocked(d, dk, depth+1)
+			deps[i] = c.loadLocked(ctx, d, dk, depth+1)
 		}
 		if deps[i] == nil || deps[i].Path() != e.depPaths[i] {
 			return nil
@@ -258,11 +258,11 @@ func closure(f protoreflect.FileDescriptor, m map[string]protoreflect.FileDescri
 //
 // withSource asks for files linked with source info, which the files to
 // check need; a file's imports never do.
-func (c *linkCache) usable(paths []string, have map[string]protoreflect.FileDescriptor, keys *closureKeys, withSource bool) (cached map[string]protoreflect.FileDescriptor, compile []string) {
+func (c *linkCache) usable(ctx context.Context, paths []string, have map[string]protoreflect.FileDescriptor, keys *closureKeys, withSource bool) (cached map[string]protoreflect.FileDescriptor, compile []string) {
 	found := make(map[string]protoreflect.FileDescriptor)
 	for _, p := range paths {
 		if k := keys.key(p); k != "" {
-			if f := c.get(keys, k); f != nil && f.Path() == p && (!withSource || f.SourceLocations().Len() > 0) {
+			if f := c.get(ctx, keys, k); f != nil && f.Path() == p && (!withSource || f.SourceLocations().Len() > 0) {
 				found[p] = f
 			}
 		}

@@ -708,7 +708,7 @@ func TestLinkCacheSkipsOutsideImportingInput(t *testing.T) {
 		c.put(f, keys)
 	}
 	for path, want := range map[string]bool{"a.proto": true, "c.proto": true, "ext.proto": false, "b.proto": false} {
-		if got := c.get(keys, keys.key(path)) != nil; got != want {
+		if got := c.get(ctx, keys, keys.key(path)) != nil; got != want {
 			t.Errorf("%s cached: %v, want %v", path, got, want)
 		}
 	}

@@ -300,7 +300,7 @@ func (p *pairPlan) compile(ctx context.Context, batch []string) error {
 		if s.keys != nil {
 			cache := s.t.loader.linkCache()
 			var cached map[string]protoreflect.FileDescriptor
-			cached, only = cache.usable(only, t.shared, s.keys, true)
+			cached, only = cache.usable(ctx, only, t.shared, s.keys, true)
 			for path, f := range cached {
 				t.shared[path] = f
 				if _, asked := inBatch[path]; asked && p.has(s, path) {
@@ -346,7 +346,7 @@ func (p *pairPlan) linkShared(ctx context.Context, paths []string) error {
 	ns := p.sides[1]
 	cache := ns.t.loader.linkCache()
 	slices.Sort(paths)
-	cached, paths := cache.usable(paths, p.shared, ns.keys, false)
+	cached, paths := cache.usable(ctx, paths, p.shared, ns.keys, false)
 	maps.Copy(p.shared, cached)
 	if len(paths) == 0 {
 		return nil

@@ -456,21 +456,60 @@ func headersOf(ctx context.Context, t *Tree, paths []string) ([]header, error) {
 		}
 		return out, nil
 	}
-	// A header kept from an earlier run spares reading the file: the
-	// files of a large tree that a change does not touch are not read.
-	disk := t.loader.disk()
-	files := make([]File, len(paths))
-	var todo []int // the paths to read
-	for i, p := range paths {
-		f, ok := t.file(p)
-		files[i] = f
-		if ok && disk != nil {
-			if h, ok := disk.getHeader(t, f); ok {
-				out[i] = h
-				continue
+	// Headers kept from an earlier run spare reading the files: the files
+	// of a large tree that a change does not touch are not read.
+	todo := make([]int, 0, len(paths)) // indexes of the paths to read
+	var packs [][]int                  // indexes of the paths of each pack missed
+	if disk := t.loader.disk(); disk != nil {
+		var files []File
+		var at []int
+		for i, p := range paths {
+			if f, ok := t.file(p); ok {
+				files = append(files, f)
+				at = append(at, i)
+			} else {
+				todo = append(todo, i)
 			}
 		}
-		todo = append(todo, i)
+		order := make([]int, len(files)) // files sorted by path
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortFunc(order, func(a, b int) int { return strings.Compare(files[a].Path, files[b].Path) })
+		sorted := make([]File, len(files))
+		for i, o := range order {
+			sorted[i] = files[o]
+		}
+		cuts := headerPacks(sorted)
+		for k := 0; k+1 < len(cuts); k++ {
+			pack := make([]int, 0, cuts[k+1]-cuts[k])
+			for _, o := range order[cuts[k]:cuts[k+1]] {
+				pack = append(pack, at[o])
+			}
+			if hs, ok := disk.getHeaders(kindOf(t), sorted[cuts[k]:cuts[k+1]]); ok {
+				for j, i := range pack {
+					out[i] = hs[j]
+				}
+				continue
+			}
+			todo = append(todo, pack...)
+			packs = append(packs, pack)
+		}
+		defer func() {
+			for _, pack := range packs {
+				fs := make([]File, len(pack))
+				hs := make([]header, len(pack))
+				for j, i := range pack {
+					fs[j], _ = t.file(paths[i])
+					hs[j] = out[i]
+				}
+				disk.putHeaders(kindOf(t), fs, hs)
+			}
+		}()
+	} else {
+		for i := range paths {
+			todo = append(todo, i)
+		}
 	}
 	if t.prefetch != nil && len(todo) > 0 {
 		read := make([]string, len(todo))
@@ -488,12 +527,10 @@ func headersOf(ctx context.Context, t *Tree, paths []string) ([]header, error) {
 			return fmt.Errorf("input %s: %s: %w", t.Input, paths[i], err)
 		}
 		out[i] = scanHeader(data)
-		if disk != nil && files[i].Digest != "" {
-			disk.putHeader(t, files[i], out[i])
-		}
 		return nil
 	})
 	if err != nil {
+		packs = nil // not all read: nothing to keep
 		return nil, err
 	}
 	return out, nil

@@ -306,58 +306,107 @@ func appendStrings(b []byte, ss []string) []byte {
 	return b
 }
 
-// headerKey is the key of a file's header and declarations: the kind of
-// digest (a blob id is not a SHA-256 sum) and the digest.
+// headerKey is the key of a file's declarations: the kind of digest (a
+// blob id is not a SHA-256 sum) and the digest.
 func headerKey(t *Tree, f File) string {
 	return kindName(kindOf(t)) + ":" + f.Digest
 }
 
 func kindName(k Kind) string { return fmt.Sprint(int(k)) }
 
-// getHeader returns the header kept for the contents of f of t.
-func (c *diskCache) getHeader(t *Tree, f File) (header, bool) {
-	payload, ok := c.get("h", headerKey(t, f))
-	if !ok {
-		return header{}, false
+// Headers are kept in packs of a few files each: one entry per file would
+// cost a pre-commit hook on a large tree a thousand small reads. A pack
+// holds consecutive files (by path) of one directory, cut after each file
+// whose path hashes to 0 modulo packSpread, so that a change touches one
+// pack of about packSpread files, whose files are read and scanned again.
+// A pack's key is its files' paths and digests.
+
+// packSpread is the mean number of files of a header pack.
+const packSpread = 16
+
+// headerPacks splits files, sorted by path, into packs; it returns the
+// index in files of each pack's first file, and len(files).
+func headerPacks(files []File) []int {
+	cuts := []int{0}
+	for i := 1; i < len(files); i++ {
+		prev := files[i-1].Path
+		dir := prev[:strings.LastIndexByte(prev, '/')+1]
+		if !strings.HasPrefix(files[i].Path, dir) || strings.IndexByte(files[i].Path[len(dir):], '/') >= 0 || pathHash(prev)%packSpread == 0 {
+			cuts = append(cuts, i)
+		}
 	}
-	r := &entryReader{b: payload}
-	var h header
-	h.pkg = r.string()
-	h.imports = r.strings()
-	h.public = r.strings()
-	n := r.varint()
-	if n != uint64(len(h.imports)) {
-		return header{}, false
-	}
-	for range n {
-		h.importAt = append(h.importAt, int(r.varint()))
-	}
-	h.options = r.varint() == 1
-	if r.err != nil || len(r.b) != 0 {
-		return header{}, false
-	}
-	return h, true
+	return append(cuts, len(files))
 }
 
-// putHeader keeps h, the header of f of t; a header the scan could not
-// read is not kept, the scan says so again.
-func (c *diskCache) putHeader(t *Tree, f File, h header) {
-	if h.err != nil {
-		return
+// pathHash is FNV-1a: stable across runs and programs, unlike maphash.
+func pathHash(s string) uint32 {
+	h := uint32(2166136261)
+	for i := range len(s) {
+		h ^= uint32(s[i])
+		h *= 16777619
 	}
-	b := protowire.AppendString(nil, h.pkg)
-	b = appendStrings(b, h.imports)
-	b = appendStrings(b, h.public)
-	b = protowire.AppendVarint(b, uint64(len(h.importAt)))
-	for _, at := range h.importAt {
-		b = protowire.AppendVarint(b, uint64(at))
+	return h
+}
+
+// packKey is the key of a pack of files of a tree of the given kind.
+func packKey(kind Kind, files []File) string {
+	var b strings.Builder
+	b.WriteString(kindName(kind))
+	for _, f := range files {
+		b.WriteString("\x00" + f.Path + "\x00" + f.Digest)
 	}
-	opt := uint64(0)
-	if h.options {
-		opt = 1
+	return b.String()
+}
+
+// getHeaders returns the headers kept for a pack of files.
+func (c *diskCache) getHeaders(kind Kind, files []File) ([]header, bool) {
+	payload, ok := c.get("h", packKey(kind, files))
+	if !ok {
+		return nil, false
 	}
-	b = protowire.AppendVarint(b, opt)
-	c.put("h", headerKey(t, f), b)
+	r := &entryReader{b: payload}
+	if r.varint() != uint64(len(files)) {
+		return nil, false
+	}
+	out := make([]header, len(files))
+	for i := range out {
+		h := &out[i]
+		h.pkg = r.string()
+		h.imports = r.strings()
+		h.public = r.strings()
+		n := r.varint()
+		if n != uint64(len(h.imports)) {
+			return nil, false
+		}
+		for range n {
+			h.importAt = append(h.importAt, int(r.varint()))
+		}
+		h.options = r.varint() == 1
+	}
+	if r.err != nil || len(r.b) != 0 {
+		return nil, false
+	}
+	return out, true
+}
+
+// putHeaders keeps the headers of a pack of files, unless the scan could
+// not read one: it says so again next time.
+func (c *diskCache) putHeaders(kind Kind, files []File, hs []header) {
+	b := protowire.AppendVarint(nil, uint64(len(files)))
+	for _, h := range hs {
+		if h.err != nil {
+			return
+		}
+		b = protowire.AppendString(b, h.pkg)
+		b = appendStrings(b, h.imports)
+		b = appendStrings(b, h.public)
+		b = protowire.AppendVarint(b, uint64(len(h.importAt)))
+		for _, at := range h.importAt {
+			b = protowire.AppendVarint(b, uint64(at))
+		}
+		b = protowire.AppendVarint(b, boolBit(h.options))
+	}
+	c.put("h", packKey(kind, files), b)
 }
 
 // getDecls returns the declarations kept under key.

@@ -119,52 +119,67 @@ func (l *Loader) linkCache() *linkCache {
 }
 
 // get returns the file cached under key, in memory or, when k's tree may
-// use it, on disk; or nil.
+// use it, on disk; or nil. Several may load from disk at once: the lock is
+// not held while an entry is read and built.
 func (c *linkCache) get(ctx context.Context, k *closureKeys, key string) protoreflect.FileDescriptor {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if f := c.files[key]; f != nil || k.disk == nil {
+	f := c.files[key]
+	c.mu.Unlock()
+	if f != nil || k.disk == nil {
 		return f
 	}
-	return c.loadLocked(ctx, k.disk, key, 0)
+	return c.load(ctx, k.disk, key, make(map[string]bool))
 }
 
-// maxKeptDepth bounds the chain of imports loaded from disk for one file:
-// an import cycle has no key, so only a forged cache goes deeper.
-const maxKeptDepth = 1000
-
-// loadLocked builds the file kept on disk under key, with the objects of
-// its imports, themselves found in memory or loaded by their keys. It
-// returns nil when any of it is missing, does not check out, or does not
-// build: the file is then compiled.
-func (c *linkCache) loadLocked(ctx context.Context, d *diskCache, key string, depth int) protoreflect.FileDescriptor {
-	if f := c.files[key]; f != nil {
+// load builds the file kept on disk under key, with the objects of its
+// imports, themselves found in memory or loaded by their keys; visiting
+// holds the keys being loaded below, which a forged entry could make a
+// cycle of. It returns nil when any of it is missing, does not check out,
+// or does not build: the file is then compiled. When two loads of one key
+// race, the first one cached wins, and both return it, so that a key has
+// one object.
+func (c *linkCache) load(ctx context.Context, d *diskCache, key string, visiting map[string]bool) protoreflect.FileDescriptor {
+	c.mu.Lock()
+	f, missed := c.files[key], c.missed[key]
+	c.mu.Unlock()
+	if f != nil {
 		return f
 	}
-	if c.missed[key] || depth > maxKeptDepth || ctx.Err() != nil {
+	if missed || visiting[key] || ctx.Err() != nil {
 		return nil // cancelled: the compile that follows returns at once
 	}
-	c.missed[key] = true // until it loads; a cycle stops here
+	visiting[key] = true
+	defer delete(visiting, key)
+	miss := func() protoreflect.FileDescriptor {
+		c.mu.Lock()
+		c.missed[key] = true
+		c.mu.Unlock()
+		return nil
+	}
 	e, ok := d.getFile(key)
 	if !ok {
-		return nil
+		return miss()
 	}
 	deps := make([]protoreflect.FileDescriptor, len(e.depKeys))
 	for i, dk := range e.depKeys {
 		if dk == "" {
 			deps[i] = wellKnown(e.depPaths[i])
 		} else {
-			deps[i] = c.loadLocked(ctx, d, dk, depth+1)
+			deps[i] = c.load(ctx, d, dk, visiting)
 		}
 		if deps[i] == nil || deps[i].Path() != e.depPaths[i] {
-			return nil
+			return miss()
 		}
 	}
 	f, err := protodesc.NewFile(e.fp, newDepResolver(deps))
 	if err != nil || (f.SourceLocations().Len() > 0) != e.source {
-		return nil
+		return miss()
 	}
-	delete(c.missed, key)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if g := c.files[key]; g != nil {
+		return g
+	}
 	c.files[key], c.keys[f] = f, key
 	c.kept[key] = true
 	return f
@@ -260,11 +275,20 @@ func closure(f protoreflect.FileDescriptor, m map[string]protoreflect.FileDescri
 // check need; a file's imports never do.
 func (c *linkCache) usable(ctx context.Context, paths []string, have map[string]protoreflect.FileDescriptor, keys *closureKeys, withSource bool) (cached map[string]protoreflect.FileDescriptor, compile []string) {
 	found := make(map[string]protoreflect.FileDescriptor)
-	for _, p := range paths {
-		if k := keys.key(p); k != "" {
-			if f := c.get(ctx, keys, k); f != nil && f.Path() == p && (!withSource || f.SourceLocations().Len() > 0) {
-				found[p] = f
-			}
+	ks := make([]string, len(paths))
+	for i, p := range paths {
+		ks[i] = keys.key(p) // keys is not safe for concurrent use
+	}
+	got := make([]protoreflect.FileDescriptor, len(paths))
+	inHalves(len(paths), func(i int) error {
+		if ks[i] != "" {
+			got[i] = c.get(ctx, keys, ks[i])
+		}
+		return nil
+	})
+	for i, p := range paths {
+		if f := got[i]; f != nil && f.Path() == p && (!withSource || f.SourceLocations().Len() > 0) {
+			found[p] = f
 		}
 	}
 	asked := setOf(paths)

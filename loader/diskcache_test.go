@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -68,12 +69,13 @@ message C { B b = 1; }
 // compiler read.
 func loadCached(t *testing.T, dir, old, new string) (o, n *schema.Schema, reads int) {
 	t.Helper()
-	l := &Loader{CacheDir: dir, Progress: func(Input, int) { reads++ }}
+	var count atomic.Int64 // Progress is called from the compiler's goroutines
+	l := &Loader{CacheDir: dir, Progress: func(Input, int) { count.Add(1) }}
 	o, n, err := l.LoadPair(context.Background(), Input{Kind: Dir, Path: old}, Input{Kind: Dir, Path: new})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return o, n, reads
+	return o, n, int(count.Load())
 }
 
 // protos returns a schema's files as descriptor protos, source info

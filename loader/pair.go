@@ -297,22 +297,24 @@ func (p *pairPlan) compile(ctx context.Context, batch []string) error {
 			t.shared = make(map[string]protoreflect.FileDescriptor)
 		}
 		maps.Copy(t.shared, s.linked)
-		if s.keys != nil {
-			cache := s.t.loader.linkCache()
-			var cached map[string]protoreflect.FileDescriptor
-			cached, only = cache.usable(ctx, only, t.shared, s.keys, true)
-			for path, f := range cached {
-				t.shared[path] = f
-				if _, asked := inBatch[path]; asked && p.has(s, path) {
-					s.files = append(s.files, f)
-				}
-				addLinked(s.linked, f)
-			}
-		}
-		if len(only) == 0 {
-			continue
-		}
+		// Each side in its own goroutine, from the cache as from the
+		// compiler: what one side loads from disk the other does not need.
 		wg.Go(func() {
+			if s.keys != nil {
+				cache := s.t.loader.linkCache()
+				var cached map[string]protoreflect.FileDescriptor
+				cached, only = cache.usable(ctx, only, t.shared, s.keys, true)
+				for path, f := range cached {
+					t.shared[path] = f
+					if _, asked := inBatch[path]; asked && p.has(s, path) {
+						s.files = append(s.files, f)
+					}
+					addLinked(s.linked, f)
+				}
+			}
+			if len(only) == 0 {
+				return
+			}
 			schema, err := t.Compile(ctx, only)
 			if err != nil {
 				errs[i] = err

@@ -18,6 +18,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=${WORK:-/tmp/protocheck-history}
 repo="$work/repo-$FILES-$TAGS${EDITIONS:+-$EDITIONS}"
 mkdir -p "$work"
+# Every run as the first: protocheck's cache of files between runs off.
+export PROTOCHECK_CACHE_DIR=${PROTOCHECK_CACHE_DIR:-off}
 
 (cd "$root" && go build -o "$work/protocheck" ./cmd/protocheck)
 

@@ -1,5 +1,10 @@
 # Sourced by the bench scripts, which all time a command the same way.
 
+# protocheck's cache of files between runs would make every run after the
+# first a warm one: off, unless the caller sets it (precommit.sh measures
+# cold and warm runs with a cache of its own).
+export PROTOCHECK_CACHE_DIR=${PROTOCHECK_CACHE_DIR:-off}
+
 # timev FILE: reads the report `/usr/bin/time -v -o FILE` wrote and prints
 # "wall_seconds cpu_seconds max_rss_kb exit_status" (exit status "?" when
 # the command was killed and time gives none).

@@ -25,11 +25,16 @@ func TestMain(m *testing.M) {
 	// The loader's cache of files (PROTOCHECK_CACHE_DIR) in a directory
 	// of the tests' own, shared by every test of the process, so that
 	// tests that compare the default mode with --full see its entries.
-	cache, err := os.MkdirTemp("", "protocheck-cache-")
-	if err != nil {
-		panic(err)
+	// Not when this binary runs as a script's protocheck: the script
+	// names its own (scriptEnv).
+	var cache string
+	if filepath.Base(os.Args[0]) != "protocheck" {
+		var err error
+		if cache, err = os.MkdirTemp("", "protocheck-cache-"); err != nil {
+			panic(err)
+		}
+		os.Setenv("PROTOCHECK_CACHE_DIR", cache)
 	}
-	os.Setenv("PROTOCHECK_CACHE_DIR", cache)
 	testscript.Main(removing{m, cache}, map[string]func(){
 		// As cmd/protocheck's main.
 		"protocheck": func() {
@@ -49,7 +54,9 @@ type removing struct {
 
 func (r removing) Run() int {
 	code := r.m.Run()
-	os.RemoveAll(r.dir)
+	if r.dir != "" {
+		os.RemoveAll(r.dir)
+	}
 	return code
 }
 

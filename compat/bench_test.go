@@ -156,7 +156,7 @@ func benchCheckPair(b *testing.B, old, new *schema.Schema) {
 // BenchmarkWideEnum checks one enum of n values against itself with one
 // value added: the time per value stays the same as n grows.
 func BenchmarkWideEnum(b *testing.B) {
-	for _, n := range []int{1_000, 10_000, 40_000} {
+	for _, n := range []int{1_000, 10_000, 40_000, 100_000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			old, new := benchWide(b, wideEnum, n)
 			benchCheckPair(b, old, new)
@@ -167,7 +167,7 @@ func BenchmarkWideEnum(b *testing.B) {
 // BenchmarkWideMessage checks one message of n fields against itself
 // with one field added: the time per field stays the same as n grows.
 func BenchmarkWideMessage(b *testing.B) {
-	for _, n := range []int{1_000, 10_000, 40_000} {
+	for _, n := range []int{1_000, 10_000, 40_000, 100_000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			old, new := benchWide(b, wideMessage, n)
 			benchCheckPair(b, old, new)

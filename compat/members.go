@@ -19,11 +19,15 @@ type members struct {
 	fields map[protoreflect.MessageDescriptor]*fieldIndex
 }
 
-// valueIndex is one enum's values by number (each number's values in
-// declaration order: several with aliases) and by name.
+// valueIndex is one enum's values by number (the first declared) and by
+// name, and the numbers that have several values (aliases), each with its
+// values in declaration order.
 type valueIndex struct {
-	byNumber map[protoreflect.EnumNumber][]protoreflect.EnumValueDescriptor
+	byNumber map[protoreflect.EnumNumber]protoreflect.EnumValueDescriptor
 	byName   map[protoreflect.Name]protoreflect.EnumValueDescriptor
+	// aliased is nil when each value is the first and only one of its
+	// number, as in most enums.
+	aliased map[protoreflect.EnumNumber][]protoreflect.EnumValueDescriptor
 }
 
 // fieldIndex is one message's fields by number and by name.
@@ -53,12 +57,22 @@ func (m *members) valuesOf(e protoreflect.EnumDescriptor) *valueIndex {
 		return x
 	}
 	x := &valueIndex{
-		byNumber: make(map[protoreflect.EnumNumber][]protoreflect.EnumValueDescriptor, vs.Len()),
+		byNumber: make(map[protoreflect.EnumNumber]protoreflect.EnumValueDescriptor, vs.Len()),
 		byName:   make(map[protoreflect.Name]protoreflect.EnumValueDescriptor, vs.Len()),
 	}
 	for i := range vs.Len() {
 		v := vs.Get(i)
-		x.byNumber[v.Number()] = append(x.byNumber[v.Number()], v)
+		if first, dup := x.byNumber[v.Number()]; !dup {
+			x.byNumber[v.Number()] = v
+		} else {
+			if x.aliased == nil {
+				x.aliased = make(map[protoreflect.EnumNumber][]protoreflect.EnumValueDescriptor)
+			}
+			if len(x.aliased[v.Number()]) == 0 {
+				x.aliased[v.Number()] = []protoreflect.EnumValueDescriptor{first}
+			}
+			x.aliased[v.Number()] = append(x.aliased[v.Number()], v)
+		}
 		if _, dup := x.byName[v.Name()]; !dup {
 			x.byName[v.Name()] = v
 		}
@@ -70,10 +84,7 @@ func (m *members) valuesOf(e protoreflect.EnumDescriptor) *valueIndex {
 // valueByNumber is e.Values().ByNumber(n): the first value declared with n.
 func (m *members) valueByNumber(e protoreflect.EnumDescriptor, n protoreflect.EnumNumber) protoreflect.EnumValueDescriptor {
 	if x := m.valuesOf(e); x != nil {
-		if vs := x.byNumber[n]; len(vs) > 0 {
-			return vs[0]
-		}
-		return nil
+		return x.byNumber[n]
 	}
 	return e.Values().ByNumber(n)
 }
@@ -89,7 +100,13 @@ func (m *members) valueByName(e protoreflect.EnumDescriptor, name protoreflect.N
 // sameNumber returns the values of e numbered n, in declaration order.
 func (m *members) sameNumber(e protoreflect.EnumDescriptor, n protoreflect.EnumNumber) []protoreflect.EnumValueDescriptor {
 	if x := m.valuesOf(e); x != nil {
-		return x.byNumber[n]
+		if vs, ok := x.aliased[n]; ok {
+			return vs
+		}
+		if v := x.byNumber[n]; v != nil {
+			return []protoreflect.EnumValueDescriptor{v}
+		}
+		return nil
 	}
 	var out []protoreflect.EnumValueDescriptor
 	vs := e.Values()
@@ -99,6 +116,75 @@ func (m *members) sameNumber(e protoreflect.EnumDescriptor, n protoreflect.EnumN
 		}
 	}
 	return out
+}
+
+// Values and fields mostly keep their place from one version to the
+// next: the lookups below that take an index i look at the i-th member of
+// the other version before any map, so that comparing two large elements
+// that differ in a few members costs no map lookup per member.
+
+// first reports whether v, a value of e, is the first declared with its
+// number (it is unless the enum has aliases).
+func (m *members) first(e protoreflect.EnumDescriptor, v protoreflect.EnumValueDescriptor) bool {
+	if x := m.valuesOf(e); x != nil {
+		return x.byNumber[v.Number()] == v
+	}
+	return e.Values().ByNumber(v.Number()) == v
+}
+
+// alone reports whether v, a value of e, is the only one of its number.
+func (m *members) alone(e protoreflect.EnumDescriptor, v protoreflect.EnumValueDescriptor) bool {
+	if x := m.valuesOf(e); x != nil {
+		_, several := x.aliased[v.Number()]
+		return !several
+	}
+	return len(m.sameNumber(e, v.Number())) == 1
+}
+
+// valueByNumberAt is valueByNumber(e, n), looking at e's i-th value first.
+func (m *members) valueByNumberAt(e protoreflect.EnumDescriptor, n protoreflect.EnumNumber, i int) protoreflect.EnumValueDescriptor {
+	if vs := e.Values(); i < vs.Len() && vs.Get(i).Number() == n {
+		if x := m.valuesOf(e); x != nil && x.aliased == nil {
+			return vs.Get(i) // the only value of n
+		}
+	}
+	return m.valueByNumber(e, n)
+}
+
+// hasNumberAt reports whether e has a value numbered n, looking at its
+// i-th value first.
+func (m *members) hasNumberAt(e protoreflect.EnumDescriptor, n protoreflect.EnumNumber, i int) bool {
+	if vs := e.Values(); i < vs.Len() && vs.Get(i).Number() == n {
+		return true
+	}
+	return m.valueByNumber(e, n) != nil
+}
+
+// valueByNameAt is valueByName(e, name), looking at e's i-th value first:
+// names are unique in an enum.
+func (m *members) valueByNameAt(e protoreflect.EnumDescriptor, name protoreflect.Name, i int) protoreflect.EnumValueDescriptor {
+	if vs := e.Values(); i < vs.Len() && vs.Get(i).Name() == name {
+		return vs.Get(i)
+	}
+	return m.valueByName(e, name)
+}
+
+// fieldByNameAt is fieldByName(md, name), looking at md's i-th field
+// first: names are unique in a message.
+func (m *members) fieldByNameAt(md protoreflect.MessageDescriptor, name protoreflect.Name, i int) protoreflect.FieldDescriptor {
+	if fs := md.Fields(); i < fs.Len() && fs.Get(i).Name() == name {
+		return fs.Get(i)
+	}
+	return m.fieldByName(md, name)
+}
+
+// fieldByNumberAt is fieldByNumber(md, n), looking at md's i-th field
+// first: numbers are unique in a message.
+func (m *members) fieldByNumberAt(md protoreflect.MessageDescriptor, n protoreflect.FieldNumber, i int) protoreflect.FieldDescriptor {
+	if fs := md.Fields(); i < fs.Len() && fs.Get(i).Number() == n {
+		return fs.Get(i)
+	}
+	return m.fieldByNumber(md, n)
 }
 
 // fieldsOf returns md's index, or nil when md is small enough to scan.

@@ -240,7 +240,7 @@ func (p *pass) forEachFieldMove(fn func(fieldMove)) {
 		ofs := om.Fields()
 		for i := range ofs.Len() {
 			of := ofs.Get(i)
-			if nf := m.fieldByName(nm, of.Name()); nf != nil && nf.Number() != of.Number() {
+			if nf := m.fieldByNameAt(nm, of.Name(), i); nf != nil && nf.Number() != of.Number() {
 				mv := fieldMove{old: of, new: nf, held: m.fieldByNumber(nm, of.Number()), was: m.fieldByNumber(om, nf.Number())}
 				mv.aside = mv.held != nil && m.fieldByName(om, mv.held.Name()) == nil
 				fn(mv)
@@ -312,10 +312,10 @@ func (p *pass) forEachEnumValuePair(fn func(old, new protoreflect.EnumValueDescr
 		ovs := oe.Values()
 		for i := range ovs.Len() {
 			ov := ovs.Get(i)
-			if m.valueByNumber(oe, ov.Number()) != ov {
+			if !m.first(oe, ov) {
 				continue // an alias: its number was handled with the first name
 			}
-			if nv := m.valueByNumber(ne, ov.Number()); nv != nil {
+			if nv := m.valueByNumberAt(ne, ov.Number(), i); nv != nil {
 				fn(ov, nv)
 			}
 		}

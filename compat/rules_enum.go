@@ -32,7 +32,7 @@ number and name: reserved 2; reserved "STATE_DONE";`,
 				ov := ovs.Get(i)
 				// A number is reported once, under its first name, as buf
 				// does: aliases go with it.
-				if m.valueByNumber(oe, ov.Number()) == ov && m.valueByNumber(ne, ov.Number()) == nil {
+				if m.first(oe, ov) && !m.hasNumberAt(ne, ov.Number(), i) {
 					p.report(spanOf(ne), spanOf(ov), "%s was deleted", valueDesc(ov))
 					p.about(valueElement(ov), nil)
 				}
@@ -58,6 +58,11 @@ Add the new name as an alias (option allow_alias = true) and keep the old
 one until no data or code uses it.`,
 	run: func(p *pass) {
 		p.forEachEnumValuePair(func(ov, nv protoreflect.EnumValueDescriptor) {
+			m := p.members()
+			oe, ne := ov.Parent().(protoreflect.EnumDescriptor), nv.Parent().(protoreflect.EnumDescriptor)
+			if ov.Name() == nv.Name() && m.alone(oe, ov) && m.alone(ne, nv) {
+				return // one name each, the same: what follows finds nothing
+			}
 			// With aliases a number has several names. JSON readers accept
 			// each, so every old name must stay; a new alias is fine.
 			oldNames, newNames := p.namesOf(ov), p.namesOf(nv)
@@ -132,7 +137,7 @@ func enumValueNoDeleteUnless(id string, cats []Category, what string, reserved f
 				ovs := oe.Values()
 				for i := range ovs.Len() {
 					ov := ovs.Get(i)
-					if m.valueByNumber(oe, ov.Number()) != ov || m.valueByNumber(ne, ov.Number()) != nil {
+					if !m.first(oe, ov) || m.hasNumberAt(ne, ov.Number(), i) {
 						continue // an alias, handled with the first name, or not deleted
 					}
 					if !reserved(ne, m.sameNumber(oe, ov.Number())) {
@@ -239,7 +244,7 @@ a new value with a new name.`,
 			ovs := oe.Values()
 			for i := range ovs.Len() {
 				ov := ovs.Get(i)
-				nv := m.valueByName(ne, ov.Name())
+				nv := m.valueByNameAt(ne, ov.Name(), i)
 				if nv == nil || nv.Number() == ov.Number() {
 					continue
 				}

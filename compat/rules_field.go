@@ -33,7 +33,7 @@ code uses it, delete it and reserve both its number and its name:
 			ofs := om.Fields()
 			for i := range ofs.Len() {
 				of := ofs.Get(i)
-				if p.members().fieldByNumber(nm, of.Number()) == nil {
+				if p.members().fieldByNumberAt(nm, of.Number(), i) == nil {
 					p.report(spanOf(nm), spanOf(of), "%s was deleted", fieldDesc(of))
 					p.about(fieldElement(of), nil)
 				}
@@ -68,7 +68,7 @@ Reserve the number when deleting the field:
 			ofs := om.Fields()
 			for i := range ofs.Len() {
 				of := ofs.Get(i)
-				if p.members().fieldByNumber(nm, of.Number()) == nil && !isReservedNumber(nm, of.Number()) {
+				if p.members().fieldByNumberAt(nm, of.Number(), i) == nil && !isReservedNumber(nm, of.Number()) {
 					p.report(spanOf(nm), spanOf(of), "%s was deleted without reserving its number", fieldDesc(of))
 					p.about(fieldElement(of), nil)
 				}
@@ -539,6 +539,9 @@ Keep the default; if the meaning must change, add a new field.`,
 			if !hasScalarDefault(of) || !hasScalarDefault(nf) {
 				return
 			}
+			if !of.HasDefault() && !nf.HasDefault() && of.Kind() != protoreflect.EnumKind && nf.Kind() != protoreflect.EnumKind {
+				return // both the zero of their type, the case below, without formatting each
+			}
 			od, nd := defaultOf(of), defaultOf(nf)
 			if od.zero && nd.zero || defaultsEqual(od, nd) {
 				return
@@ -701,6 +704,9 @@ Add a field with the new name and a new number, and migrate.`,
 	run: func(p *pass) {
 		p.forEachFieldOrExtensionPair(func(of, nf protoreflect.FieldDescriptor) {
 			on, nn := nameOf(of), nameOf(nf)
+			if on == nn {
+				return
+			}
 			what := fmt.Sprintf("field %d on %s", nf.Number(), nf.ContainingMessage().FullName())
 			switch {
 			case of.IsExtension() && nf.IsExtension():
@@ -710,9 +716,7 @@ Add a field with the new name and a new number, and migrate.`,
 			case nf.IsExtension():
 				what = fmt.Sprintf("field %d on %s, now an extension,", nf.Number(), nf.ContainingMessage().FullName())
 			}
-			if on != nn {
-				p.report(fieldSpan(nf, nameTag), fieldSpan(of, nameTag), "%s changed name from %q to %q", what, on, nn)
-			}
+			p.report(fieldSpan(nf, nameTag), fieldSpan(of, nameTag), "%s changed name from %q to %q", what, on, nn)
 		})
 	},
 }

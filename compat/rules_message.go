@@ -97,7 +97,7 @@ Reserve the name when deleting the field:
 			ofs := om.Fields()
 			for i := range ofs.Len() {
 				of := ofs.Get(i)
-				if p.members().fieldByNumber(nm, of.Number()) == nil && !isReservedName(nm, of.Name()) {
+				if p.members().fieldByNumberAt(nm, of.Number(), i) == nil && !isReservedName(nm, of.Name()) {
 					p.report(spanOf(nm), spanOf(of), "%s was deleted without reserving its name", fieldDesc(of))
 					p.about(fieldElement(of), nil)
 				}

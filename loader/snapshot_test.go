@@ -1,0 +1,75 @@
+package loader
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bufbuild/protocompile/linker"
+	"github.com/google/go-cmp/cmp"
+	"github.com/rogpeppe/go-internal/txtar"
+	"google.golang.org/protobuf/reflect/protodesc"
+	"google.golang.org/protobuf/testing/protocmp"
+)
+
+// TestSnapshotCompilerProto: Snapshot writes the v0.14 compiler's own
+// proto of a file in place of the one protodesc rebuilds from its
+// descriptors; for every schema of compat's test cases, and a file with
+// broken lines and tabs, whose source info the loader rewrote, both are
+// the same message.
+func TestSnapshotCompilerProto(t *testing.T) {
+	archives, err := filepath.Glob("../compat/testdata/*/*.txtar")
+	if err != nil || len(archives) == 0 {
+		t.Fatalf("no test cases: %v", err)
+	}
+	var trees []map[string]string
+	for _, name := range archives {
+		a, err := txtar.ParseFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, side := range []string{"old/", "new/"} {
+			files := make(map[string]string)
+			for _, f := range a.Files {
+				if rest, ok := strings.CutPrefix(f.Name, side); ok && strings.HasSuffix(rest, ".proto") {
+					files[rest] = string(f.Data)
+				}
+			}
+			trees = append(trees, files)
+		}
+	}
+	trees = append(trees, map[string]string{"a.proto": "syntax = \"proto3\";\tpackage p;" +
+		strings.Repeat(" message M { string é = 1;\tint32 b = 2; } // c\n", 3) + strings.Repeat(" message N { int32 x = 1; }", 200)})
+	compared := 0
+	for i, files := range trees {
+		dir := t.TempDir()
+		for name, data := range files {
+			p := filepath.Join(dir, name)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s, err := (&Loader{}).Load(context.Background(), Input{Kind: Dir, Path: dir, Raw: "x"})
+		if err != nil {
+			continue // a case whose version does not compile
+		}
+		for _, f := range s.Files {
+			r, ok := f.(linker.Result)
+			if !ok {
+				continue // the newer compiler's
+			}
+			compared++
+			if diff := cmp.Diff(protodesc.ToFileDescriptorProto(f), r.FileDescriptorProto(), protocmp.Transform()); diff != "" {
+				t.Errorf("tree %d, %s: the compiler's proto differs (-protodesc +compiler):\n%s", i, f.Path(), diff)
+			}
+		}
+	}
+	if compared < 400 {
+		t.Errorf("only %d files compared", compared)
+	}
+}

@@ -1,6 +1,9 @@
 package compat
 
-import "google.golang.org/protobuf/reflect/protoreflect"
+import (
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/descriptorpb"
+)
 
 // The compiler's descriptors find a field or an enum value by number or
 // name by scanning the list: a rule that looks up every value of an enum
@@ -126,6 +129,9 @@ func (m *members) sameNumber(e protoreflect.EnumDescriptor, n protoreflect.EnumN
 // first reports whether v, a value of e, is the first declared with its
 // number (it is unless the enum has aliases).
 func (m *members) first(e protoreflect.EnumDescriptor, v protoreflect.EnumValueDescriptor) bool {
+	if aliasFree(e) {
+		return true
+	}
 	if x := m.valuesOf(e); x != nil {
 		return x.byNumber[v.Number()] == v
 	}
@@ -134,6 +140,9 @@ func (m *members) first(e protoreflect.EnumDescriptor, v protoreflect.EnumValueD
 
 // alone reports whether v, a value of e, is the only one of its number.
 func (m *members) alone(e protoreflect.EnumDescriptor, v protoreflect.EnumValueDescriptor) bool {
+	if aliasFree(e) {
+		return true
+	}
 	if x := m.valuesOf(e); x != nil {
 		_, several := x.aliased[v.Number()]
 		return !several
@@ -141,10 +150,19 @@ func (m *members) alone(e protoreflect.EnumDescriptor, v protoreflect.EnumValueD
 	return len(m.sameNumber(e, v.Number())) == 1
 }
 
+// aliasFree reports whether e cannot have two values of one number: both
+// compilers and protodesc refuse such an enum without allow_alias. It
+// spares building e's index only to learn that each value is the first
+// of its number.
+func aliasFree(e protoreflect.EnumDescriptor) bool {
+	opts, ok := e.Options().(*descriptorpb.EnumOptions)
+	return ok && !opts.GetAllowAlias()
+}
+
 // valueByNumberAt is valueByNumber(e, n), looking at e's i-th value first.
 func (m *members) valueByNumberAt(e protoreflect.EnumDescriptor, n protoreflect.EnumNumber, i int) protoreflect.EnumValueDescriptor {
 	if vs := e.Values(); i < vs.Len() && vs.Get(i).Number() == n {
-		if x := m.valuesOf(e); x != nil && x.aliased == nil {
+		if aliasFree(e) {
 			return vs.Get(i) // the only value of n
 		}
 	}

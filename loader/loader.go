@@ -588,13 +588,26 @@ func (t *Tree) compileV014(ctx context.Context, paths []string, own map[string]b
 	out := make([]protoreflect.FileDescriptor, len(files))
 	for i, f := range files {
 		out[i] = f
-		if r, ok := f.(linker.Result); ok && t.recount(r) {
-			if data, err := t.read(ctx, r.Path()); err == nil {
-				termColumns(r, data)
-			}
+		r, ok := f.(linker.Result)
+		if !ok || r.SourceLocations().Len() == 0 || !t.recount(r) {
+			continue // no positions to count again (a compile of imports)
 		}
+		if data, err := t.read(ctx, r.Path()); err == nil {
+			termColumns(r, data)
+		}
+		dropSourceProto(r)
 	}
 	return out, nil
+}
+
+// dropSourceProto frees the source info of r's descriptor proto once its
+// locations are in r's SourceLocations, which hold the same positions and
+// share the comments' text: the proto's copy was 30% of the memory a
+// month of googleapis keeps (1,400 files compiled with source info), and
+// nothing reads it after this (protodesc builds a descriptor proto's
+// source info from SourceLocations).
+func dropSourceProto(r linker.Result) {
+	r.FileDescriptorProto().SourceCodeInfo = nil
 }
 
 // missingImports finds, by scanning the files of paths and what they

@@ -43,6 +43,7 @@ func Main(ctx context.Context) int {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
+	capHeap()
 	code := Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	if ctx.Err() == nil {
 		return code

@@ -595,19 +595,8 @@ func (t *Tree) compileV014(ctx context.Context, paths []string, own map[string]b
 		if data, err := t.read(ctx, r.Path()); err == nil {
 			termColumns(r, data)
 		}
-		dropSourceProto(r)
 	}
 	return out, nil
-}
-
-// dropSourceProto frees the source info of r's descriptor proto once its
-// locations are in r's SourceLocations, which hold the same positions and
-// share the comments' text: the proto's copy was 30% of the memory a
-// month of googleapis keeps (1,400 files compiled with source info), and
-// nothing reads it after this (protodesc builds a descriptor proto's
-// source info from SourceLocations).
-func dropSourceProto(r linker.Result) {
-	r.FileDescriptorProto().SourceCodeInfo = nil
 }
 
 // missingImports finds, by scanning the files of paths and what they

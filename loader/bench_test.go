@@ -35,9 +35,12 @@ func benchPair(b *testing.B, cfg gen.Config) (old, new loader.Input) {
 func benchLoadPair(b *testing.B, cfg gen.Config, full bool) {
 	oldIn, newIn := benchPair(b, cfg)
 	ctx := context.Background()
-	l := &loader.Loader{}
 	b.ResetTimer()
 	for b.Loop() {
+		// One Loader per iteration, as one run of the command has: a
+		// Loader keeps what it compiled, and a second load of the same
+		// pair would measure its memory.
+		l := &loader.Loader{}
 		if full {
 			errs := make(chan error, 2)
 			for _, in := range []loader.Input{oldIn, newIn} {

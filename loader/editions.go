@@ -8,10 +8,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/bufbuild/protocompile"
 	"github.com/bufbuild/protocompile/experimental/fdp"
@@ -142,8 +144,7 @@ type newerState struct {
 	exec    *incremental.Executor
 	session *ir.Session
 	opener  *newerOpener
-	// known holds the compiler's protos whose options knownOptions read.
-	known map[*descriptorpb.FileDescriptorProto]bool
+	options optionReads
 }
 
 // newerState returns t's newer compiler state, made on first use.
@@ -155,7 +156,6 @@ func (t *Tree) newerState(ctx context.Context, own map[string]bool) *newerState 
 		t.editions.state = &newerState{
 			exec:    incremental.New(incremental.WithReportOptions(report.Options{SuppressWarnings: true})),
 			session: new(ir.Session),
-			known:   make(map[*descriptorpb.FileDescriptorProto]bool),
 			// Own files are the tree's whatever a compile asks for, and
 			// reads need no other context than the first compile's: a
 			// tree reads its files once.
@@ -383,9 +383,10 @@ type newerRun struct {
 	names       namer
 	pre         *refusals
 	readOptions func(*descriptorpb.FileDescriptorProto) error
-	// newFile builds a file from its proto and the files built so far;
-	// nil means protodesc.NewFile.
-	newFile func(fp *descriptorpb.FileDescriptorProto, reg *protoregistry.Files, built map[string]protoreflect.FileDescriptor) (protoreflect.FileDescriptor, error)
+	// newFile builds a file from its proto, resolving names with res,
+	// and given the files it imports (nil for one not built); nil means
+	// protodesc.NewFile.
+	newFile func(fp *descriptorpb.FileDescriptorProto, res protodesc.Resolver, deps []protoreflect.FileDescriptor) (protoreflect.FileDescriptor, error)
 }
 
 // A namer names the files of a compile as the user opens them, and says
@@ -441,17 +442,9 @@ func (t *Tree) runNewer(ctx context.Context, paths []string, r newerRun) ([]prot
 	return t.buildDescriptors(r, order, protos, paths)
 }
 
-// readOptions runs knownOptions on fp once for the state; the caller
-// holds st.mu.
+// readOptions runs knownOptions on fp once for the state.
 func (st *newerState) readOptions(fp *descriptorpb.FileDescriptorProto) error {
-	if st.known[fp] {
-		return nil
-	}
-	if err := knownOptions(fp); err != nil {
-		return err
-	}
-	st.known[fp] = true
-	return nil
+	return st.options.read(fp)
 }
 
 // newerFailed returns why a run of the newer compiler failed: it could not
@@ -541,49 +534,17 @@ const errRefusedText = "refused by protocheck: "
 // as the very objects the v0.14 compiler uses (two objects for one file
 // clash in a compile), the others from the compiler's protos. It returns
 // the files of paths.
+//
+// Building a file (protodesc.NewFile, and reading its options) is a sixth
+// of an edition 2024 compile, and it was the part that ran on one core: a
+// file is built as soon as what it imports is, as many at once as there
+// are cores. When one fails, the files are built again one at a time, in
+// order, so that the error is the one that a sequential build meets first.
 func (t *Tree) buildDescriptors(r newerRun, order []string, protos map[string]*descriptorpb.FileDescriptorProto, paths []string) ([]protoreflect.FileDescriptor, error) {
-	op := r.names
-	reg := new(protoregistry.Files)
-	built := make(map[string]protoreflect.FileDescriptor, len(order))
-	var register func(f protoreflect.FileDescriptor) error
-	register = func(f protoreflect.FileDescriptor) error {
-		if _, ok := built[f.Path()]; ok {
-			return nil
-		}
-		for i := range f.Imports().Len() {
-			if err := register(f.Imports().Get(i).FileDescriptor); err != nil {
-				return err
-			}
-		}
-		built[f.Path()] = f
-		return reg.RegisterFile(f)
-	}
-	for _, p := range order {
-		if _, ok := built[p]; ok {
-			continue
-		}
-		f, ok := t.shared[p]
-		if !ok && op.standard(p) {
-			f, ok = standardFile(p)
-		}
-		if !ok {
-			fp := protos[p]
-			if err := r.readOptions(fp); err != nil {
-				return nil, fmt.Errorf("input %s: %s: %w", t.Input, p, err)
-			}
-			var err error
-			newFile := r.newFile
-			if newFile == nil {
-				newFile = func(fp *descriptorpb.FileDescriptorProto, reg *protoregistry.Files, _ map[string]protoreflect.FileDescriptor) (protoreflect.FileDescriptor, error) {
-					return protodesc.NewFile(fp, reg)
-				}
-			}
-			if f, err = newFile(fp, reg, built); err != nil {
-				return nil, &compileError{Input: t.Input, Errors: []posError{{Path: op.display(p), Message: err.Error(), file: p}}}
-			}
-		}
-		if err := register(f); err != nil {
-			return nil, fmt.Errorf("input %s: %s: %w", t.Input, p, err)
+	built, err := t.buildParallel(r, order, protos)
+	if err != nil {
+		if built, err = t.buildInOrder(r, order, protos); err != nil {
+			return nil, err
 		}
 	}
 	out := make([]protoreflect.FileDescriptor, 0, len(paths))
@@ -597,12 +558,168 @@ func (t *Tree) buildDescriptors(r newerRun, order []string, protos map[string]*d
 	return out, nil
 }
 
+// linkedFile returns the object that the file p of a compile is linked to
+// when it is not built from the compiler's proto: the file t links
+// already, or the well-known import.
+func (t *Tree) linkedFile(r newerRun, p string) (protoreflect.FileDescriptor, bool) {
+	if f, ok := t.shared[p]; ok {
+		return f, true
+	}
+	if r.names.standard(p) {
+		return standardFile(p)
+	}
+	return nil, false
+}
+
+// registry is a protoregistry.Files that files may be registered in while
+// others are built from it.
+type registry struct {
+	mu    sync.RWMutex
+	files protoregistry.Files
+	built map[string]protoreflect.FileDescriptor // by path
+}
+
+// FindFileByPath implements protodesc.Resolver.
+func (g *registry) FindFileByPath(p string) (protoreflect.FileDescriptor, error) {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	return g.files.FindFileByPath(p)
+}
+
+// FindDescriptorByName implements protodesc.Resolver.
+func (g *registry) FindDescriptorByName(n protoreflect.FullName) (protoreflect.Descriptor, error) {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	return g.files.FindDescriptorByName(n)
+}
+
+// register adds f, after what it imports, unless it is there already;
+// the caller holds g.mu.
+func (g *registry) register(f protoreflect.FileDescriptor) error {
+	if _, ok := g.built[f.Path()]; ok {
+		return nil
+	}
+	for i := range f.Imports().Len() {
+		if err := g.register(f.Imports().Get(i).FileDescriptor); err != nil {
+			return err
+		}
+	}
+	g.built[f.Path()] = f
+	return g.files.RegisterFile(f)
+}
+
+// deps returns the files fp imports, nil for one not built.
+func (g *registry) deps(fp *descriptorpb.FileDescriptorProto) []protoreflect.FileDescriptor {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	deps := make([]protoreflect.FileDescriptor, len(fp.GetDependency()))
+	for i, d := range fp.GetDependency() {
+		deps[i] = g.built[d]
+	}
+	return deps
+}
+
+// buildFile builds the file p from its proto.
+func (t *Tree) buildFile(r newerRun, g *registry, p string, fp *descriptorpb.FileDescriptorProto) (protoreflect.FileDescriptor, error) {
+	if err := r.readOptions(fp); err != nil {
+		return nil, fmt.Errorf("input %s: %s: %w", t.Input, p, err)
+	}
+	var f protoreflect.FileDescriptor
+	var err error
+	if r.newFile != nil {
+		f, err = r.newFile(fp, g, g.deps(fp))
+	} else {
+		f, err = protodesc.NewFile(fp, g)
+	}
+	if err != nil {
+		return nil, &compileError{Input: t.Input, Errors: []posError{{Path: r.names.display(p), Message: err.Error(), file: p}}}
+	}
+	return f, nil
+}
+
+// buildInOrder builds the files of order one at a time.
+func (t *Tree) buildInOrder(r newerRun, order []string, protos map[string]*descriptorpb.FileDescriptorProto) (map[string]protoreflect.FileDescriptor, error) {
+	g := &registry{built: make(map[string]protoreflect.FileDescriptor, len(order))}
+	for _, p := range order {
+		if _, ok := g.built[p]; ok {
+			continue
+		}
+		f, ok := t.linkedFile(r, p)
+		if !ok {
+			var err error
+			if f, err = t.buildFile(r, g, p, protos[p]); err != nil {
+				return nil, err
+			}
+		}
+		if err := g.register(f); err != nil {
+			return nil, fmt.Errorf("input %s: %s: %w", t.Input, p, err)
+		}
+	}
+	return g.built, nil
+}
+
+// buildParallel builds the files of order, each once what it imports is
+// built, on every core; its error says only that one failed.
+func (t *Tree) buildParallel(r newerRun, order []string, protos map[string]*descriptorpb.FileDescriptorProto) (map[string]protoreflect.FileDescriptor, error) {
+	g := &registry{built: make(map[string]protoreflect.FileDescriptor, len(order))}
+	var todo []string
+	for _, p := range order {
+		if f, ok := t.linkedFile(r, p); ok {
+			if err := g.register(f); err != nil {
+				return nil, err
+			}
+		} else {
+			todo = append(todo, p)
+		}
+	}
+	done := make(map[string]chan struct{}, len(todo))
+	for _, p := range todo {
+		done[p] = make(chan struct{})
+	}
+	var failed atomic.Bool
+	cores := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for _, p := range todo {
+		wg.Go(func() {
+			defer close(done[p])
+			fp := protos[p]
+			for _, d := range fp.GetDependency() {
+				if ch := done[d]; ch != nil {
+					<-ch
+				}
+			}
+			if failed.Load() {
+				return
+			}
+			cores <- struct{}{}
+			defer func() { <-cores }()
+			f, err := t.buildFile(r, g, p, fp)
+			if err == nil {
+				g.mu.Lock()
+				err = g.register(f)
+				g.mu.Unlock()
+			}
+			if err != nil {
+				failed.Store(true)
+			}
+		})
+	}
+	wg.Wait()
+	if failed.Load() {
+		return nil, errBuildFailed
+	}
+	return g.built, nil
+}
+
+// errBuildFailed says that a file of a parallel build failed.
+var errBuildFailed = errors.New("a file failed to build")
+
 // knownOptions reads the options of fp, which the compiler keeps as
 // unknown fields, into the standard options' fields, as protodesc expects.
-// It changes fp, one of the compiler's cached protos, in place, once: the
-// caller holds the state's lock and remembers which protos it read. Reading
-// only the options, not the whole file through the wire format, saves a
-// tenth of compiling an edition 2024 tree (BenchmarkEditions).
+// It changes fp, one of the compiler's cached protos, in place, once
+// (optionReads). Reading only the options, not the whole file through the
+// wire format, saves a tenth of compiling an edition 2024 tree
+// (BenchmarkEditions).
 func knownOptions(fp *descriptorpb.FileDescriptorProto) error {
 	if fp == nil {
 		return errors.New("the compiler returned no descriptor")

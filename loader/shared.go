@@ -20,7 +20,6 @@ import (
 	"github.com/bufbuild/protocompile/experimental/source"
 	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
-	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/descriptorpb"
 )
 
@@ -48,8 +47,9 @@ type sharedCompiler struct {
 	exec    *incremental.Executor
 	session *ir.Session
 
+	options optionReads
+
 	mu    sync.Mutex
-	known map[*descriptorpb.FileDescriptorProto]bool // protos whose options knownOptions read
 	built map[*descriptorpb.FileDescriptorProto][]builtFile
 }
 
@@ -64,12 +64,9 @@ type builtFile struct {
 // the Loader per proto and objects imported: both versions of a pair, and
 // every baseline, then hold the same object for a file that is the same
 // in them, as the v0.14 compiler's shared files are.
-func (c *sharedCompiler) newFile(fp *descriptorpb.FileDescriptorProto, reg *protoregistry.Files, built map[string]protoreflect.FileDescriptor) (protoreflect.FileDescriptor, error) {
-	deps := make([]protoreflect.FileDescriptor, len(fp.GetDependency()))
-	for i, d := range fp.GetDependency() {
-		if deps[i] = built[d]; deps[i] == nil {
-			return protodesc.NewFile(fp, reg) // which says what is missing
-		}
+func (c *sharedCompiler) newFile(fp *descriptorpb.FileDescriptorProto, reg protodesc.Resolver, deps []protoreflect.FileDescriptor) (protoreflect.FileDescriptor, error) {
+	if slices.Contains(deps, nil) {
+		return protodesc.NewFile(fp, reg) // which says what is missing
 	}
 	c.mu.Lock()
 	for _, b := range c.built[fp] {
@@ -95,7 +92,6 @@ func (l *Loader) sharedCompiler() *sharedCompiler {
 		l.shared = &sharedCompiler{
 			exec:    incremental.New(incremental.WithReportOptions(report.Options{SuppressWarnings: true})),
 			session: new(ir.Session),
-			known:   make(map[*descriptorpb.FileDescriptorProto]bool),
 			built:   make(map[*descriptorpb.FileDescriptorProto][]builtFile),
 		}
 	})
@@ -105,16 +101,31 @@ func (l *Loader) sharedCompiler() *sharedCompiler {
 // readOptions runs knownOptions on fp once for the Loader: fp is the
 // executor's, shared by every compile.
 func (c *sharedCompiler) readOptions(fp *descriptorpb.FileDescriptorProto) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.known[fp] {
-		return nil
+	return c.options.read(fp)
+}
+
+// optionReads runs knownOptions once per proto. Each proto has its own
+// once, so that the files of a compile, built at the same time, read their
+// options at the same time.
+type optionReads struct {
+	mu   sync.Mutex
+	done map[*descriptorpb.FileDescriptorProto]func() error
+}
+
+// read runs knownOptions on fp unless it ran already, and returns what it
+// returned.
+func (o *optionReads) read(fp *descriptorpb.FileDescriptorProto) error {
+	o.mu.Lock()
+	if o.done == nil {
+		o.done = make(map[*descriptorpb.FileDescriptorProto]func() error)
 	}
-	if err := knownOptions(fp); err != nil {
-		return err
+	once, ok := o.done[fp]
+	if !ok {
+		once = sync.OnceValue(func() error { return knownOptions(fp) })
+		o.done[fp] = once
 	}
-	c.known[fp] = true
-	return nil
+	o.mu.Unlock()
+	return once()
 }
 
 // A viewFile is one file of a compile, by the import path that names it.

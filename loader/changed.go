@@ -13,8 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-
-	"github.com/bufbuild/protocompile"
 )
 
 // A file whose bytes are the same in two versions, and all of whose imports
@@ -692,28 +690,6 @@ func indexFrom(b []byte, from int, sub string) int {
 		}
 	}
 	return -1
-}
-
-// withShared puts the files that LoadPair linked already before r.
-func (t *Tree) withShared(r protocompile.Resolver) protocompile.Resolver {
-	if t.shared == nil {
-		return r
-	}
-	return protocompile.ResolverFunc(func(path string) (protocompile.SearchResult, error) {
-		if f, ok := t.shared[path]; ok {
-			return protocompile.SearchResult{Desc: f}, nil
-		}
-		return r.FindFileByPath(path)
-	})
-}
-
-// sourceInfoMode is the source info that Compile asks for: positions are
-// needed only in files that are checked.
-func (t *Tree) sourceInfoMode() protocompile.SourceInfoMode {
-	if t.depsOnly {
-		return protocompile.SourceInfoNone
-	}
-	return protocompile.SourceInfoStandard
 }
 
 // A file whose bytes changed only in comments and spacing (a new license

@@ -17,12 +17,13 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/bufbuild/protocompile"
-	"github.com/bufbuild/protocompile/ast"
 	"github.com/bufbuild/protocompile/linker"
 	"github.com/bufbuild/protocompile/reporter"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/protocheck/protocheck/loader/internal/classic"
+	"github.com/protocheck/protocheck/loader/internal/compile"
+	newcomp "github.com/protocheck/protocheck/loader/internal/editions"
 	"github.com/protocheck/protocheck/schema"
 	"github.com/protocheck/protocheck/source"
 )
@@ -91,7 +92,7 @@ type Loader struct {
 	// shared is the newer compiler's memory for every tree the Loader
 	// compiles, by file contents (shared.go).
 	sharedOnce sync.Once
-	shared     *sharedCompiler
+	shared     *newcomp.Shared
 }
 
 // A Tree is an opened input: the list of its .proto files, ready to
@@ -520,57 +521,30 @@ func (t *Tree) ownErrors(ctx context.Context, ce *compileError, older []string, 
 	return &compileError{Input: ce.Input, Errors: keep}
 }
 
-// compileV014 runs protocompile's v0.14 compiler on paths. It returns
-// errNewerEdition when it meets a file that needs the newer compiler.
+// compileV014 runs protocompile's v0.14 compiler on paths (package
+// classic). It returns errNewerEdition when it meets a file that needs the
+// newer compiler.
 func (t *Tree) compileV014(ctx context.Context, paths []string, own map[string]bool) ([]protoreflect.FileDescriptor, error) {
-	var (
-		errs  []reporter.ErrorWithPos
-		pre   *refusals
-		files linker.Files
-		err   error
-	)
-	// Which file reports an import cycle depends on the order in which
-	// concurrent compiles finish: when anything fails, compile again one
-	// file at a time, so that the same tree always gets the same errors.
-	for _, parallelism := range []int{0, 1} {
-		// The second compile also reads the files as written: the
-		// positions of its errors are theirs.
-		errs, pre = nil, &refusals{keepLines: parallelism == 1}
-		perFile := make(map[string]int)
-		c := protocompile.Compiler{
-			Resolver:       t.withShared(protocompile.WithStandardImports(&protocompile.SourceResolver{Accessor: t.accessor(ctx, own, pre)})),
-			SourceInfoMode: t.sourceInfoMode(),
-			MaxParallelism: parallelism,
-			// The compiler calls the reporter under a lock.
-			Reporter: reporter.NewReporter(func(err reporter.ErrorWithPos) error {
-				pos := err.GetPosition()
-				if perFile[pos.Filename]++; perFile[pos.Filename] > MaxErrorsPerFile {
-					// Each error costs the compiler a pass over its line:
-					// stop it, which stops the whole compile, rather than
-					// spend the square of the line's length.
-					errs = append(errs, reporter.Error(ast.NewSourceSpan(pos, pos),
-						fmt.Errorf("more than %d errors in this file: compiling stopped here", MaxErrorsPerFile)))
-					return errTooManyErrors
-				}
-				errs = append(errs, err)
-				return nil // keep going: the user wants every error at once
-			}, nil),
-		}
-		files, err = c.Compile(ctx, paths...)
-		if err == nil || ctx.Err() != nil || pre.newer.Load() {
-			break
-		}
-	}
+	var pre *refusals // the last attempt's
+	files, errs, err := classic.Compile(ctx, classic.Request{
+		Paths:      paths,
+		Linked:     t.shared,
+		SourceInfo: !t.depsOnly,
+		MaxErrors:  MaxErrorsPerFile,
+		Open: func(attempt int) func(string) (io.ReadCloser, error) {
+			// The second attempt also reads the files as written: the
+			// positions of its errors are theirs.
+			pre = &refusals{older: true, keepLines: attempt > 0}
+			return t.accessor(ctx, own, pre)
+		},
+		Final: func() bool { return pre.newer.Load() },
+	})
 	if pre.newer.Load() {
 		return nil, errNewerEdition
 	}
-	var posErr reporter.ErrorWithPos
-	if errors.As(err, &posErr) && !slices.ContainsFunc(errs, func(e reporter.ErrorWithPos) bool { return e.Error() == posErr.Error() }) {
-		errs = append(errs, posErr) // resolution errors bypass the reporter
-	}
 	if len(pre.errs) > 0 {
 		// A refused file fails every file that imports it too: say why once.
-		errs = slices.DeleteFunc(errs, func(e reporter.ErrorWithPos) bool { return errors.As(e, new(*refusedError)) })
+		errs = slices.DeleteFunc(errs, func(e reporter.ErrorWithPos) bool { return errors.As(e, new(*compile.Refused)) })
 		ce := newcompileError(t, errs)
 		ce.Errors = append(ce.Errors, pre.errs...)
 		sortposErrors(ce)
@@ -740,37 +714,27 @@ func lineCol(data []byte, off int) (line, col int) {
 	return line, off - bytes.LastIndexByte(data[:off], '\n')
 }
 
-// accessor opens a file for the compiler: the input's own files first, then
-// the include paths. Paths that try to leave a root are refused.
+// accessor opens a file for the v0.14 compiler through the one opener
+// (openImport). A file with a long line is given line breaks (breakLines)
+// unless pre.keepLines, and pre.broken holds it by import path.
 func (t *Tree) accessor(ctx context.Context, own map[string]bool, pre *refusals) func(string) (io.ReadCloser, error) {
 	return func(p string) (io.ReadCloser, error) {
-		if !fs.ValidPath(p) {
-			return nil, fmt.Errorf("import path %q leaves the import roots", p)
-		}
-		name, data, found, err := t.importFile(ctx, p, own)
-		if err != nil || !found {
+		_, data, err := t.openImport(ctx, p, own, pre)
+		if err != nil {
 			return nil, err
 		}
-		if own[p] {
-			t.countRead()
-		}
-		if pre.needsNewer(data) {
-			return nil, errNewerEdition
-		}
-		rc, err := pre.check(name, data)
-		if err != nil || pre.keepLines {
-			return rc, err
-		}
-		if b := breakLines(data); b != nil {
-			pre.mu.Lock()
-			if pre.broken == nil {
-				pre.broken = make(map[string]*brokenFile)
+		if !pre.keepLines {
+			if b := breakLines(data); b != nil {
+				pre.mu.Lock()
+				if pre.broken == nil {
+					pre.broken = make(map[string]*brokenFile)
+				}
+				pre.broken[p] = b
+				pre.mu.Unlock()
+				return io.NopCloser(bytes.NewReader(b.text)), nil
 			}
-			pre.broken[p] = b
-			pre.mu.Unlock()
-			return io.NopCloser(bytes.NewReader(b.text)), nil
 		}
-		return rc, nil
+		return io.NopCloser(bytes.NewReader(data)), nil
 	}
 }
 
@@ -830,8 +794,9 @@ func (t *Tree) countRead() {
 type refusals struct {
 	mu   sync.Mutex
 	errs []posError
-	// newer is set when the v0.14 compiler was handed a file that needs
-	// the newer one.
+	// older marks the v0.14 compiler's compile, which is told of a file
+	// that needs the newer compiler (openImport); newer is set when it was.
+	older bool
 	newer atomic.Bool
 	// keepLines hands the compiler every file as written; otherwise a file
 	// with a long line is given line breaks (breakLines), and broken holds
@@ -849,30 +814,6 @@ func (r *refusals) needsNewer(data []byte) bool {
 		return true
 	}
 	return false
-}
-
-// errTooManyErrors is what the reporter answers the compiler with when a
-// file has more than MaxErrorsPerFile errors: it ends the compile.
-var errTooManyErrors = errors.New("too many errors")
-
-// refusedError is what the compiler is told about a refused file, so that
-// the errors it derives from it can be told apart from real ones.
-type refusedError struct{ msg string }
-
-func (e *refusedError) Error() string { return e.msg }
-
-// check prechecks a file's contents and opens them for the compiler, or
-// records why it refuses them.
-func (r *refusals) check(name string, data []byte) (io.ReadCloser, error) {
-	if ps := precheck(data); ps != nil {
-		r.mu.Lock()
-		for _, p := range ps {
-			r.errs = append(r.errs, posError{Path: name, Line: p.line, Column: p.col, Message: p.msg})
-		}
-		r.mu.Unlock()
-		return nil, &refusedError{ps[0].msg}
-	}
-	return io.NopCloser(bytes.NewReader(data)), nil
 }
 
 // A compileError lists every problem found in an input's sources, as the

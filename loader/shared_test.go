@@ -10,6 +10,8 @@ import (
 	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/testing/protocmp"
 	"google.golang.org/protobuf/types/descriptorpb"
+
+	newcomp "github.com/protocheck/protocheck/loader/internal/editions"
 )
 
 // TestSharedCompiler loads three versions of an edition 2024 tree with one
@@ -43,12 +45,12 @@ func TestSharedCompiler(t *testing.T) {
 			}
 		}
 		in := Input{Kind: Dir, Path: dir, Raw: "v"}
-		before := parsed.Load()
+		before := newcomp.Parsed.Load()
 		got, err := shared.Load(ctx, in)
 		if err != nil {
 			t.Fatalf("version %d: %v", i+1, err)
 		}
-		if n := parsed.Load() - before; v.parse >= 0 && n != v.parse {
+		if n := newcomp.Parsed.Load() - before; v.parse >= 0 && n != v.parse {
 			t.Errorf("version %d: %d files parsed, want %d", i+1, n, v.parse)
 		}
 		shareNewer = false

@@ -14,6 +14,8 @@ import (
 	"sync"
 
 	"github.com/protocheck/protocheck/compat"
+	"github.com/protocheck/protocheck/config"
+	"github.com/protocheck/protocheck/internal/inputs"
 	"github.com/protocheck/protocheck/loader"
 	"github.com/protocheck/protocheck/roundtrip"
 	"github.com/protocheck/protocheck/schema"
@@ -433,7 +435,7 @@ func (d *driver) check(ctx context.Context) error {
 		}
 	}
 	d.res.Input, d.res.Against = newIn, bases[0].Input
-	if newIn.File != "" && (len(d.req.Paths) > 0 || len(d.req.ExcludePaths) > 0) {
+	if file, _ := inputs.File(newIn); file != "" && (len(d.req.Paths) > 0 || len(d.req.ExcludePaths) > 0) {
 		return fmt.Errorf("Request.Paths and Request.ExcludePaths do not apply to a .proto file input (%s): give its directory", d.input())
 	}
 	if err := d.loadConfig(ctx, &newIn); err != nil {
@@ -482,7 +484,7 @@ func (d *driver) check(ctx context.Context) error {
 
 // stillChecked reports whether a module of the input holds the file p (a
 // path in a module) in src, the files of the version newIn.
-func (d *driver) stillChecked(src loader.FileReader, newIn loader.Input, p string) bool {
+func (d *driver) stillChecked(src config.Source, newIn loader.Input, p string) bool {
 	for _, m := range d.cc.modules {
 		if m.Disabled {
 			continue
@@ -504,8 +506,8 @@ func (d *driver) selecting() bool {
 // none of its files. A single-file input selects its file.
 func (d *driver) selection(in loader.Input) (sel loader.Selection, ok bool) {
 	sel.Imports = !d.req.ExcludeImports
-	if in.File != "" {
-		sel.Paths, sel.Packages = []string{in.File}, in.IncludePackageFiles
+	if file, pkg := inputs.File(in); file != "" {
+		sel.Paths, sel.Packages = []string{file}, pkg
 		return sel, true
 	}
 	for _, p := range d.req.Paths {
@@ -534,7 +536,8 @@ func (d *driver) against(ctx context.Context, l *loader.Loader, base int, newIn,
 		return nil, err
 	}
 	var findings []compat.Finding
-	selecting := d.selecting() || newIn.File != ""
+	file, _ := inputs.File(newIn)
+	selecting := d.selecting() || file != ""
 	targeted := 0
 	for _, m := range mods {
 		if err := noRules(m.cfg); err != nil {
@@ -553,7 +556,7 @@ func (d *driver) against(ctx context.Context, l *loader.Loader, base int, newIn,
 				// A dropped module's file that another module now
 				// holds moved with its import path: it is not deleted.
 				var moved []string
-				src := l.Files(ctx, newIn)
+				src := inputs.Files(ctx, l, newIn)
 				for _, p := range oldS.Paths {
 					if d.stillChecked(src, newIn, p) {
 						moved = append(moved, p)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/config"
+	"github.com/protocheck/protocheck/internal/inputs"
 	"github.com/protocheck/protocheck/loader"
 	"github.com/protocheck/protocheck/source"
 )
@@ -65,7 +66,7 @@ func (d *driver) readConfig(ctx context.Context, newIn *loader.Input) (*checkCon
 	start := newIn.Dir()
 	name := d.req.Config
 	// The configuration comes from the same version as the schema.
-	src := d.files.Files(ctx, *newIn)
+	src := inputs.Files(ctx, &d.files, *newIn)
 	var (
 		f   *config.File
 		err error
@@ -82,10 +83,10 @@ func (d *driver) readConfig(ctx context.Context, newIn *loader.Input) (*checkCon
 			return nil, err
 		}
 		if found == "" {
-			if newIn.File != "" {
+			if file, _ := inputs.File(*newIn); file != "" {
 				// No module: the file's imports are found from the
 				// working directory, as buf finds them.
-				if in, ok := reroot(*newIn, "."); ok {
+				if in, ok := inputs.Reroot(*newIn, "."); ok {
 					*newIn = in
 				}
 			}
@@ -101,7 +102,7 @@ func (d *driver) readConfig(ctx context.Context, newIn *loader.Input) (*checkCon
 	if d.req.Config != "" {
 		fromWorkingDir(f, start)
 	}
-	if newIn.File != "" {
+	if file, _ := inputs.File(*newIn); file != "" {
 		// A single file is checked from the root of the module that
 		// holds it, so that its imports resolve.
 		if start, err = fileModuleRoot(f, newIn); err != nil {
@@ -129,7 +130,7 @@ func (d *driver) readConfig(ctx context.Context, newIn *loader.Input) (*checkCon
 			d.verbose("module %s", m.Root)
 		}
 	}
-	if !modular(*newIn) {
+	if !inputs.Modular(*newIn) {
 		// A descriptor set is the one module it was built from: the
 		// file's rules apply to it whole, and its layout to nothing.
 		m := mods[0]
@@ -274,7 +275,7 @@ func fileModuleRoot(f *config.File, in *loader.Input) (string, error) {
 		return "", fmt.Errorf("input %s is in none of the modules of %s", in, f.Path)
 	}
 	root := filepath.Join(dir, filepath.FromSlash(best))
-	out, ok := reroot(*in, root)
+	out, ok := inputs.Reroot(*in, root)
 	if !ok {
 		return "", fmt.Errorf("input %s is in none of the modules of %s", in, f.Path)
 	}
@@ -340,8 +341,8 @@ func (d *driver) moduleChecks(ctx context.Context, newIn, oldIn loader.Input, re
 				return nil, err
 			}
 		}
-		n := newIn
-		n.DepRoots, o.DepRoots = newDeps, oldDeps
+		n := newIn.WithDeps(newDeps...)
+		o = o.WithDeps(oldDeps...)
 		return []moduleCheck{{root: ".", new: n, old: o, cfg: reqCfg}}, nil
 	}
 	// Both configuration files at the top of their versions: their
@@ -367,45 +368,36 @@ func (d *driver) moduleChecks(ctx context.Context, newIn, oldIn loader.Input, re
 		if _, err := cfg.Select(); err != nil {
 			return nil, err
 		}
-		n, err := newIn.Narrow(m.Root)
-		if err != nil {
-			return nil, err
-		}
 		oroot := m.Root
 		if oldRoot != "" {
 			oroot = oldRoot
 		}
-		o, err := oldIn.Narrow(oroot)
+		// Each version resolves imports across its own modules (the
+		// module itself, one nested in it, or the one it is narrowed from,
+		// are not other modules to import from), and leaves its own
+		// excluded files out: a directory excluded by this change leaves
+		// the module, and its files are deleted to their importers, as buf
+		// reports them. A baseline with no configuration file of its own
+		// takes the new one's.
+		n, err := newIn.Narrow(m.Root, others(c.roots, m.Root)...)
 		if err != nil {
 			return nil, err
 		}
-		// Each version resolves imports across its own modules, and
-		// leaves its own excluded files out: a directory excluded by this
-		// change leaves the module, and its files are deleted to their
-		// importers, as buf reports them. A baseline with no configuration
-		// file of its own takes the new one's.
-		n.Excludes, o.Excludes = m.Excludes, m.Excludes
+		o, err := oldIn.Narrow(oroot, others(oldRoots, m.Root)...)
+		if err != nil {
+			return nil, err
+		}
+		oldExcludes := m.Excludes
 		if bf != nil {
-			o.Excludes = nil
+			oldExcludes = nil
 			for _, om := range oldMods {
 				if om.Root == oroot {
-					o.Excludes = om.Excludes
+					oldExcludes = om.Excludes
 				}
 			}
 		}
-		n.DepRoots, o.DepRoots = newDeps, oldDeps
-		// The module itself, one nested in it, or the one it is narrowed
-		// from, are not other modules to import from.
-		for _, r := range c.roots {
-			if root, ok := sibling(newIn, r); ok && !overlaps(r, m.Root) {
-				n.ImportRoots = append(n.ImportRoots, root)
-			}
-		}
-		for _, r := range oldRoots {
-			if root, ok := sibling(oldIn, r); ok && !overlaps(r, m.Root) {
-				o.ImportRoots = append(o.ImportRoots, root)
-			}
-		}
+		n = n.WithExcludes(m.Excludes...).WithDeps(newDeps...)
+		o = o.WithExcludes(oldExcludes...).WithDeps(oldDeps...)
 		out = append(out, moduleCheck{root: m.Root, new: n, old: o, cfg: cfg})
 	}
 	if atTop {
@@ -416,6 +408,19 @@ func (d *driver) moduleChecks(ctx context.Context, newIn, oldIn loader.Input, re
 		out = append(out, gone...)
 	}
 	return out, nil
+}
+
+// others returns the roots that are neither root, nor nested in it, nor
+// the one it is nested in: the other modules, which root's files may
+// import.
+func others(roots []string, root string) []string {
+	var out []string
+	for _, r := range roots {
+		if !overlaps(r, root) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // overlaps reports whether one of the slash paths a and b is the other or
@@ -438,17 +443,12 @@ func (d *driver) droppedModules(newIn, oldIn loader.Input, oldMods []config.Modu
 		if err != nil {
 			return nil, err
 		}
-		o, err := oldIn.Narrow(om.Root)
+		o, err := oldIn.Narrow(om.Root, others(oldRoots, om.Root)...)
 		if err != nil {
 			return nil, err
 		}
-		o.Excludes, o.DepRoots = om.Excludes, oldDeps
-		n.DepRoots = newDeps
-		for _, r := range oldRoots {
-			if root, ok := sibling(oldIn, r); ok && !overlaps(r, om.Root) {
-				o.ImportRoots = append(o.ImportRoots, root)
-			}
-		}
+		o = o.WithExcludes(om.Excludes...).WithDeps(oldDeps...)
+		n = n.WithDeps(newDeps...)
 		out = append(out, moduleCheck{root: om.Root, new: n, old: o, cfg: moduleConfig(om.Config, d.req, dir), gone: true})
 	}
 	return out, nil
@@ -502,14 +502,14 @@ func (d *driver) baselineRoot(f *config.File, oldIn loader.Input, oldMods, newMo
 // refuses such an input whatever the baseline.
 func (d *driver) samePlace(ctx context.Context, newIn, oldIn loader.Input) error {
 	c := d.cc
-	if c.inside == "" || oldIn.Kind != loader.Git {
+	if c.inside == "" {
 		return nil
 	}
-	v, err := d.files.OpenVersion(ctx, oldIn)
-	if err != nil || v.Root() == "" {
-		return nil // the loader says what is wrong
+	top, oldSubdir := inputs.RepoRoot(ctx, &d.files, oldIn)
+	if top == "" {
+		return nil // not a git input, or the loader says what is wrong
 	}
-	root, err1 := filepath.EvalSymlinks(v.Root())
+	root, err1 := filepath.EvalSymlinks(top)
 	in, err2 := filepath.Abs(newIn.Dir())
 	if err1 != nil || err2 != nil {
 		return nil
@@ -522,7 +522,7 @@ func (d *driver) samePlace(ctx context.Context, newIn, oldIn loader.Input) error
 		return nil // another repository's history
 	}
 	rel = filepath.ToSlash(rel)
-	if rel == path.Clean("./"+oldIn.Subdir) {
+	if rel == path.Clean("./"+oldSubdir) {
 		return nil
 	}
 	return fmt.Errorf("input %s lies inside the module %s of %s, and the baseline %s is another directory of the repository: give the module as the input, with Request.Paths %s to keep to the directory, or compare it with the same directory (subdir=%s)",
@@ -578,7 +578,7 @@ func (d *driver) baselineConfig(ctx context.Context, in loader.Input) (*config.F
 		return f, filepath.Dir(override), againstConfigError(err)
 	}
 	for _, n := range config.Names() {
-		data, name, ok, err := readTop(ctx, &d.files, in, n)
+		data, name, ok, err := inputs.ReadTop(ctx, &d.files, in, n)
 		if err != nil {
 			return nil, "", err
 		}
@@ -625,7 +625,7 @@ func (s topSource) ReadFile(name string) ([]byte, error) {
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: fs.ErrNotExist}
 	}
-	data, _, ok, err := readTop(s.ctx, s.l, s.in, filepath.ToSlash(rel))
+	data, _, ok, err := inputs.ReadTop(s.ctx, s.l, s.in, filepath.ToSlash(rel))
 	if err != nil {
 		return nil, err
 	}
@@ -643,27 +643,6 @@ func againstConfigError(err error) error {
 		return err
 	}
 	return &RequestError{Field: "AgainstConfig", Err: err}
-}
-
-// reroot returns a single-file input rooted at dir, a directory above its
-// file (the root of the module that holds it), so that the file's imports
-// resolve from there. ok is false when dir does not hold the file or the
-// input is not a single file.
-func reroot(in loader.Input, dir string) (loader.Input, bool) {
-	if in.File == "" {
-		return in, false
-	}
-	abs, err1 := filepath.Abs(filepath.Join(in.Path, in.File))
-	absDir, err2 := filepath.Abs(dir)
-	if err1 != nil || err2 != nil {
-		return in, false
-	}
-	rel, err := filepath.Rel(absDir, abs)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return in, false
-	}
-	in.Path, in.File = filepath.Clean(dir), filepath.ToSlash(rel)
-	return in, true
 }
 
 // nested reports whether the slash path p is dir or lies below it; both

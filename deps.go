@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/protocheck/protocheck/config"
+	"github.com/protocheck/protocheck/internal/inputs"
 	"github.com/protocheck/protocheck/loader"
 	"github.com/protocheck/protocheck/registry"
 )
@@ -66,22 +67,22 @@ func (r Registry) resolver() (*registry.Resolver, error) {
 func (d *driver) depRoots(ctx context.Context, newIn, oldIn loader.Input) (newRoots, oldRoots []string, err error) {
 	c := d.cc
 	// A registry module input comes with its own deps.
-	if len(newIn.DepRoots) > 0 {
-		newRoots = newIn.DepRoots
-	} else if c.file != nil && modular(newIn) {
+	if own := inputs.Deps(newIn); len(own) > 0 {
+		newRoots = own
+	} else if c.file != nil && inputs.Modular(newIn) {
 		if !c.newDeps.done {
 			c.newDeps.roots, c.newDeps.err = d.resolveFile(ctx, c.file)
 			c.newDeps.done = true
 		}
 		newRoots, err = c.newDeps.roots, c.newDeps.err
 	}
-	if len(oldIn.DepRoots) > 0 {
-		return newRoots, oldIn.DepRoots, err
+	if own := inputs.Deps(oldIn); len(own) > 0 {
+		return newRoots, own, err
 	}
-	if !modular(oldIn) {
+	if !inputs.Modular(oldIn) {
 		return newRoots, nil, err
 	}
-	data, name, ok, rerr := readTop(ctx, &d.files, oldIn, "buf.lock")
+	data, name, ok, rerr := inputs.ReadTop(ctx, &d.files, oldIn, "buf.lock")
 	if rerr != nil {
 		return nil, nil, errors.Join(err, rerr)
 	}

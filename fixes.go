@@ -12,6 +12,7 @@ import (
 
 	"github.com/protocheck/protocheck/compat"
 	"github.com/protocheck/protocheck/fix"
+	"github.com/protocheck/protocheck/internal/inputs"
 	"github.com/protocheck/protocheck/loader"
 	"github.com/protocheck/protocheck/schema"
 	"github.com/protocheck/protocheck/source"
@@ -61,8 +62,8 @@ func Fix(ctx context.Context, req Request) (*FixResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	if newIn.Kind != loader.Dir {
-		return nil, fmt.Errorf("fix writes the .proto files of a directory, and %s is %s, which holds none it can write: give the directory the version comes from", input, kindNames[newIn.Kind])
+	if ok, what := inputs.OnDisk(newIn); !ok {
+		return nil, fmt.Errorf("fix writes the .proto files of a directory, and %s is %s, which holds none it can write: give the directory the version comes from", input, what)
 	}
 	req.Quiet = true
 	baselines := []Baseline(nil)
@@ -85,8 +86,8 @@ func Fix(ctx context.Context, req Request) (*FixResult, error) {
 		return out, err
 	}
 	file := ""
-	if res.Input.File != "" {
-		file = filepath.Join(res.Input.Path, res.Input.File)
+	if f, _ := inputs.File(res.Input); f != "" {
+		file = filepath.Join(res.Input.Dir(), f)
 	}
 	modules := make(map[string]*fixModule)
 	var roots []string
@@ -103,7 +104,7 @@ func Fix(ctx context.Context, req Request) (*FixResult, error) {
 			fm.files[f.Path()] = f
 		}
 		for _, r := range fix.Plan(m.OldSchema, m.NewSchema, m.Findings) {
-			if file == "" || sameFile(filepath.Join(m.New.Path, filepath.FromSlash(r.Path)), file) {
+			if file == "" || sameFile(filepath.Join(m.New.Dir(), filepath.FromSlash(r.Path)), file) {
 				fm.plan = append(fm.plan, r)
 			}
 		}
@@ -117,15 +118,6 @@ func Fix(ctx context.Context, req Request) (*FixResult, error) {
 		}
 	}
 	return out, nil
-}
-
-// kindNames says what an input fix cannot write is, for its refusal.
-var kindNames = map[loader.Kind]string{
-	loader.Git:           "a git revision",
-	loader.DescriptorSet: "a descriptor set",
-	loader.Archive:       "an archive",
-	loader.Remote:        "a remote repository",
-	loader.Module:        "a registry module",
 }
 
 // A fixModule gathers, across baselines, what one module of the input
@@ -144,7 +136,7 @@ func (m *fixModule) apply(out *FixResult) error {
 		files = append(files, f)
 	}
 	res, err := fix.Apply(&schema.Schema{Files: files}, m.plan, func(p string) ([]byte, error) {
-		return os.ReadFile(filepath.Join(m.in.Path, filepath.FromSlash(p)))
+		return os.ReadFile(filepath.Join(m.in.Dir(), filepath.FromSlash(p)))
 	})
 	var se *source.Error
 	if errors.As(err, &se) {
@@ -165,7 +157,7 @@ func (m *fixModule) apply(out *FixResult) error {
 		}
 		out.Files = append(out.Files, FixedFile{
 			Name:    name,
-			Path:    filepath.Join(m.in.Path, filepath.FromSlash(f.Path)),
+			Path:    filepath.Join(m.in.Dir(), filepath.FromSlash(f.Path)),
 			Before:  f.Before,
 			After:   f.After,
 			Changes: f.Changes,

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/protocheck/protocheck/internal/inputs"
 	"github.com/protocheck/protocheck/loader"
 )
 
@@ -159,16 +160,19 @@ func (in inferrer) refRange(from, to string) (Plan, error) {
 	if err != nil {
 		return Plan{}, err
 	}
+	var brought []string
 	for _, parents := range merges {
-		if err := in.bring(&p, parents[0], parents[1:]); err != nil {
+		names, err := in.bring(&p, parents[0], parents[1:])
+		if err != nil {
 			return Plan{}, err
 		}
+		brought = append(brought, names...)
 	}
 	what := fmt.Sprintf("%s against %s", to, from)
 	if base != from {
 		what = fmt.Sprintf("%s against %s, its merge base with %s", to, short(base), from)
 	}
-	what += in.bringing(p)
+	what += bringing(brought)
 	in.say("comparing %s (pre-commit's PRE_COMMIT_TO_REF and PRE_COMMIT_FROM_REF)", what)
 	return p, nil
 }
@@ -208,57 +212,56 @@ func (in inferrer) index(first string, merged []string, what string) (Plan, erro
 	if err := addBase(&p, in.repo.Root(), first, in.sub); err != nil {
 		return Plan{}, err
 	}
-	if err := in.bring(&p, first, merged); err != nil {
+	brought, err := in.bring(&p, first, merged)
+	if err != nil {
 		return Plan{}, err
 	}
 	has, err := in.repo.HasStagedProto(in.ctx, in.sub)
 	if err != nil {
 		return Plan{}, err
 	}
-	p.New = stagedInput(in.repo.Root(), in.sub)
-	p.New.Raw = ".git#index" + subdirOption(in.sub)
+	p.New = within(loader.GitIndex(in.repo.Root()), in.sub).WithName(".git#index" + subdirOption(in.sub))
 	p.NewEmpty = !has
 	with := revName(first)
 	if what != "" {
 		with += ", " + what
 	}
-	in.say("comparing the staged files with %s%s", with, in.bringing(p))
+	in.say("comparing the staged files with %s%s", with, bringing(brought))
 	return p, nil
 }
 
 // bring adds to the plan, for each commit of merged (merged into first),
-// the comparison of it with where it forked from first.
-func (in inferrer) bring(p *Plan, first string, merged []string) error {
+// the comparison of it with where it forked from first, and returns how
+// messages name each: "m since fork".
+func (in inferrer) bring(p *Plan, first string, merged []string) (names []string, err error) {
 	for _, m := range merged {
 		fork, err := in.repo.MergeBase(in.ctx, first, m)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if fork == "" || !in.repo.HasProto(in.ctx, fork, in.sub) {
 			continue // the schema was not there to break
 		}
 		newIn, err := revisionInput(in.repo.Root(), m, in.sub)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		newIn.Raw = ".git#ref=" + revName(m) + subdirOption(in.sub)
+		newIn = newIn.WithName(".git#ref=" + revName(m) + subdirOption(in.sub))
 		var q Plan
 		if err := addBase(&q, in.repo.Root(), fork, in.sub); err != nil {
-			return err
+			return nil, err
 		}
 		p.Brought = append(p.Brought, Comparison{New: newIn, NewEmpty: !in.repo.HasProto(in.ctx, m, in.sub), Baseline: q.Baselines[0]})
+		names = append(names, fmt.Sprintf("%s since %s", short(m), short(fork)))
 	}
-	return nil
+	return names, nil
 }
 
-// bringing says, for messages, which merged breaks are left out.
-func (in inferrer) bringing(p Plan) string {
-	if len(p.Brought) == 0 {
+// bringing says, for messages, which merged breaks are left out; names
+// are bring's.
+func bringing(names []string) string {
+	if len(names) == 0 {
 		return ""
-	}
-	var names []string
-	for _, c := range p.Brought {
-		names = append(names, fmt.Sprintf("%s since %s", short(c.New.Ref), short(c.Baseline.Input.Ref)))
 	}
 	return ", leaving out the breaks that the merged " + strings.Join(names, " and ") + " made"
 }
@@ -469,7 +472,7 @@ func inputRepo(ctx context.Context, input string) (repo *loader.Repository, sub 
 	if err != nil {
 		return nil, "", false, err
 	}
-	dir, err := filepath.Abs(in.Path)
+	dir, err := filepath.Abs(inputs.Path(in))
 	if err != nil {
 		return nil, "", false, fmt.Errorf("input %s: %w", input, unwrapPath(err))
 	}
@@ -485,7 +488,7 @@ func inputRepo(ctx context.Context, input string) (repo *loader.Repository, sub 
 	if err != nil {
 		if errors.Is(err, loader.ErrNotRepository) {
 			if !exists {
-				return nil, "", false, fmt.Errorf("input %s: %s does not exist", input, in.Path)
+				return nil, "", false, fmt.Errorf("input %s: %s does not exist", input, inputs.Path(in))
 			}
 			return nil, "", false, &NoBaselineError{input + " is not in a git repository"}
 		}
@@ -510,7 +513,7 @@ func inputRepo(ctx context.Context, input string) (repo *loader.Repository, sub 
 		sub = ""
 	}
 	if !exists && (sub == ".git" || strings.HasPrefix(sub, ".git/")) {
-		return nil, "", false, fmt.Errorf("input %s: %s does not exist", input, in.Path)
+		return nil, "", false, fmt.Errorf("input %s: %s does not exist", input, inputs.Path(in))
 	}
 	return repo, sub, exists, nil
 }
@@ -558,10 +561,17 @@ func revisionInput(repo, rev, sub string) (loader.Input, error) {
 	if strings.HasPrefix(rev, "-") || strings.ContainsAny(rev, ",#") {
 		return loader.Input{}, fmt.Errorf("git revision %q cannot be compared: it starts with '-' or holds ',' or '#'", rev)
 	}
-	return loader.Input{
-		Kind: loader.Git, Path: repo, RefKind: "ref", Ref: rev, Subdir: sub,
-		Raw: ".git#ref=" + rev + subdirOption(sub),
-	}, nil
+	return within(loader.Git(repo, rev), sub).WithName(".git#ref=" + rev + subdirOption(sub)), nil
+}
+
+// within roots the git input in at sub, a directory of its tree ("" for
+// its top).
+func within(in loader.Input, sub string) loader.Input {
+	if sub == "" {
+		return in
+	}
+	out, _ := in.Narrow(sub) // a git input narrows without fail
+	return out
 }
 
 // addBase adds revision rev to the plan's baselines.
@@ -570,8 +580,8 @@ func addBase(p *Plan, repo, rev, sub string) error {
 	if err != nil {
 		return err
 	}
-	in.Raw = ".git#ref=" + revName(rev) + subdirOption(sub)
-	p.Baselines = append(p.Baselines, Baseline{Input: in, Label: in.Raw})
+	in = in.WithName(".git#ref=" + revName(rev) + subdirOption(sub))
+	p.Baselines = append(p.Baselines, Baseline{Input: in, Label: in.String()})
 	return nil
 }
 
@@ -643,6 +653,7 @@ func (d *driver) againstBaselines(ctx context.Context) (loader.Input, []Baseline
 		return newIn, nil, err
 	}
 	var revs []Baseline
+	var refs []string // each rev's tag or commit
 	if bf.AgainstTags != "" {
 		tags, err := repo.Tags(ctx, bf.AgainstTags)
 		if err != nil {
@@ -652,10 +663,8 @@ func (d *driver) againstBaselines(ctx context.Context) (loader.Input, []Baseline
 			return newIn, nil, &RequestError{Field: "AgainstTags", Err: fmt.Errorf("no tag matches %q", bf.AgainstTags)}
 		}
 		for _, t := range tags {
-			revs = append(revs, Baseline{Input: loader.Input{
-				Kind: loader.Git, Path: repo.Root(), RefKind: "tag", Ref: t, Subdir: sub,
-				Raw: ".git#tag=" + t + subdirOption(sub),
-			}, Label: t})
+			in := within(loader.Git(repo.Root(), t), sub).WithName(".git#tag=" + t + subdirOption(sub))
+			revs, refs = append(revs, Baseline{Input: in, Label: t}), append(refs, t)
 		}
 	}
 	if bf.AgainstHistory > 0 {
@@ -680,15 +689,13 @@ func (d *driver) againstBaselines(ctx context.Context) (loader.Input, []Baseline
 				Message: fmt.Sprintf("only %s changed %s", plural(len(commits), "commit"), path)})
 		}
 		for _, c := range commits {
-			revs = append(revs, Baseline{Input: loader.Input{
-				Kind: loader.Git, Path: repo.Root(), RefKind: "commit", Ref: c, Subdir: sub,
-				Raw: ".git#commit=" + c + subdirOption(sub),
-			}, Label: c[:min(12, len(c))]})
+			in := within(loader.Git(repo.Root(), c), sub).WithName(".git#commit=" + c + subdirOption(sub))
+			revs, refs = append(revs, Baseline{Input: in, Label: c[:min(12, len(c))]}), append(refs, c)
 		}
 	}
 	// A release made before the schema existed has nothing to break.
-	for _, b := range revs {
-		if !repo.HasProto(ctx, b.Input.Ref, sub) {
+	for i, b := range revs {
+		if !repo.HasProto(ctx, refs[i], sub) {
 			d.say("skipping %s: it holds no .proto files", b.Label)
 			continue
 		}

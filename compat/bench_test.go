@@ -74,7 +74,7 @@ func benchLoad(b *testing.B, mutate bool) *schema.Schema {
 	b.Helper()
 	dir := b.TempDir()
 	benchSchema(b, dir, 500, 40, 20, mutate)
-	s, err := (&loader.Loader{}).Load(context.Background(), loader.Input{Kind: loader.Dir, Path: dir})
+	s, err := (&loader.Loader{}).Load(context.Background(), loader.Dir(dir))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func benchWide(b *testing.B, src func(n int) string, n int) (old, new *schema.Sc
 		if err := os.WriteFile(filepath.Join(dir, "a.proto"), []byte(src(n)), 0o644); err != nil {
 			b.Fatal(err)
 		}
-		s, err := (&loader.Loader{}).Load(context.Background(), loader.Input{Kind: loader.Dir, Path: dir})
+		s, err := (&loader.Loader{}).Load(context.Background(), loader.Dir(dir))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -215,7 +215,7 @@ func runBuf(bufPath, oldDir, newDir string, use []string) (keys, error) {
 func ourKeys(t *testing.T, oldDir, newDir string, use []string, known map[string]bool) keys {
 	t.Helper()
 	load := func(dir, raw string) *schema.Schema {
-		s, err := (&loader.Loader{}).Load(context.Background(), loader.Input{Kind: loader.Dir, Path: dir, Raw: raw})
+		s, err := (&loader.Loader{}).Load(context.Background(), loader.Dir(dir).WithName(raw))
 		if err != nil {
 			t.Fatalf("loading %s: %v", raw, err)
 		}

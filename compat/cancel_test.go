@@ -22,7 +22,7 @@ func TestCheckCancel(t *testing.T) {
 	load := func(mutate bool) *schema.Schema {
 		dir := t.TempDir()
 		benchSchema(t, dir, 300, 40, 20, mutate)
-		s, err := (&loader.Loader{}).Load(context.Background(), loader.Input{Kind: loader.Dir, Path: dir})
+		s, err := (&loader.Loader{}).Load(context.Background(), loader.Dir(dir))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -75,7 +75,7 @@ func materialize(t *testing.T, a *txtar.Archive, prefix string) *schema.Schema {
 			t.Fatal(err)
 		}
 	}
-	s, err := (&loader.Loader{}).Load(context.Background(), loader.Input{Kind: loader.Dir, Path: dir, Raw: prefix})
+	s, err := (&loader.Loader{}).Load(context.Background(), loader.Dir(dir).WithName(prefix))
 	if err != nil {
 		t.Fatalf("loading %s: %v", prefix, err)
 	}

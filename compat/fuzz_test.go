@@ -158,7 +158,7 @@ func compile(t *testing.T, files map[string]string) (*schema.Schema, error) {
 			t.Fatal(err)
 		}
 	}
-	s, err := (&loader.Loader{}).Load(context.Background(), loader.Input{Kind: loader.Dir, Path: dir, Raw: dir})
+	s, err := (&loader.Loader{}).Load(context.Background(), loader.Dir(dir))
 	if err != nil {
 		return nil, err
 	}

@@ -30,7 +30,7 @@ func loadIgnoreTree(t *testing.T, files map[string]string) *schema.Schema {
 			t.Fatal(err)
 		}
 	}
-	s, err := (&loader.Loader{}).Load(context.Background(), loader.Input{Kind: loader.Dir, Path: dir, Raw: dir})
+	s, err := (&loader.Loader{}).Load(context.Background(), loader.Dir(dir))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,8 +53,8 @@ func checkBothWays(t *testing.T, oldDir, newDir string) (full, partial string, c
 	t.Helper()
 	ctx := context.Background()
 	l := &loader.Loader{}
-	oldIn := loader.Input{Kind: loader.Dir, Path: oldDir, Raw: "old"}
-	newIn := loader.Input{Kind: loader.Dir, Path: newDir, Raw: "new"}
+	oldIn := loader.Dir(oldDir).WithName("old")
+	newIn := loader.Dir(newDir).WithName("new")
 	fo, err := l.Load(ctx, oldIn)
 	if err != nil {
 		t.Fatal(err)
@@ -289,7 +289,7 @@ func TestPartialAcrossBaselines(t *testing.T) {
 		writeFiles(t, dirs[name], files)
 	}
 	ctx := context.Background()
-	in := func(name string) loader.Input { return loader.Input{Kind: loader.Dir, Path: dirs[name], Raw: name} }
+	in := func(name string) loader.Input { return loader.Dir(dirs[name]).WithName(name) }
 	shared := &loader.Loader{}
 	for _, base := range []string{"old", "mid", "new", "old", "mid"} {
 		full, partial, _ := checkBothWays(t, dirs[base], dirs["new"])
@@ -343,7 +343,7 @@ func TestPartialMatchesFullOnDescriptorSets(t *testing.T) {
 			for i, files := range pair {
 				dir := t.TempDir()
 				writeFiles(t, dir, files)
-				s, err := l.Load(ctx, loader.Input{Kind: loader.Dir, Path: dir, Raw: "tree"})
+				s, err := l.Load(ctx, loader.Dir(dir).WithName("tree"))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -355,7 +355,7 @@ func TestPartialMatchesFullOnDescriptorSets(t *testing.T) {
 				if err := os.WriteFile(file, data, 0o644); err != nil {
 					t.Fatal(err)
 				}
-				sets[i] = loader.Input{Kind: loader.DescriptorSet, Path: file, Raw: file}
+				sets[i] = loader.DescriptorSet(file)
 			}
 			check := func(o, n *schema.Schema) string {
 				fs, err := compat.Check(context.Background(),

@@ -29,7 +29,7 @@ func Example() {
 		if err := os.WriteFile(filepath.Join(p, "user.proto"), []byte(src), 0o644); err != nil {
 			log.Fatal(err)
 		}
-		return loader.Input{Kind: loader.Dir, Path: p, Raw: name}
+		return loader.Dir(p).WithName(name)
 	}
 	oldIn := version("old", "syntax = \"proto3\";\npackage acme.v1;\n\nmessage User {\n  string id = 1;\n  string email = 2;\n}\n")
 	newIn := version("new", "syntax = \"proto3\";\npackage acme.v1;\n\nmessage User {\n  string id = 1;\n}\n")
@@ -45,7 +45,7 @@ func Example() {
 	}
 	plan := fix.Plan(old, new, findings)
 	res, err := fix.Apply(new, plan, func(p string) ([]byte, error) {
-		return os.ReadFile(filepath.Join(newIn.Path, filepath.FromSlash(p)))
+		return os.ReadFile(filepath.Join(newIn.Dir(), filepath.FromSlash(p)))
 	})
 	if err != nil {
 		log.Fatal(err)

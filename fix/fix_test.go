@@ -59,7 +59,7 @@ func writeDir(t *testing.T, a *txtar.Archive, prefix string) string {
 
 func load(t *testing.T, dir string) *schema.Schema {
 	t.Helper()
-	s, err := (&loader.Loader{}).Load(context.Background(), loader.Input{Kind: loader.Dir, Path: dir, Raw: filepath.Base(dir)})
+	s, err := (&loader.Loader{}).Load(context.Background(), loader.Dir(dir).WithName(filepath.Base(dir)))
 	if err != nil {
 		t.Fatalf("loading: %v", err)
 	}
@@ -258,7 +258,7 @@ func withoutSource(t *testing.T, s *schema.Schema) *schema.Schema {
 	if err := os.WriteFile(p, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	bare, err := (&loader.Loader{}).Load(context.Background(), loader.Input{Kind: loader.DescriptorSet, Path: p, Raw: p})
+	bare, err := (&loader.Loader{}).Load(context.Background(), loader.DescriptorSet(p))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,8 +28,8 @@ func benchPair(b *testing.B, cfg gen.Config) (old, new loader.Input) {
 	if err := p.Write(dir); err != nil {
 		b.Fatal(err)
 	}
-	return loader.Input{Kind: loader.Dir, Path: filepath.Join(dir, "old"), Raw: "old"},
-		loader.Input{Kind: loader.Dir, Path: filepath.Join(dir, "new"), Raw: "new"}
+	return loader.Dir(filepath.Join(dir, "old")).WithName("old"),
+		loader.Dir(filepath.Join(dir, "new")).WithName("new")
 }
 
 func benchLoadPair(b *testing.B, cfg gen.Config, full bool) {
@@ -110,8 +110,8 @@ func BenchmarkDeepTree(b *testing.B) {
 			}
 		}
 	}
-	oldIn := loader.Input{Kind: loader.Dir, Path: filepath.Join(dir, "old"), Raw: "old"}
-	newIn := loader.Input{Kind: loader.Dir, Path: filepath.Join(dir, "new"), Raw: "new"}
+	oldIn := loader.Dir(filepath.Join(dir, "old")).WithName("old")
+	newIn := loader.Dir(filepath.Join(dir, "new")).WithName("new")
 	for b.Loop() {
 		if _, _, err := (&loader.Loader{}).LoadPair(context.Background(), oldIn, newIn); err != nil {
 			b.Fatal(err)
@@ -168,7 +168,7 @@ func BenchmarkWorkTree(b *testing.B) {
 	}
 	for name, work := range map[string]string{"index": repo, "outside git": filepath.Join(dir, "new")} {
 		b.Run(name, func(b *testing.B) {
-			in := loader.Input{Kind: loader.Dir, Path: work, Raw: name}
+			in := loader.Dir(work).WithName(name)
 			for b.Loop() {
 				if _, _, err := (&loader.Loader{}).LoadPair(context.Background(), head, in); err != nil {
 					b.Fatal(err)

@@ -142,7 +142,7 @@ func diffTrees(ctx context.Context, old, new *Tree) (*treeDiff, error) {
 	// An unchanged file has the same imports in both versions: read them
 	// from whichever side is cheaper.
 	src := new
-	if old.set != nil || (old.Input.Kind == Dir && new.Input.Kind != Dir && new.set == nil) {
+	if old.set != nil || (old.Input.kind == dirInput && new.Input.kind != dirInput && new.set == nil) {
 		src = old
 	}
 	infos, err := headersOf(ctx, src, unchanged)
@@ -355,7 +355,7 @@ func sameFunc(ctx context.Context, old, new *Tree) (func(o, n File) (bool, error
 	switch {
 	case ok == nk && old.blobDigests == new.blobDigests:
 		return equal, nil
-	case ok == Dir && nk == Dir:
+	case ok == dirInput && nk == dirInput:
 		// One directory is in a git work tree and the other not: their
 		// digests differ in kind, their bytes can still be compared.
 		return func(o, n File) (bool, error) {
@@ -366,12 +366,12 @@ func sameFunc(ctx context.Context, old, new *Tree) (func(o, n File) (bool, error
 			b, err := new.read(ctx, n.Path)
 			return err == nil && bytes.Equal(a, b), err
 		}, nil
-	case ok == Dir && nk == Git:
+	case ok == dirInput && nk == gitInput:
 		if old.blobDigests {
 			return sameBlob, nil
 		}
 		return blobCompare(ctx, old, false), nil
-	case ok == Git && nk == Dir:
+	case ok == gitInput && nk == dirInput:
 		if new.blobDigests {
 			return sameBlob, nil
 		}
@@ -386,11 +386,11 @@ func sameFunc(ctx context.Context, old, new *Tree) (func(o, n File) (bool, error
 func sameBlob(o, n File) (bool, error) { return o.Digest == n.Digest, nil }
 
 // kindOf is the kind of digest a tree's files carry.
-func kindOf(t *Tree) Kind {
+func kindOf(t *Tree) inputKind {
 	if t.set != nil {
-		return DescriptorSet
+		return setInput
 	}
-	return t.Input.Kind
+	return t.Input.kind
 }
 
 // blobCompare compares a directory's file with a git blob by computing the

@@ -199,11 +199,11 @@ func TestChanged(t *testing.T) {
 			if tt.name == "an unscannable unchanged file is compiled" {
 				oldFiles = with(map[string]string{"lone.proto": tt.changes["lone.proto"]})
 			}
-			oldT, err := l.Open(ctx, Input{Kind: Dir, Path: writeProtos(t, oldFiles)})
+			oldT, err := l.Open(ctx, Dir(writeProtos(t, oldFiles)))
 			if err != nil {
 				t.Fatal(err)
 			}
-			newT, err := l.Open(ctx, Input{Kind: Dir, Path: writeProtos(t, with(tt.changes))})
+			newT, err := l.Open(ctx, Dir(writeProtos(t, with(tt.changes))))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -228,7 +228,7 @@ func TestLoadPairPackages(t *testing.T) {
 	ctx := context.Background()
 	oldDir := writeProtos(t, base)
 	newDir := writeProtos(t, with(map[string]string{"lone.proto": ""}))
-	o, n, err := (&Loader{}).LoadPair(ctx, Input{Kind: Dir, Path: oldDir}, Input{Kind: Dir, Path: newDir})
+	o, n, err := (&Loader{}).LoadPair(ctx, Dir(oldDir), Dir(newDir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,11 +266,11 @@ func TestChangedDirAgainstGit(t *testing.T) {
 	}
 	ctx := context.Background()
 	l := &Loader{}
-	gitT, err := l.Open(ctx, Input{Kind: Git, Path: dir, RefKind: "ref", Ref: "HEAD", Raw: dir + "#ref=HEAD"})
+	gitT, err := l.Open(ctx, Git(dir, "HEAD"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	dirT, err := l.Open(ctx, Input{Kind: Dir, Path: dir})
+	dirT, err := l.Open(ctx, Dir(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,8 +324,8 @@ func TestLoadPairDuplicateInUnchanged(t *testing.T) {
 	l := &Loader{}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			oldIn := Input{Kind: Dir, Path: writeProtos(t, base)}
-			newIn := Input{Kind: Dir, Path: writeProtos(t, with(tt.changes))}
+			oldIn := Dir(writeProtos(t, base))
+			newIn := Dir(writeProtos(t, with(tt.changes)))
 			_, fullErr := l.Load(ctx, newIn)
 			if fullErr == nil || !strings.Contains(fullErr.Error(), tt.want) {
 				t.Fatalf("full compile: %v, want an error with %q", fullErr, tt.want)
@@ -385,11 +385,11 @@ func TestSamePackageFiles(t *testing.T) {
 	l := &Loader{}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			oldT, err := l.Open(ctx, Input{Kind: Dir, Path: writeProtos(t, base)})
+			oldT, err := l.Open(ctx, Dir(writeProtos(t, base)))
 			if err != nil {
 				t.Fatal(err)
 			}
-			newT, err := l.Open(ctx, Input{Kind: Dir, Path: writeProtos(t, with(tt.changes))})
+			newT, err := l.Open(ctx, Dir(writeProtos(t, with(tt.changes))))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -498,8 +498,8 @@ func TestLoadPairCompilesAffectedOnly(t *testing.T) {
 	l := &Loader{}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			oldIn := Input{Kind: Dir, Path: writeProtos(t, with(tt.both))}
-			newIn := Input{Kind: Dir, Path: writeProtos(t, with(tt.both, tt.changes))}
+			oldIn := Dir(writeProtos(t, with(tt.both)))
+			newIn := Dir(writeProtos(t, with(tt.both, tt.changes)))
 			_, n, err := l.LoadPair(ctx, oldIn, newIn)
 			if err != nil {
 				t.Fatal(err)
@@ -610,8 +610,8 @@ func TestLoadPairImporterErrors(t *testing.T) {
 					newFiles[p] = data
 				}
 			}
-			oldIn := Input{Kind: Dir, Path: writeProtos(t, tt.old)}
-			newIn := Input{Kind: Dir, Path: writeProtos(t, newFiles)}
+			oldIn := Dir(writeProtos(t, tt.old))
+			newIn := Dir(writeProtos(t, newFiles))
 			if _, err := l.Load(ctx, oldIn); err != nil {
 				t.Fatalf("old: %v", err)
 			}
@@ -644,9 +644,9 @@ func TestLoadPairImporterErrors(t *testing.T) {
 func TestLoadPairReusesLinkedFiles(t *testing.T) {
 	ctx := context.Background()
 	l := &Loader{}
-	newIn := Input{Kind: Dir, Path: writeProtos(t, with(map[string]string{"a.proto": base["a.proto"] + "message A2 {}\n"}))}
-	v1 := Input{Kind: Dir, Path: writeProtos(t, base)}
-	v2 := Input{Kind: Dir, Path: writeProtos(t, with(map[string]string{"c.proto": base["c.proto"] + "option java_package = \"v2\";\n"}))}
+	newIn := Dir(writeProtos(t, with(map[string]string{"a.proto": base["a.proto"] + "message A2 {}\n"})))
+	v1 := Dir(writeProtos(t, base))
+	v2 := Dir(writeProtos(t, with(map[string]string{"c.proto": base["c.proto"] + "option java_package = \"v2\";\n"})))
 	_, n1, err := l.LoadPair(ctx, v1, newIn)
 	if err != nil {
 		t.Fatal(err)
@@ -694,7 +694,7 @@ func TestLinkCacheSkipsOutsideImportingInput(t *testing.T) {
 		"c.proto": "syntax = \"proto3\";\npackage p;\nimport \"a.proto\";\nmessage C { A a = 1; }\n",
 	})
 	l := &Loader{IncludePaths: []string{inc}}
-	s, err := l.Load(ctx, Input{Kind: Dir, Path: dir})
+	s, err := l.Load(ctx, Dir(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -736,7 +736,7 @@ func TestSameTokens(t *testing.T) {
 	}
 	compile := func(t *testing.T, text string) *descriptorpb.FileDescriptorProto {
 		t.Helper()
-		s, err := (&Loader{}).Load(context.Background(), Input{Kind: Dir, Path: writeProtos(t, map[string]string{"a.proto": text})})
+		s, err := (&Loader{}).Load(context.Background(), Dir(writeProtos(t, map[string]string{"a.proto": text})))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -777,7 +777,7 @@ func TestLoadPairIncludePaths(t *testing.T) {
 	new["t/h.proto"] = "syntax = \"proto3\";\npackage t;\nimport \"t/rc.proto\";\nmessage H { RC rc = 1; int32 z = 2; }\n"
 	ctx := context.Background()
 	l := &Loader{IncludePaths: []string{deps}}
-	o, n, err := l.LoadPair(ctx, Input{Kind: Dir, Path: writeProtos(t, old)}, Input{Kind: Dir, Path: writeProtos(t, new)})
+	o, n, err := l.LoadPair(ctx, Dir(writeProtos(t, old)), Dir(writeProtos(t, new)))
 	if err != nil {
 		t.Fatalf("LoadPair: %v", err)
 	}
@@ -793,7 +793,7 @@ func TestLoadPairIncludePaths(t *testing.T) {
 	// not as if it were under the input.
 	bad := writeProtos(t, map[string]string{"x/r.proto": "syntax = \"proto3\";\npackage x;\nmessage R { int32 a = 1; int32 b = 1; }\n"})
 	l = &Loader{IncludePaths: []string{bad}}
-	in := Input{Kind: Dir, Path: writeProtos(t, map[string]string{"a.proto": "syntax = \"proto3\";\nimport \"x/r.proto\";\nmessage A { x.R r = 1; }\n"})}
+	in := Dir(writeProtos(t, map[string]string{"a.proto": "syntax = \"proto3\";\nimport \"x/r.proto\";\nmessage A { x.R r = 1; }\n"}))
 	_, err = l.Load(ctx, in)
 	if want := "x/r.proto:3:36: message x.R: fields a and b both have the same tag 1"; err == nil || err.Error() != want {
 		t.Errorf("error = %v\nwant    %s", err, want)

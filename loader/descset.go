@@ -75,7 +75,7 @@ type setFile struct {
 }
 
 func (l *Loader) openDescriptorSet(ctx context.Context, in Input) (*Tree, error) {
-	name := l.abs(in.Path)
+	name := l.abs(in.path)
 	f, err := openInput(ctx, name)
 	if err != nil {
 		return nil, fmt.Errorf("input %s: %w", in, unwrapPathError(err))
@@ -85,12 +85,12 @@ func (l *Loader) openDescriptorSet(ctx context.Context, in Input) (*Tree, error)
 	data, err := readBounded(f, MaxDescriptorSetSize)
 	f.Close()
 	if errors.Is(err, ErrTooLarge) {
-		return nil, fmt.Errorf("%s: descriptor set is larger than %d MiB", in.Path, MaxDescriptorSetSize>>20)
+		return nil, fmt.Errorf("%s: descriptor set is larger than %d MiB", in.path, MaxDescriptorSetSize>>20)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("input %s: %w", in, unwrapPathError(err))
 	}
-	if data, err = decodeImage(in.Path, data, in.enc, in.gz); err != nil {
+	if data, err = decodeImage(in.path, data, in.enc, in.gz); err != nil {
 		return nil, err
 	}
 	set, ok := scanSet(data)
@@ -98,7 +98,7 @@ func (l *Loader) openDescriptorSet(ctx context.Context, in Input) (*Tree, error)
 		return nil, corruptSet(in, data)
 	}
 	if len(set.entries) == 0 {
-		return nil, fmt.Errorf("%s: the descriptor set holds no files", in.Path)
+		return nil, fmt.Errorf("%s: the descriptor set holds no files", in.path)
 	}
 	t := &Tree{Input: in, loader: l, display: func(p string) string { return p }}
 	marked := false
@@ -110,7 +110,7 @@ func (l *Loader) openDescriptorSet(ctx context.Context, in Input) (*Tree, error)
 	set.byPath = make(map[string]*setFile, len(set.entries))
 	for _, f := range set.entries {
 		if _, dup := set.byPath[f.name]; dup {
-			return nil, fmt.Errorf("%s: the descriptor set does not link: file appears multiple times: %q", in.Path, f.name)
+			return nil, fmt.Errorf("%s: the descriptor set does not link: file appears multiple times: %q", in.path, f.name)
 		}
 		set.byPath[f.name] = f
 		if f.imp || (!marked && isWellKnown(f.name)) {
@@ -126,12 +126,12 @@ func (l *Loader) openDescriptorSet(ctx context.Context, in Input) (*Tree, error)
 				continue
 			}
 			if _, err := protoregistry.GlobalFiles.FindFileByPath(dep); err != nil {
-				return nil, fmt.Errorf("%s: %s imports %q, which the descriptor set does not hold (write it with --include_imports, or buf build --as-file-descriptor-set)", in.Path, f.name, dep)
+				return nil, fmt.Errorf("%s: %s imports %q, which the descriptor set does not hold (write it with --include_imports, or buf build --as-file-descriptor-set)", in.path, f.name, dep)
 			}
 		}
 	}
 	if len(t.Files) == 0 {
-		return nil, fmt.Errorf("%s: the descriptor set holds only imported files", in.Path)
+		return nil, fmt.Errorf("%s: the descriptor set holds only imported files", in.path)
 	}
 	slices.SortFunc(t.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	t.set = set
@@ -145,7 +145,7 @@ func corruptSet(in Input, data []byte) error {
 	if err := proto.Unmarshal(data, &descriptorpb.FileDescriptorSet{}); err != nil {
 		cause = protoCause(err)
 	}
-	return fmt.Errorf("%s: not a valid FileDescriptorSet: %s", in.Path, cause)
+	return fmt.Errorf("%s: not a valid FileDescriptorSet: %s", in.path, cause)
 }
 
 // scanSet splits a FileDescriptorSet into its files without unmarshalling
@@ -284,7 +284,7 @@ func (d *descriptorSet) schema(t *Tree, only []string) (*schema.Schema, error) {
 	}
 	for _, p := range paths {
 		if d.byPath[p] == nil {
-			return nil, fmt.Errorf("%s: no file %q in the descriptor set", t.Input.Path, p)
+			return nil, fmt.Errorf("%s: no file %q in the descriptor set", t.Input.path, p)
 		}
 	}
 	files, err := d.link(t.Input, paths, only == nil)
@@ -294,7 +294,7 @@ func (d *descriptorSet) schema(t *Tree, only []string) (*schema.Schema, error) {
 	for _, p := range paths {
 		fd, err := files.FindFileByPath(p)
 		if err != nil {
-			return nil, fmt.Errorf("%s: no file %q in the descriptor set", t.Input.Path, p)
+			return nil, fmt.Errorf("%s: no file %q in the descriptor set", t.Input.path, p)
 		}
 		s.Files = append(s.Files, fd)
 	}
@@ -340,7 +340,7 @@ func (d *descriptorSet) link(in Input, paths []string, all bool) (*protoregistry
 	}
 	if linked > MaxLinkedDescriptors {
 		return nil, fmt.Errorf("%s: the files to compare hold %d MiB of descriptors, more than the %d MiB protocheck links from one descriptor set (each byte costs about 50 of memory): compare the .proto files, or sets that differ in fewer files",
-			in.Path, linked>>20, MaxLinkedDescriptors>>20)
+			in.path, linked>>20, MaxLinkedDescriptors>>20)
 	}
 	set := &descriptorpb.FileDescriptorSet{File: make([]*descriptorpb.FileDescriptorProto, 0, len(closure))}
 	asked := make(map[string]bool, len(paths))
@@ -356,14 +356,14 @@ func (d *descriptorSet) link(in Input, paths []string, all bool) (*protoregistry
 		}
 		fd := new(descriptorpb.FileDescriptorProto)
 		if err := proto.Unmarshal(raw, fd); err != nil {
-			return nil, fmt.Errorf("%s: not a valid FileDescriptorSet: %s", in.Path, protoCause(err))
+			return nil, fmt.Errorf("%s: not a valid FileDescriptorSet: %s", in.path, protoCause(err))
 		}
 		if nestedDeeper(fd.GetMessageType(), MaxNestingDepth) {
 			// Full names grow with depth: linking costs its square.
-			return nil, fmt.Errorf("%s: %s: messages nest more than %d deep: protocheck refuses deeper nesting", in.Path, fd.GetName(), MaxNestingDepth)
+			return nil, fmt.Errorf("%s: %s: messages nest more than %d deep: protocheck refuses deeper nesting", in.path, fd.GetName(), MaxNestingDepth)
 		}
 		if ed := fd.GetEdition(); fd.GetSyntax() == "editions" && !slices.Contains(editions, editionName(ed)) {
-			return nil, fmt.Errorf("%s: %s: edition %s is not supported: protocheck compiles %s", in.Path, fd.GetName(), editionName(ed), supportedEditions)
+			return nil, fmt.Errorf("%s: %s: edition %s is not supported: protocheck compiles %s", in.path, fd.GetName(), editionName(ed), supportedEditions)
 		}
 		set.File = append(set.File, fd)
 	}
@@ -376,7 +376,7 @@ func (d *descriptorSet) link(in Input, paths []string, all bool) (*protoregistry
 			}
 			g, err := protoregistry.GlobalFiles.FindFileByPath(dep)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %s imports %q, which the descriptor set does not hold (write it with --include_imports, or buf build --as-file-descriptor-set)", in.Path, f.name, dep)
+				return nil, fmt.Errorf("%s: %s imports %q, which the descriptor set does not hold (write it with --include_imports, or buf build --as-file-descriptor-set)", in.path, f.name, dep)
 			}
 			set.File = append(set.File, protodesc.ToFileDescriptorProto(g))
 			added[dep] = true
@@ -384,7 +384,7 @@ func (d *descriptorSet) link(in Input, paths []string, all bool) (*protoregistry
 	}
 	files, err := protodesc.FileOptions{AllowUnresolvable: false}.NewFiles(set)
 	if err != nil {
-		return nil, fmt.Errorf("%s: the descriptor set does not link: %v", in.Path, err)
+		return nil, fmt.Errorf("%s: the descriptor set does not link: %v", in.path, err)
 	}
 	return files, nil
 }

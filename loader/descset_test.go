@@ -21,7 +21,7 @@ func genSets(tb testing.TB, cfg gen.Config) (dir string, old, new loader.Input) 
 	}
 	var ins []loader.Input
 	for _, v := range []string{"old", "new"} {
-		s, err := (&loader.Loader{}).Load(context.Background(), loader.Input{Kind: loader.Dir, Path: filepath.Join(dir, v), Raw: v})
+		s, err := (&loader.Loader{}).Load(context.Background(), loader.Dir(filepath.Join(dir, v)).WithName(v))
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -33,7 +33,7 @@ func genSets(tb testing.TB, cfg gen.Config) (dir string, old, new loader.Input) 
 		if err := os.WriteFile(name, b, 0o644); err != nil {
 			tb.Fatal(err)
 		}
-		ins = append(ins, loader.Input{Kind: loader.DescriptorSet, Path: name, Raw: v + ".binpb"})
+		ins = append(ins, loader.DescriptorSet(name).WithName(v+".binpb"))
 	}
 	return dir, ins[0], ins[1]
 }

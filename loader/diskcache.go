@@ -312,7 +312,7 @@ func headerKey(t *Tree, f File) string {
 	return kindName(kindOf(t)) + ":" + f.Digest
 }
 
-func kindName(k Kind) string { return fmt.Sprint(int(k)) }
+func kindName(k inputKind) string { return fmt.Sprint(int(k)) }
 
 // Headers are kept in packs of a few files each: one entry per file would
 // cost a pre-commit hook on a large tree a thousand small reads. A pack
@@ -349,7 +349,7 @@ func pathHash(s string) uint32 {
 }
 
 // packKey is the key of a pack of files of a tree of the given kind.
-func packKey(kind Kind, files []File) string {
+func packKey(kind inputKind, files []File) string {
 	var b strings.Builder
 	b.WriteString(kindName(kind))
 	for _, f := range files {
@@ -359,7 +359,7 @@ func packKey(kind Kind, files []File) string {
 }
 
 // getHeaders returns the headers kept for a pack of files.
-func (c *diskCache) getHeaders(kind Kind, files []File) ([]header, bool) {
+func (c *diskCache) getHeaders(kind inputKind, files []File) ([]header, bool) {
 	payload, ok := c.get("h", packKey(kind, files))
 	if !ok {
 		return nil, false
@@ -391,7 +391,7 @@ func (c *diskCache) getHeaders(kind Kind, files []File) ([]header, bool) {
 
 // putHeaders keeps the headers of a pack of files, unless the scan could
 // not read one: it says so again next time.
-func (c *diskCache) putHeaders(kind Kind, files []File, hs []header) {
+func (c *diskCache) putHeaders(kind inputKind, files []File, hs []header) {
 	b := protowire.AppendVarint(nil, uint64(len(files)))
 	for _, h := range hs {
 		if h.err != nil {

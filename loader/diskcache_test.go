@@ -71,7 +71,7 @@ func loadCached(t *testing.T, dir, old, new string) (o, n *schema.Schema, reads 
 	t.Helper()
 	var count atomic.Int64 // Progress is called from the compiler's goroutines
 	l := &Loader{CacheDir: dir, Progress: func(Input, int) { count.Add(1) }}
-	o, n, err := l.LoadPair(context.Background(), Input{Kind: Dir, Path: old}, Input{Kind: Dir, Path: new})
+	o, n, err := l.LoadPair(context.Background(), Dir(old), Dir(new))
 	if err != nil {
 		t.Fatal(err)
 	}

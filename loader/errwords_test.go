@@ -37,7 +37,7 @@ func TestErrorWords(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := writeTree(t, map[string]string{"in/a.proto": tt.src, "in/b.proto": "syntax = \"proto3\";\npackage b;\n"})
 			t.Chdir(dir)
-			_, err := (&loader.Loader{}).Load(context.Background(), loader.Input{Kind: loader.Dir, Path: "in", Raw: "in"})
+			_, err := (&loader.Loader{}).Load(context.Background(), loader.Dir("in"))
 			var ce source.ErrorList
 			if !errors.As(err, &ce) {
 				t.Fatalf("error %v (%T), want a source.ErrorList", err, err)

@@ -9,37 +9,28 @@ import (
 )
 
 // Inputs are written as buf writes them; a git input names a revision and,
-// optionally, the directory within it that is the root of the schema.
+// optionally, the directory within it that is the root of the schema. Dir
+// is where a configuration file for the input is looked for, and Display
+// names a file of the input as findings print it.
 func ExampleParseInput() {
 	for _, s := range []string{"proto", "image.binpb", ".git#branch=main,subdir=proto"} {
 		in, err := loader.ParseInput(s)
 		if err != nil {
 			log.Fatal(err)
 		}
-		switch in.Kind {
-		case loader.Dir:
-			fmt.Printf("%s: directory %s\n", s, in.Path)
-		case loader.DescriptorSet:
-			fmt.Printf("%s: descriptor set %s\n", s, in.Path)
-		case loader.Git:
-			fmt.Printf("%s: %s %s of %s, subdir %s\n", s, in.RefKind, in.Ref, in.Path, in.Subdir)
-		}
+		fmt.Printf("%s: configuration in %s, file shown as %s\n", in, in.Dir(), in.Display("acme/v1/a.proto"))
 	}
 	// Output:
-	// proto: directory proto
-	// image.binpb: descriptor set image.binpb
-	// .git#branch=main,subdir=proto: branch main of .git, subdir proto
+	// proto: configuration in proto, file shown as proto/acme/v1/a.proto
+	// image.binpb: configuration in ., file shown as acme/v1/a.proto
+	// .git#branch=main,subdir=proto: configuration in proto, file shown as proto/acme/v1/a.proto
 }
 
 // The zero Loader compiles a directory; file paths are relative to it, the
 // names other files import them by.
 func ExampleLoader_Load() {
-	in, err := loader.ParseInput("../testdata/demo/v1")
-	if err != nil {
-		log.Fatal(err)
-	}
 	var l loader.Loader
-	s, err := l.Load(context.Background(), in)
+	s, err := l.Load(context.Background(), loader.Dir("../testdata/demo/v1"))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -76,18 +76,18 @@ type remoteGit struct {
 }
 
 func (r *remoteGit) fetch(ctx context.Context, in Input, dir string) (Input, error) {
-	if in.RecurseSubmodules {
+	if in.recurseSubmodules {
 		return in, errors.New("recurse_submodules is not supported for a remote repository: clone it with its submodules and compare the clone")
 	}
-	if in.RefKind == staged {
+	if in.refKind == staged {
 		return in, errors.New("a remote repository has no index")
 	}
-	_, commit, err := gitfs.Fetch(ctx, r.url, dir, gitfs.Ref{Kind: gitfs.RefKind(in.RefKind), Name: in.Ref}, r.depth)
+	_, commit, err := gitfs.Fetch(ctx, r.url, dir, gitfs.Ref{Kind: gitfs.RefKind(in.refKind), Name: in.ref}, r.depth)
 	if err != nil {
 		return in, err
 	}
 	out := in
-	out.Kind, out.Path, out.RefKind, out.Ref, out.fetch = Git, dir, "commit", commit, nil
+	out.kind, out.path, out.refKind, out.ref, out.fetch = gitInput, dir, "commit", commit, nil
 	return out, nil
 }
 
@@ -110,7 +110,7 @@ func (a *archive) fetch(ctx context.Context, in Input, dir string) (Input, error
 	)
 	if a.url != "" {
 		f, err = download(ctx, a.url, filepath.Join(dir, "archive"))
-	} else if f, err = openInput(ctx, in.Path); err == nil && a.zip {
+	} else if f, err = openInput(ctx, in.path); err == nil && a.zip {
 		if st, serr := f.Stat(); serr == nil && !st.Mode().IsRegular() {
 			// A zip is read from its end: a pipe's bytes are kept first,
 			// as many as an archive may hold.
@@ -133,18 +133,18 @@ func (a *archive) fetch(ctx context.Context, in Input, dir string) (Input, error
 		err = u.tar(&countingReader{r: f, left: maxArchiveSize}, a.gz)
 	}
 	if err != nil {
-		return in, fmt.Errorf("%s: %w", in.Path, err)
+		return in, fmt.Errorf("%s: %w", in.path, err)
 	}
 	if u.files == 0 {
-		return in, fmt.Errorf("%s: the archive holds no files", in.Path)
+		return in, fmt.Errorf("%s: the archive holds no files", in.path)
 	}
-	root := filepath.Join(files, filepath.FromSlash(in.Subdir))
+	root := filepath.Join(files, filepath.FromSlash(in.subdir))
 	if st, err := os.Stat(root); err != nil || !st.IsDir() {
-		return in, fmt.Errorf("%s: no directory %q in the archive", in.Path, in.Subdir)
+		return in, fmt.Errorf("%s: no directory %q in the archive", in.path, in.subdir)
 	}
 	out := in
-	out.Kind, out.Path, out.fetch = Dir, root, nil
-	out.unpacked, out.shown = true, in.Subdir
+	out.kind, out.path, out.fetch = dirInput, root, nil
+	out.unpacked, out.shown = true, in.subdir
 	return out, nil
 }
 
@@ -364,14 +364,14 @@ func (registryModule) fetch(ctx context.Context, in Input, _ string) (Input, err
 	if in.modules == nil {
 		return in, errNoModules
 	}
-	dir, deps, err := in.modules.Module(ctx, in.Path)
+	dir, deps, err := in.modules.Module(ctx, in.path)
 	if err != nil {
 		return in, err
 	}
 	out := in
-	out.Kind, out.Path, out.fetch = Dir, dir, nil
+	out.kind, out.path, out.fetch = dirInput, dir, nil
 	// Files are named by their path in the module, as buf names them.
 	out.unpacked, out.shown = true, ""
-	out.DepRoots = deps
+	out.depRoots = deps
 	return out, nil
 }

@@ -55,8 +55,8 @@ func TestFetchArchive(t *testing.T) {
 			t.Errorf("fetched input prints as %q, want %q", local.String(), raw)
 		}
 		cleanup()
-		if _, err := os.Stat(local.Path); !os.IsNotExist(err) {
-			t.Errorf("%s: %s is still there after cleanup (%v)", raw, local.Path, err)
+		if _, err := os.Stat(local.Dir()); !os.IsNotExist(err) {
+			t.Errorf("%s: %s is still there after cleanup (%v)", raw, local.Dir(), err)
 		}
 	}
 }

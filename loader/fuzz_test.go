@@ -102,7 +102,7 @@ func FuzzLoad(f *testing.F) {
 		var s *schema.Schema
 		var loadErr error
 		withTimeout(t, "Load", func(ctx context.Context) {
-			s, loadErr = l.Load(ctx, Input{Kind: Dir, Path: "new", Raw: "new"})
+			s, loadErr = l.Load(ctx, Dir("new"))
 		})
 		if loadErr != nil {
 			var ce source.ErrorList
@@ -151,7 +151,7 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 		withTimeout(t, "LoadPair", func(ctx context.Context) {
-			_, _, err := l.LoadPair(ctx, Input{Kind: Dir, Path: "old", Raw: "old"}, Input{Kind: Dir, Path: "new", Raw: "new"})
+			_, _, err := l.LoadPair(ctx, Dir("old"), Dir("new"))
 			if loadErr == nil && err != nil {
 				t.Errorf("Load succeeded but LoadPair failed: %v", err)
 			}
@@ -174,7 +174,7 @@ func FuzzLoad(f *testing.F) {
 			write(sub, "a.proto", variant)
 			write(sub, "dep.proto", fuzzDep)
 			withTimeout(t, "Load of a variant", func(ctx context.Context) {
-				v, err := l.Load(ctx, Input{Kind: Dir, Path: sub, Raw: sub})
+				v, err := l.Load(ctx, Dir(sub))
 				if err != nil {
 					t.Errorf("the same tokens as a file that compiles fail: %v\n%q", err, variant)
 					return
@@ -243,7 +243,7 @@ func FuzzDescriptorSet(f *testing.F) {
 		}
 		l := &Loader{Dir: dir}
 		withTimeout(t, "loading a descriptor set", func(ctx context.Context) {
-			s, err := l.Load(ctx, Input{Kind: DescriptorSet, Path: "set.binpb", Raw: "set.binpb"})
+			s, err := l.Load(ctx, DescriptorSet("set.binpb"))
 			if err == nil && len(s.Files) == 0 {
 				t.Errorf("a descriptor set loaded with no files")
 			}
@@ -262,7 +262,7 @@ func seedSet() ([]byte, error) {
 	if err := os.WriteFile(filepath.Join(dir, "dep.proto"), []byte(fuzzDep), 0o644); err != nil {
 		return nil, err
 	}
-	s, err := (&Loader{}).Load(context.Background(), Input{Kind: Dir, Path: dir, Raw: dir})
+	s, err := (&Loader{}).Load(context.Background(), Dir(dir))
 	if err != nil {
 		return nil, err
 	}

@@ -18,25 +18,25 @@ import (
 const staged = "index"
 
 func (l *Loader) openGit(ctx context.Context, in Input) (*Tree, error) {
-	dir := l.abs(in.Path)
+	dir := l.abs(in.path)
 	if _, err := os.Stat(dir); err != nil {
-		return nil, fmt.Errorf("input %s: not a git repository: %s does not exist", in, in.Path)
+		return nil, fmt.Errorf("input %s: not a git repository: %s does not exist", in, in.path)
 	}
 	repo, err := l.openRepo(ctx, dir)
 	if err != nil {
 		return nil, fmt.Errorf("input %s: %w", in, err)
 	}
 	rev := "" // the index
-	if in.RefKind != staged {
-		if rev, err = repo.ResolveRef(ctx, gitfs.Ref{Kind: gitfs.RefKind(in.RefKind), Name: in.Ref}); err != nil {
+	if in.refKind != staged {
+		if rev, err = repo.ResolveRef(ctx, gitfs.Ref{Kind: gitfs.RefKind(in.refKind), Name: in.ref}); err != nil {
 			return nil, fmt.Errorf("input %s: %w", in, err)
 		}
 	}
 	var files []gitFile
-	if in.RecurseSubmodules {
-		files, err = listWithSubmodules(ctx, repo, rev, in.Subdir, 0)
+	if in.recurseSubmodules {
+		files, err = listWithSubmodules(ctx, repo, rev, in.subdir, 0)
 	} else {
-		files, err = list(ctx, repo, rev, in.Subdir)
+		files, err = list(ctx, repo, rev, in.subdir)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("input %s: %w", in, err)
@@ -59,8 +59,8 @@ func (l *Loader) openGit(ctx context.Context, in Input) (*Tree, error) {
 	}
 	if len(t.Files) == 0 {
 		where := "the revision"
-		if in.Subdir != "" {
-			where = in.Subdir + " in the revision"
+		if in.subdir != "" {
+			where = in.subdir + " in the revision"
 		}
 		return nil, fmt.Errorf("input %s: %w in %s", in, ErrNoFiles, where)
 	}

@@ -9,77 +9,87 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 )
 
-// Kind says where an Input's files come from.
-type Kind uint8
+// inputKind says where an Input's files come from. Only kinds.go tells
+// kinds apart: the rest of the package asks an input's kindOps.
+type inputKind uint8
 
 const (
-	// Dir is a directory: every .proto file below it.
-	Dir Kind = iota
-	// Git is a revision of a git repository, read through the git program.
-	Git
-	// DescriptorSet is a file holding a FileDescriptorSet or a buf image,
-	// in binary, JSON, text or YAML form, compressed or not.
-	DescriptorSet
-	// Archive is a tar or zip archive of .proto files; Fetch unpacks it.
-	Archive
-	// Remote is a git repository elsewhere (https, ssh, git or file URL);
-	// Fetch clones it shallow.
-	Remote
-	// Module is a module on a Buf Schema Registry (buf.build/owner/module,
-	// with :label or :commit); Fetch brings it from buf's cache or the
-	// registry, through the resolver given with WithModules.
-	Module
+	// dirInput is a directory: every .proto file below it.
+	dirInput inputKind = iota
+	// gitInput is a revision of a git repository, or its index, read
+	// through the git program.
+	gitInput
+	// setInput is a file holding a FileDescriptorSet or a buf image, in
+	// binary, JSON, text or YAML form, compressed or not.
+	setInput
+	// archiveInput is a tar or zip archive of .proto files; Fetch unpacks it.
+	archiveInput
+	// remoteInput is a git repository elsewhere (https, ssh, git or file
+	// URL); Fetch clones it shallow.
+	remoteInput
+	// moduleInput is a module on a Buf Schema Registry
+	// (buf.build/owner/module, with :label or :commit); Fetch brings it
+	// from buf's cache or the registry, through the resolver given with
+	// WithModules.
+	moduleInput
 )
 
-// An Input names one version of a schema, as the user wrote it.
+// An Input names one version of a schema: a directory, one .proto file of
+// a directory, a revision of a git repository or its index, a descriptor
+// set or buf image, an archive, a remote repository or a registry module.
+// ParseInput reads any of them as buf users write them; Dir,
+// DescriptorSet, Git and GitIndex make the common ones. Its methods return
+// a changed copy and never alter the Input they are called on, so one
+// Input may be used by several goroutines.
 type Input struct {
-	Kind Kind
-	// Path is the directory, the descriptor set file, or (for Git) the
-	// repository: a work tree or a .git directory.
-	Path string
-	// RefKind is how a Git revision was named: "branch", "tag", "ref" or
-	// "commit"; "index" reads the files staged for the next commit instead
-	// of a revision (Ref is then unused).
-	RefKind string
-	// Ref is the Git revision's name.
-	Ref string
-	// Subdir is, for Git, the directory within the tree that is the root of
-	// the schema.
-	Subdir string
-	// Excludes lists files and directories, relative to the input's root,
+	kind inputKind
+	// path is the directory, the descriptor set file, or (for gitInput)
+	// the repository: a work tree, a directory in one, or a .git directory.
+	path string
+	// refKind is how a git revision was named: "branch", "tag", "ref" or
+	// "commit"; "index" (staged) reads the files staged for the next
+	// commit instead of a revision (ref is then unused).
+	refKind string
+	// ref is the git revision's name.
+	ref string
+	// subdir is, for a git revision or an archive, the directory within
+	// the tree that is the root of the schema.
+	subdir string
+	// excludes lists files and directories, relative to the input's root,
 	// that are not part of the input: neither compiled nor checked, nor
 	// found by an import (buf.yaml's excludes).
-	Excludes []string
-	// ImportRoots lists other roots of the same source whose files the
+	excludes []string
+	// importRoots lists other roots of the same source whose files the
 	// input's files may import, and which are not checked: the other
 	// modules of a workspace. For a directory input they are directories;
 	// for a git input, directories of the same revision (or index).
-	ImportRoots []string
-	// DepRoots are directories on this machine that hold the files of the
+	importRoots []string
+	// depRoots are directories on this machine that hold the files of the
 	// input's dependencies (the modules of a buf.lock, from buf's module
 	// cache; see package registry): searched for imports after the input
-	// and its ImportRoots, before the Loader's IncludePaths, and never
+	// and its importRoots, before the Loader's IncludePaths, and never
 	// checked. Each version of a schema has its own.
-	DepRoots []string
-	// RecurseSubmodules is set, for Git, when the files of the
-	// submodules under Subdir are part of the input, read at the commits
+	depRoots []string
+	// recurseSubmodules is set, for a git input, when the files of the
+	// submodules under subdir are part of the input, read at the commits
 	// the revision records for them.
-	RecurseSubmodules bool
-	// File is, for a single .proto file given as the input, its path
-	// relative to Path: the check reports on that file (and what it
+	recurseSubmodules bool
+	// file is, for a single .proto file given as the input, its path
+	// relative to path: the check reports on that file (and what it
 	// imports), as buf does for a .proto file input.
-	File string
-	// IncludePackageFiles is set, for a single .proto file, when the
+	file string
+	// includePackageFiles is set, for a single .proto file, when the
 	// other files of its package are checked too (buf's
 	// include_package_files=true).
-	IncludePackageFiles bool
-	// Raw is the input as written.
-	Raw string
+	includePackageFiles bool
+	// raw is the input as written, or as WithName names it.
+	raw string
 
 	// enc and gz say how a descriptor set is encoded (encBinary…) and
 	// whether it is gzip-compressed.
@@ -116,8 +126,81 @@ func (in Input) WithModules(r ModuleResolver) Input {
 	return in
 }
 
-// String returns the input as the user wrote it.
-func (in Input) String() string { return in.Raw }
+// String returns the input as the user wrote it, or as WithName names it.
+func (in Input) String() string { return in.raw }
+
+// Dir returns the input of every .proto file below the directory dir, which
+// import each other by their paths relative to dir (as protoc -I dir does).
+// It is what ParseInput returns for a directory; it prints as dir.
+func Dir(dir string) Input {
+	if dir == "" {
+		dir = "."
+	}
+	return Input{kind: dirInput, path: dir, raw: dir}
+}
+
+// DescriptorSet returns the input of the descriptor set in the file at path:
+// a FileDescriptorSet (protoc --descriptor_set_out, buf build
+// --as-file-descriptor-set) or a buf image, encoded as its name ends, as
+// ParseInput reads it: .json, .txtpb, .yaml or .yml for buf's JSON, text
+// and YAML forms, binary otherwise; gzip-compressed when the name ends in
+// .gz besides. Load fails, rather than guesses, when the contents are not
+// what the name says. It prints as path.
+func DescriptorSet(path string) Input {
+	lower := strings.ToLower(path)
+	base := strings.TrimSuffix(lower, ".gz")
+	enc, ok := imageExts[filepath.Ext(base)]
+	if !ok {
+		enc = encBinary
+	}
+	return Input{kind: setInput, path: path, enc: enc, gz: base != lower, raw: path}
+}
+
+// Git returns the input of revision rev of the git repository that holds
+// repo (a work tree, a directory in one, or a .git directory): rev is
+// anything git rev-parse takes, a branch, a tag, a commit id or HEAD~1, as
+// buf's ref= option takes it. Its files are read through the git program,
+// without a checkout. Narrow roots it at a directory of the revision (buf's
+// subdir=). It prints as repo#ref=rev.
+func Git(repo, rev string) Input {
+	return Input{kind: gitInput, path: repo, refKind: "ref", ref: rev, raw: repo + "#ref=" + rev}
+}
+
+// GitIndex returns the input of the files staged in the git repository that
+// holds repo, as the next commit will hold them: what a pre-commit hook
+// checks. Narrow roots it at a directory. It prints as repo#index.
+func GitIndex(repo string) Input {
+	return Input{kind: gitInput, path: repo, refKind: staged, raw: repo + "#index"}
+}
+
+// WithName returns the input named name: String returns name, and so do
+// the messages that name the input (a compile error's version, "input …:").
+// The files' paths in findings are not changed: Display gives those.
+func (in Input) WithName(name string) Input {
+	in.raw = name
+	return in
+}
+
+// WithExcludes returns the input without the files and directories paths
+// (relative to the input's root, as buf.yaml's excludes are written): they
+// are neither compiled nor checked, and an import of one fails. It replaces
+// the excludes given before.
+func (in Input) WithExcludes(paths ...string) Input {
+	in.excludes = slices.Clone(paths)
+	return in
+}
+
+// WithDeps returns the input whose imports are also found in dirs,
+// directories on this machine that hold the files of its dependencies
+// (the modules of a buf.lock, as package registry resolves them): searched
+// after the input's own files, before the Loader's IncludePaths, and never
+// checked. Each version of a schema has its own. It replaces the
+// dependencies given before, and those that Fetch found for a registry
+// module.
+func (in Input) WithDeps(dirs ...string) Input {
+	in.depRoots = slices.Clone(dirs)
+	return in
+}
 
 // imageExts maps the file name endings taken for descriptor sets and buf
 // images to their encoding; each may also end in .gz.
@@ -148,14 +231,14 @@ var remoteSchemes = []string{"https://", "http://", "ssh://", "git://", "file://
 // a git option; "format=" forces a kind (dir, git, tar, zip, binpb, json,
 // txtpb, yaml, protofile).
 func ParseInput(s string) (Input, error) {
-	in := Input{Raw: s}
+	in := Input{raw: s}
 	if s == "" {
 		return in, fmt.Errorf("empty input")
 	}
 	p, optText, hasOpts := strings.Cut(s, "#")
-	in.Path = p
-	if in.Path == "" {
-		in.Path = "."
+	in.path = p
+	if in.path == "" {
+		in.path = "."
 	}
 	var opts [][2]string
 	if hasOpts {
@@ -174,11 +257,11 @@ func ParseInput(s string) (Input, error) {
 		}
 	}
 	if format == "" {
-		format, gz = formatOf(in.Path, opts)
+		format, gz = formatOf(in.path, opts)
 	}
 	switch format {
 	case "dir":
-		in.Kind = Dir
+		in.kind = dirInput
 		return in, onlyOptions(s, opts, "format")
 	case "protofile":
 		return parseProtoFile(in, opts)
@@ -187,7 +270,7 @@ func ParseInput(s string) (Input, error) {
 	case "tar", "zip":
 		return parseArchive(in, format, gz, opts)
 	case encBinary, "bin", encJSON, encText, encYAML:
-		in.Kind = DescriptorSet
+		in.kind = setInput
 		in.enc = format
 		if format == "bin" {
 			in.enc = encBinary
@@ -204,10 +287,10 @@ func ParseInput(s string) (Input, error) {
 		in.gz = gz
 		return in, onlyOptions(s, opts, "format", "compression")
 	case "mod":
-		if !moduleRef.MatchString(in.Path) {
+		if !moduleRef.MatchString(in.path) {
 			return in, fmt.Errorf("input %q: a module is named registry/owner/module, with an optional :label or :commit", s)
 		}
-		in.Kind, in.fetch = Module, registryModule{}
+		in.kind, in.fetch = moduleInput, registryModule{}
 		return in, onlyOptions(s, opts, "format")
 	}
 	return in, fmt.Errorf("input %q: unknown format %q (want dir, git, tar, zip, binpb, json, txtpb, yaml or protofile)", s, format)
@@ -330,14 +413,14 @@ func subdirOf(s, v, what string) (string, error) {
 }
 
 func parseGit(in Input, opts [][2]string) (Input, error) {
-	s := in.Raw
-	in.Kind = Git
+	s := in.raw
+	in.kind = gitInput
 	var remote *remoteGit
-	lower := strings.ToLower(in.Path)
+	lower := strings.ToLower(in.path)
 	for _, scheme := range remoteSchemes {
 		if strings.HasPrefix(lower, scheme) {
-			in.Kind = Remote
-			remote = &remoteGit{url: in.Path}
+			in.kind = remoteInput
+			remote = &remoteGit{url: in.path}
 			in.fetch = remote
 		}
 	}
@@ -345,26 +428,26 @@ func parseGit(in Input, opts [][2]string) (Input, error) {
 		k, v := o[0], o[1]
 		switch k {
 		case "branch", "tag", "ref", "commit":
-			if in.RefKind != "" {
-				return in, fmt.Errorf("input %q: both %s and %s given", s, in.RefKind, k)
+			if in.refKind != "" {
+				return in, fmt.Errorf("input %q: both %s and %s given", s, in.refKind, k)
 			}
 			if strings.HasPrefix(v, "-") {
 				return in, fmt.Errorf("input %q: a git %s may not start with '-'", s, k)
 			}
-			in.RefKind, in.Ref = k, v
+			in.refKind, in.ref = k, v
 		case "subdir":
 			sub, err := subdirOf(s, v, "repository")
 			if err != nil {
 				return in, err
 			}
-			in.Subdir = sub
+			in.subdir = sub
 		case "format":
 		case "recurse_submodules":
 			b, err := strconv.ParseBool(v)
 			if err != nil {
 				return in, fmt.Errorf("input %q: recurse_submodules=%s: want true or false", s, v)
 			}
-			in.RecurseSubmodules = b
+			in.recurseSubmodules = b
 		case "depth":
 			n, err := strconv.Atoi(v)
 			if err != nil || n <= 0 {
@@ -386,19 +469,19 @@ func parseGit(in Input, opts [][2]string) (Input, error) {
 		// buf's defaults: the commit a name points to, or enough history
 		// for a ref relative to one.
 		remote.depth = 1
-		if in.RefKind == "ref" || in.RefKind == "commit" {
+		if in.refKind == "ref" || in.refKind == "commit" {
 			remote.depth = 50
 		}
 	}
-	if in.RefKind == "" {
-		in.RefKind, in.Ref = "ref", "HEAD"
+	if in.refKind == "" {
+		in.refKind, in.ref = "ref", "HEAD"
 	}
 	return in, nil
 }
 
 func parseArchive(in Input, format string, gz bool, opts [][2]string) (Input, error) {
-	s := in.Raw
-	in.Kind = Archive
+	s := in.raw
+	in.kind = archiveInput
 	a := &archive{zip: format == "zip", gz: gz}
 	for _, o := range opts {
 		k, v := o[0], o[1]
@@ -424,17 +507,17 @@ func parseArchive(in Input, format string, gz bool, opts [][2]string) (Input, er
 			if err != nil {
 				return in, err
 			}
-			in.Subdir = sub
+			in.subdir = sub
 		default:
 			return in, fmt.Errorf("input %q: unknown option %q (an archive takes strip_components, subdir, compression and format)", s, k)
 		}
 	}
-	switch lower := strings.ToLower(in.Path); {
+	switch lower := strings.ToLower(in.path); {
 	case strings.HasPrefix(lower, "file://"):
-		in.Path = in.Path[len("file://"):]
+		in.path = in.path[len("file://"):]
 	case strings.HasPrefix(lower, "https://"), strings.HasPrefix(lower, "http://"):
-		a.url = in.Path
-	case strings.Contains(in.Path, "://"):
+		a.url = in.path
+	case strings.Contains(in.path, "://"):
 		return in, fmt.Errorf("input %q: an archive is read from a file or downloaded over http or https", s)
 	}
 	in.fetch = a
@@ -442,24 +525,24 @@ func parseArchive(in Input, format string, gz bool, opts [][2]string) (Input, er
 }
 
 func parseProtoFile(in Input, opts [][2]string) (Input, error) {
-	if err := onlyOptions(in.Raw, opts, "format", "include_package_files"); err != nil {
+	if err := onlyOptions(in.raw, opts, "format", "include_package_files"); err != nil {
 		return in, err
 	}
 	for _, o := range opts {
 		if o[0] == "include_package_files" {
 			b, err := strconv.ParseBool(o[1])
 			if err != nil {
-				return in, fmt.Errorf("input %q: include_package_files=%s: want true or false", in.Raw, o[1])
+				return in, fmt.Errorf("input %q: include_package_files=%s: want true or false", in.raw, o[1])
 			}
-			in.IncludePackageFiles = b
+			in.includePackageFiles = b
 		}
 	}
-	in.Kind = Dir
-	in.Path, in.File = filepath.Split(filepath.Clean(in.Path))
-	if in.Path == "" {
-		in.Path = "."
+	in.kind = dirInput
+	in.path, in.file = filepath.Split(filepath.Clean(in.path))
+	if in.path == "" {
+		in.path = "."
 	}
-	in.Path = filepath.Clean(in.Path)
+	in.path = filepath.Clean(in.path)
 	return in, nil
 }
 
@@ -470,20 +553,35 @@ func parseProtoFile(in Input, opts [][2]string) (Input, error) {
 // Dir returns the directory on disk that holds the input's files, where a
 // configuration file for it is looked for: a directory input's own, the
 // work tree directory of a git input, "." for a descriptor set.
-func (in Input) Dir() string { return in.kind().dir(in) }
+func (in Input) Dir() string { return in.ops().dir(in) }
 
 // IsDirectory reports whether the input is a directory on disk (not a
 // single file of one): what a pre-commit hook compares with its
 // repository's history.
-func (in Input) IsDirectory() bool { return in.Kind == Dir && in.File == "" && !in.unpacked }
+func (in Input) IsDirectory() bool { return in.kind == dirInput && in.file == "" && !in.unpacked }
 
 // Narrow returns the input narrowed to root, a directory below it (a
-// module of a workspace). A descriptor set stays whole: it is one module.
-func (in Input) Narrow(root string) (Input, error) {
-	if root == "." {
-		return in, nil
+// module of a workspace), whose files may import those of imports: the
+// other modules' directories, relative to the input and climbing out of it
+// with ".." if they must, read from the same version and never checked.
+// Those the input's source does not have (a directory above a git
+// repository's top) are left out. A descriptor set stays whole: it is one
+// module, and has no other.
+func (in Input) Narrow(root string, imports ...string) (Input, error) {
+	out := in
+	if root != "." {
+		out = in.ops().narrow(in, root)
 	}
-	return in.kind().narrow(in, root), nil
+	if len(imports) > 0 {
+		roots := slices.Clip(out.importRoots) // appends never share in's array
+		for _, rel := range imports {
+			if r, ok := in.ops().sibling(in, rel); ok {
+				roots = append(roots, r)
+			}
+		}
+		out.importRoots = roots
+	}
+	return out, nil
 }
 
 // Display returns the path of the input's file p (relative to the input's
@@ -498,7 +596,7 @@ func (in Input) Display(p string) string {
 }
 
 // shownRoot is the input's root as Display prints it, "" for none.
-func (in Input) shownRoot() string { return in.kind().shownRoot(in) }
+func (in Input) shownRoot() string { return in.ops().shownRoot(in) }
 
 // Rel returns the path, relative to the input's root, of the file or
 // directory p named as Display names it (the way buf's --path takes
@@ -530,9 +628,9 @@ func (in Input) Rel(p string) (rel string, ok bool) {
 	return "", false
 }
 
-// A FileReader reads files by their path on disk, as one version holds
+// A fileReader reads files by their path on disk, as one version holds
 // them (config.Source is one).
-type FileReader interface {
+type fileReader interface {
 	ReadFile(name string) ([]byte, error)
 }
 
@@ -554,18 +652,18 @@ func (diskReader) ReadFile(name string) ([]byte, error) {
 	return data, nil
 }
 
-// Files returns what reads the files around in as in's version holds them:
+// files returns what reads the files around in as in's version holds them:
 // the index or the revision of a git input (a pre-commit hook checks the
 // staged files: an unstaged edit to buf.yaml must not change what it
 // checks), the disk for the others. Files outside a git input's
 // repository are read from disk. A missing file is fs.ErrNotExist.
-func (l *Loader) Files(ctx context.Context, in Input) FileReader { return in.kind().files(ctx, l, in) }
+func (l *Loader) files(ctx context.Context, in Input) fileReader { return in.ops().files(ctx, l, in) }
 
 // versionReader reads the files of a repository's work tree as a git
 // version holds them.
 type versionReader struct {
 	ctx context.Context
-	v   *Version
+	v   *gitVersion
 }
 
 func (r versionReader) ReadFile(name string) ([]byte, error) {

@@ -102,7 +102,7 @@ func TestDeepDescriptorSet(t *testing.T) {
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		return (&loader.Loader{Dir: dir}).Load(context.Background(), loader.Input{Kind: loader.DescriptorSet, Path: name, Raw: name})
+		return (&loader.Loader{Dir: dir}).Load(context.Background(), loader.DescriptorSet(name))
 	}
 	_, err := loadSet("deep.binpb", build(1_000, true))
 	want := fmt.Sprintf("deep.binpb: deep.proto: messages nest more than %d deep: protocheck refuses deeper nesting", loader.MaxNestingDepth)
@@ -198,7 +198,7 @@ func TestGarbage(t *testing.T) {
 	// megabyte would take as long as all the garbage together.
 	valid := writeTree(t, map[string]string{"a.proto": string(validOf(size / 8))})
 	start := time.Now()
-	if _, err := (&loader.Loader{}).Load(context.Background(), loader.Input{Kind: loader.Dir, Path: valid, Raw: "valid"}); err != nil {
+	if _, err := (&loader.Loader{}).Load(context.Background(), loader.Dir(valid).WithName("valid")); err != nil {
 		t.Fatalf("valid file: %v", err)
 	}
 	baseline := 8 * time.Since(start)
@@ -207,7 +207,7 @@ func TestGarbage(t *testing.T) {
 		t.Run(c.kind, func(t *testing.T) {
 			dir := writeTree(t, map[string]string{"a.proto": string(garbageKinds[c.kind].of(size))})
 			start := time.Now()
-			_, err := (&loader.Loader{}).Load(context.Background(), loader.Input{Kind: loader.Dir, Path: dir, Raw: "g"})
+			_, err := (&loader.Loader{}).Load(context.Background(), loader.Dir(dir).WithName("g"))
 			if d := time.Since(start); d > factor*baseline {
 				t.Errorf("took %s, more than %d times the %s a valid file of the same size takes", d, factor, baseline)
 			} else {
@@ -316,7 +316,7 @@ func BenchmarkGarbage(b *testing.B) {
 				if err := os.WriteFile(filepath.Join(dir, "a.proto"), garbageKinds[kind].of(mb*1_000_000), 0o644); err != nil {
 					b.Fatal(err)
 				}
-				in := loader.Input{Kind: loader.Dir, Path: dir, Raw: "g"}
+				in := loader.Dir(dir).WithName("g")
 				b.SetBytes(int64(mb * 1_000_000))
 				for b.Loop() {
 					if _, err := (&loader.Loader{}).Load(context.Background(), in); err == nil {
@@ -332,7 +332,7 @@ func BenchmarkGarbage(b *testing.B) {
 			if err := os.WriteFile(filepath.Join(dir, "a.proto"), oneLine(kb*1000), 0o644); err != nil {
 				b.Fatal(err)
 			}
-			in := loader.Input{Kind: loader.Dir, Path: dir, Raw: "one"}
+			in := loader.Dir(dir).WithName("one")
 			b.SetBytes(int64(kb * 1000))
 			for b.Loop() {
 				if _, err := (&loader.Loader{}).Load(context.Background(), in); err != nil {
@@ -364,7 +364,7 @@ func TestLinkedDescriptors(t *testing.T) {
 		}
 	}
 	in := func(name string) loader.Input {
-		return loader.Input{Kind: loader.DescriptorSet, Path: name, Raw: name}
+		return loader.DescriptorSet(name)
 	}
 	l := &loader.Loader{Dir: dir}
 	_, err = l.Load(context.Background(), in("a.binpb"))
@@ -391,7 +391,7 @@ func TestSizeLimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	_, err = (&loader.Loader{Dir: dir}).Load(context.Background(), loader.Input{Kind: loader.DescriptorSet, Path: "set.binpb", Raw: "set.binpb"})
+	_, err = (&loader.Loader{Dir: dir}).Load(context.Background(), loader.DescriptorSet("set.binpb"))
 	if want := "set.binpb: descriptor set is larger than 256 MiB"; err == nil || err.Error() != want {
 		t.Errorf("error = %v, want %s", err, want)
 	}
@@ -410,7 +410,7 @@ func TestSizeLimits(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, err = (&loader.Loader{}).Load(context.Background(), loader.Input{Kind: loader.Dir, Path: many, Raw: "many"})
+	_, err = (&loader.Loader{}).Load(context.Background(), loader.Dir(many).WithName("many"))
 	if want := "input many: more than 100000 .proto files"; err == nil || err.Error() != want {
 		t.Errorf("error = %v, want %s", err, want)
 	}
@@ -437,7 +437,7 @@ func TestOtherDepths(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "set.binpb"), set, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = (&loader.Loader{Dir: dir}).Load(context.Background(), loader.Input{Kind: loader.DescriptorSet, Path: "set.binpb", Raw: "set.binpb"})
+	_, err = (&loader.Loader{Dir: dir}).Load(context.Background(), loader.DescriptorSet("set.binpb"))
 	if want := "set.binpb: not a valid FileDescriptorSet: exceeded maximum recursion depth"; err == nil || err.Error() != want {
 		t.Errorf("error = %v, want %s", err, want)
 	}

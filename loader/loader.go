@@ -216,9 +216,9 @@ func (l *Loader) open(ctx context.Context, in Input) (*Tree, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(in.Excludes) > 0 {
+	if len(in.excludes) > 0 {
 		t.Files = slices.DeleteFunc(t.Files, func(f File) bool {
-			if excluded(f.Path, in.Excludes) {
+			if excluded(f.Path, in.excludes) {
 				if t.excluded == nil {
 					t.excluded = make(map[string]bool)
 				}
@@ -231,13 +231,13 @@ func (l *Loader) open(ctx context.Context, in Input) (*Tree, error) {
 			return nil, fmt.Errorf("input %s: every .proto file is excluded", in)
 		}
 	}
-	for _, root := range in.ImportRoots {
-		other, err := in.kind().withRoot(in, root)
+	for _, root := range in.importRoots {
+		other, err := in.ops().withRoot(in, root)
 		if err != nil {
 			return nil, err
 		}
-		other.Excludes, other.ImportRoots = nil, nil
-		other.Raw = root
+		other.excludes, other.importRoots = nil, nil
+		other.raw = root
 		x, err := l.openRoot(ctx, other)
 		if errors.Is(err, ErrNoFiles) {
 			continue // nothing to import there
@@ -255,7 +255,7 @@ func (l *Loader) open(ctx context.Context, in Input) (*Tree, error) {
 
 // openRoot opens one root of an input.
 func (l *Loader) openRoot(ctx context.Context, in Input) (*Tree, error) {
-	return in.kind().open(ctx, l, in)
+	return in.ops().open(ctx, l, in)
 }
 
 // excluded reports whether the slash path p is one of excludes or lies
@@ -677,10 +677,10 @@ func (t *Tree) recount(r linker.Result) bool {
 // includes returns the directories searched for the imports that an
 // input does not hold: its dependencies', then the Loader's.
 func includes(l *Loader, in Input) []string {
-	if len(in.DepRoots) == 0 {
+	if len(in.depRoots) == 0 {
 		return l.IncludePaths
 	}
-	return append(slices.Clip(in.DepRoots), l.IncludePaths...)
+	return append(slices.Clip(in.depRoots), l.IncludePaths...)
 }
 
 // includes returns the directories searched for the imports that the
@@ -889,7 +889,7 @@ func (e *compileError) Error() string {
 // version it was found in when its path does not say: "… (in
 // .git#branch=main)".
 func (e *compileError) Message(pe posError) string {
-	if v := e.Version(); v != "" && pe.Path != e.Input.Raw {
+	if v := e.Version(); v != "" && pe.Path != e.Input.raw {
 		return pe.Message + " (in " + v + ")"
 	}
 	return pe.Message
@@ -900,12 +900,12 @@ func (e *compileError) Message(pe posError) string {
 // paths hold), "the staged files" for the index; "" for a directory.
 func (e *compileError) Version() string {
 	switch {
-	case e.Input.Kind == Dir || e.Input.Raw == "":
+	case e.Input.kind == dirInput || e.Input.raw == "":
 		return ""
-	case e.Input.Kind == Git && e.Input.RefKind == staged:
+	case e.Input.kind == gitInput && e.Input.refKind == staged:
 		return "the staged files"
 	}
-	v, _, _ := strings.Cut(e.Input.Raw, " (module ")
+	v, _, _ := strings.Cut(e.Input.raw, " (module ")
 	return v
 }
 

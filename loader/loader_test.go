@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -123,7 +122,7 @@ func TestDirectoryDotDirs(t *testing.T) {
 
 func TestCompileSubset(t *testing.T) {
 	dir := writeTree(t, mixed)
-	tree, err := (&loader.Loader{}).Open(context.Background(), loader.Input{Kind: loader.Dir, Path: dir, Raw: dir})
+	tree, err := (&loader.Loader{}).Open(context.Background(), loader.Dir(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -405,67 +404,6 @@ func TestGitErrors(t *testing.T) {
 	}
 }
 
-func TestParseInput(t *testing.T) {
-	for _, tc := range []struct {
-		raw  string
-		want loader.Input
-		err  string
-	}{
-		{raw: "proto", want: loader.Input{Kind: loader.Dir, Path: "proto"}},
-		{raw: "out/image.binpb", want: loader.Input{Kind: loader.DescriptorSet, Path: "out/image.binpb"}},
-		{raw: ".git#branch=main,subdir=proto", want: loader.Input{Kind: loader.Git, Path: ".git", RefKind: "branch", Ref: "main", Subdir: "proto"}},
-		{raw: "../repo#tag=v1.2.0", want: loader.Input{Kind: loader.Git, Path: "../repo", RefKind: "tag", Ref: "v1.2.0"}},
-		{raw: ".git#format=git", want: loader.Input{Kind: loader.Git, Path: ".git", RefKind: "ref", Ref: "HEAD"}},
-		{raw: ".git#branch=a,tag=b", err: `input ".git#branch=a,tag=b": both branch and tag given`},
-		{raw: ".git#subdir=../x", err: `input ".git#subdir=../x": subdir "../x" leaves the repository`},
-		{raw: ".git#color=red", err: `input ".git#color=red": unknown option "color" (want branch, tag, ref, commit, subdir, depth or recurse_submodules)`},
-		{raw: ".git#ref=-n", err: `input ".git#ref=-n": a git ref may not start with '-'`},
-		// Descriptor sets and buf images in every encoding, as buf names them.
-		{raw: "image.json", want: loader.Input{Kind: loader.DescriptorSet, Path: "image.json"}},
-		{raw: "image.txtpb.gz", want: loader.Input{Kind: loader.DescriptorSet, Path: "image.txtpb.gz"}},
-		{raw: "image.out#format=yaml,compression=gzip", want: loader.Input{Kind: loader.DescriptorSet, Path: "image.out"}},
-		{raw: "image.binpb#compression=zstd", err: `input "image.binpb#compression=zstd": zstd compression is not read by protocheck: decompress first (zstd -d)`},
-		{raw: "image.binpb#subdir=x", err: `input "image.binpb#subdir=x": unknown option "subdir" (this kind of input takes format, compression)`},
-		// Archives.
-		{raw: "p.tar.gz#strip_components=1,subdir=proto", want: loader.Input{Kind: loader.Archive, Path: "p.tar.gz", Subdir: "proto"}},
-		{raw: "p.zip", want: loader.Input{Kind: loader.Archive, Path: "p.zip"}},
-		{raw: "p.zip#subdir=../x", err: `input "p.zip#subdir=../x": subdir "../x" leaves the archive`},
-		{raw: "p.tgz#strip_components=-1", err: `input "p.tgz#strip_components=-1": strip_components=-1: want a number of leading directories`},
-		{raw: "p.tar#branch=main", err: `input "p.tar#branch=main": unknown option "branch" (an archive takes strip_components, subdir, compression and format)`},
-		{raw: "https://example.com/p.tar.gz", want: loader.Input{Kind: loader.Archive, Path: "https://example.com/p.tar.gz"}},
-		{raw: "ftp://example.com/p.tar.gz", err: `input "ftp://example.com/p.tar.gz": an archive is read from a file or downloaded over http or https`},
-		// One .proto file: its directory, and the file in it.
-		{raw: "proto/acme/v1/a.proto", want: loader.Input{Kind: loader.Dir, Path: "proto/acme/v1", File: "a.proto"}},
-		{raw: "a.proto", want: loader.Input{Kind: loader.Dir, Path: ".", File: "a.proto"}},
-		// Remote repositories.
-		{raw: "https://github.com/acme/apis.git#branch=main,subdir=proto", want: loader.Input{Kind: loader.Remote, Path: "https://github.com/acme/apis.git", RefKind: "branch", Ref: "main", Subdir: "proto"}},
-		{raw: "ssh://git@example.com/apis.git", want: loader.Input{Kind: loader.Remote, Path: "ssh://git@example.com/apis.git", RefKind: "ref", Ref: "HEAD"}},
-		{raw: "file:///srv/apis#tag=v1,depth=5", want: loader.Input{Kind: loader.Remote, Path: "file:///srv/apis", RefKind: "tag", Ref: "v1"}},
-		{raw: "file:///srv/apis#depth=0", err: `input "file:///srv/apis#depth=0": depth=0: want a number of commits above 0`},
-		// Registry modules, as buf names them.
-		{raw: "buf.build/acme/apis", want: loader.Input{Kind: loader.Module, Path: "buf.build/acme/apis"}},
-		{raw: "buf.build/acme/apis:v1.2.0", want: loader.Input{Kind: loader.Module, Path: "buf.build/acme/apis:v1.2.0"}},
-		{raw: "localhost:8080/acme/apis", want: loader.Input{Kind: loader.Module, Path: "localhost:8080/acme/apis"}},
-		{raw: "buf.build/acme/apis#format=mod", want: loader.Input{Kind: loader.Module, Path: "buf.build/acme/apis"}},
-		{raw: "buf.build/acme#format=mod", err: `input "buf.build/acme#format=mod": a module is named registry/owner/module, with an optional :label or :commit`},
-		{raw: "x#format=svn", err: `input "x#format=svn": unknown format "svn" (want dir, git, tar, zip, binpb, json, txtpb, yaml or protofile)`},
-	} {
-		got, err := loader.ParseInput(tc.raw)
-		if tc.err != "" {
-			if err == nil || err.Error() != tc.err {
-				t.Errorf("ParseInput(%q) error = %v, want %s", tc.raw, err, tc.err)
-			}
-			continue
-		}
-		tc.want.Raw = tc.raw
-		if err != nil {
-			t.Errorf("ParseInput(%q): %v", tc.raw, err)
-		} else if diff := cmp.Diff(tc.want, got, cmpopts.IgnoreUnexported(loader.Input{})); diff != "" {
-			t.Errorf("ParseInput(%q) (-want +got):\n%s", tc.raw, diff)
-		}
-	}
-}
-
 func TestProgress(t *testing.T) {
 	dir := writeTree(t, map[string]string{
 		"a.proto":     "syntax = \"proto3\";\npackage p;\nmessage A {}\n",
@@ -477,8 +415,8 @@ func TestProgress(t *testing.T) {
 	l := &loader.Loader{Progress: func(in loader.Input, read int) {
 		mu.Lock()
 		defer mu.Unlock()
-		if in.Raw != dir {
-			t.Errorf("Progress for input %q, want %q", in.Raw, dir)
+		if in.String() != dir {
+			t.Errorf("Progress for input %q, want %q", in, dir)
 		}
 		most = max(most, read)
 	}}

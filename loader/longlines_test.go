@@ -46,7 +46,7 @@ func TestBrokenLinesSamePositions(t *testing.T) {
 	)
 	compile := func(t *testing.T, dir string) map[string]string {
 		t.Helper()
-		s, err := (&Loader{}).Load(context.Background(), Input{Kind: Dir, Path: dir, Raw: "x"})
+		s, err := (&Loader{}).Load(context.Background(), Dir(dir).WithName("x"))
 		if err != nil {
 			return nil
 		}

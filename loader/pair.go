@@ -800,7 +800,7 @@ func (l *Loader) keepNewer(nt *Tree, key string) {
 // from, so that a state kept for it serves only the same version.
 func treeKey(t *Tree) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00", t.Input.Raw, strings.Join(t.includes(), "\x00"))
+	fmt.Fprintf(h, "%s\x00%s\x00", t.Input.raw, strings.Join(t.includes(), "\x00"))
 	for _, ts := range append([]*Tree{t}, t.roots...) {
 		for _, f := range ts.Files {
 			fmt.Fprintf(h, "%s\x00%s\x00", f.Path, f.Digest)

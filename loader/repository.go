@@ -73,22 +73,22 @@ func (r *Repository) History(ctx context.Context, rev string, n int, path string
 // history stops early.
 func (r *Repository) IsShallow(ctx context.Context) bool { return r.r.IsShallow(ctx) }
 
-// A Version is what one git input reads from: a revision of a repository,
+// A gitVersion is what one git input reads from: a revision of a repository,
 // or its index.
-type Version struct {
+type gitVersion struct {
 	r   *gitfs.Repo
 	rev string // "" for the index
 }
 
-// OpenVersion opens the version that the git input in names.
-func (l *Loader) OpenVersion(ctx context.Context, in Input) (*Version, error) {
-	r, err := l.openRepo(ctx, l.abs(in.Path))
+// openVersion opens the version that the git input in names.
+func (l *Loader) openVersion(ctx context.Context, in Input) (*gitVersion, error) {
+	r, err := l.openRepo(ctx, l.abs(in.path))
 	if err != nil {
 		return nil, err
 	}
-	v := &Version{r: r}
-	if in.RefKind != staged {
-		if v.rev, err = r.ResolveRef(ctx, gitfs.Ref{Kind: gitfs.RefKind(in.RefKind), Name: in.Ref}); err != nil {
+	v := &gitVersion{r: r}
+	if in.refKind != staged {
+		if v.rev, err = r.ResolveRef(ctx, gitfs.Ref{Kind: gitfs.RefKind(in.refKind), Name: in.ref}); err != nil {
 			return nil, err
 		}
 	}
@@ -96,13 +96,13 @@ func (l *Loader) OpenVersion(ctx context.Context, in Input) (*Version, error) {
 }
 
 // Root returns the top directory of the repository's work tree, or "".
-func (v *Version) Root() string { return v.r.Root() }
+func (v *gitVersion) Root() string { return v.r.Root() }
 
 // ReadFile reads the file at path, from the top of the repository, as the
 // version holds it; ok is false when it holds none.
-func (v *Version) ReadFile(ctx context.Context, path string) (data []byte, ok bool, err error) {
+func (v *gitVersion) ReadFile(ctx context.Context, path string) (data []byte, ok bool, err error) {
 	if v.rev != "" {
-		return v.r.ReadFileAt(ctx, v.rev, path) // resolved by OpenVersion
+		return v.r.ReadFileAt(ctx, v.rev, path) // resolved by openVersion
 	}
 	return v.r.ReadFile(ctx, v.rev, path)
 }

@@ -44,7 +44,7 @@ func TestSharedCompiler(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		in := Input{Kind: Dir, Path: dir, Raw: "v"}
+		in := Dir(dir).WithName("v")
 		before := newcomp.Parsed.Load()
 		got, err := shared.Load(ctx, in)
 		if err != nil {

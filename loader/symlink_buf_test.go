@@ -397,8 +397,7 @@ func TestSymlinkLayoutsAsBuf(t *testing.T) {
 
 	ctx := context.Background()
 	open := func(in loader.Input, excludes []string) (*loader.Tree, error) {
-		in.Excludes = excludes
-		return (&loader.Loader{}).Open(ctx, in)
+		return (&loader.Loader{}).Open(ctx, in.WithExcludes(excludes...))
 	}
 	check := func(t *testing.T, what string, tree *loader.Tree, err error, buf bufRun, prefix string) {
 		t.Helper()
@@ -423,10 +422,10 @@ func TestSymlinkLayoutsAsBuf(t *testing.T) {
 			input := l.inputName()
 			res := results[i]
 			t.Chdir(parents[i])
-			tree, err := open(loader.Input{Kind: loader.Dir, Path: input, Raw: input}, l.excludes)
+			tree, err := open(loader.Dir(input), l.excludes)
 			check(t, "relative directory", tree, err, res.rel, input+"/")
 			abs := filepath.Join(parents[i], input)
-			tree, err = open(loader.Input{Kind: loader.Dir, Path: abs, Raw: abs}, l.excludes)
+			tree, err = open(loader.Dir(abs), l.excludes)
 			check(t, "absolute directory", tree, err, res.abs, abs+"/")
 			for j, imp := range probes[i] {
 				if tree == nil {

@@ -89,8 +89,8 @@ func TestLoadPairThroughLinks(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			oldIn := loader.Input{Kind: loader.Dir, Path: version(t, tc.old), Excludes: []string{"common"}}
-			newIn := loader.Input{Kind: loader.Dir, Path: version(t, tc.new), Excludes: []string{"common"}}
+			oldIn := loader.Dir(version(t, tc.old)).WithExcludes("common")
+			newIn := loader.Dir(version(t, tc.new)).WithExcludes("common")
 			l := &loader.Loader{}
 			o, n, err := l.LoadPair(context.Background(), oldIn, newIn)
 			if err != nil {
@@ -149,9 +149,20 @@ func TestLoadPairThroughLinksInAnotherRoot(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			om, oo := version(t, tc.old)
 			nm, no := version(t, tc.new)
-			o, n, err := (&loader.Loader{}).LoadPair(context.Background(),
-				loader.Input{Kind: loader.Dir, Path: om, ImportRoots: []string{oo}},
-				loader.Input{Kind: loader.Dir, Path: nm, ImportRoots: []string{no}})
+			// Each version's module imports from the other directory of
+			// the same version.
+			withOther := func(mod, other string) loader.Input {
+				rel, err := filepath.Rel(mod, other)
+				if err != nil {
+					t.Fatal(err)
+				}
+				in, err := loader.Dir(mod).Narrow(".", rel)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return in
+			}
+			o, n, err := (&loader.Loader{}).LoadPair(context.Background(), withOther(om, oo), withOther(nm, no))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -52,7 +52,7 @@ import (
 // the link nor anything through it: gitfs lists regular files only.
 
 func (l *Loader) openDir(ctx context.Context, in Input) (*Tree, error) {
-	root := l.abs(in.Path)
+	root := l.abs(in.path)
 	st, err := os.Stat(root)
 	if err != nil {
 		return nil, fmt.Errorf("input %s: %w", in, unwrapPathError(err))
@@ -62,7 +62,7 @@ func (l *Loader) openDir(ctx context.Context, in Input) (*Tree, error) {
 	}
 	t := &Tree{Input: in, loader: l}
 	t.display = in.Display
-	start := walkStart(l, in.Path)
+	start := walkStart(l, in.path)
 	w := dirWalk{in: in, t: t, contents: make(map[string][]byte), seen: make(map[string]bool), noLinks: symlinksOff(ctx)}
 	resolved := start
 	if fi, err := os.Lstat(start); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
@@ -296,7 +296,7 @@ func (r *reacher) find(p string) reachedFile {
 // follow (see above). ok is false when there is none; err says why one
 // could not be read.
 func (t *Tree) reached(p string) (data []byte, digest string, ok bool, err error) {
-	if t.byLink == nil || !strings.HasSuffix(p, ".proto") || !fs.ValidPath(p) || excluded(p, t.Input.Excludes) {
+	if t.byLink == nil || !strings.HasSuffix(p, ".proto") || !fs.ValidPath(p) || excluded(p, t.Input.excludes) {
 		return nil, "", false, nil
 	}
 	if _, own := t.file(p); own {
@@ -312,7 +312,7 @@ func (t *Tree) excludedImport(p string) bool {
 	if t.excluded[p] {
 		return true
 	}
-	if t.byLink == nil || !fs.ValidPath(p) || !excluded(p, t.Input.Excludes) {
+	if t.byLink == nil || !fs.ValidPath(p) || !excluded(p, t.Input.excludes) {
 		return false
 	}
 	return t.byLink.find(p).ok

@@ -14,7 +14,7 @@ import (
 func TestProgressOffWhenNotATerminal(t *testing.T) {
 	var buf bytes.Buffer
 	p := newProgress(context.Background(), &buf)
-	p.loading(loader.Input{Raw: "new"}, 1)
+	p.loading(loader.Dir("new"), 1)
 	p.proving(1, 1)
 	p.done()
 	if buf.Len() != 0 {
@@ -25,10 +25,10 @@ func TestProgressOffWhenNotATerminal(t *testing.T) {
 func TestProgressLine(t *testing.T) {
 	var buf bytes.Buffer
 	p := &progress{w: &buf} // on, and never throttled
-	p.loading(loader.Input{Raw: "new"}, 1)
-	p.loading(loader.Input{Raw: ".git#branch=main"}, 1)
-	p.loading(loader.Input{Raw: "new"}, 3)
-	p.loading(loader.Input{Raw: "new"}, 2) // a late call from another goroutine
+	p.loading(loader.Dir("new"), 1)
+	p.loading(loader.Git(".git", "main").WithName(".git#branch=main"), 1)
+	p.loading(loader.Dir("new"), 3)
+	p.loading(loader.Dir("new"), 2) // a late call from another goroutine
 	p.done()
 	p.proving(1, 2)
 	p.proving(2, 2)
@@ -57,7 +57,7 @@ func TestProgressClearedOnInterrupt(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	p := lineOn(ctx, &buf)
 	p.every = 0
-	p.loading(loader.Input{Raw: "new"}, 1)
+	p.loading(loader.Dir("new"), 1)
 	cancel()
 	want := "\r\x1b[Kprotocheck: compiling: new 1 files\r\x1b[K"
 	for deadline := time.Now().Add(5 * time.Second); buf.String() != want && time.Now().Before(deadline); {

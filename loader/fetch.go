@@ -357,7 +357,7 @@ func clash(err error) error {
 // place (dir is not used).
 type registryModule struct{}
 
-// errNoModules is returned for a Module input fetched without a resolver.
+// errNoModules is returned for a registry module fetched without a resolver.
 var errNoModules = errors.New("a registry module input needs a resolver (Input.WithModules)")
 
 func (registryModule) fetch(ctx context.Context, in Input, _ string) (Input, error) {

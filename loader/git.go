@@ -12,7 +12,7 @@ import (
 	"github.com/protocheck/protocheck/internal/gitfs"
 )
 
-// staged is the RefKind of a Git input that reads the index, the files
+// staged is the refKind of a git input that reads the index, the files
 // staged for the next commit, instead of a revision. Pre-commit hooks check
 // it against HEAD.
 const staged = "index"

@@ -95,7 +95,8 @@ type Input struct {
 	// whether it is gzip-compressed.
 	enc string
 	gz  bool
-	// fetch brings an Archive or Remote input to this machine.
+	// fetch brings an archive, a remote repository or a registry module to
+	// this machine.
 	fetch fetcher
 
 	// unpacked is set for an input whose files were brought to a
@@ -108,7 +109,7 @@ type Input struct {
 	// read whole: the Tree's Notes say so.
 	localDepth int
 
-	// modules brings a Module input here (WithModules).
+	// modules brings a registry module here (WithModules).
 	modules ModuleResolver
 }
 
@@ -120,7 +121,7 @@ type ModuleResolver interface {
 }
 
 // WithModules returns the input with the resolver that Fetch uses for a
-// Module input; other inputs ignore it.
+// registry module input (buf.build/owner/module); other inputs ignore it.
 func (in Input) WithModules(r ModuleResolver) Input {
 	in.modules = r
 	return in
@@ -547,7 +548,7 @@ func parseProtoFile(in Input, opts [][2]string) (Input, error) {
 }
 
 // What follows is what a command asks of an input whatever its kind, so
-// that no caller switches on Kind: where its files are, how to narrow it
+// that no caller tells kinds apart: where its files are, how to narrow it
 // to a module, and how to read a file of its version.
 
 // Dir returns the directory on disk that holds the input's files, where a

@@ -22,7 +22,7 @@ type kindOps interface {
 	// is false when the source has none there.
 	sibling(in Input, rel string) (root string, ok bool)
 	// withRoot returns the input of the same source rooted at root, an
-	// entry of Input.ImportRoots.
+	// entry of Input.importRoots.
 	withRoot(in Input, root string) (Input, error)
 	// shownRoot is the input's root as Display prints it.
 	shownRoot(in Input) string

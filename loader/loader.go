@@ -133,7 +133,7 @@ type Tree struct {
 	excluded map[string]bool
 	// editions serves routing between the compilers (editions.go).
 	editions *editionIndex
-	// roots are the input's other roots (Input.ImportRoots), opened.
+	// roots are the input's other roots (Input.importRoots), opened.
 	roots []*Tree
 	// byLink finds the files that a directory input holds only to be
 	// imported (walk.go); nil when there can be none.
@@ -269,7 +269,7 @@ func excluded(p string, excludes []string) bool {
 	return false
 }
 
-// rootFile returns the tree of the input's other roots (Input.ImportRoots)
+// rootFile returns the tree of the input's other roots (Input.importRoots)
 // that holds the import p, in order, or nil.
 func (t *Tree) rootFile(p string) *Tree {
 	for _, r := range t.roots {
@@ -757,7 +757,7 @@ func (t *Tree) ownSet() map[string]bool {
 
 // importFile reads the file that the import p names from the first place
 // that holds it: the tree's own files, the files it holds only to be
-// imported (Tree.reached), its other roots (Input.ImportRoots), the include
+// imported (Tree.reached), its other roots (Input.importRoots), the include
 // paths. name is the file as the user opens it (an include
 // path's file by its import path, as in every message); found is false
 // when none holds it (a well-known import, or a missing file), with err

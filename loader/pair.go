@@ -699,7 +699,7 @@ func (p *pairPlan) closureKeys(s *pairSide) *closureKeys {
 	}
 }
 
-// rootsDiffer reports whether the other roots of two trees (Input.ImportRoots)
+// rootsDiffer reports whether the other roots of two trees (Input.importRoots)
 // hold different files, or files that import one of the trees' own files:
 // either way an unchanged file of the input may link differently, which
 // only a full compile sees.

@@ -14,13 +14,12 @@ import (
 // that break: load both versions, check and prove in one call, and stop on
 // any finding that is not ignored. Here the versions are the two
 // directories of the bundled example; in a repository the old one is
-// usually a git revision, such as ".git#branch=main,subdir=proto".
+// usually a git revision, such as loader.Git(".", "main") or
+// loader.ParseInput(".git#branch=main,subdir=proto").
 func Example_buildTool() {
 	ctx := context.Background()
-	oldIn, _ := loader.ParseInput("../testdata/demo/v1")
-	newIn, _ := loader.ParseInput("../testdata/demo/v2")
 	var l loader.Loader
-	old, new, err := l.LoadPair(ctx, oldIn, newIn) // compiles only what can differ
+	old, new, err := l.LoadPair(ctx, loader.Dir("../testdata/demo/v1"), loader.Dir("../testdata/demo/v2")) // compiles only what can differ
 	if err != nil {
 		log.Fatal(err)
 	}

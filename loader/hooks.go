@@ -9,8 +9,8 @@ import (
 	"github.com/protocheck/protocheck/internal/loaderhook"
 )
 
-// The driver and the command line ask of an input what a library user has
-// no use for; loaderhook carries it to them, set here once, so that it has
+// The driver (package protocheck) asks of an input what a library user has
+// no use for; loaderhook carries it there, set here once, so that it has
 // no place in this package's API.
 func init() {
 	loaderhook.ReadTop = func(ctx context.Context, l *Loader, in Input, file string) ([]byte, string, bool, error) {

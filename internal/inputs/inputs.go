@@ -1,7 +1,6 @@
-// Package inputs is what the driver (package protocheck) and the command
-// line ask of a loader.Input beyond loader's API, typed: package loader
-// sets the functions in loaderhook, and each is asserted to its type
-// here, once.
+// Package inputs is what the driver (package protocheck) asks of a
+// loader.Input beyond loader's API, typed: package loader sets the
+// functions in loaderhook, and each is asserted to its type here, once.
 package inputs
 
 import (

@@ -1,7 +1,7 @@
 // Package loaderhook carries what package loader does for the driver
-// (package protocheck) and the command line but keeps out of its API: how
-// to read the files at an input's top from the input's own version, how to
-// reroot a single-file input, whether modules divide it. A library user
+// (package protocheck) but keeps out of its API: how to read the files at
+// an input's top from the input's own version, how to reroot a single-file
+// input, whether modules divide it. A library user
 // has no use for these, and loader.Input keeps its fields to itself, so
 // the functions live here, set by loader when it is initialized, as
 // grpc-go's internal package carries its hidden hooks.

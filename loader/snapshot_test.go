@@ -54,7 +54,7 @@ func TestSnapshotCompilerProto(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		s, err := (&Loader{}).Load(context.Background(), Input{Kind: Dir, Path: dir, Raw: "x"})
+		s, err := (&Loader{}).Load(context.Background(), Dir(dir).WithName("x"))
 		if err != nil {
 			continue // a case whose version does not compile
 		}

@@ -53,8 +53,8 @@ func BenchmarkWideLoad(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
-				oldIn := loader.Input{Kind: loader.Dir, Path: filepath.Join(dir, "old"), Raw: "old"}
-				newIn := loader.Input{Kind: loader.Dir, Path: filepath.Join(dir, "new"), Raw: "new"}
+				oldIn := loader.Dir(filepath.Join(dir, "old")).WithName("old")
+				newIn := loader.Dir(filepath.Join(dir, "new")).WithName("new")
 				for b.Loop() {
 					if _, _, err := (&loader.Loader{}).LoadPair(context.Background(), oldIn, newIn); err != nil {
 						b.Fatal(err)

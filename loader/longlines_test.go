@@ -19,26 +19,7 @@ import (
 // line break at every place breakLines may put one: the descriptors and
 // every source location, comments included, are the same.
 func TestBrokenLinesSamePositions(t *testing.T) {
-	archives, err := filepath.Glob("../compat/testdata/*/*.txtar")
-	if err != nil || len(archives) == 0 {
-		t.Fatalf("no test cases: %v", err)
-	}
-	var trees []map[string]string
-	for _, name := range archives {
-		a, err := txtar.ParseFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, side := range []string{"old/", "new/"} {
-			files := make(map[string]string)
-			for _, f := range a.Files {
-				if rest, ok := strings.CutPrefix(f.Name, side); ok && strings.HasSuffix(rest, ".proto") {
-					files[rest] = string(f.Data)
-				}
-			}
-			trees = append(trees, files)
-		}
-	}
+	trees := caseTrees(t)
 	trees = append(trees,
 		map[string]string{"a.proto": "syntax = \"proto3\";package p;message A{int32 a=1;/* c */ string b=2;}message B{A a=1;\t// tab\n}enum E{E_0=0;E_1=1 ; }"},
 		map[string]string{"a.proto": "syntax = \"proto3\"; package p; /* lead */ message Ä { }  message A { string s = 1 [json_name = \"é x\"]; /* trail */ }\tmessage B {\tint32 x = 1; } // end"},
@@ -92,4 +73,32 @@ func TestBrokenLinesSamePositions(t *testing.T) {
 	if n < 100 {
 		t.Errorf("only %d trees compiled", n)
 	}
+}
+
+// caseTrees returns the .proto files of each side of each of compat's
+// test cases, a tree a side: schemas every rule's case wrote, for tests
+// that compare two ways of compiling the same files.
+func caseTrees(t *testing.T) []map[string]string {
+	t.Helper()
+	archives, err := filepath.Glob("../compat/testdata/*/*.txtar")
+	if err != nil || len(archives) == 0 {
+		t.Fatalf("no test cases: %v", err)
+	}
+	var trees []map[string]string
+	for _, name := range archives {
+		a, err := txtar.ParseFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, side := range []string{"old/", "new/"} {
+			files := make(map[string]string)
+			for _, f := range a.Files {
+				if rest, ok := strings.CutPrefix(f.Name, side); ok && strings.HasSuffix(rest, ".proto") {
+					files[rest] = string(f.Data)
+				}
+			}
+			trees = append(trees, files)
+		}
+	}
+	return trees
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/bufbuild/protocompile/linker"
 	"github.com/google/go-cmp/cmp"
-	"github.com/rogpeppe/go-internal/txtar"
 	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/testing/protocmp"
 )
@@ -20,26 +19,7 @@ import (
 // broken lines and tabs, whose source info the loader rewrote, both are
 // the same message.
 func TestSnapshotCompilerProto(t *testing.T) {
-	archives, err := filepath.Glob("../compat/testdata/*/*.txtar")
-	if err != nil || len(archives) == 0 {
-		t.Fatalf("no test cases: %v", err)
-	}
-	var trees []map[string]string
-	for _, name := range archives {
-		a, err := txtar.ParseFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, side := range []string{"old/", "new/"} {
-			files := make(map[string]string)
-			for _, f := range a.Files {
-				if rest, ok := strings.CutPrefix(f.Name, side); ok && strings.HasSuffix(rest, ".proto") {
-					files[rest] = string(f.Data)
-				}
-			}
-			trees = append(trees, files)
-		}
-	}
+	trees := caseTrees(t)
 	trees = append(trees, map[string]string{"a.proto": "syntax = \"proto3\";\tpackage p;" +
 		strings.Repeat(" message M { string é = 1;\tint32 b = 2; } // c\n", 3) + strings.Repeat(" message N { int32 x = 1; }", 200)})
 	compared := 0

@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -657,12 +655,6 @@ func (d *driver) loaderNotes(schemas ...*schema.Schema) {
 // loadPair loads both versions: by default compiling only the files that
 // can differ (loader.LoadPair), with full every file, as a cross-check.
 func loadPair(ctx context.Context, l *loader.Loader, oldIn, newIn loader.Input, full bool) (old, new *schema.Schema, err error) {
-	if _, set := os.LookupEnv("GOGC"); !set {
-		// A check holds two versions in memory for a few seconds: fewer
-		// collections pay for the memory (touch-all 500 files: wall time
-		// -45%, peak RSS +20%; see bench/compare.sh).
-		debug.SetGCPercent(200)
-	}
 	if !full {
 		return l.LoadPair(ctx, oldIn, newIn)
 	}

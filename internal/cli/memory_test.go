@@ -34,3 +34,27 @@ func TestCapHeap(t *testing.T) {
 		t.Errorf("without GOMEMLIMIT, the limit is %d, want %d", got, heapCap)
 	}
 }
+
+// TestGCPercent checks that the command, not the library, sets GOGC to 200,
+// and leaves a GOGC the environment sets to the runtime.
+func TestGCPercent(t *testing.T) {
+	prevLimit := debug.SetMemoryLimit(-1)
+	prev := debug.SetGCPercent(100)
+	t.Cleanup(func() {
+		debug.SetGCPercent(prev)
+		debug.SetMemoryLimit(prevLimit)
+	})
+	t.Setenv("GOMEMLIMIT", "off")
+
+	t.Setenv("GOGC", "50")
+	capHeap()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("with GOGC set, the percent is %d, want it left alone (100)", got)
+	}
+
+	os.Unsetenv("GOGC")
+	capHeap()
+	if got := debug.SetGCPercent(100); got != 200 {
+		t.Errorf("without GOGC, the percent is %d, want 200", got)
+	}
+}

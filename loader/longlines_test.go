@@ -3,7 +3,6 @@ package loader
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -39,16 +38,7 @@ func TestBrokenLinesSamePositions(t *testing.T) {
 	}
 	n := 0
 	for i, files := range trees {
-		dir := t.TempDir()
-		for name, data := range files {
-			p := filepath.Join(dir, name)
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		dir := writeProtos(t, files)
 		newer := false
 		for _, data := range files {
 			ed, _ := editionOf([]byte(data))

@@ -2,8 +2,6 @@ package loader
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -24,16 +22,7 @@ func TestSnapshotCompilerProto(t *testing.T) {
 		strings.Repeat(" message M { string é = 1;\tint32 b = 2; } // c\n", 3) + strings.Repeat(" message N { int32 x = 1; }", 200)})
 	compared := 0
 	for i, files := range trees {
-		dir := t.TempDir()
-		for name, data := range files {
-			p := filepath.Join(dir, name)
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		dir := writeProtos(t, files)
 		s, err := (&Loader{}).Load(context.Background(), Dir(dir).WithName("x"))
 		if err != nil {
 			continue // a case whose version does not compile
